@@ -1,0 +1,59 @@
+# Two commands for a newcomer: `make run` (install, build the warehouse from the bundled seed, serve on
+# 127.0.0.1:8050) and `make test` (install test needs incl. Debian's Chromium, then ruff, mypy and pytest).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8050
+HOST ?= 127.0.0.1
+DEBIAN_TEST_PACKAGES := chromium chromium-driver fonts-liberation postgresql
+
+.PHONY: run test install install-test system-packages build seed lint typecheck pytest bench soak clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+
+build: install
+	$(BIN)/lmm build
+
+run: build
+	$(BIN)/gunicorn dashboard.wsgi:server --bind $(HOST):$(PORT) --workers 2 --timeout 120
+
+system-packages:
+	@missing=""; for p in $(DEBIAN_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+install-test: $(BIN)/activate system-packages
+	$(BIN)/pip install --quiet -e '.[test]'
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest -q
+
+test: install-test lint typecheck pytest
+
+seed: install
+	$(BIN)/lmm seed --from ../shared/data/raw
+
+bench: install-test
+	$(BIN)/python -m bench
+
+soak: install-test
+	$(BIN)/python -m bench.soak
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The Dash app: pages, components, queries, the HTTP API and the steward workflow."""

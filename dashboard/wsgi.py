@@ -1,0 +1,6 @@
+"""WSGI entry point for gunicorn (`gunicorn dashboard.wsgi:server`). No database is opened at import."""
+
+from dashboard.app import create_app
+
+app = create_app()
+server = app.server

@@ -1,0 +1,1 @@
+"""Labour Migration Policy Monitor: configuration and the `lmm` command line."""

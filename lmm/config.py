@@ -1,0 +1,72 @@
+"""One configuration: environment variables with documented defaults.
+
+Every setting the project reads lives here. `SETTINGS` lists name, default and meaning; the README table is
+generated from it and a test fails when a setting is undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    meaning: str
+
+    def value(self) -> str:
+        return os.environ.get(self.name, self.default)
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting(
+            "LMM_DATA_DIR", "var", "Runtime folder: releases, control database, uploads (relative to the project root)."
+        ),
+        Setting("LMM_SEED_DIR", "data/seed", "The bundled seed (tidy Parquet written by `lmm seed`)."),
+        Setting("LMM_RAW_DIR", "../shared/data/raw", "Original source files that `lmm seed` parses by default."),
+        Setting("LMM_KEEP_RELEASES", "10", "How many published releases to keep for rollback and citation."),
+        Setting("LMM_UPLOAD_LIMIT_MB", "20", "Largest steward upload accepted, in megabytes."),
+        Setting("LMM_SECRET_KEY", "", "Session signing key; a random one is generated into LMM_DATA_DIR when empty."),
+        Setting("LMM_SECURE_COOKIES", "auto", "Secure flag on cookies: auto (when served over HTTPS), 1 or 0."),
+        Setting("LMM_AUTO_PUBLISH", "0", "1 publishes trusted stewards' submissions without an admin's approval."),
+        Setting("LMM_BACKEND", "local", "Warehouse backend: local (versioned DuckDB files) or ducklake."),
+        Setting("LMM_DUCKLAKE_DSN", "", "PostgreSQL connection string of the DuckLake catalog (ducklake backend)."),
+        Setting("LMM_DUCKLAKE_DATA", "", "Folder for the DuckLake Parquet files (ducklake backend)."),
+        Setting("PORT", "8050", "Port the dashboard listens on (Procfile, make run)."),
+    ]
+}
+
+
+def setting(name: str) -> str:
+    return SETTINGS[name].value()
+
+
+def project_path(value: str) -> Path:
+    """A path from a setting: absolute as given, relative to the project root otherwise."""
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def data_dir() -> Path:
+    path = project_path(setting("LMM_DATA_DIR"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def seed_dir() -> Path:
+    return project_path(setting("LMM_SEED_DIR"))
+
+
+def raw_dir() -> Path:
+    return project_path(setting("LMM_RAW_DIR"))
+
+
+def keep_releases() -> int:
+    return max(2, int(setting("LMM_KEEP_RELEASES")))

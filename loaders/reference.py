@@ -1,0 +1,206 @@
+"""country-codes + UNSD M49 + World Bank classifications in; one country table and a name/code crosswalk out.
+
+Countries come from the ISO 3166 / M49 crosswalk (249 areas) plus World Bank economies without an ISO code
+(Kosovo XKX, Channel Islands CHI). Aggregates (World, UN regions, World Bank regions and income groups) are kept
+in the same table with `is_aggregate` set, so no loader ever mistakes one for a country.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.base import CountryModel, LoaderError, LoadResult, normalise_name, require_columns, sha256_of
+
+SOURCE_ID = "country_codes"
+WB_INCOME_SOURCE_ID = "wb_class"
+CODES_FILE = "country-codes/country-codes.csv"
+M49_FILE = "country-codes/UNSD-en_M49.csv"
+CLASS_FILE = "wb-income-class/CLASS.xlsx"
+WDI_META_GLOB = "wb-wdi-flfp/Metadata_Country_*.csv"
+
+# World Bank economies that have no ISO 3166 entry of their own.
+WB_ONLY_ECONOMIES = {
+    "XKX": ("Kosovo", 412, "Europe", "Southern Europe"),
+    "CHI": ("Channel Islands", 830, "Europe", "Northern Europe"),
+}
+INCOME_ORDER = ["Low income", "Lower middle income", "Upper middle income", "High income"]
+
+
+@dataclass
+class CountryIndex:
+    """Resolve ISO2/ISO3/M49 codes and names to the project's area codes; remember what did not match."""
+
+    table: pd.DataFrame
+    aliases: dict[str, str] = field(default_factory=dict)  # normalised name -> code
+    extra_aggregates: list[dict[str, object]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        countries = self.table[~self.table.is_aggregate]
+        self.iso3 = set(self.table.iso3)
+        self.country_iso3 = set(countries.iso3)
+        self.by_iso2 = {r.iso2: r.iso3 for r in countries.itertuples() if isinstance(r.iso2, str) and r.iso2}
+        self.by_m49 = {int(r.m49): r.iso3 for r in self.table.itertuples() if pd.notna(r.m49)}
+        self.by_name = dict(self.aliases)
+        for row in self.table.itertuples():
+            self.by_name.setdefault(normalise_name(row.name), row.iso3)
+
+    def add_names(self, names: dict[str, str]) -> None:
+        """Extra spellings (name -> ISO3 or aggregate code) a source uses."""
+        for name, code in names.items():
+            self.by_name[normalise_name(name)] = code
+
+    def is_country(self, code: str) -> bool:
+        return code in self.country_iso3
+
+    def from_name(self, name: str) -> str | None:
+        return self.by_name.get(normalise_name(name))
+
+    def from_iso2(self, iso2: str) -> str | None:
+        return self.by_iso2.get(str(iso2).strip().upper())
+
+    def from_m49(self, m49: int | str) -> str | None:
+        try:
+            return self.by_m49.get(int(m49))
+        except ValueError:
+            return None
+
+    def add_aggregate(self, m49: int, name: str, kind: str = "other") -> str:
+        """Register a UN aggregate a source publishes (e.g. an SDG region); its code is 'M' + M49."""
+        code = f"M{int(m49):03d}"
+        if code not in self.iso3:
+            self.extra_aggregates.append(_aggregate_row(code, name, kind, m49=int(m49)))
+            self.iso3.add(code)
+            self.by_m49[int(m49)] = code
+        return code
+
+    def full_table(self) -> pd.DataFrame:
+        extra = pd.DataFrame(self.extra_aggregates, columns=self.table.columns)
+        return CountryModel.validate(pd.concat([self.table, extra], ignore_index=True), lazy=True)
+
+
+def _aggregate_row(code: str, name: str, kind: str, m49: int | None = None) -> dict[str, object]:
+    return {
+        "iso3": code, "iso2": None, "m49": m49, "name": name, "un_region": None, "un_subregion": None,
+        "wb_region": None, "income_group": None, "is_aggregate": True, "aggregate_kind": kind,
+    }  # fmt: skip
+
+
+def _read_codes(raw_dir: Path) -> pd.DataFrame:
+    path = raw_dir / CODES_FILE
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    require_columns(
+        frame, ["ISO3166-1-Alpha-3", "ISO3166-1-Alpha-2", "M49", "CLDR display name", "Region Name"], path, 1
+    )
+    bad = frame[~frame["ISO3166-1-Alpha-3"].str.fullmatch(r"[A-Z]{3}")]
+    if len(bad):
+        raise LoaderError(
+            path, f"ISO3 code of three letters, found {bad['ISO3166-1-Alpha-3'].iloc[0]!r}", row=int(bad.index[0]) + 2
+        )
+    return frame
+
+
+def _wb_classes(raw_dir: Path) -> pd.DataFrame:
+    """Region and income group per economy: the newer WDI metadata first, CLASS.xlsx (FY2023) where it is silent."""
+    class_path = raw_dir / CLASS_FILE
+    klass = pd.read_excel(class_path, sheet_name="List of economies", engine="calamine")
+    require_columns(klass, ["Economy", "Code", "Region", "Income group"], class_path, 1)
+    klass = klass.dropna(subset=["Code"])  # a blank row separates economies from aggregates
+    klass = klass.rename(
+        columns={"Economy": "wb_name", "Code": "iso3", "Region": "wb_region", "Income group": "income_group"}
+    )
+    meta_paths = sorted(raw_dir.glob(WDI_META_GLOB))
+    if meta_paths:
+        meta = pd.read_csv(meta_paths[0], encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        require_columns(meta, ["Country Code", "Region", "IncomeGroup", "TableName"], meta_paths[0], 1)
+        meta = meta.rename(
+            columns={
+                "Country Code": "iso3",
+                "Region": "wb_region",
+                "IncomeGroup": "income_group",
+                "TableName": "wb_name",
+            }
+        )
+        meta = meta.replace("", None)
+        klass = (
+            meta[["iso3", "wb_name", "wb_region", "income_group"]]
+            .set_index("iso3")
+            .combine_first(klass[["iso3", "wb_name", "wb_region", "income_group"]].set_index("iso3"))
+            .reset_index()
+        )
+    return klass
+
+
+def _country_rows(codes: pd.DataFrame) -> pd.DataFrame:
+    def name_of(row: pd.Series) -> str:
+        return row["CLDR display name"] or row["UNTERM English Short"] or row["official_name_en"]
+
+    return pd.DataFrame({
+        "iso3": codes["ISO3166-1-Alpha-3"], "iso2": codes["ISO3166-1-Alpha-2"].replace("", None),
+        "m49": pd.to_numeric(codes["M49"], errors="coerce").astype("Int64"), "name": codes.apply(name_of, axis=1),
+        "un_region": codes["Region Name"].replace("", None), "un_subregion": codes["Sub-region Name"].replace("", None),
+        "is_aggregate": False, "aggregate_kind": None,
+    })  # fmt: skip
+
+
+def _un_aggregates(raw_dir: Path) -> list[dict[str, object]]:
+    m49 = pd.read_csv(raw_dir / M49_FILE, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    rows: dict[str, dict[str, object]] = {}
+    for level, kind in [
+        ("Global", "world"),
+        ("Region", "region"),
+        ("Sub-region", "region"),
+        ("Intermediate Region", "region"),
+    ]:
+        for code, name in m49[[f"{level} Code", f"{level} Name"]].drop_duplicates().itertuples(index=False):
+            if code:
+                rows[code] = _aggregate_row(f"M{int(code):03d}", name, kind, m49=int(code))
+    return list(rows.values())
+
+
+def _wb_aggregates(classes: pd.DataFrame, known: set[str]) -> list[dict[str, object]]:
+    groups = classes[classes.wb_region.isna() & ~classes.iso3.isin(known) & ~classes.iso3.isin(WB_ONLY_ECONOMIES)]
+    income = {"HIC", "LIC", "LMC", "UMC", "LMY", "MIC", "INX"}
+    return [
+        _aggregate_row(code, name, "world" if code == "WLD" else "income" if code in income else "region")
+        for code, name in groups[["iso3", "wb_name"]].itertuples(index=False)
+    ]
+
+
+def load_countries(raw_dir: Path) -> tuple[CountryIndex, LoadResult]:
+    """Build the country table and its index; the LoadResult carries the files' provenance."""
+    codes = _read_codes(raw_dir)
+    classes = _wb_classes(raw_dir)
+    countries = _country_rows(codes)
+    for code, (name, m49, region, subregion) in WB_ONLY_ECONOMIES.items():
+        row = {
+            "iso3": code,
+            "iso2": None,
+            "m49": m49,
+            "name": name,
+            "un_region": region,
+            "un_subregion": subregion,
+            "is_aggregate": False,
+            "aggregate_kind": None,
+        }
+        countries = pd.concat([countries, pd.DataFrame([row])], ignore_index=True)
+    countries = countries.merge(classes[["iso3", "wb_region", "income_group"]], on="iso3", how="left")
+    aggregates = pd.DataFrame(_un_aggregates(raw_dir) + _wb_aggregates(classes, set(countries.iso3)))
+    table = CountryModel.validate(
+        pd.concat([countries, aggregates], ignore_index=True)[list(CountryModel.to_schema().columns)], lazy=True
+    )
+    index = CountryIndex(table, aliases=_official_names(codes))
+    files = {name: sha256_of(raw_dir / name) for name in [CODES_FILE, M49_FILE, CLASS_FILE]}
+    return index, LoadResult(source_id=SOURCE_ID, files=files, release_date="2026-05-15")
+
+
+def _official_names(codes: pd.DataFrame) -> dict[str, str]:
+    """Every English spelling the crosswalk carries (official, UNTERM short/formal, CLDR) -> ISO3."""
+    names: dict[str, str] = {}
+    for column in ["official_name_en", "UNTERM English Short", "UNTERM English Formal", "CLDR display name"]:
+        for iso3, name in codes[["ISO3166-1-Alpha-3", column]].itertuples(index=False):
+            if name:
+                names.setdefault(normalise_name(name), iso3)
+    return names

@@ -1,0 +1,82 @@
+"""Shared fixtures: the real raw files, and a real release built from the bundled seed in a temporary data dir."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT.parent / "shared" / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    if not RAW.is_dir():
+        pytest.skip(f"the real source files are not beside this checkout ({RAW}); CI always has them")
+    return RAW
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One runtime folder for the session; the app and the CLI read LMM_DATA_DIR at call time."""
+    path = tmp_path_factory.mktemp("lmm-data")
+    previous = os.environ.get("LMM_DATA_DIR")
+    os.environ["LMM_DATA_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("LMM_DATA_DIR", None)
+    else:
+        os.environ["LMM_DATA_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def release_id(data_dir: Path) -> str:
+    """A real release built from the bundled seed (status year pinned so expectations do not drift)."""
+    from lmm.config import seed_dir
+    from loaders.seed import read_seed
+    from warehouse.build import BuildInputs, build_release
+
+    return build_release(BuildInputs(read_seed(seed_dir()), status_year=2025, actor="pytest"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 30.0) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def gunicorn_server(release_id: str, data_dir: Path) -> Iterator[str]:
+    """The real app under gunicorn with 2 workers on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = dict(os.environ, LMM_DATA_DIR=str(data_dir))
+    cmd = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(url + "/")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: versioned releases, their building and the read-only connection per worker."""

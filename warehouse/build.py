@@ -1,0 +1,112 @@
+"""Seed + accepted steward submissions + registry in; a new scored, published release out.
+
+The whole build happens under the publish lock into a `.building-*` file; only a complete file is sealed and
+pointed to. Any error (or a killed process) leaves the current release as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from indicators.registry import load_registry, methodology_dict, registry_tables
+from loaders.seed import Seed
+from warehouse import releases
+from warehouse.merge import apply_submissions
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildInputs:
+    seed: Seed
+    submissions: list[pd.DataFrame] = field(default_factory=list)  # accepted, in approval order
+    actor: str = "lmm build"
+    reason: str = "build from the bundled seed"
+    status_year: int | None = None
+
+
+def status_year_default() -> int:
+    """Scores describe the year before the current one: most sources publish with at least a year's lag."""
+    return datetime.now(UTC).year - 1
+
+
+def build_release(inputs: BuildInputs, progress: Progress = lambda _m: None) -> str:
+    """Build, seal and publish a release; return its id."""
+    with releases.publish_lock():
+        release_id = releases.new_release_id()
+        building = releases.releases_dir() / f".building-{release_id}.duckdb"
+        try:
+            changes = _write_release(building, release_id, inputs, progress)
+            releases.seal(building, release_id)
+            releases.point_current_to(release_id)
+        finally:
+            building.unlink(missing_ok=True)
+        summary = f"{inputs.reason}: {changes['observations']} observations, {changes['submissions']} submissions"
+        entry = releases.HistoryEntry(release_id, "publish", inputs.actor, releases.now_iso(), summary, changes)
+        releases.append_history(entry)
+        releases.prune()
+    return release_id
+
+
+def _write_release(path: os.PathLike[str], release_id: str, inputs: BuildInputs, progress: Progress) -> dict:
+    from indicators.scoring import score_release
+
+    registry = load_registry()
+    tables = dict(inputs.seed.tables)
+    progress("merging steward submissions")
+    tables["observations"], tables["events"], merged = apply_submissions(
+        tables["observations"], tables["events"], inputs.submissions
+    )
+    tables.update(registry_tables(registry))
+    year = inputs.status_year or status_year_default()
+    progress(f"scoring {len(tables['observations'])} observations for {year}")
+    tables.update(
+        score_release(
+            tables["observations"], tables["events"], tables["event_lists"], tables["countries"], registry, year
+        )
+    )
+    info = _release_info(release_id, inputs, registry, year, tables)
+    tables["release_info"] = pd.DataFrame([{"key": k, "value": json.dumps(v)} for k, v in info.items()])
+    progress("writing the release file")
+    _write_tables(path, tables)
+    return {"observations": len(tables["observations"]), "events": len(tables["events"]), "submissions": merged}
+
+
+def _release_info(release_id: str, inputs: BuildInputs, registry, year: int, tables: dict) -> dict:
+    return {
+        "release_id": release_id,
+        "created_at": releases.now_iso(),
+        "actor": inputs.actor,
+        "reason": inputs.reason,
+        "status_year": year,
+        "methodology_version": registry.methodology_version,
+        "methodology": methodology_dict(registry),
+        "parent_release": releases.current_release_id(),
+        "row_counts": {name: len(frame) for name, frame in tables.items()},
+    }
+
+
+def _write_tables(path: os.PathLike[str], tables: dict[str, pd.DataFrame]) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        for name, frame in tables.items():
+            con.register("frame_in", frame)
+            order = _sort_keys(frame)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_in {order}')  # noqa: S608 (names are ours)
+            con.unregister("frame_in")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _sort_keys(frame: pd.DataFrame) -> str:
+    """Rows sorted by indicator then country keep DuckDB's zone maps effective for the pages' filters."""
+    keys = [c for c in ("indicator_id", "country", "year") if c in frame.columns]
+    return "ORDER BY " + ", ".join(keys) if keys else ""

@@ -1,0 +1,98 @@
+"""Read side: one read-only DuckDB connection per process to the published release, reopened when it changes.
+
+Pattern from stack-notes: workers never open the warehouse at import time, hand out `cursor()`s from one kept-open
+read-only connection, and check the `current` symlink on each request (a readlink, microseconds). A release that
+fails its checksum is refused and the newest release that passes is served instead, with a logged warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+
+import duckdb
+
+from warehouse import releases
+
+log = logging.getLogger(__name__)
+_MAX_PINNED = 4  # earlier releases kept open for ?release= citations
+
+
+class NoReleaseError(releases.ReleaseError):
+    """No published release can be read."""
+
+
+@dataclass
+class _Open:
+    release_id: str
+    con: duckdb.DuckDBPyConnection
+
+
+class ReleaseReader:
+    """Per-process reader. Thread-safe: Dash's dev server and gunicorn threads share it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: _Open | None = None
+        self._retired: list[_Open] = []  # old connections stay open while requests may still use them
+        self._pinned: dict[str, _Open] = {}
+        self._verified: dict[str, bool] = {}
+        self._pid = os.getpid()
+
+    def cursor(self, release_id: str | None = None) -> tuple[str, duckdb.DuckDBPyConnection]:
+        """(release id, cursor) for the current release, or for the given earlier one."""
+        with self._lock:
+            self._reset_after_fork()
+            if release_id and release_id != releases.current_release_id():
+                return release_id, self._pinned_cursor(release_id)
+            opened = self._current_open()
+            return opened.release_id, opened.con.cursor()
+
+    def _reset_after_fork(self) -> None:
+        if os.getpid() != self._pid:  # a forked worker must not share its parent's connections
+            self.__init__()  # type: ignore[misc]
+
+    def _current_open(self) -> _Open:
+        wanted = self._servable_release()
+        if self._current is None or self._current.release_id != wanted:
+            if self._current is not None:
+                self._retired = ([self._current] + self._retired)[:2]
+            self._current = _Open(wanted, _connect(wanted))
+        return self._current
+
+    def _servable_release(self) -> str:
+        current = releases.current_release_id()
+        candidates = ([current] if current else []) + sorted(releases.list_release_ids(), reverse=True)
+        for release_id in candidates:
+            if self._is_verified(release_id):
+                if release_id != current:
+                    log.warning("release %s fails its checksum or is missing; serving %s", current, release_id)
+                return release_id
+        raise NoReleaseError("no published release passes its checksum: run `lmm build`")
+
+    def _is_verified(self, release_id: str) -> bool:
+        if release_id not in self._verified:
+            self._verified[release_id] = releases.verify(release_id)
+        return self._verified[release_id]
+
+    def _pinned_cursor(self, release_id: str) -> duckdb.DuckDBPyConnection:
+        if release_id not in self._pinned:
+            if release_id not in releases.list_release_ids() or not self._is_verified(release_id):
+                raise NoReleaseError(f"release {release_id!r} is not available")
+            if len(self._pinned) >= _MAX_PINNED:
+                self._pinned.pop(next(iter(self._pinned))).con.close()
+            self._pinned[release_id] = _Open(release_id, _connect(release_id))
+        return self._pinned[release_id].con.cursor()
+
+
+def _connect(release_id: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(releases.release_path(release_id)), read_only=True)
+
+
+READER = ReleaseReader()
+
+
+def cursor(release_id: str | None = None) -> tuple[str, duckdb.DuckDBPyConnection]:
+    return READER.cursor(release_id)

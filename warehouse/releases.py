@@ -1,0 +1,177 @@
+"""Versioned, immutable release files and the atomic `current` pointer: the only code that writes the warehouse.
+
+Layout under LMM_DATA_DIR/releases: `<id>.duckdb` (immutable once published), `<id>.sha256` (its checksum,
+checked before a release is served), `current` (a symlink to the published file, swapped with os.replace),
+`history.jsonl` (one line per publish/rollback: who, why, what changed). A build writes `.building-<id>.duckdb`
+and only a complete, checkpointed, fsynced file is renamed into place, so a killed build publishes nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lmm.config import data_dir, keep_releases
+
+CURRENT = "current"
+
+
+class ReleaseError(Exception):
+    """A release cannot be published, read or rolled back; the message says why."""
+
+
+def releases_dir() -> Path:
+    path = data_dir() / "releases"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def new_release_id(now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"r{stamp[:-4]}Z"  # millisecond resolution keeps ids unique and sortable
+
+
+def release_path(release_id: str) -> Path:
+    if not release_id.replace("-", "").replace("_", "").isalnum():
+        raise ReleaseError(f"not a release id: {release_id!r}")
+    return releases_dir() / f"{release_id}.duckdb"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def publish_lock() -> Iterator[None]:
+    """One publisher at a time, across processes (a killed holder releases the lock with its process)."""
+    with open(releases_dir() / ".publish.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def seal(building: Path, release_id: str) -> Path:
+    """Rename a complete build into place with its checksum; both durable before the pointer moves."""
+    final = release_path(release_id)
+    fsync_path(building)
+    checksum = file_sha256(building)
+    sums = final.with_suffix(".sha256")
+    tmp_sums = sums.with_name(f".{sums.name}.tmp")
+    tmp_sums.write_text(f"{checksum}  {final.name}\n")
+    fsync_path(tmp_sums)
+    os.replace(building, final)
+    os.replace(tmp_sums, sums)
+    fsync_path(releases_dir())
+    return final
+
+
+def point_current_to(release_id: str) -> None:
+    """Atomically repoint `current` (readers switch on their next request)."""
+    target = release_path(release_id)
+    if not verify(release_id):
+        raise ReleaseError(f"release {release_id} is missing or fails its checksum; `current` not changed")
+    tmp = releases_dir() / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(target.name, tmp)
+    os.replace(tmp, releases_dir() / CURRENT)
+    fsync_path(releases_dir())
+
+
+def current_release_id() -> str | None:
+    link = releases_dir() / CURRENT
+    if not link.is_symlink():
+        return None
+    return Path(os.readlink(link)).stem
+
+
+def verify(release_id: str) -> bool:
+    """True when the release file exists and matches the checksum written when it was sealed."""
+    path = release_path(release_id)
+    sums = path.with_suffix(".sha256")
+    if not path.exists() or not sums.exists():
+        return False
+    expected = sums.read_text().split()[0] if sums.read_text().strip() else ""
+    return file_sha256(path) == expected
+
+
+def list_release_ids() -> list[str]:
+    return sorted(p.stem for p in releases_dir().glob("r*.duckdb"))
+
+
+@dataclass
+class HistoryEntry:
+    release_id: str
+    action: str  # publish / rollback
+    actor: str
+    at: str
+    summary: str
+    changes: dict[str, object]
+
+
+def append_history(entry: HistoryEntry) -> None:
+    path = releases_dir() / "history.jsonl"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry.__dict__, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_history() -> list[HistoryEntry]:
+    path = releases_dir() / "history.jsonl"
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entries.append(HistoryEntry(**json.loads(line)))
+        except (ValueError, TypeError):
+            continue  # a line cut by a crash mid-write is ignored, not fatal
+    return entries
+
+
+def prune(keep: int | None = None) -> list[str]:
+    """Remove the oldest releases beyond the kept number; never the current one."""
+    keep = keep or keep_releases()
+    current = current_release_id()
+    removable = [r for r in list_release_ids() if r != current]
+    doomed = removable[: max(0, len(removable) - (keep - 1))]
+    for release_id in doomed:
+        for suffix in (".duckdb", ".sha256"):
+            release_path(release_id).with_suffix(suffix).unlink(missing_ok=True)
+    for stale in releases_dir().glob(".building-*"):
+        stale.unlink(missing_ok=True)
+    return doomed
+
+
+def rollback(release_id: str, actor: str) -> None:
+    with publish_lock():
+        previous = current_release_id()
+        point_current_to(release_id)
+        summary = f"rolled back from {previous} to {release_id}"
+        append_history(HistoryEntry(release_id, "rollback", actor, now_iso(), summary, {"from": previous}))
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
