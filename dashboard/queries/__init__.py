@@ -1,4 +1,5 @@
-"""Every SQL the pages run, against the published release through the per-process read-only connection."""
+"""Every SQL the pages run (one module per page beside this one; shared queries here), through the per-process
+read-only connection to the published release."""
 
 from __future__ import annotations
 

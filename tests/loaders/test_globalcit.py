@@ -1,0 +1,155 @@
+"""GLOBALCIT loader: codes pinned from the original CSV (csv module), NA kept missing, reforms derived, bad layouts located."""
+
+from __future__ import annotations
+
+import csv
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from loaders import globalcit
+from loaders.base import LoaderError
+from loaders.reference import load_countries
+
+
+@pytest.fixture(scope="module")
+def countries(raw_dir: Path):
+    return load_countries(raw_dir)[0]
+
+
+@pytest.fixture(scope="module")
+def result(raw_dir: Path, countries):
+    return globalcit.load(raw_dir, countries)
+
+
+@pytest.fixture(scope="module")
+def original(raw_dir: Path) -> dict[tuple[str, int], dict[str, str]]:
+    """The raw rows by (iso3, year), read with the csv module (independent of the loader's pandas read)."""
+    with open(raw_dir / globalcit.DATA_FILE, newline="", encoding="utf-8") as handle:
+        return {(row["iso3"], int(row["year"])): row for row in csv.DictReader(handle)}
+
+
+def observation(result, indicator: str, country: str, year: int) -> pd.Series | None:
+    obs = result.observations
+    hit = obs[(obs.indicator_id == indicator) & (obs.country == country) & (obs.year == year)]
+    assert len(hit) <= 1
+    return hit.iloc[0] if len(hit) else None
+
+
+# dualcit_comb read by hand from data_v3.1_country-year.csv; the second block is the year before a coded reform.
+DUALCIT = {
+    ("MEX", 2024): 1, ("PHL", 2024): 3, ("GHA", 2024): 3, ("DEU", 2024): 0, ("USA", 2024): 3,
+    ("MEX", 1997): 0, ("PHL", 2003): 2, ("GHA", 1996): 2, ("USA", 1986): 2, ("NLD", 1997): 2,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "code"), DUALCIT.items())
+def test_dual_citizenship_acceptance_pinned(result, original, key, code):
+    assert original[key]["dualcit_comb"] == str(code)
+    found = observation(result, "dual_citizenship_acceptance", *key)
+    assert found is not None and found.value == code
+    assert found.value_label == globalcit.DUALCIT[str(code)]
+    assert (found.sex, found.unit, found["flags"]) == ("total", "category 0-3", "dataset=v3.1")
+
+
+def test_na_stays_missing(result, original):
+    assert original[("GHA", 1960)]["dualcit_comb"] == "NA"
+    assert observation(result, "dual_citizenship_acceptance", "GHA", 1960) is None
+    assert original[("SSD", 1990)]["L05_cat"] == "NA"
+    assert observation(result, "dual_citizenship_emigrants", "SSD", 1990) is None
+    assert not result.observations.value_label.isna().any()
+
+
+# (country, L05_cat, L05_bin, label start) in 2024, read by hand.
+@pytest.mark.parametrize(
+    ("country", "code", "binary", "label"),
+    [("USA", 0, "0", "kept"), ("DEU", 2, "1", "lost (2"), ("MEX", 6, "0", "lost with exceptions"),
+     ("PHL", 3, "0", "lost with exceptions"), ("JPN", 1, "1", "lost (1"), ("UKR", 4, "1", "lost (4")],
+)  # fmt: skip
+def test_l05_pinned(result, original, country, code, binary, label):
+    row = original[(country, 2024)]
+    assert (row["L05_cat"], row["L05_bin"]) == (str(code), binary)
+    found = observation(result, "dual_citizenship_emigrants", country, 2024)
+    assert found.value == code and found.value_label.startswith(label)
+    assert found["flags"] == f"dataset=v3.1;L05_bin={binary}"
+
+
+# (country, A06b_cat, label start) in 2024, read by hand; 9 = no residence-based naturalisation has no scale value.
+@pytest.mark.parametrize(
+    ("country", "code", "label"),
+    [("USA", 0, "not required"), ("GHA", 0, "not required"), ("DEU", 2, "required with exceptions"),
+     ("ESP", 1, "required with exceptions"), ("MEX", 3, "required"), ("CHN", 9, "not applicable")],
+)  # fmt: skip
+def test_naturalisation_renunciation_pinned(result, original, country, code, label):
+    assert original[(country, 2024)]["A06b_cat"] == str(code)
+    found = observation(result, "naturalisation_renunciation", country, 2024)
+    assert found.value_label.startswith(label)
+    assert math.isnan(found.value) if code == 9 else found.value == code
+
+
+@pytest.mark.parametrize(
+    ("country", "year", "note"),
+    [("MEX", 1998, "from no dual citizenship acceptance to emigrants only"),
+     ("PHL", 2004, "from immigrants only to full acceptance"), ("GHA", 1997, "from immigrants only to full acceptance"),
+     ("USA", 1987, "from immigrants only to full acceptance"),
+     ("NLD", 1998, "from immigrants only to no dual citizenship acceptance")],
+)  # fmt: skip
+def test_reform_events(result, original, country, year, note):
+    assert original[(country, year - 1)]["dualcit_comb"] != original[(country, year)]["dualcit_comb"]
+    events = result.events[(result.events.country == country) & (result.events.year == year)]
+    assert len(events) == 1
+    event = events.iloc[0]
+    assert (event.indicator_id, event.status, event.note) == ("dual_citizenship_acceptance", "reform", note)
+    assert pd.isna(event.event_date)
+
+
+def test_no_reform_where_the_code_never_changes(result, original):
+    # Germany's 2024 reform (in force 27 June 2024) is after v3.1's last coding date (1 January 2024).
+    assert {original[("DEU", y)]["dualcit_comb"] for y in range(1960, 2025)} == {"0"}
+    assert not (result.events.country == "DEU").any()
+    # A gap of NA years is not a reform: GHA goes NA (1960) -> 2, then 2 -> 3 in 1997 only.
+    assert list(result.events[result.events.country == "GHA"].year) == [1997]
+
+
+def test_former_states_reported_not_dropped(result, original):
+    assert set(result.unmatched.key) == {"CSK", "DDR", "SCG", "SUN", "YUG"}
+    assert original[("YUG", 1980)]["dualcit_comb"] != "NA"
+    assert not result.observations.country.isin(result.unmatched.key).any()
+    assert len(result.aggregate_observations) == 0
+
+
+def test_provenance(result):
+    assert result.release_date == "v3.1 (2025)"
+    assert list(result.files) == [globalcit.DATA_FILE]
+
+
+def copy_raw(raw_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / globalcit.DATA_FILE
+    target.parent.mkdir(parents=True)
+    shutil.copy(raw_dir / globalcit.DATA_FILE, target)
+    return target
+
+
+def test_renamed_column_is_located(raw_dir, countries, tmp_path):
+    target = copy_raw(raw_dir, tmp_path)
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace(",dualcit_comb\n", ",dualcit\n", 1), encoding="utf-8")
+    with pytest.raises(LoaderError) as error:
+        globalcit.load(tmp_path, countries)
+    assert error.value.row == 1 and "data_v3.1_country-year.csv" in str(error.value)
+    assert "dualcit_comb" in str(error.value)
+
+
+def test_unknown_code_is_located(raw_dir, countries, tmp_path):
+    target = copy_raw(raw_dir, tmp_path)
+    lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[9].startswith("AF,AFG,") and lines[9].endswith(",1\n")
+    lines[9] = lines[9][:-2] + "7\n"  # line 10 of the file: dualcit_comb 1 -> 7
+    target.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(LoaderError) as error:
+        globalcit.load(tmp_path, countries)
+    assert (error.value.row, error.value.column) == (10, "dualcit_comb")
+    assert "'7'" in str(error.value) and "data_v3.1_country-year.csv, row 10" in str(error.value)
