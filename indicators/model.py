@@ -97,6 +97,8 @@ class Theme:
     id: str
     title: str
     description: str
+    caveat: str | None = None  # normative reading the UI must show (e.g. dual nationality under principle 15)
+    principles: tuple[int, ...] = ()  # MFLM principles the theme sits under (framework.md)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,7 @@ def write_seed(seed: Seed, seed_dir: Path) -> dict[str, int]:
     """Write every table to a temporary folder, then swap it in: a reader never sees half a seed."""
     seed_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".seed-", dir=seed_dir.parent))
+    staging.chmod(0o755)  # mkdtemp's private mode would hide the seed from other users of the checkout
     counts = {}
     for name in SEED_TABLES:
         frame = seed[name].sort_values(list(seed[name].columns[:3])).reset_index(drop=True)
