@@ -36,6 +36,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("LMM_SECRET_KEY", "", "Session signing key; a random one is generated into LMM_DATA_DIR when empty."),
         Setting("LMM_SECURE_COOKIES", "auto", "Secure flag on cookies: auto (when served over HTTPS), 1 or 0."),
         Setting("LMM_AUTO_PUBLISH", "0", "1 publishes trusted stewards' submissions without an admin's approval."),
+        Setting("LMM_SESSION_HOURS", "8", "A steward or admin sign-in lasts this many hours, then it expires."),
+        Setting("LMM_LOGIN_ATTEMPTS", "5", "Failed sign-ins allowed per account and address within 15 minutes."),
+        Setting(
+            "LMM_UNPACKED_LIMIT_MB", "200", "Largest declared unpacked size of an uploaded workbook (zip-bomb guard)."
+        ),
         Setting("LMM_BACKEND", "local", "Warehouse backend: local (versioned DuckDB files) or ducklake."),
         Setting("LMM_DUCKLAKE_DSN", "", "PostgreSQL connection string of the DuckLake catalog (ducklake backend)."),
         Setting("LMM_DUCKLAKE_DATA", "", "Folder for the DuckLake Parquet files (ducklake backend)."),

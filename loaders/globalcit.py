@@ -46,7 +46,7 @@ A06B = {
     "1": "required with exceptions (1: requirement not effective, major exceptions)",
     "2": "required with exceptions (2: renunciation requirement with exceptions)",
     "3": "required (3: renunciation requirement)",
-    "9": "not applicable (9: no residence-based naturalisation)",
+    "9": "Not applicable: no residence-based naturalisation",  # the registry label: scored as no_data
 }
 NOT_A_VALUE = {"9"}  # a category without a place on the 0-3 scale: value stays null, the label says why
 

@@ -50,7 +50,7 @@ LIMIT $limit OFFSET $offset
 
 
 def indicator_type(cur: duckdb.DuckDBPyConnection, indicator_id: str) -> str | None:
-    row = cur.execute("SELECT type FROM indicators WHERE id = ?", [indicator_id]).fetchall()
+    row = cur.execute("SELECT type FROM indicators WHERE indicator_id = ?", [indicator_id]).fetchall()
     return row[0][0] if row else None
 
 
@@ -86,7 +86,7 @@ def table_counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
 _THEME_COVERAGE_SQL = """
 WITH cells AS (
   SELECT i.theme, s.country, s.indicator_id, s.level <> 'no_data' AND NOT s.out_of_date AS current
-  FROM indicator_scores s JOIN indicators i ON i.id = s.indicator_id
+  FROM indicator_scores s JOIN indicators i ON i.indicator_id = s.indicator_id
   WHERE i.direction <> 'context'
 )
 SELECT theme, count(DISTINCT indicator_id) AS indicators, count(DISTINCT country) AS countries,

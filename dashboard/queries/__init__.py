@@ -31,14 +31,14 @@ def indicators_per_theme(release: str | None = None) -> pd.DataFrame:
     return cur.execute(
         """SELECT t.title AS theme, count(*) AS indicators,
                   count(*) FILTER (WHERE i.direction <> 'context') AS scored
-           FROM indicators i JOIN themes t ON t.id = i.theme GROUP BY t.title ORDER BY t.title"""
+           FROM indicators i JOIN themes t ON t.theme_id = i.theme GROUP BY t.title ORDER BY t.title"""
     ).df()
 
 
 def sources(release: str | None = None) -> pd.DataFrame:
     _, cur = cursor(release)
     return cur.execute(
-        """SELECT s.id, s.title, s.publisher, s.licence, s.citation, s.url, max(f.release_date) AS release_date
-           FROM sources s LEFT JOIN source_files f ON f.source_id = s.id
+        """SELECT s.source_id AS id, s.title, s.publisher, s.licence, s.citation, s.url, max(f.release_date) AS release_date
+           FROM sources s LEFT JOIN source_files f ON f.source_id = s.source_id
            GROUP BY ALL ORDER BY s.title"""
     ).df()

@@ -81,7 +81,7 @@ def test_l05_pinned(result, original, country, code, binary, label):
 @pytest.mark.parametrize(
     ("country", "code", "label"),
     [("USA", 0, "not required"), ("GHA", 0, "not required"), ("DEU", 2, "required with exceptions"),
-     ("ESP", 1, "required with exceptions"), ("MEX", 3, "required"), ("CHN", 9, "not applicable")],
+     ("ESP", 1, "required with exceptions"), ("MEX", 3, "required"), ("CHN", 9, "Not applicable")],
 )  # fmt: skip
 def test_naturalisation_renunciation_pinned(result, original, country, code, label):
     assert original[(country, 2024)]["A06b_cat"] == str(code)

@@ -1,0 +1,34 @@
+"""Level badges and the legend: colour always with its text label and icon (never colour alone)."""
+
+from __future__ import annotations
+
+from dash import html
+
+from indicators.levels import COLOURED, LEVELS, STATUS_LABELS, TEXT_COLOUR, LevelStyle
+
+
+def style_of(level: str | None) -> LevelStyle:
+    """The style of a level or of a status shown instead of a colour (out_of_date, not_known)."""
+    if level in LEVELS:
+        return LEVELS[level]  # type: ignore[index]
+    return STATUS_LABELS.get(level or "", LEVELS["no_data"])
+
+
+def level_badge(level: str | None, extra_text: str | None = None, **attrs: object) -> html.Span:
+    """A filled badge: icon + label (+ optional text); its colour repeats what the words already say."""
+    style = style_of(level)
+    text = f"{style.icon} {style.label}" + (f" · {extra_text}" if extra_text else "")
+    return html.Span(
+        text,
+        className=f"level-badge level-{level or 'no_data'}",
+        style={"backgroundColor": style.colour, "color": TEXT_COLOUR},
+        **attrs,  # type: ignore[arg-type]
+    )
+
+
+def legend(include_status: bool = True) -> html.Ul:
+    """The four levels plus no data (and the two statuses) with their names, for maps and heat maps."""
+    levels = [*COLOURED, "no_data"] + (list(STATUS_LABELS) if include_status else [])
+    return html.Ul(
+        [html.Li(level_badge(level)) for level in levels], className="level-legend", **{"aria-label": "Legend"}
+    )

@@ -1,0 +1,179 @@
+"""A country's dated legal events for one instrument in; its status in a given year (and when it changed) out.
+
+Statuses, ILO style: in_force / not_in_force (ratified, not yet in force) / party (ratified, whether in force not
+stated) / denounced / not_ratified / not_known. UN style: party / signatory / no_action / not_known.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from indicators.model import Indicator
+
+ILO_STATUSES = frozenset({"in_force", "not_in_force", "party", "denounced"})
+UN_STATUSES = frozenset({"party", "signatory", "no_action"})
+NOT_RATIFIED, NOT_KNOWN, NO_ACTION = "not_ratified", "not_known", "no_action"
+# Events that can open a country's record: before them the instrument was not (yet) ratified / acted on.
+# A UN "party" cannot: the country may have signed before, and the list does not date signatures.
+FIRST_STEPS = {False: frozenset({"in_force", "not_in_force", "party"}), True: frozenset({"signatory", "no_action"})}
+# Two events in the same year (or on the same date): the later stage wins.
+PRECEDENCE = {"no_action": 0, "signatory": 1, "party": 2, "not_in_force": 2, "in_force": 3, "denounced": 4}
+
+
+class EventStatus(NamedTuple):
+    status: str
+    changed_year: int | None  # "changed in YEAR"; None when the status was not set by a dated event
+
+
+class Record(NamedTuple):
+    year: int | None  # None: undated (the list gives the status as of its as_of date only)
+    date: str  # 'YYYY-MM-DD' or ''
+    status: str
+    source_id: str = ""
+
+
+def event_status(
+    events: pd.DataFrame | Iterable[Mapping[str, Any]],
+    year: int,
+    list_complete: bool,
+    un_style: bool,
+    as_of: int | None = None,
+) -> EventStatus:
+    """The status of one instrument in one country in `year`, from that country's events (event_date/year/status).
+
+    Rules, in order:
+    1. Undated events give the status as of the list's `as_of` year: they decide when `year` >= as_of (or as_of
+       is unknown), unless a dated event after as_of (and not after `year`) is newer. changed_year is None.
+    2. Otherwise the latest dated event in or before `year` decides (ties: later stage wins); changed_year is its
+       year. A ratification dated after `year` is not yet counted.
+    3. Only undated events, and `year` before as_of: no_action if that is all they say (UN), else not_known.
+    4. Only events after `year`: not_ratified (UN: no_action) when the first of them opens the record
+       (ILO: a ratification; UN: a signature or no action); else not_known (e.g. a denunciation first, or a UN
+       accession whose earlier signature, if any, is undated).
+    5. No events: not_ratified (UN: no_action) only when the list is complete; absent from a PARTIAL list is
+       not_known, never not ratified.
+    A status outside the style's vocabulary is not derivable: not_known.
+    """
+    return derive(to_records(events), year, list_complete, un_style, as_of)[0]
+
+
+def to_records(events: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[Record]:
+    rows = events.to_dict("records") if isinstance(events, pd.DataFrame) else list(events)
+    return [make_record(r.get("event_date"), r.get("year"), r["status"], r.get("source_id")) for r in rows]
+
+
+def make_record(date: object, year: object, status: object, source_id: object = "") -> Record:
+    text = date.strip() if isinstance(date, str) else ""
+    if text:
+        dated: int | None = int(text[:4])
+    else:
+        dated = None if year is None or pd.isna(year) else int(year)  # type: ignore[call-overload]
+    return Record(dated, text, str(status), "" if source_id is None or pd.isna(source_id) else str(source_id))  # type: ignore[call-overload]
+
+
+def _order(record: Record) -> tuple[int, str, int]:
+    return (record.year or 0, record.date, PRECEDENCE.get(record.status, -1))
+
+
+def _checked(status: str, un_style: bool) -> str:
+    return status if status in (UN_STATUSES if un_style else ILO_STATUSES) else NOT_KNOWN
+
+
+def derive(
+    records: list[Record], year: int, complete: bool, un_style: bool, as_of: int | None = None
+) -> tuple[EventStatus, Record | None]:
+    """`event_status` plus the record that decided it (None when derived from absence)."""
+    none_yet = NO_ACTION if un_style else NOT_RATIFIED
+    dated = sorted((r for r in records if r.year is not None), key=_order)
+    past = [r for r in dated if r.year is not None and r.year <= year]
+    undated = [r for r in records if r.year is None]
+    newer_dated = bool(past) and as_of is not None and (past[-1].year or 0) > as_of
+    if undated and (as_of is None or year >= as_of) and not newer_dated:
+        last = max(undated, key=_order)
+        return EventStatus(_checked(last.status, un_style), None), last
+    if past:
+        status = _checked(past[-1].status, un_style)
+        return EventStatus(status, None if status == NOT_KNOWN else past[-1].year), past[-1]
+    if undated:
+        only_none = un_style and all(r.status == NO_ACTION for r in undated)
+        return EventStatus(NO_ACTION if only_none else NOT_KNOWN, None), undated[0]
+    if dated:
+        opens = dated[0].status in FIRST_STEPS[un_style]
+        return EventStatus(none_yet if opens else NOT_KNOWN, None), None
+    return EventStatus(none_yet if complete else NOT_KNOWN, None), None
+
+
+def is_un_style(ind: Indicator) -> bool:
+    """UN treaty vocabulary (party / signatory / no action) when the indicator's table uses it."""
+    codes = {c.code for c in ind.categories}
+    return bool(codes & {"signatory", "no_action"}) or (not codes and ind.id.startswith("un_"))
+
+
+class ListInfo(NamedTuple):
+    complete: bool
+    as_of: int | None  # latest as_of year over the indicator's lists
+    complete_as_of: int | None  # latest as_of year over its complete lists
+    sources: str
+
+
+def as_of_year(text: object) -> int | None:
+    """'2020-10' -> 2020, '2023/24' -> 2023; None when no four-digit year is given."""
+    years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", str(text))] if pd.notna(text) else []  # type: ignore[call-overload]
+    return max(years) if years else None
+
+
+def list_info(lists: pd.DataFrame) -> ListInfo:
+    """One indicator's event_lists rows: complete when any list is; as-of years; their sources."""
+    complete_mask = lists["complete"].astype(bool)
+    years = [y for y in map(as_of_year, lists["as_of"]) if y is not None]
+    complete_years = [y for y in map(as_of_year, lists.loc[complete_mask, "as_of"]) if y is not None]
+    return ListInfo(
+        bool(complete_mask.any()),
+        max(years) if years else None,
+        max(complete_years) if complete_years else None,
+        ";".join(sorted(set(lists["source_id"].astype(str)))),
+    )
+
+
+def event_rows(
+    events: pd.DataFrame, event_lists: pd.DataFrame, indicators: list[Indicator], iso3: list[str], status_year: int
+) -> pd.DataFrame:
+    """Every country x event indicator: status code (value_label), changed_year, the year it is valid for, source.
+
+    The status is valid as of the lists' as_of year when that is before the status year (a list complete to
+    2020 says nothing about 2024), so `year` = min(status_year, as_of).
+    """
+    ids = {ind.id for ind in indicators}
+    wanted = events[events["indicator_id"].isin(ids) & (events["partner_country"].fillna("") == "")]
+    grouped: dict[tuple[str, str], list[Record]] = {}
+    for ind_id, country, date, year, status, source in zip(
+        wanted["indicator_id"], wanted["country"], wanted["event_date"], wanted["year"], wanted["status"],
+        wanted["source_id"], strict=True,
+    ):  # fmt: skip
+        grouped.setdefault((ind_id, country), []).append(make_record(date, year, status, source))
+    rows = []
+    for ind in indicators:
+        info = list_info(event_lists[event_lists["indicator_id"] == ind.id])
+        rows.extend(_indicator_rows(ind, info, grouped, iso3, status_year))
+    columns = ["indicator_id", "country", "value_label", "changed_year", "year", "source_id"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _indicator_rows(
+    ind: Indicator, info: ListInfo, grouped: dict[tuple[str, str], list[Record]], iso3: list[str], status_year: int
+) -> list[tuple[str, str, str, int | None, int, str]]:
+    un_style = is_un_style(ind)
+    valid_year = min(status_year, info.as_of) if info.as_of is not None else status_year
+    absent_year = min(status_year, info.complete_as_of) if info.complete_as_of is not None else valid_year
+    rows = []
+    for country in iso3:
+        records = grouped.get((ind.id, country), [])
+        result, record = derive(records, status_year, info.complete, un_style, info.as_of)
+        year = max(valid_year if records else absent_year, result.changed_year or 0)  # a newer event is its own date
+        source = record.source_id if record is not None and record.source_id else info.sources
+        rows.append((ind.id, country, result.status, result.changed_year, year, source))
+    return rows
