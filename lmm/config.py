@@ -75,3 +75,22 @@ def raw_dir() -> Path:
 
 def keep_releases() -> int:
     return max(2, int(setting("LMM_KEEP_RELEASES")))
+
+
+def markdown_table() -> str:
+    """The README's settings table, generated from SETTINGS (`python -m lmm.config` rewrites it)."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{s.name}` | `{s.default}` | {s.meaning} |" for s in SETTINGS.values()]
+    return "\n".join(lines)
+
+
+def rewrite_readme(readme: Path = PROJECT_ROOT / "README.md") -> None:
+    start, end = "<!-- settings-table -->", "<!-- /settings-table -->"
+    text = readme.read_text()
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    readme.write_text(f"{head}{start}\n{markdown_table()}\n{end}{tail}")
+
+
+if __name__ == "__main__":
+    rewrite_readme()

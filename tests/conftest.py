@@ -75,7 +75,11 @@ def gunicorn_server(release_id: str, data_dir: Path) -> Iterator[str]:
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(url + "/")
+        try:
+            wait_for_http(url + "/")
+        except TimeoutError:
+            proc.terminate()
+            raise RuntimeError("gunicorn did not start: " + proc.communicate(timeout=20)[1].decode()[-3000:]) from None
         yield url
     finally:
         proc.terminate()
