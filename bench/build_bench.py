@@ -33,7 +33,9 @@ def main(repeat: int = 5) -> dict[str, object]:
         seed_dir = Path(tmp) / "seed"
         lmm = [sys.executable, "-m", "lmm.cli"]
         seed_times = [timed([*lmm, "seed", "--from", str(raw), "--to", str(seed_dir)], env) for _ in range(repeat)]
-        build_times = [timed([*lmm, "build", "--seed", str(seed_dir), "--status-year", "2025"], env) for _ in range(repeat)]
+        build_times = [
+            timed([*lmm, "build", "--seed", str(seed_dir), "--status-year", "2025"], env) for _ in range(repeat)
+        ]
         release = max((Path(tmp) / "var" / "releases").glob("r*.duckdb"))
         result = {
             "seed_seconds": {"median": statistics.median(seed_times), "p95": percentile(seed_times, 0.95)},
@@ -42,8 +44,12 @@ def main(repeat: int = 5) -> dict[str, object]:
             "release_bytes": release.stat().st_size,
             "runs": repeat,
         }
-    print(f"lmm seed  (real data, {repeat} runs): median {result['seed_seconds']['median']:.2f} s, p95 {result['seed_seconds']['p95']:.2f} s")
-    print(f"lmm build (real data, {repeat} runs): median {result['build_seconds']['median']:.2f} s, p95 {result['build_seconds']['p95']:.2f} s")
+    print(
+        f"lmm seed  (real data, {repeat} runs): median {result['seed_seconds']['median']:.2f} s, p95 {result['seed_seconds']['p95']:.2f} s"
+    )
+    print(
+        f"lmm build (real data, {repeat} runs): median {result['build_seconds']['median']:.2f} s, p95 {result['build_seconds']['p95']:.2f} s"
+    )
     print(f"seed size {result['seed_bytes'] / 1e6:.2f} MB, release size {result['release_bytes'] / 1e6:.2f} MB")
     return result
 

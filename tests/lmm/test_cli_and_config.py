@@ -27,7 +27,9 @@ def test_core_commands_exist() -> None:
 
 @pytest.mark.parametrize("command", _subcommands())
 def test_every_command_has_help(command: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "lmm.cli", command, "--help"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "lmm.cli", command, "--help"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert f"usage: lmm {command}" in result.stdout
     assert len(result.stdout.splitlines()) >= 3
@@ -57,7 +59,11 @@ def test_export_of_an_unknown_indicator_is_a_clear_error(release_id: str, data_d
 
     env = dict(os.environ, LMM_DATA_DIR=str(data_dir))
     result = subprocess.run(
-        [sys.executable, "-m", "lmm.cli", "export", "--indicator", "female_lfp"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "lmm.cli", "export", "--indicator", "female_lfp"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert "unknown indicator 'female_lfp'" in result.stderr

@@ -24,7 +24,9 @@ RNG = random.Random(20261128)
 SAMPLE = 12
 
 
-def exported(indicator: str, country: str, year: int, sex: str | None = None, partner: str | None = None) -> list[float]:
+def exported(
+    indicator: str, country: str, year: int, sex: str | None = None, partner: str | None = None
+) -> list[float]:
     _, cur = cursor()
     frame = export_rows(cur, indicator, country=country, year_from=year, year_to=year, sex=sex, partner=partner)
     return frame["value"].tolist()
@@ -37,7 +39,9 @@ def test_world_bank_female_lfpr(raw_dir: Path, release_id: str) -> None:
     header, body = rows[0], rows[1:]
     _, cur = cursor()
     countries = {r[0] for r in cur.execute("SELECT iso3 FROM countries WHERE NOT is_aggregate").fetchall()}
-    cells = [(r[1], int(header[i]), float(r[i])) for r in body if r[1] in countries for i in range(4, len(header)) if r[i]]
+    cells = [
+        (r[1], int(header[i]), float(r[i])) for r in body if r[1] in countries for i in range(4, len(header)) if r[i]
+    ]
     for iso3, year, value in RNG.sample(cells, SAMPLE):
         assert exported("female_lfpr", iso3, year, sex="female") == [value], (iso3, year)
 
@@ -57,7 +61,11 @@ def test_sdg_1072_domain_scores(raw_dir: Path, release_id: str) -> None:
     m49_to_iso3 = _m49_to_iso3(raw_dir)
     path = next((raw_dir / "sdg-unstats-ddf").glob("ddf--datapoints--sg_cpa_migrs--*.csv"))
     with open(path, encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["sg_cpa_migrs"] not in {"", "N"} and int(r["geo_area"]) in m49_to_iso3]
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if r["sg_cpa_migrs"] not in {"", "N"} and int(r["geo_area"]) in m49_to_iso3
+        ]
     for row in RNG.sample(rows, SAMPLE):
         indicator = "sdg1072_all" if row["policy_domains"] == "alldomains" else f"sdg1072_d{row['policy_domains'][-1]}"
         iso3 = m49_to_iso3[int(row["geo_area"])]
@@ -66,7 +74,9 @@ def test_sdg_1072_domain_scores(raw_dir: Path, release_id: str) -> None:
 
 def test_undesa_women_share_of_immigrants(raw_dir: Path, release_id: str) -> None:
     m49_to_iso3 = _m49_to_iso3(raw_dir)
-    book = openpyxl.load_workbook(raw_dir / "undesa-ims" / "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx", read_only=True)
+    book = openpyxl.load_workbook(
+        raw_dir / "undesa-ims" / "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx", read_only=True
+    )
     rows = list(book["Table 4"].iter_rows(min_row=11, values_only=True))
     header = rows[0]
     years = {i: int(h) for i, h in enumerate(header) if isinstance(h, int | float) and 1990 <= h <= 2020}
@@ -86,7 +96,13 @@ def test_iab_corridor_stocks(raw_dir: Path, release_id: str) -> None:
     book = xlrd.open_workbook(raw_dir / "iab-brain-drain" / "iabbd_8010_v1_gender.xls")
     _, cur = cursor()
     names = {n.lower(): c for c, n in cur.execute("SELECT iso3, name FROM countries WHERE NOT is_aggregate").fetchall()}
-    picks = [("USA", "Mexico", 2010), ("USA", "Philippines", 2010), ("GBR", "Ghana", 2000), ("DEU", "Turkey", 1990), ("CAN", "India", 2005)]
+    picks = [
+        ("USA", "Mexico", 2010),
+        ("USA", "Philippines", 2010),
+        ("GBR", "Ghana", 2000),
+        ("DEU", "Turkey", 1990),
+        ("CAN", "India", 2005),
+    ]
     for destination, origin, year in picks:
         sheet = book.sheet_by_name(destination)
         col = next(c for c in range(sheet.ncols) if sheet.cell_value(0, c) in (year, float(year)))
@@ -99,7 +115,18 @@ def test_iab_corridor_stocks(raw_dir: Path, release_id: str) -> None:
 
 def test_lmm_export_cli_prints_the_same_rows(data_dir: Path, release_id: str) -> None:
     env = dict(os.environ, LMM_DATA_DIR=str(data_dir))
-    cmd = [sys.executable, "-m", "lmm.cli", "export", "--indicator", "female_lfpr", "--country", "MEX", "--format", "json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "lmm.cli",
+        "export",
+        "--indicator",
+        "female_lfpr",
+        "--country",
+        "MEX",
+        "--format",
+        "json",
+    ]
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
     payload = json.loads(out)
     assert payload["release"] == release_id

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders.seed import SEED_TABLES, read_seed, run_loaders
 from lmm.config import seed_dir
+from loaders.seed import SEED_TABLES, read_seed, run_loaders
 
 ROOT = Path(__file__).resolve().parents[2]
 
