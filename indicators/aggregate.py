@@ -28,14 +28,23 @@ class Aggregate:
     n_mapped: int
 
 
-def second_worst(levels: Iterable[str]) -> Level:
-    """The colour of a group from its two worst indicators (SDSN): the better of the two worst levels.
+def two_worst_rank(worst: float, next_worst: float) -> int:
+    """Rank (0 green .. 3 red) from the two worst ranks: their mean rounded towards the worse, except that red
+    needs both worst red (SDSN: green only if both are green, red only if both are red)."""
+    rank = math.ceil((worst + next_worst) / 2 - _EPS)
+    return min(rank, 2) if min(worst, next_worst) < 3 else 3
 
-    Both worst red -> red; worst red and next orange -> orange; a single indicator -> its own level;
-    no coloured level -> no_data.
+
+def second_worst(levels: Iterable[str]) -> Level:
+    """The colour of a group from its two worst indicators (SDSN two-worst rule, see `two_worst_rank`).
+
+    green+green -> green; green+yellow -> yellow; green+red -> orange; orange+red -> orange; red+red -> red;
+    a single indicator -> its own level; no coloured level -> no_data.
     """
     ranks = sorted((LEVEL_RANK[lv] for lv in levels if lv in LEVEL_RANK), reverse=True)
-    return COLOURED[min(ranks[:2])] if ranks else "no_data"
+    if not ranks:
+        return "no_data"
+    return COLOURED[two_worst_rank(ranks[0], ranks[1] if len(ranks) > 1 else ranks[0])]
 
 
 def _has_score(score: float | None) -> bool:
@@ -82,7 +91,8 @@ def batch_aggregate(scores: pd.DataFrame, mapping: pd.DataFrame, key: str, thres
     scored = rows.loc[has, ["country", key, "level"]].assign(rank=lambda f: f["level"].map(LEVEL_RANK).astype(float))
     scored = scored.sort_values("rank", ascending=False, kind="stable")
     two_worst = scored[scored.groupby(["country", key]).cumcount() < 2]
-    rank = two_worst.groupby(["country", key])["rank"].min()
+    pair = two_worst.groupby(["country", key])["rank"].agg(["max", "min"])
+    rank = pd.Series([two_worst_rank(a, b) for a, b in zip(pair["max"], pair["min"], strict=True)], index=pair.index)
     out = out.join(rank.rename("rank"))
     out["coverage"] = out["n_with_data"] / out["n_mapped"]
     ok = (out["coverage"] >= threshold - _EPS) & (out["n_with_data"] > 0)

@@ -2,10 +2,16 @@
 
 Statuses, ILO style: in_force / not_in_force (ratified, not yet in force) / party (ratified, whether in force not
 stated) / denounced / not_ratified / not_known. UN style: party / signatory / no_action / not_known.
+
+ILO entry into force (derived): the final clauses of ILO conventions say a ratification comes into force for the
+Member twelve months after its registration. A list that states "not in force" as of its page date (e.g. C189
+ratified 2020-07-03, listed in October 2020) is therefore read as in force from the registration date + 12 months;
+see `with_entry_into_force`.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
@@ -22,6 +28,9 @@ NOT_RATIFIED, NOT_KNOWN, NO_ACTION = "not_ratified", "not_known", "no_action"
 FIRST_STEPS = {False: frozenset({"in_force", "not_in_force", "party"}), True: frozenset({"signatory", "no_action"})}
 # Two events in the same year (or on the same date): the later stage wins.
 PRECEDENCE = {"no_action": 0, "signatory": 1, "party": 2, "not_in_force": 2, "in_force": 3, "denounced": 4}
+ENTRY_INTO_FORCE_MONTHS = 12
+DERIVED_NOTE = "derived: ILO final clause, in force 12 months after registration"
+_FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 class EventStatus(NamedTuple):
@@ -34,6 +43,7 @@ class Record(NamedTuple):
     date: str  # 'YYYY-MM-DD' or ''
     status: str
     source_id: str = ""
+    derived: bool = False  # added by `with_entry_into_force`, not stated by the source
 
 
 def event_status(
@@ -56,7 +66,8 @@ def event_status(
        accession whose earlier signature, if any, is undated).
     5. No events: not_ratified (UN: no_action) only when the list is complete; absent from a PARTIAL list is
        not_known, never not ratified.
-    A status outside the style's vocabulary is not derivable: not_known.
+    A status outside the style's vocabulary is not derivable: not_known. ILO style only: before these rules, a
+    dated not_in_force adds a derived in_force record 12 months later (`with_entry_into_force`).
     """
     return derive(to_records(events), year, list_complete, un_style, as_of)[0]
 
@@ -79,6 +90,36 @@ def _order(record: Record) -> tuple[int, str, int]:
     return (record.year or 0, record.date, PRECEDENCE.get(record.status, -1))
 
 
+def entry_into_force_date(date: str, months: int = ENTRY_INTO_FORCE_MONTHS) -> str | None:
+    """'2020-07-03' -> '2021-07-03' (`months` later; a day the month lacks -> its last day); None unless a full date."""
+    match = _FULL_DATE.match(date)
+    if match is None or not 1 <= int(match[2]) <= 12:
+        return None
+    year, month = divmod(int(match[1]) * 12 + int(match[2]) - 1 + months, 12)
+    day = min(int(match[3]), calendar.monthrange(year, month + 1)[1])
+    return f"{year:04d}-{month + 1:02d}-{day:02d}"
+
+
+def with_entry_into_force(records: list[Record]) -> list[Record]:
+    """ILO final clause: each dated not_in_force (a registered ratification) adds a derived in_force record dated
+    12 months later, unless an explicit record falls after the registration and on or before that date (a
+    denunciation or a stated status then decides). Explicit records after the derived date win by date as usual.
+    """
+    derived = []
+    for reg in records:
+        in_force = entry_into_force_date(reg.date) if reg.status == "not_in_force" else None
+        if in_force is None or reg.year is None:
+            continue
+        end = int(in_force[:4])
+        between = [
+            r for r in records
+            if r.year is not None and (reg.date < r.date <= in_force if r.date else reg.year < r.year <= end)
+        ]  # fmt: skip
+        if not between:
+            derived.append(Record(end, in_force, "in_force", reg.source_id, derived=True))
+    return records + derived
+
+
 def _checked(status: str, un_style: bool) -> str:
     return status if status in (UN_STATUSES if un_style else ILO_STATUSES) else NOT_KNOWN
 
@@ -88,6 +129,7 @@ def derive(
 ) -> tuple[EventStatus, Record | None]:
     """`event_status` plus the record that decided it (None when derived from absence)."""
     none_yet = NO_ACTION if un_style else NOT_RATIFIED
+    records = records if un_style else with_entry_into_force(records)
     dated = sorted((r for r in records if r.year is not None), key=_order)
     past = [r for r in dated if r.year is not None and r.year <= year]
     undated = [r for r in records if r.year is None]

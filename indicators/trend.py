@@ -84,7 +84,9 @@ def classify(
     slope: np.ndarray, first_score: np.ndarray, first_year: np.ndarray, green_score: np.ndarray,
     green_now: np.ndarray, target_year: int = TARGET_YEAR,
 ) -> np.ndarray:  # fmt: skip
-    """Steps 1-5 of the module rule on arrays."""
+    """Steps 1-5 of the module rule on arrays. The slope is rounded to 9 decimals first so a slope that is exactly
+    on a boundary in decimal arithmetic is not pushed across it by binary floating point."""
+    slope = np.round(slope, 9)
     required = (green_score - first_score) / np.maximum(target_year - first_year, 1)
     t = TOLERANCE
     conditions = [

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from indicators.events import DERIVED_NOTE, derive, entry_into_force_date, to_records
 from indicators.model import Thresholds
 from indicators.scoring import (
     LEVELS,
@@ -199,6 +200,47 @@ def test_event_status_accepts_a_frame() -> None:
     assert event_status(frame, 2016, True, False) == ("denounced", 2015)
 
 
+# ILO final clause: a registered ratification is in force for the Member 12 months after its registration.
+MEX_C189 = [ev("2020-07-03", "not_in_force")]  # NORMLEX list of October 2020: "not in force"
+ENTRY_INTO_FORCE_CASES = [
+    # (id, events, year, as_of, expected status, changed year)
+    ("registration year: not yet in force", MEX_C189, 2020, 2020, "not_in_force", 2020),
+    ("12 months later: in force", MEX_C189, 2021, 2020, "in_force", 2021),
+    ("status year 2025: in force since 2021", MEX_C189, 2025, 2020, "in_force", 2021),
+    ("29 February: in force on 28 February", [ev("2020-02-29", "not_in_force")], 2021, None, "in_force", 2021),
+    ("a later denunciation still wins", [ev("2012-03-01", "not_in_force"), ev("2023-05-01", "denounced")], 2024, None, "denounced", 2023),
+    ("in force between registration and denunciation", [ev("2012-03-01", "not_in_force"), ev("2023-05-01", "denounced")], 2015, None, "in_force", 2013),
+    ("an explicit status within the 12 months decides", [ev("2020-07-03", "not_in_force"), ev("2021-03-01", "denounced")], 2022, None, "denounced", 2021),
+    ("a year-only denunciation in the entry year decides", [ev("2020-07-03", "not_in_force"), ev(None, "denounced", 2021)], 2022, None, "denounced", 2021),
+    ("a stated entry into force is not duplicated", [ev("2020-07-03", "not_in_force"), ev("2021-07-03", "in_force")], 2022, None, "in_force", 2021),
+    ("undated 'not in force': no date, nothing derived", [ev(None, "not_in_force")], 2025, 2020, "not_in_force", None),
+    ("year only: no registration date, nothing derived", [ev(None, "not_in_force", 2020)], 2025, None, "not_in_force", 2020),
+    ("an undated status as of a later list wins", [ev(None, "not_in_force"), *MEX_C189], 2025, 2024, "not_in_force", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("events", "year", "as_of", "status", "changed"),
+    [case[1:] for case in ENTRY_INTO_FORCE_CASES],
+    ids=[case[0] for case in ENTRY_INTO_FORCE_CASES],
+)
+def test_ilo_entry_into_force_12_months_after_registration(events, year, as_of, status, changed) -> None:
+    result = event_status(events, year, list_complete=True, un_style=False, as_of=as_of)
+    assert (result.status, result.changed_year) == (status, changed)
+
+
+def test_entry_into_force_is_flagged_as_derived_and_ilo_only() -> None:
+    status, record = derive(to_records(MEX_C189), 2025, True, un_style=False, as_of=2020)
+    assert status == ("in_force", 2021) and record is not None and record.derived
+    assert record.date == "2021-07-03" and "12 months after registration" in DERIVED_NOTE
+    stated = derive(to_records([*MEX_C189, ev("2021-07-03", "in_force")]), 2025, True, False, 2020)[1]
+    assert stated is not None and not stated.derived, "a stated entry into force is the source's, not derived"
+    assert event_status(MEX_C189, 2025, True, un_style=True).status == "not_known", "UN vocabulary: no such rule"
+    assert [entry_into_force_date(d) for d in ("2020-07-03", "2024-02-29", "2020-07", "")] == [
+        "2021-07-03", "2025-02-28", None, None,
+    ]  # fmt: skip
+
+
 # --- recency ----------------------------------------------------------------------------------------------------
 
 
@@ -256,7 +298,9 @@ AGGREGATE_CASES = [
     ("5 mapped, data for 4: 80% is enough",
      [(80, "green"), (60, "yellow"), (40, "orange"), (20, "red"), (None, "no_data")], 5, 50.0, "orange", 0.8, 4),
     ("both worst red -> red", [(90, "green"), (10, "red"), (5, "red")], 3, 35.0, "red", 1.0, 3),
-    ("worst red, next yellow -> yellow", [(90, "green"), (10, "red"), (65, "yellow")], 3, 55.0, "yellow", 1.0, 3),
+    ("worst red, next yellow -> orange (mean rank rounded to the worse)",
+     [(90, "green"), (10, "red"), (65, "yellow")], 3, 55.0, "orange", 1.0, 3),
+    ("green and red -> orange, never green", [(90, "green"), (10, "red")], 2, 50.0, "orange", 1.0, 2),
     ("a single indicator keeps its level", [(70, "yellow")], 1, 70.0, "yellow", 1.0, 1),
     ("nothing mapped", [], 0, None, "no_data", 0.0, 0),
     ("no data at all", [(None, "no_data"), (None, "no_data")], 2, None, "no_data", 0.0, 0),
@@ -287,6 +331,10 @@ def test_aggregate_weights_and_errors() -> None:
     [
         (["red", "red", "green"], "red"),
         (["red", "orange", "green"], "orange"),
+        (["red", "green"], "orange"),
+        (["green", "yellow"], "yellow"),
+        (["yellow", "orange"], "orange"),
+        (["orange", "orange", "green"], "orange"),
         (["green", "green"], "green"),
         (["yellow"], "yellow"),
         (["no_data", "green"], "green"),
@@ -391,7 +439,8 @@ SCORE_ROWS = [
     ("AAA", "fee_ban_law", N, "full", 2021, False, 100.0, "green", "not_available", 2021),
     ("BBB", "fee_ban_law", N, "partial", 2022, False, 50.0, "yellow", "not_available", N),
     ("AAA", "ilo_c181", N, "in_force", 2023, False, 100.0, "green", "not_available", 2005),
-    ("BBB", "ilo_c181", N, "not_in_force", 2023, False, 50.0, "yellow", "not_available", 2023),
+    # ratified 2023-02-01, listed not in force: in force 12 months after registration (ILO final clause)
+    ("BBB", "ilo_c181", N, "in_force", 2024, False, 100.0, "green", "not_available", 2024),
     ("CCC", "ilo_c181", N, "not_known", 2023, False, N, "no_data", "not_available", N),  # partial list: not red
     ("DDD", "ilo_c181", N, "denounced", 2023, False, 0.0, "red", "not_available", 2020),
     ("AAA", "un_icrmw", N, "party", 2022, False, 100.0, "green", "not_available", 2010),
@@ -426,10 +475,10 @@ def test_release_indicator_scores(release) -> None:
 PRINCIPLE_ROWS = [
     # country, principle, score, level, coverage, n_with_data, n_mapped
     ("AAA", 13, 97.92, "green", 1.0, 4, 4),  # (91.67 + 100 + 100 + 100) / 4
-    ("BBB", 13, 41.66, "orange", 1.0, 4, 4),  # (33.33 + 50 + 50 + 33.3) / 4; two worst red, orange
+    ("BBB", 13, 54.16, "orange", 1.0, 4, 4),  # (33.33 + 50 + 100 + 33.3) / 4; two worst red, orange
     ("CCC", 13, N, "no_data", 0.25, 1, 4),
     ("DDD", 13, N, "no_data", 0.75, 3, 4),  # below 80%: no aggregate, coverage still shown
-    ("AAA", 1, 42.71, "yellow", 1.0, 2, 2),  # (55.41 + 30) / 2; two worst red, yellow
+    ("AAA", 1, 42.71, "orange", 1.0, 2, 2),  # (55.41 + 30) / 2; two worst red, yellow: mean rank 2
     ("BBB", 1, N, "no_data", 0.0, 0, 2),  # the out-of-date value is not scored
     ("CCC", 4, N, "no_data", 0.5, 1, 2),
 ]  # fmt: skip
