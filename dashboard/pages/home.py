@@ -1,47 +1,269 @@
-"""`/`: what the published release holds: countries, indicators per theme, release, sources with licences."""
+"""`/`: a world map of an indicator, principle or theme (?view=...), a country search, headline coverage, the release.
+
+Every state is in the URL: `?view=indicator:female_lfpr` (or principle:13, theme:women) and `?release=` for an
+earlier release; the layout is a function of them, and the selector writes the query back without a reload.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
-from dash import html
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from dashboard import queries
+from dashboard.components.datatable import Column, data_table, records, shown_frame
+from dashboard.components.downloads import csv_download
+from dashboard.components.map import (
+    NOTE_WIDTH,
+    aria,
+    level_cell_styles,
+    level_map,
+    map_outputs,
+    unit_in_header,
+    whole_years,
+    with_level_labels,
+)
+from dashboard.queries import home as q
+from warehouse.connection import cursor
 
-dash.register_page(__name__, path="/", title="Labour Migration Policy Monitor", description="Overview")
+dash.register_page(
+    __name__,
+    path="/",
+    title="Labour Migration Policy Monitor",
+    description="World map of indicators, principles and themes of the ILO Multilateral Framework on Labour Migration",
+)
+
+MAP_HEIGHT = 360  # the map shares the width with its table
+COLUMNS = [
+    Column("name", "Country"),
+    Column("iso3", "ISO3"),
+    Column("value", "Value", numeric=True, description="The published value, or the 0-100 score of a principle/theme"),
+    Column("unit", "Unit"),
+    Column("label", "Category or status"),
+    Column("year", "Year", numeric=True, description="Year of the value"),
+    Column("coverage", "Coverage", description="Indicators with a current value, of those mapped"),
+    Column("level_label", "Level"),
+    Column("note", "Note", description="Why a value is missing or not scored"),
+]
 
 
-def layout(**_query: str) -> html.Div:
-    summary = queries.release_summary()
-    themes = queries.indicators_per_theme()
-    sources = queries.sources()
+def layout(view: str | None = None, release: str | None = None, **_query: object) -> html.Div:
+    default = q.View("indicator", q.DEFAULT_VIEW.partition(":")[2])
+    chosen = q.parse_view(view) or default
+    notice = "" if view in (None, chosen.text) else f"The view {view!r} does not exist; showing the default."
+    try:
+        frame, title = q.view_frame(chosen, release)
+    except KeyError:
+        chosen = default
+        frame, title = q.view_frame(chosen, release)
+        notice = f"{view!r} is not in this release; showing the default."
     return html.Div(
         [
             html.H1("Labour Migration Policy Monitor"),
             html.P(
-                "Country scorecards against the ILO Multilateral Framework on Labour Migration: recruitment "
-                "practices, dual nationality, portability of social-security benefits and women's participation."
+                "How countries stand against the ILO Multilateral Framework on Labour Migration: recruitment "
+                "practices, dual nationality, portability of social-security benefits and women's participation. "
+                "Pick what the map shows, or go to a country's profile.",
+                className="lede",
             ),
-            html.P(
+            headline(release),
+            controls(chosen.text, release),
+            html.P(notice, id="home-notice", className="notice", role="status", hidden=not notice),
+            html.Div(
                 [
-                    html.Strong(f"{summary['countries']} countries"),
-                    f" ({summary['countries_with_data']} with published figures). Release ",
-                    html.Code(summary["release_id"], id="home-release"),
-                    f" of {summary['created_at'][:10]}, status year {summary['status_year']}.",
-                ]
-            ),
-            html.H2("Indicators per theme"),
-            html.Table(
-                [html.Tr([html.Th("Theme"), html.Th("Indicators"), html.Th("Scored")])]
-                + [html.Tr([html.Td(r.theme), html.Td(r.indicators), html.Td(r.scored)]) for r in themes.itertuples()],
-                id="home-themes",
-            ),
-            html.H2("Sources"),
-            html.Ul(
-                [
-                    html.Li([html.A(r.title, href=r.url), f" ({r.publisher}); licence: {r.licence}"])
-                    for r in sources.itertuples()
+                    html.Section(
+                        [
+                            html.H2("Map", id="home-map-title"),
+                            level_map(_map_frame(frame), title, "home-map", "map", MAP_HEIGHT),
+                        ],
+                        className="map-column",
+                        **aria(labelledby="home-map-title"),
+                    ),
+                    table_section(frame, title),
                 ],
-                id="home-sources",
+                className="map-and-table",
             ),
+            dcc.Store(id="home-release", data=release),
+            dcc.Store(id="home-query"),
         ]
     )
+
+
+def headline(release: str | None) -> html.Section:
+    """Tiles: the release and its date, countries with data, sources; then coverage per theme."""
+    facts: dict[str, Any] = q.headline(release=release)
+    summary, n_sources, coverage = facts["summary"], facts["sources"], facts["coverage"]
+    tiles = [
+        _tile("Release", html.Code(str(summary["release_id"]), id="home-release-id"),
+              f"published {str(summary['created_at'])[:10]}, status year {summary['status_year']}"),
+        _tile("Countries", str(summary["countries"]), f"{summary['countries_with_data']} with published figures"),
+        _tile("Sources", html.A(f"{n_sources} sources", href="/sources", id="home-sources-link"),
+              "publishers, licences and release dates"),
+    ]  # fmt: skip
+    rows = [
+        html.Tr(
+            [
+                html.Th(r.title, scope="row"),
+                html.Td(int(r.indicators)),
+                html.Td(int(r.countries_with_any_data)),
+                html.Td(f"{r.pct_cells_with_current_data:.0f}%"),
+            ]
+        )
+        for r in coverage.itertuples()
+    ]
+    head = html.Tr(
+        [html.Th("Theme", scope="col"), html.Th("Scored indicators", scope="col"),
+         html.Th("Countries with current data", scope="col"), html.Th("Country x indicator cells current", scope="col")]
+    )  # fmt: skip
+    return html.Section(
+        [
+            html.H2("Release and coverage", className="visually-hidden", id="home-headline-title"),
+            html.Div(tiles, className="tiles"),
+            html.Table(
+                [
+                    html.Caption("Coverage per theme: countries with at least one current value"),
+                    html.Thead(head),
+                    html.Tbody(rows),
+                ],
+                id="home-coverage",
+                className="data-table compact",
+            ),  # fmt: skip
+        ],
+        className="headline",
+        **aria(labelledby="home-headline-title"),
+    )
+
+
+def _tile(label: str, value: Any, detail: str) -> html.Div:
+    return html.Div([html.Span(label, className="tile-label"), html.Strong(value), html.Span(detail)], className="tile")
+
+
+def controls(view: str, release: str | None) -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label("Show on the map", htmlFor="home-view"),
+                    dcc.Dropdown(id="home-view", options=q.view_options(release), value=view, clearable=False),
+                ],
+                className="control wide",
+            ),
+            html.Div(
+                [
+                    html.Label("Go to a country profile", htmlFor="home-country"),
+                    dcc.Dropdown(
+                        id="home-country",
+                        options=q.country_options(release),
+                        placeholder="Type a country name",
+                        searchable=True,
+                        clearable=True,
+                    ),
+                ],
+                className="control",
+            ),
+        ],
+        className="controls",
+    )
+
+
+def table_section(frame: pd.DataFrame, title: str) -> html.Section:
+    columns = shown_columns(frame)
+    table = data_table("home-table", with_level_labels(frame), columns, page_size=15)
+    table.style_data_conditional = level_cell_styles()
+    table.style_cell_conditional = NOTE_WIDTH
+    return html.Section(
+        [
+            html.H2("Table", id="home-table-title"),
+            html.P(
+                f"{title}: every country, with the value, its year and level, and why a value is missing.",
+                id="home-table-caption",
+                className="caption",
+            ),  # fmt: skip
+            table,
+            html.Button("Download CSV of this table", id="home-download-button", className="button"),
+            dcc.Download(id="home-download"),
+        ],
+        className="table-column",
+        **aria(labelledby="home-table-title"),
+    )
+
+
+def shown_columns(frame: pd.DataFrame) -> list[Column]:
+    """The table's columns minus those empty for this view (e.g. Coverage for an indicator)."""
+    kept = [c for c in COLUMNS if c.id in ("name", "iso3", "level_label", "note") or frame[c.id].notna().any()]
+    return unit_in_header(frame, kept)
+
+
+def _map_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[["iso3", "name", "level", "value_text", "year"]]
+
+
+@callback(
+    Output("home-map", "figure"),
+    Output("home-map-caption", "children"),
+    Output("home-table", "data"),
+    Output("home-table", "columns"),
+    Output("home-table-caption", "children"),
+    Input("home-view", "value"),
+    State("home-release", "data"),
+    prevent_initial_call=True,
+)
+def show_view(view: str | None, release: str | None):
+    """The map, its caption and the table for the chosen view."""
+    chosen = q.parse_view(view)
+    if chosen is None:
+        return (no_update,) * 5
+    frame, title = q.view_frame(chosen, release)
+    figure, caption = map_outputs(_map_frame(frame), title, MAP_HEIGHT)
+    columns = shown_columns(frame)
+    table_columns = [{"id": c.id, "name": c.name, "type": "numeric" if c.numeric else "text"} for c in columns]
+    text = f"{title}: every country, with the value, its year and level, and why a value is missing."
+    return figure, caption, records(with_level_labels(frame), columns), table_columns, text
+
+
+@callback(
+    Output("url", "href", allow_duplicate=True),
+    Input("home-country", "value"),
+    prevent_initial_call=True,
+)
+def go_to_country(iso3: str | None) -> object:
+    """Choosing a country in the search opens its profile."""
+    return f"/country/{iso3}" if iso3 else no_update
+
+
+@callback(
+    Output("home-download", "data"),
+    Input("home-download-button", "n_clicks"),
+    State("home-table", "derived_virtual_data"),
+    State("home-table", "columns"),
+    State("home-view", "value"),
+    State("home-release", "data"),
+    prevent_initial_call=True,
+)
+def download_table(n_clicks: int | None, rows: list[dict] | None, columns: list[dict], view: str, release: str | None):
+    """The table exactly as shown (filtered and sorted), with the release and the view in the header lines."""
+    if not n_clicks:
+        return no_update
+    release_id, _ = cursor(release)
+    name = (view or q.DEFAULT_VIEW).replace(":", "-")
+    note = f"View {view}; one row per country as shown in the table on /?view={view}"
+    return csv_download(whole_years(shown_frame(rows, columns)), f"lmm-{name}-{release_id}.csv", release_id, note)
+
+
+# The selector writes the URL's query (replaceState: shareable, no page reload, other parameters kept).
+clientside_callback(
+    """
+    function(view) {
+        const params = new URLSearchParams(window.location.search);
+        if (view) { params.set("view", view); }
+        const query = "?" + params.toString().replace(/%3A/gi, ":");
+        if (query !== window.location.search) {
+            window.history.replaceState(window.history.state, "", window.location.pathname + query);
+        }
+        return query;
+    }
+    """,
+    Output("home-query", "data"),
+    Input("home-view", "value"),
+)

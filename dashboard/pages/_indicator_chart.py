@@ -1,0 +1,157 @@
+"""The chart tab of `/indicator/<id>`: values over time (region medians or chosen countries), categories and
+statuses over time (countries per category, or the chosen countries' steps). Each returns the figure (plain
+plotly data), a caption that says what it shows (its alt text), and the plotted data with its table columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from dashboard.components.datatable import Column
+from dashboard.components.levels import style_of
+from dashboard.queries import indicator as q
+from indicators.aggregate import MIN_PEERS
+from indicators.levels import LEVEL_RANK
+from indicators.model import Indicator
+
+# Paul Tol's "muted" scheme (colour-blind safe); lines also differ by marker and dash, never by colour alone.
+PALETTE = ("#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#88CCEE", "#CC6677", "#DDCC77")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down", "pentagon")
+DASHES = ("solid", "dash", "dot", "dashdot")
+PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")  # bars of the same level differ by pattern too
+EVENT_YEARS = 30  # the event chart derives statuses for this many years up to the status year
+FONT = {"family": "Liberation Sans, Arial, sans-serif", "color": "#1A1A1A"}
+REGIONS = f"median of the countries in each UN region with a value that year (at least {MIN_PEERS})"
+
+Figure = dict[str, Any]
+Chart = tuple[Figure, str, pd.DataFrame, list[Column]]
+
+
+def chart(ind: Indicator, sex: str, countries: list[str], release: str | None) -> Chart:
+    """(figure, caption, plotted data, its columns) of the chart tab."""
+    if ind.type == "event":
+        return event_chart(ind, countries, release)
+    if ind.type != "continuous":
+        if countries:
+            return status_lines(ind, q.country_series(ind, countries, sex, release), "category")
+        return count_bars(ind, q.category_counts(ind, sex, release), "category")
+    rows = q.country_series(ind, countries, sex, release) if countries else q.region_medians(ind, sex, release)
+    return value_lines(ind, rows, bool(countries))
+
+
+def _figure(traces: list[dict[str, Any]], title: str, y_title: str, **layout: Any) -> Figure:
+    axis = {"showline": True, "linecolor": "#444444", "ticks": "outside", "zeroline": False}
+    base: dict[str, Any] = {
+        "title": {"text": title, "x": 0.01, "font": {"size": 15}}, "height": 440, "font": FONT,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 40}, "hovermode": "closest",
+        "plot_bgcolor": "#FFFFFF", "paper_bgcolor": "#FFFFFF",
+        "legend": {"orientation": "h", "y": -0.15, "x": 0},
+        "xaxis": {**axis, "title": {"text": "Year"}, "dtick": 5},
+        "yaxis": {**axis, "title": {"text": y_title}, "showgrid": True, "gridcolor": "#E5E5E5"},
+    }  # fmt: skip
+    for key, value in layout.items():
+        base[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return {"data": traces, "layout": base}
+
+
+def _line(i: int, name: str, x: pd.Series, y: pd.Series, hover: str, shape: str = "linear") -> dict[str, Any]:
+    return {
+        "type": "scatter", "mode": "lines+markers", "name": name, "x": x.tolist(), "y": y.tolist(),
+        "line": {"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % len(DASHES)], "shape": shape},
+        "marker": {"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 6}, "hovertemplate": hover,
+    }  # fmt: skip
+
+
+def value_lines(ind: Indicator, rows: pd.DataFrame, by_country: bool) -> Chart:
+    traces = [
+        _line(i, str(name), s["year"], s["value"], f"<b>{name}</b><br>%{{x}}: %{{y}} {ind.unit}<extra></extra>")
+        for i, (name, s) in enumerate(rows.groupby("name", sort=True))
+    ]
+    shapes, notes = [], []
+    th = ind.thresholds
+    if th is not None and ind.direction != "context":
+        for value, level in ((th.green, "green"), (th.red, "red")):
+            style = style_of(level)
+            shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": value, "y1": value,
+                           "line": {"dash": "dot", "color": "#555555", "width": 1}})  # fmt: skip
+            notes.append({"xref": "paper", "x": 0.005, "y": value, "xanchor": "left", "yanchor": "bottom",
+                          "showarrow": False, "text": f"{style.icon} {style.label} threshold {value:g}"})  # fmt: skip
+    what = "selected countries" if by_country else REGIONS
+    figure = _figure(traces, f"{ind.title}: {what}", ind.unit, shapes=shapes, annotations=notes)
+    table = rows.rename(columns={"name": "series"}).assign(unit=ind.unit)
+    columns = [Column("series", "Country" if by_country else "UN region"), Column("year", "Year", numeric=True),
+               Column("value", "Value", numeric=True), Column("unit", "Unit")]  # fmt: skip
+    if not by_country:
+        columns.append(Column("n", "Countries", numeric=True))
+    return figure, line_caption(ind, rows, what), table, columns
+
+
+def line_caption(ind: Indicator, rows: pd.DataFrame, what: str) -> str:
+    if rows.empty:
+        return f"Line chart of {ind.title}: no values published for this choice."
+    parts = []
+    for name, s in rows.groupby("name", sort=True):
+        first, last = s.iloc[0], s.iloc[-1]
+        parts.append(f"{name} {q.format_number(first['value'])} in {first['year']} to "
+                     f"{q.format_number(last['value'])} in {last['year']}")  # fmt: skip
+    return f"Line chart of {ind.title} ({ind.unit}), {what}: " + "; ".join(parts) + ". The table has every point."
+
+
+def status_lines(ind: Indicator, rows: pd.DataFrame, word: str) -> Chart:
+    """Per-country category or status over time, on an axis of the indicator's categories (best at the top)."""
+    order = [c.label for c in sorted(ind.categories, key=lambda c: LEVEL_RANK.get(c.level, 9))][::-1]
+    traces = [
+        _line(i, str(name), s["year"], s["label"], f"<b>{name}</b><br>%{{x}}: %{{y}}<extra></extra>", "hv")
+        for i, (name, s) in enumerate(rows.groupby("name", sort=True))
+    ]
+    yaxis = {"type": "category", "categoryorder": "array", "categoryarray": order}
+    figure = _figure(traces, f"{ind.title}: {word} of the selected countries", word.capitalize(), yaxis=yaxis,
+                     margin={"l": 260})  # fmt: skip
+    latest = "; ".join(
+        f"{n}: {s['label'].iloc[-1]} in {s['year'].iloc[-1]}" for n, s in rows.groupby("name", sort=True)
+    )
+    caption = f"Step chart of the {word} of {ind.title} over time for the selected countries; latest: {latest}."
+    columns = [Column("name", "Country"), Column("year", "Year", numeric=True), Column("label", word.capitalize())]
+    return figure, caption + " The table has every year.", rows[["name", "year", "label"]], columns
+
+
+def count_bars(ind: Indicator, counts: pd.DataFrame, word: str) -> Chart:
+    """Stacked bars: countries per category or status in each year; colour by level, plus a pattern and a name."""
+    known = [c.label for c in ind.categories]
+    labels = known + [x for x in counts["label"].unique() if x not in known]
+    traces: list[dict[str, Any]] = []
+    used: dict[str, int] = {}
+    for label in labels:
+        rows = counts[counts["label"] == label]
+        if rows.empty:
+            continue
+        level = str(rows["level"].iloc[0])
+        used[level] = used.get(level, -1) + 1
+        marker = {"color": style_of(level).colour, "line": {"color": "#333333", "width": 0.5},
+                  "pattern": {"shape": PATTERNS[used[level] % len(PATTERNS)], "fgcolor": "#333333"}}  # fmt: skip
+        traces.append({"type": "bar", "x": rows["year"].tolist(), "y": rows["n"].tolist(), "marker": marker,
+                       "name": f"{style_of(level).icon} {label}",
+                       "hovertemplate": f"{label}<br>%{{x}}: %{{y}} countries<extra></extra>"})  # fmt: skip
+    figure = _figure(traces, f"{ind.title}: countries per {word} in each year", "Countries", barmode="stack",
+                     bargap=0.1)  # fmt: skip
+    caption = f"Stacked bar chart of the number of countries per {word} of {ind.title} in each year"
+    if counts.empty:
+        caption += ": no values"
+    else:
+        last = counts[counts["year"] == counts["year"].max()]
+        latest = "; ".join(f"{int(n)} {lab}" for lab, n in zip(last["label"], last["n"], strict=True))
+        caption += f"; in {int(counts['year'].max())}: {latest}"
+    columns = [Column("year", "Year", numeric=True), Column("label", word.capitalize()),
+               Column("n", "Countries", numeric=True)]  # fmt: skip
+    return figure, caption + ". The table has every year.", counts[["year", "label", "n"]], columns
+
+
+def event_chart(ind: Indicator, countries: list[str], release: str | None) -> Chart:
+    status = q.status_year(release)
+    rows = q.event_series(ind, range(status - EVENT_YEARS, status + 1), countries or None, release)
+    if countries:
+        return status_lines(ind, rows, "status")
+    counts = rows.groupby(["year", "label", "level"], as_index=False, sort=True).size().rename(columns={"size": "n"})
+    return count_bars(ind, counts, "status")

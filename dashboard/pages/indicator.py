@@ -1,0 +1,308 @@
+"""`/indicator/<id>`: one indicator as a chart over time, a map and a table for a chosen year, with its definition.
+
+URL state: ?year=2020&sex=female&countries=MEX,PHL&tab=map (and ?release= for an earlier release). The year has a
+slider and a typed box kept in sync; the map and table show each country's latest value at or before that year,
+marked out of date beyond the recency window (never carried forward as current).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+
+from dashboard.components.datatable import Column, data_table, records, shown_frame
+from dashboard.components.downloads import csv_download, graph_config
+from dashboard.components.map import (
+    NOTE_WIDTH,
+    aria,
+    level_cell_styles,
+    level_map,
+    map_outputs,
+    unit_in_header,
+    value_map,
+    value_outputs,
+    whole_years,
+    with_level_labels,
+)
+from dashboard.pages import _indicator_views as views
+from dashboard.pages._indicator_chart import chart
+from dashboard.queries import indicator as q
+from indicators.levels import scoreable
+from indicators.model import Indicator
+from warehouse.connection import cursor
+
+dash.register_page(
+    __name__,
+    path_template="/indicator/<indicator_id>",
+    title=lambda indicator_id=None, **_: views.page_title(indicator_id),
+    description="One indicator: chart, map and table by year, with definition, thresholds and sources",
+)
+
+TABS = [("chart", "Chart over time"), ("map", "Map"), ("table", "Table")]
+TABLE_COLUMNS = [
+    Column("name", "Country"),
+    Column("iso3", "ISO3"),
+    Column("value", "Value", numeric=True),
+    Column("unit", "Unit"),
+    Column("label", "Category or status"),
+    Column("since", "Since", numeric=True, description="Year the status or category last changed"),
+    Column("year", "Year", numeric=True, description="Year of the value (latest at or before the chosen year)"),
+    Column("level_label", "Level"),
+    Column("note", "Note", description="Why a value is missing, out of date or not known"),
+    Column("source_id", "Source"),
+]
+
+
+def layout(
+    indicator_id: str | None = None,
+    year: str | None = None,
+    sex: str | None = None,
+    countries: str | list[str] | None = None,
+    tab: str | None = None,
+    release: str | None = None,
+    **_query: object,
+) -> html.Div:
+    ind = q.find_indicator(indicator_id or "")
+    if ind is None:
+        return views.not_found(indicator_id or "")
+    years = q.year_range(ind, release)
+    chosen_year = years.clamp(views.to_int(year) or years.status_year)
+    sex_options = q.sexes(ind, release)
+    chosen_sex = sex if sex in sex_options else sex_options[0]
+    chosen_countries = views.parse_countries(countries)
+    chosen_tab = tab if tab in dict(TABS) else "chart"
+    frame = q.status_frame(ind, chosen_year, chosen_sex, release)
+    return html.Div(
+        [
+            views.heading(ind),
+            views.controls(ind, years, chosen_year, sex_options, chosen_sex, chosen_countries, release),
+            html.Div(
+                dcc.RadioItems(
+                    id="indicator-tab",
+                    options=[{"label": label, "value": value} for value, label in TABS],
+                    value=chosen_tab,
+                    className="tab-switch",
+                    inline=True,
+                ),
+                role="group",
+                **aria(label="View"),
+            ),
+            chart_panel(ind, chosen_sex, chosen_countries, release, chosen_tab != "chart"),
+            map_panel(ind, frame, chosen_year, release, chosen_tab != "map"),
+            table_panel(ind, frame, chosen_year, chosen_tab != "table"),
+            views.about(ind),
+            dcc.Store(id="indicator-id", data=ind.id),
+            dcc.Store(id="indicator-release", data=release),
+            dcc.Store(id="indicator-bounds", data=[years.first, years.last]),
+            dcc.Store(id="indicator-query"),
+        ],
+        className="indicator-page",
+    )
+
+
+def chart_panel(ind: Indicator, sex: str, countries: list[str], release: str | None, hidden: bool) -> html.Section:
+    figure, caption, rows, columns = chart(ind, sex, countries, release)
+    return html.Section(
+        [
+            html.H2("Chart over time", id="indicator-chart-title"),
+            html.Figure(
+                [
+                    dcc.Graph(id="indicator-chart", figure=figure, config=chart_config(ind.id)),
+                    html.Figcaption(caption, id="indicator-chart-caption", className="caption"),
+                ]
+            ),
+            html.Details(
+                [
+                    html.Summary("The chart's data as a table"),
+                    data_table("indicator-chart-table", rows, columns, page_size=12),
+                ],
+                className="chart-data",
+            ),
+        ],
+        id="indicator-panel-chart", className="panel", hidden=hidden,
+        **aria(labelledby="indicator-chart-title"),
+    )  # fmt: skip
+
+
+def map_panel(ind: Indicator, frame, year: int, release: str | None, hidden: bool) -> html.Section:
+    title = views.map_title(ind, year)
+    if value_scale(ind):
+        graph = value_map(views.map_frame(frame), title, ind.unit, "indicator-map", f"{ind.id}-map-{year}")
+    else:
+        graph = level_map(views.map_frame(frame), title, "indicator-map", f"{ind.id}-map-{year}")
+    note = q.completeness_note(ind, release) if ind.type == "event" else views.recency_note(ind)
+    return html.Section(
+        [html.H2("Map", id="indicator-map-title"), html.P(note, className="note"), graph],
+        id="indicator-panel-map", className="panel", hidden=hidden,
+        **aria(labelledby="indicator-map-title"),
+    )  # fmt: skip
+
+
+def table_panel(ind: Indicator, frame, year: int, hidden: bool) -> html.Section:
+    columns = table_columns(frame)
+    table = data_table("indicator-table", with_level_labels(frame), columns, page_size=20)
+    table.style_data_conditional = level_cell_styles()
+    table.style_cell_conditional = NOTE_WIDTH
+    return html.Section(
+        [
+            html.H2("Table", id="indicator-table-title"),
+            html.P(views.table_caption(ind, year), id="indicator-table-caption", className="caption"),
+            table,
+            html.Button("Download CSV of this table", id="indicator-download-button", className="button"),
+            dcc.Download(id="indicator-download"),
+        ],
+        id="indicator-panel-table", className="panel", hidden=hidden,
+        **aria(labelledby="indicator-table-title"),
+    )  # fmt: skip
+
+
+def chart_config(indicator_id: str) -> Any:
+    return graph_config(filename=f"{indicator_id}-chart")
+
+
+def value_scale(ind: Indicator) -> bool:
+    """Context series (no levels) are mapped on a continuous scale of their values."""
+    return not scoreable(ind) and ind.type == "continuous"
+
+
+def table_columns(frame) -> list[Column]:
+    keep = {"name", "iso3", "level_label", "note"}
+    return unit_in_header(frame, [c for c in TABLE_COLUMNS if c.id in keep or frame[c.id].notna().any()])
+
+
+def sync_year(trigger: str | None, slider: object, typed: object, bounds: list[int]) -> tuple[int, int, str]:
+    """The slider and the typed year agree: whichever changed sets both; a typed year outside the data's range
+    (or not a year) is refused with a message and the slider's year stays."""
+    first, last = bounds
+    current = views.to_int(slider) or last
+    if trigger != "indicator-year-input":
+        return current, current, ""
+    wanted = views.to_int(typed)
+    if wanted is None or not first <= wanted <= last:
+        return current, current, f"Type a year from {first} to {last}; showing {current}."
+    return wanted, wanted, ""
+
+
+@callback(
+    Output("indicator-year-slider", "value"),
+    Output("indicator-year-input", "value"),
+    Output("indicator-year-message", "children"),
+    Input("indicator-year-slider", "value"),
+    Input("indicator-year-input", "value"),
+    State("indicator-bounds", "data"),
+    prevent_initial_call=True,
+)
+def on_year(slider: object, typed: object, bounds: list[int]):
+    return sync_year(ctx.triggered_id, slider, typed, bounds)
+
+
+def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | None):
+    """Map figure and caption, map title, table rows, columns and caption for one year."""
+    ind = q.find_indicator(indicator_id)
+    assert ind is not None
+    frame = q.status_frame(ind, year, sex, release)
+    title = views.map_title(ind, year)
+    if value_scale(ind):
+        figure, caption = value_outputs(views.map_frame(frame), title, ind.unit)
+    else:
+        figure, caption = map_outputs(views.map_frame(frame), title)
+    columns = table_columns(frame)
+    table_cols = [{"id": c.id, "name": c.name, "type": "numeric" if c.numeric else "text"} for c in columns]
+    rows = records(with_level_labels(frame), columns)
+    return figure, caption, rows, table_cols, views.table_caption(ind, year)
+
+
+@callback(
+    Output("indicator-map", "figure"),
+    Output("indicator-map-caption", "children"),
+    Output("indicator-table", "data"),
+    Output("indicator-table", "columns"),
+    Output("indicator-table-caption", "children"),
+    Input("indicator-year-slider", "value"),
+    Input("indicator-sex", "value"),
+    State("indicator-id", "data"),
+    State("indicator-release", "data"),
+    prevent_initial_call=True,
+)
+def on_year_or_sex(year: int | None, sex: str | None, indicator_id: str, release: str | None):
+    if year is None:
+        return (no_update,) * 5
+    return year_outputs(indicator_id, int(year), sex, release)
+
+
+@callback(
+    Output("indicator-chart", "figure"),
+    Output("indicator-chart-caption", "children"),
+    Output("indicator-chart-table", "data"),
+    Output("indicator-chart-table", "columns"),
+    Input("indicator-sex", "value"),
+    Input("indicator-countries", "value"),
+    State("indicator-id", "data"),
+    State("indicator-release", "data"),
+    prevent_initial_call=True,
+)
+def on_chart_choice(sex: str | None, countries: list[str] | None, indicator_id: str, release: str | None):
+    ind = q.find_indicator(indicator_id)
+    assert ind is not None
+    figure, caption, rows, columns = chart(ind, sex or ind.headline_sex, countries or [], release)
+    table_cols = [{"id": c.id, "name": c.name, "type": "numeric" if c.numeric else "text"} for c in columns]
+    return figure, caption, records(rows, columns), table_cols
+
+
+@callback(
+    Output("indicator-panel-chart", "hidden"),
+    Output("indicator-panel-map", "hidden"),
+    Output("indicator-panel-table", "hidden"),
+    Input("indicator-tab", "value"),
+    prevent_initial_call=True,
+)
+def on_tab(tab: str) -> tuple[bool, bool, bool]:
+    return tab != "chart", tab != "map", tab != "table"
+
+
+@callback(
+    Output("indicator-download", "data"),
+    Input("indicator-download-button", "n_clicks"),
+    State("indicator-table", "derived_virtual_data"),
+    State("indicator-table", "columns"),
+    State("indicator-id", "data"),
+    State("indicator-year-slider", "value"),
+    State("indicator-sex", "value"),
+    State("indicator-release", "data"),
+    prevent_initial_call=True,
+)
+def download_table(n_clicks, rows, columns, indicator_id: str, year: int, sex: str | None, release: str | None):
+    """The table as shown (filtered, sorted), with the indicator, year, sex and release in the header lines."""
+    if not n_clicks:
+        return no_update
+    release_id, _ = cursor(release)
+    note = f"Indicator {indicator_id}, year {year}, sex {sex or 'total'}: latest value per country at or before {year}"
+    filename = f"lmm-{indicator_id}-{year}-{sex or 'total'}-{release_id}.csv"
+    return csv_download(whole_years(shown_frame(rows, columns)), filename, release_id, note)
+
+
+# Year, sex, countries and tab go into the URL's query (replaceState: shareable, no reload, other params kept).
+clientside_callback(
+    """
+    function(year, sex, countries, tab) {
+        const params = new URLSearchParams(window.location.search);
+        const set = (key, value) => { if (value === null || value === undefined || value === "") { params.delete(key); } else { params.set(key, value); } };
+        set("year", year);
+        set("sex", sex);
+        set("countries", (countries || []).join(","));
+        set("tab", tab);
+        const query = "?" + params.toString().replace(/%2C/g, ",");
+        if (query !== window.location.search) {
+            window.history.replaceState(window.history.state, "", window.location.pathname + query);
+        }
+        return query;
+    }
+    """,
+    Output("indicator-query", "data"),
+    Input("indicator-year-slider", "value"),
+    Input("indicator-sex", "value"),
+    Input("indicator-countries", "value"),
+    Input("indicator-tab", "value"),
+)

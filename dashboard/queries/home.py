@@ -1,0 +1,179 @@
+"""`/`: a view ("indicator:female_lfpr", "principle:13", "theme:women") in; per-country map frames, the selector's
+options, the country list and headline coverage out (all from the release's score tables)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+from dashboard import queries
+from dashboard.queries.indicator import FRAME_COLUMNS, format_number, per_release
+from indicators.levels import STATUS_LABELS
+from indicators.registry import load_registry
+from warehouse.connection import cursor
+from warehouse.read import theme_coverage
+
+DEFAULT_VIEW = "indicator:female_lfpr"
+KINDS = ("indicator", "principle", "theme")
+
+
+class View(NamedTuple):
+    kind: str  # indicator / principle / theme
+    key: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+def parse_view(text: object) -> View | None:
+    """'principle:13' -> View('principle', '13'); None when it is not of that shape."""
+    if not isinstance(text, str) or ":" not in text:
+        return None
+    kind, _, key = text.partition(":")
+    return View(kind, key.strip()) if kind in KINDS and key.strip() else None
+
+
+@per_release
+def view_options(release: str | None = None) -> list[dict[str, str]]:
+    """Themes, then principles, then scored indicators, labelled for people."""
+    _, cur = cursor(release)
+    themes = cur.execute("SELECT theme_id, title FROM themes ORDER BY title").fetchall()
+    principles = cur.execute("SELECT principle, title FROM principles ORDER BY principle").fetchall()
+    indicators = cur.execute(
+        "SELECT indicator_id, title FROM indicators WHERE direction <> 'context' ORDER BY title"
+    ).fetchall()
+    return (
+        [{"label": f"Theme: {title}", "value": f"theme:{key}"} for key, title in themes]
+        + [{"label": f"Principle {n}: {title}", "value": f"principle:{n}"} for n, title in principles]
+        + [{"label": f"Indicator: {title}", "value": f"indicator:{key}"} for key, title in indicators]
+    )
+
+
+@per_release
+def country_options(release: str | None = None) -> list[dict[str, str]]:
+    """Every country (never an aggregate), by name, for searchable dropdowns."""
+    _, cur = cursor(release)
+    rows = cur.execute("SELECT iso3, name FROM countries WHERE NOT is_aggregate ORDER BY name").fetchall()
+    return [{"label": f"{name} ({iso3})", "value": iso3} for iso3, name in rows]
+
+
+@per_release
+def view_frame(view: View, release: str | None = None) -> tuple[pd.DataFrame, str]:
+    """(one row per country in FRAME_COLUMNS plus `coverage`, title) of the view at the release's status year.
+
+    Raises KeyError when the indicator, principle or theme is not in the release."""
+    if view.kind == "indicator":
+        return indicator_frame(view.key, release)
+    return group_frame(view.kind, view.key, release)
+
+
+_INDICATOR_SQL = """
+SELECT c.iso3, c.name, s.value, s.year, s.changed_year AS since, s.source_id, i.unit,
+       coalesce(cat.label, s.value_label) AS label,
+       CASE WHEN s.value_label = 'not_known' THEN 'not_known'
+            WHEN s.out_of_date AND s.year IS NOT NULL THEN 'out_of_date'
+            ELSE coalesce(s.level, 'no_data') END AS level,
+       CASE WHEN s.value_label = 'not_known' THEN $not_known
+            WHEN s.year IS NULL OR (s.value IS NULL AND s.value_label IS NULL) THEN 'No value published'
+            WHEN s.out_of_date THEN 'Latest value from ' || s.year || ': older than ' || i.recency_window
+                                    || ' years, not scored'
+            ELSE '' END AS note
+FROM indicator_scores s
+JOIN countries c ON c.iso3 = s.country
+JOIN indicators i ON i.indicator_id = s.indicator_id
+LEFT JOIN categories cat ON cat.indicator_id = s.indicator_id
+     AND (cat.code = s.value_label OR (s.value = round(s.value) AND cat.code = CAST(CAST(s.value AS BIGINT) AS VARCHAR)))
+WHERE s.indicator_id = $key AND NOT c.is_aggregate
+QUALIFY row_number() OVER (PARTITION BY c.iso3 ORDER BY cat.code = s.value_label DESC) = 1
+ORDER BY c.name
+"""
+
+
+def indicator_frame(indicator_id: str, release: str | None = None) -> tuple[pd.DataFrame, str]:
+    _, cur = cursor(release)
+    title = cur.execute("SELECT title FROM indicators WHERE indicator_id = ?", [indicator_id]).fetchall()
+    if not title:
+        raise KeyError(indicator_id)
+    not_known = STATUS_LABELS["not_known"].label + ": the source list is partial"
+    rows = cur.execute(_INDICATOR_SQL, {"key": indicator_id, "not_known": not_known}).df()
+    rows["value_text"] = [
+        _value_text(value, label, since, unit)
+        for value, label, since, unit in zip(rows["value"], rows["label"], rows["since"], rows["unit"], strict=True)
+    ]
+    rows["coverage"] = None
+    frame = rows.astype({"value": "Float64", "year": "Int64", "since": "Int64"})[[*FRAME_COLUMNS, "coverage"]]
+    return frame, title[0][0]
+
+
+def _value_text(value: object, label: object, since: object, unit: str) -> str:
+    """'47.3 %', or the category with the year it last changed: 'Ratified, in force (since 2012)'."""
+    if isinstance(label, str):
+        return label + ("" if pd.isna(since) else f" (since {int(since)})")  # type: ignore[call-overload]
+    if pd.isna(value):  # type: ignore[call-overload]
+        return ""
+    return f"{format_number(float(value))} {unit}".strip()  # type: ignore[arg-type]
+
+
+_GROUP_SQL = {
+    "principle": """
+        SELECT c.iso3, c.name, s.score, s.level, s.coverage, s.n_with_data, s.n_mapped
+        FROM principle_scores s JOIN countries c ON c.iso3 = s.country
+        WHERE s.principle = TRY_CAST($key AS INTEGER) AND NOT c.is_aggregate ORDER BY c.name""",
+    "theme": """
+        SELECT c.iso3, c.name, s.score, s.level, s.coverage, s.n_with_data, s.n_mapped
+        FROM theme_scores s JOIN countries c ON c.iso3 = s.country
+        WHERE s.theme = $key AND NOT c.is_aggregate ORDER BY c.name""",
+}
+_GROUP_TITLE_SQL = {
+    "principle": "SELECT 'Principle ' || principle || ': ' || title FROM principles WHERE principle = TRY_CAST(? AS INTEGER)",
+    "theme": "SELECT title FROM themes WHERE theme_id = ?",
+}
+
+
+def group_frame(kind: str, key: str, release: str | None = None) -> tuple[pd.DataFrame, str]:
+    """A principle's or theme's aggregate per country: score 0-100 and level, or the coverage when too low."""
+    _, cur = cursor(release)
+    title = cur.execute(_GROUP_TITLE_SQL[kind], [key]).fetchall()
+    if not title:
+        raise KeyError(f"{kind}:{key}")
+    rows = cur.execute(_GROUP_SQL[kind], {"key": key}).df()
+    scored = rows["score"].notna()
+    frame = pd.DataFrame(
+        {
+            "iso3": rows["iso3"], "name": rows["name"], "value": rows["score"].round(1), "label": None,
+            "unit": "score 0-100", "year": pd.NA, "since": pd.NA, "level": rows["level"].fillna("no_data"),
+            "source_id": None,
+            "coverage": [f"{int(a)} of {int(b)} indicators" for a, b in zip(rows["n_with_data"], rows["n_mapped"], strict=True)],
+        }
+    )  # fmt: skip
+    frame["value_text"] = [
+        f"score {format_number(v)} of 100" if ok else "" for v, ok in zip(frame["value"], scored, strict=True)
+    ]
+    needed = load_registry().coverage_threshold
+    frame["note"] = [
+        "" if ok else f"Not scored: {pct:.0%} of its indicators have data ({needed:.0%} needed)"
+        for ok, pct in zip(scored, rows["coverage"].fillna(0), strict=True)
+    ]
+    return frame.astype({"value": "Float64", "year": "Int64", "since": "Int64"})[[*FRAME_COLUMNS, "coverage"]], title[
+        0
+    ][0]
+
+
+@per_release
+def headline(release: str | None = None) -> dict[str, object]:
+    """The release summary, the number of sources and the coverage per theme (one answer per release)."""
+    return {
+        "summary": queries.release_summary(release),
+        "sources": len(queries.sources(release)),
+        "coverage": headline_coverage(release),
+    }
+
+
+def headline_coverage(release: str | None = None) -> pd.DataFrame:
+    """Per theme: theme title, scored indicators, countries with at least one current value, % of cells current."""
+    _, cur = cursor(release)
+    coverage = theme_coverage(cur)
+    titles = dict(cur.execute("SELECT theme_id, title FROM themes").fetchall())
+    return coverage.assign(title=coverage["theme"].map(titles))

@@ -1,0 +1,340 @@
+"""`/indicator/<id>`: an indicator id, a year and a sex in; per-country status frames and series for the page out.
+
+The status of a country in a year follows the release's rules (indicators.release): the latest value at or before
+the year, out of date when older than the recency window (shown with its year, never carried forward as
+current); event indicators get the status derived from the dated events and the list's completeness.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from indicators.aggregate import MIN_PEERS
+from indicators.events import derive, event_rows, is_un_style, list_info, make_record
+from indicators.levels import STATUS_LABELS, find_category, level_array, scoreable
+from indicators.model import Indicator
+from indicators.registry import load_registry
+from warehouse.connection import cursor
+from warehouse.read import release_info
+
+CURRENT = "current"  # a current value of a context series: a value, no level (see components.map)
+SEX_LABELS = {"total": "Total", "female": "Women", "male": "Men"}
+FRAME_COLUMNS = ["iso3", "name", "value", "label", "unit", "year", "since", "level", "value_text", "note", "source_id"]
+
+_LATEST_SQL = """
+SELECT c.iso3, c.name, o.year, o.value, o.value_label, o.unit, o.source_id, o.flags
+FROM countries c
+LEFT JOIN (
+  SELECT * FROM observations
+  WHERE indicator_id = $indicator AND sex = $sex AND partner_country = '' AND year <= $year
+    AND (value IS NOT NULL OR ($categorical AND value_label IS NOT NULL))
+  QUALIFY row_number() OVER (PARTITION BY country ORDER BY year DESC) = 1
+) o ON o.country = c.iso3
+WHERE NOT c.is_aggregate
+ORDER BY c.name
+"""
+
+
+T = TypeVar("T")
+
+
+def per_release(fn: Callable[..., T]) -> Callable[..., T]:
+    """Memoise a query per concrete release id. A published release never changes and a new one has a new id, so
+    every worker may keep the (small) answers without serving stale data. Lists in the arguments are keyed as
+    tuples; frames are copied out so callers cannot change the kept answer."""
+    signature = inspect.signature(fn)
+
+    @lru_cache(maxsize=256)
+    def kept(release_id: str, key: tuple[tuple[str, Any], ...]) -> T:
+        return fn(**{name: list(v) if isinstance(v, _ListKey) else v for name, v in key}, release=release_id)
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        release_id, _ = cursor(bound.arguments.pop("release", None))
+        key = tuple((name, _ListKey(v) if isinstance(v, list) else v) for name, v in bound.arguments.items())
+        return _copied(kept(release_id, key))
+
+    wrapper.cache_clear = kept.cache_clear  # type: ignore[attr-defined]
+    return wrapper
+
+
+class _ListKey(tuple):
+    """A list argument, hashable for the memo and given back to the query as a list."""
+
+
+def _copied(answer: T) -> T:
+    if isinstance(answer, pd.DataFrame):
+        return answer.copy()  # type: ignore[return-value]
+    if isinstance(answer, tuple):
+        return tuple(_copied(part) for part in answer)  # type: ignore[return-value]
+    return answer
+
+
+@dataclass(frozen=True)
+class YearRange:
+    first: int
+    last: int
+    status_year: int
+
+    def clamp(self, year: int) -> int:
+        return min(max(year, self.first), self.last)
+
+
+def find_indicator(indicator_id: str) -> Indicator | None:
+    return load_registry().indicators.get(indicator_id)
+
+
+def close_matches(text: str, n: int = 5) -> list[Indicator]:
+    """Indicators whose id or title is close to `text` (difflib), best first."""
+    indicators = load_registry().indicators
+    by_title = {ind.title.casefold(): ind.id for ind in indicators.values()}
+    folded = text.casefold().strip()
+    ids = difflib.get_close_matches(folded, list(indicators), n=n, cutoff=0.5)
+    ids += [by_title[t] for t in difflib.get_close_matches(folded, list(by_title), n=n, cutoff=0.4)]
+    ids += [i for i in indicators if folded and len(folded) >= 3 and folded in i]
+    return [indicators[i] for i in dict.fromkeys(ids)][:n]
+
+
+def status_year(release: str | None = None) -> int:
+    _, cur = cursor(release)
+    return int(release_info(cur)["status_year"])  # type: ignore[call-overload]
+
+
+@per_release
+def year_range(ind: Indicator, release: str | None = None) -> YearRange:
+    """Years the selector offers: the first year with data up to the later of the last one and the status year."""
+    _, cur = cursor(release)
+    table = "events" if ind.type == "event" else "observations"
+    low, high = cur.execute(
+        f"SELECT min(year), max(year) FROM {table} WHERE indicator_id = ?",  # noqa: S608 (table from a constant)
+        [ind.id],
+    ).fetchall()[0]
+    status = status_year(release)
+    first = int(low) if low is not None else status
+    last = status if ind.type == "event" or high is None else max(int(high), status)
+    return YearRange(min(first, last), last, status)
+
+
+@per_release
+def sexes(ind: Indicator, release: str | None = None) -> list[str]:
+    """The sex slices published for the indicator (headline first); events have none but total."""
+    if ind.type == "event":
+        return ["total"]
+    _, cur = cursor(release)
+    rows = cur.execute("SELECT DISTINCT sex FROM observations WHERE indicator_id = ?", [ind.id]).fetchall()
+    found = sorted((r[0] for r in rows), key=lambda s: (s != ind.headline_sex, list(SEX_LABELS).index(s)))
+    return found or [ind.headline_sex]
+
+
+@per_release
+def status_frame(ind: Indicator, year: int, sex: str | None = None, release: str | None = None) -> pd.DataFrame:
+    """One row per country (aggregates never): the status in `year`, in FRAME_COLUMNS."""
+    if ind.type == "event":
+        return _event_frame(ind, year, release)
+    _, cur = cursor(release)
+    params = {"indicator": ind.id, "sex": sex or ind.headline_sex, "year": year, "categorical": _categorical(ind)}
+    rows = cur.execute(_LATEST_SQL, params).df()
+    has = rows["year"].notna()
+    out_of_date = has & (rows["year"] < year - ind.recency_window)
+    levels, labels = _levels(ind, rows)
+    level = np.where(~has, "no_data", np.where(out_of_date, "out_of_date", levels))
+    frame = rows.assign(label=labels, level=level, unit=rows["unit"].fillna(ind.unit), since=pd.NA)
+    frame["value_text"] = [_value_text(v, lab, ind.unit) for v, lab in zip(frame["value"], labels, strict=True)]
+    frame["note"] = [_note(lv, y, ind, year) for lv, y in zip(frame["level"], frame["year"], strict=True)]
+    return frame.astype({"year": "Int64", "value": "Float64"})[FRAME_COLUMNS]
+
+
+def _categorical(ind: Indicator) -> bool:
+    return ind.type != "continuous"
+
+
+def _levels(ind: Indicator, rows: pd.DataFrame) -> tuple[np.ndarray, list[str | None]]:
+    """Level and category label of each row's value (no level: CURRENT for context series)."""
+    values = rows["value"].to_numpy(dtype=float, na_value=np.nan)
+    if not _categorical(ind):
+        th = ind.thresholds
+        if not scoreable(ind) or th is None:
+            return np.full(len(rows), CURRENT, dtype=object), [None] * len(rows)
+        return level_array(values, th.optimum, th.lower_bound, th.green, th.red).astype(object), [None] * len(rows)
+    categories = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], values, strict=True)]
+    levels = [CURRENT if c is None or not scoreable(ind) else c.level for c in categories]
+    labels = [c.label if c is not None else (lab if isinstance(lab, str) else None) for c, lab in zip(categories, rows["value_label"], strict=True)]  # fmt: skip
+    return np.array(levels, dtype=object), labels
+
+
+def _category(ind: Indicator, label: object, value: float):
+    for candidate in (label, value):
+        if candidate is not None and not pd.isna(candidate):  # type: ignore[call-overload]
+            found = find_category(candidate, ind)
+            if found is not None:
+                return found
+    return None
+
+
+def format_number(value: float) -> str:
+    """47.317 -> '47.3'; 1234567 -> '1,234,567'; 0.0421 -> '0.042'."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10 or value == int(value):
+        return f"{value:,.1f}".removesuffix(".0")
+    return f"{value:.3g}"
+
+
+def _value_text(value: object, label: object, unit: str) -> str:
+    if isinstance(label, str) and label:
+        return label
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return ""
+    return f"{format_number(float(value))} {unit}".strip()  # type: ignore[arg-type]
+
+
+def _note(level: str, year: object, ind: Indicator, asked: int) -> str:
+    """Why a value is missing or not scored, in words."""
+    if level == "no_data" and (year is None or pd.isna(year)):  # type: ignore[call-overload]
+        return f"No value published up to {asked}"
+    if level == "out_of_date":
+        return f"Latest value from {int(year)}: older than {ind.recency_window} years before {asked}, not scored"  # type: ignore[call-overload]
+    if level == "not_known":
+        return STATUS_LABELS["not_known"].label + ": the source list is partial"
+    return ""
+
+
+def _event_frame(ind: Indicator, year: int, release: str | None) -> pd.DataFrame:
+    """Derived ratification/treaty statuses in `year` (events.event_rows) with their category labels and levels."""
+    _, cur = cursor(release)
+    countries = cur.execute("SELECT iso3, name FROM countries WHERE NOT is_aggregate ORDER BY name").df()
+    events, lists = event_tables(ind, release)
+    rows = event_rows(events, lists, [ind], list(countries["iso3"]), year).rename(
+        columns={"country": "iso3", "value_label": "status", "changed_year": "since"}
+    )
+    frame = countries.merge(rows, on="iso3", how="left")
+    categories = [find_category(s, ind) for s in frame["status"]]
+    out_of_date = frame["year"] < year - ind.recency_window
+    levels = [_event_level(s, c, ood) for s, c, ood in zip(frame["status"], categories, out_of_date, strict=True)]
+    frame = frame.assign(
+        value=pd.NA,
+        unit=ind.unit,
+        level=levels,
+        label=[c.label if c else s for c, s in zip(categories, frame["status"], strict=True)],  # fmt: skip
+    )
+    frame["value_text"] = [
+        lab + (f" (since {int(s)})" if pd.notna(s) else "")
+        for lab, s in zip(frame["label"], frame["since"], strict=True)
+    ]
+    frame["note"] = [_note(lv, y, ind, year) for lv, y in zip(frame["level"], frame["year"], strict=True)]
+    return frame.astype({"year": "Int64", "since": "Int64", "value": "Float64"})[FRAME_COLUMNS]
+
+
+def _event_level(status: str, category, out_of_date: bool) -> str:
+    if status == "not_known":
+        return "not_known"
+    if out_of_date:
+        return "out_of_date"
+    return category.level if category is not None else "no_data"
+
+
+def event_tables(ind: Indicator, release: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The indicator's country-level events and its event lists (completeness, as-of date)."""
+    _, cur = cursor(release)
+    events = cur.execute("SELECT * FROM events WHERE indicator_id = ? AND partner_country = ''", [ind.id]).df()
+    lists = cur.execute("SELECT * FROM event_lists WHERE indicator_id = ?", [ind.id]).df()
+    return events, lists
+
+
+@per_release
+def completeness_note(ind: Indicator, release: str | None = None) -> str:
+    """What absence from the event list means for this indicator, from event_lists."""
+    _, lists = event_tables(ind, release)
+    if lists.empty:
+        return "No ratification list in this release: every status is not known."
+    info = list_info(lists)
+    notes = "; ".join(str(n) for n in lists["note"].dropna())
+    if info.complete:
+        head = f"The list is complete as of {info.complete_as_of or info.as_of}: a country absent from it has not ratified."
+    else:
+        head = f"The list is partial (as of {info.as_of}): a country absent from it is shown as not known, not as not ratified."
+    return f"{head} {notes}".strip()
+
+
+def country_series(ind: Indicator, countries: list[str], sex: str | None, release: str | None = None) -> pd.DataFrame:
+    """The chosen countries' published values over time: name, iso3, year, value, label."""
+    _, cur = cursor(release)
+    rows = cur.execute(
+        """SELECT c.name, o.country AS iso3, o.year, o.value, o.value_label
+           FROM observations o JOIN countries c ON c.iso3 = o.country
+           WHERE o.indicator_id = ? AND o.sex = ? AND o.partner_country = '' AND NOT c.is_aggregate
+             AND list_contains(?, o.country)
+           ORDER BY c.name, o.year""",
+        [ind.id, sex or ind.headline_sex, countries],
+    ).df()
+    labels = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], rows["value"], strict=True)]
+    return rows.assign(label=[c.label if c else lab for c, lab in zip(labels, rows["value_label"], strict=True)])
+
+
+def region_medians(ind: Indicator, sex: str | None, release: str | None = None) -> pd.DataFrame:
+    """Median of the countries' values per UN region and year (countries only; n = countries with a value), only
+    where at least MIN_PEERS countries have one: a "median" of one or two countries would swing with who reports."""
+    _, cur = cursor(release)
+    return cur.execute(
+        """SELECT c.un_region AS name, o.year, median(o.value) AS value, count(*) AS n
+           FROM observations o JOIN countries c ON c.iso3 = o.country
+           WHERE o.indicator_id = ? AND o.sex = ? AND o.partner_country = '' AND NOT c.is_aggregate
+             AND o.value IS NOT NULL AND c.un_region IS NOT NULL
+           GROUP BY ALL HAVING count(*) >= ? ORDER BY name, year""",
+        [ind.id, sex or ind.headline_sex, MIN_PEERS],
+    ).df()
+
+
+def category_counts(ind: Indicator, sex: str | None, release: str | None = None) -> pd.DataFrame:
+    """Countries per published category in each year: year, label, level, n (categorical and ordinal)."""
+    _, cur = cursor(release)
+    rows = cur.execute(
+        """SELECT o.year, o.value_label, o.value, count(*) AS n
+           FROM observations o JOIN countries c ON c.iso3 = o.country
+           WHERE o.indicator_id = ? AND o.sex = ? AND o.partner_country = '' AND NOT c.is_aggregate
+           GROUP BY ALL ORDER BY o.year""",
+        [ind.id, sex or ind.headline_sex],
+    ).df()
+    categories = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], rows["value"], strict=True)]
+    rows["label"] = [c.label if c else str(lab) for c, lab in zip(categories, rows["value_label"], strict=True)]
+    rows["level"] = [c.level if c else "no_data" for c in categories]
+    return rows.groupby(["year", "label", "level"], as_index=False, sort=False)["n"].sum()
+
+
+@per_release
+def event_series(
+    ind: Indicator, years: range, countries: list[str] | None = None, release: str | None = None
+) -> pd.DataFrame:
+    """Derived statuses per country and year (all countries, or the chosen ones): iso3, year, status, label, level."""
+    _, cur = cursor(release)
+    names = cur.execute("SELECT iso3, name FROM countries WHERE NOT is_aggregate ORDER BY name").df()
+    if countries:
+        names = names[names["iso3"].isin(countries)]
+    events, lists = event_tables(ind, release)
+    info, un_style = list_info(lists), is_un_style(ind)
+    grouped: dict[str, list] = {}
+    for country, date, year, status, source in zip(
+        events["country"], events["event_date"], events["year"], events["status"], events["source_id"], strict=True
+    ):
+        grouped.setdefault(country, []).append(make_record(date, year, status, source))
+    found = []
+    for iso3 in names["iso3"]:
+        records = grouped.get(iso3, [])  # without events the status is the same every year: derive it once
+        once = None if records else derive([], years[-1], info.complete, un_style, info.as_of)[0].status
+        for year in years:
+            found.append((iso3, year, once or derive(records, year, info.complete, un_style, info.as_of)[0].status))
+    rows = pd.DataFrame(found, columns=["iso3", "asked", "status"]).merge(names, on="iso3")
+    categories = {s: find_category(s, ind) for s in rows["status"].unique()}
+    rows["label"] = [categories[s].label if categories[s] else s for s in rows["status"]]  # type: ignore[union-attr]
+    rows["level"] = [_event_level(s, categories[s], False) for s in rows["status"]]
+    return rows[["iso3", "name", "asked", "status", "label", "level"]].rename(columns={"asked": "year"})
