@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8050
 HOST ?= 127.0.0.1
-DEBIAN_TEST_PACKAGES := chromium chromium-driver fonts-liberation postgresql
+DEBIAN_TEST_PACKAGES := chromium chromium-driver fonts-liberation postgresql poppler-utils
 
 .PHONY: run test install install-test system-packages build seed lint typecheck pytest bench soak clean
 

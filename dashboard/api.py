@@ -1,24 +1,296 @@
-"""The read-only HTTP API under /api/v1 (a Flask blueprint on the Dash server)."""
+"""The read-only HTTP API under /api/v1 (a Flask blueprint on the Dash server).
+
+Every answer names the release it was read from (JSON field `release`, header `X-LMM-Release`); `?release=<id>`
+reads an earlier release so a citation stays valid. Bad input gets a 4xx JSON error naming the parameter (and the
+closest valid ids for unknown ones); only a real bug is a 500, logged. The contract is dashboard/api_spec.py,
+served at /api/v1/openapi.json.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify
+import logging
+from urllib.parse import urlencode
 
-from warehouse.connection import cursor
-from warehouse.read import release_info
+from flask import Blueprint, Flask, Response, request, send_file
+from werkzeug.exceptions import HTTPException
 
+from dashboard import api_queries as q
+from dashboard.api_common import (
+    CACHE_PINNED,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    SEXES,
+    YEAR_RANGE,
+    ApiError,
+    Ctx,
+    NotModified,
+    bad_parameter,
+    begin,
+    bool_param,
+    choice_param,
+    finish,
+    int_param,
+    json_response,
+    not_modified,
+    ok,
+    open_release,
+    per_release,
+    records,
+    resolve,
+)
+from dashboard.api_spec import openapi_document
+from warehouse import releases
+from warehouse.connection import NoReleaseError
+from warehouse.read import export_rows, release_info
+from warehouse.safe_csv import neutralise_frame
+
+log = logging.getLogger(__name__)
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+OBSERVATION_PARAMS = ("indicator", "country", "year_from", "year_to", "sex", "partner", "format", "limit", "offset")
+
+
+@api.get("/")
+def index() -> Response:
+    ctx = begin()
+    return ok(ctx, {"openapi": "/api/v1/openapi.json", "docs": "/api-docs", "endpoints": sorted(ENDPOINTS)})
 
 
 @api.get("/health")
-def health():
-    release_id, cur = cursor()
-    info = release_info(cur)
-    observations = cur.execute("SELECT count(*) FROM observations").fetchall()[0][0]
-    return jsonify(
-        {"status": "ok", "release": release_id, "created_at": info["created_at"], "observations": observations}
+def health() -> Response:
+    ctx = begin()
+    info = release_info(ctx.cur)
+    observations = ctx.cur.execute("SELECT count(*) FROM observations").fetchall()[0][0]
+    body = {"status": "ok", "created_at": info["created_at"], "observations": observations}
+    return ok(ctx, body)
+
+
+@api.get("/countries")
+def countries() -> Response:
+    ctx = begin(["include_aggregates"])
+    frame = q.countries(ctx.cur, bool_param("include_aggregates"))
+    return ok(ctx, {"count": len(frame), "countries": records(frame)})
+
+
+@api.get("/indicators")
+def indicators() -> Response:
+    ctx = begin()
+    rows = q.indicators(ctx.cur)
+    return ok(ctx, {"count": len(rows), "indicators": rows})
+
+
+@api.get("/indicators/<indicator_id>")
+def indicator(indicator_id: str) -> Response:
+    ctx = begin()
+    found = resolve("indicator", "indicator_id", indicator_id, per_release(ctx, "indicators", q.indicator_titles))
+    return ok(ctx, {"indicator": q.indicators(ctx.cur, found)[0]})
+
+
+@api.get("/observations")
+def observations() -> Response:
+    ctx = begin(OBSERVATION_PARAMS)
+    filters = _observation_filters(ctx)
+    limit = int_param("limit", 1, MAX_LIMIT, DEFAULT_LIMIT, too_large=f"limit is at most {MAX_LIMIT:,} rows per page")
+    offset = int_param("offset", 0, MAX_OFFSET, 0)
+    fmt = choice_param("format", ("json", "csv"), "json")
+    assert limit is not None and offset is not None
+    frame = export_rows(ctx.cur, **filters, limit=limit + 1, offset=offset)  # type: ignore[arg-type]  # one extra row says whether more follow
+    more = len(frame) > limit
+    frame = frame.iloc[:limit]
+    next_url = _page_url(offset + limit) if more else None
+    if fmt == "csv":
+        response = Response(neutralise_frame(frame).to_csv(index=False), mimetype="text/csv")
+        name = f"lmm-{filters['indicator']}-{ctx.release_id}.csv"
+        response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+        response.headers["X-LMM-Count"] = str(len(frame))
+        if next_url:
+            response.headers["Link"] = f'<{next_url}>; rel="next"'
+        return finish(response, ctx)
+    head = {"release": ctx.release_id, "query": filters, "limit": limit, "offset": offset, "count": len(frame)}
+    head["next"] = next_url
+    response = json_response(head, ctx=ctx)
+    rows = frame.to_json(orient="records")  # exactly what `lmm export --format json` prints as rows
+    response.set_data(response.get_data(as_text=True)[:-1] + ', "rows": ' + rows + "}")
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return response
+
+
+def _observation_filters(ctx: Ctx) -> dict[str, object]:
+    year_from = int_param("year_from", *YEAR_RANGE)
+    year_to = int_param("year_to", *YEAR_RANGE)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise bad_parameter("year_from", f"year_from ({year_from}) is after year_to ({year_to})")
+    sex = choice_param("sex", SEXES)
+    indicator_id = resolve(
+        "indicator", "indicator", request.args.get("indicator"), per_release(ctx, "indicators", q.indicator_titles)
     )
+    names = per_release(ctx, "countries", q.country_names)  # aggregates' values are only in the bulk zip
+    country = _optional_country(request.args.get("country"), "country", names)
+    partner = _optional_country(request.args.get("partner"), "partner", names)
+    return {
+        "indicator": indicator_id, "country": country, "year_from": year_from, "year_to": year_to,
+        "sex": sex, "partner": partner,
+    }  # fmt: skip
+
+
+def _optional_country(raw: str | None, parameter: str, names: dict[str, str]) -> str | None:
+    return None if raw is None or raw == "" else resolve("country", parameter, raw, names)
+
+
+def _page_url(offset: int) -> str:
+    args = {k: v for k, v in request.args.items() if k != "offset"}
+    args["offset"] = str(offset)
+    return f"{request.base_url}?{urlencode(args)}"
+
+
+@api.get("/scorecards/<iso3>")
+def scorecard(iso3: str) -> Response:
+    ctx = begin()
+    code = resolve("country", "iso3", iso3, per_release(ctx, "countries", q.country_names))
+    country = q.country(ctx.cur, code)
+    info = release_info(ctx.cur)
+    body = {
+        "country": country,
+        "status_year": info["status_year"],
+        "methodology_version": info["methodology_version"],
+        "peer_groups": {kind: country.get(kind) for kind in q.PEER_KINDS},
+        "indicator_scores": q.indicator_scores(ctx.cur, code, country),
+        **q.aggregate_scores(ctx.cur, code),
+    }
+    return ok(ctx, body)
+
+
+@api.get("/corridors/<origin>/<destination>")
+def corridor(origin: str, destination: str) -> Response:
+    ctx = begin()
+    names = per_release(ctx, "countries", q.country_names)
+    a = resolve("country", "origin", origin, names)
+    b = resolve("country", "destination", destination, names)
+    if a == b:
+        raise bad_parameter("destination", f"origin and destination are the same country ({a})")
+    body = {"origin": q.country(ctx.cur, a), "destination": q.country(ctx.cur, b), **q.corridor(ctx.cur, a, b)}
+    return ok(ctx, body)
+
+
+@api.get("/releases")
+def release_list() -> Response:
+    ctx = begin()
+    current = releases.current_release_id()
+    return ok(ctx, {"current": current, "releases": q.release_list(), "rollbacks": q.rollbacks()})
+
+
+@api.get("/methodology")
+def methodology() -> Response:
+    ctx = begin()
+    info = release_info(ctx.cur)
+    return ok(ctx, {"status_year": info["status_year"], "methodology": info["methodology"]})
+
+
+@api.get("/bulk.zip")
+def bulk_current() -> Response:
+    return _bulk(begin())
+
+
+@api.get("/releases/<release_id>/bulk.zip")
+def bulk_release(release_id: str) -> Response:
+    if request.args.get("release"):
+        raise bad_parameter("release", "give the release in the path or as ?release=, not both")
+    begin()  # checks the query names
+    found, cur = open_release(release_id)
+    return _bulk(Ctx(found, cur, "", CACHE_PINNED))
+
+
+def _bulk(ctx: Ctx) -> Response:
+    """One ETag per release whichever URL asked (the same bytes)."""
+    from warehouse.bulk import bulk_zip
+
+    ctx.etag = f"{ctx.release_id}-bulk"
+    if request.if_none_match and request.if_none_match.contains_weak(ctx.etag):
+        raise NotModified(ctx.etag, ctx.cache_control)
+
+    path = bulk_zip(ctx.release_id)
+    response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=path.name, etag=False)
+    return finish(response, ctx)
+
+
+@api.get("/briefings/<iso3>.pdf")
+def briefing_pdf(iso3: str) -> Response:
+    return _briefing(iso3, "pdf")
+
+
+@api.get("/briefings/<iso3>.html")
+def briefing_html(iso3: str) -> Response:
+    return _briefing(iso3, "html")
+
+
+def _briefing(iso3: str, kind: str) -> Response:
+    from dashboard.api_briefing import briefing_file
+    from warehouse.briefing import BriefingError
+
+    ctx = begin(extra_key=kind)
+    code = resolve("country", "iso3", iso3, per_release(ctx, "countries", q.country_names))
+    try:
+        path = briefing_file(ctx.release_id, code, kind)
+    except BriefingError as error:
+        raise ApiError(503, "briefing_unavailable", str(error)) from error
+    mimetype = "application/pdf" if kind == "pdf" else "text/html"
+    response = send_file(path, mimetype=mimetype, download_name=path.name, etag=False)
+    return finish(response, ctx)
+
+
+@api.get("/openapi.json")
+def openapi() -> Response:
+    return json_response(openapi_document())
+
+
+@api.get("/<path:rest>")
+def unknown(rest: str) -> Response:
+    raise ApiError(404, "not_found", f"no endpoint /api/v1/{rest[:100]}", endpoints=sorted(ENDPOINTS))
+
+
+ENDPOINTS = {
+    "/api/v1/health", "/api/v1/countries", "/api/v1/indicators", "/api/v1/indicators/{indicator_id}",
+    "/api/v1/observations", "/api/v1/scorecards/{iso3}", "/api/v1/corridors/{origin}/{destination}",
+    "/api/v1/releases", "/api/v1/methodology", "/api/v1/bulk.zip", "/api/v1/releases/{release_id}/bulk.zip",
+    "/api/v1/briefings/{iso3}.pdf", "/api/v1/briefings/{iso3}.html", "/api/v1/openapi.json",
+}  # fmt: skip
+
+
+@api.errorhandler(ApiError)
+def _api_error(error: ApiError) -> Response:
+    return error.response()
+
+
+@api.errorhandler(NotModified)
+def _not_modified(error: NotModified) -> Response:
+    return not_modified(error)
+
+
+@api.errorhandler(NoReleaseError)
+def _no_release(error: NoReleaseError) -> Response:
+    return ApiError(503, "no_release", str(error)).response()
+
+
+@api.errorhandler(Exception)
+def _unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return http_error(error)
+    log.exception("API bug on %s %s", request.method, request.full_path)
+    return ApiError(500, "internal_error", "an internal error occurred; it has been logged").response()
+
+
+def http_error(error: HTTPException) -> Response:
+    """Routing and protocol errors (405, 413 body too large...) as JSON under /api/, as HTML elsewhere."""
+    if not request.path.startswith("/api/"):
+        return error  # type: ignore[return-value]
+    code = error.code or 500
+    response = ApiError(code, (error.name or "error").lower().replace(" ", "_"), error.description or "").response()
+    if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
 
 
 def register(server: Flask) -> None:
     server.register_blueprint(api)
+    server.register_error_handler(HTTPException, http_error)

@@ -1,0 +1,218 @@
+"""Shared machinery of the /api/v1 routes: the release a request reads, parameter parsing with errors that name the
+parameter, closest-match suggestions, JSON/CSV responses that carry the release, and ETag/Cache-Control."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import duckdb
+from flask import Response, g, request
+
+from warehouse import releases
+from warehouse.connection import NoReleaseError, cursor
+
+MAX_LIMIT = 50_000  # rows per page of /observations; larger pages: page with offset or take the bulk zip
+DEFAULT_LIMIT = 10_000
+MAX_OFFSET = 2**31 - 1
+YEAR_RANGE = (1000, 2999)
+SEXES = ("total", "female", "male")
+_CODE = re.compile(r"^[A-Za-z0-9]{3,4}$")
+CACHE_CURRENT = "public, max-age=300"  # the current release can be replaced by a publish: revalidate often
+CACHE_PINNED = "public, max-age=86400"  # an explicit ?release= never changes
+T = TypeVar("T")
+
+
+class ApiError(Exception):
+    """A client error: status, a machine-readable code, a sentence, and extra fields (parameter, alternatives)."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: object) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+    def response(self) -> Response:
+        body = {"error": {"status": self.status, "code": self.code, "message": self.message, **self.extra}}
+        if getattr(g, "lmm_release", None):
+            body = {"release": g.lmm_release, **body}
+        return json_response(body, self.status)
+
+
+class NotModified(Exception):
+    """If-None-Match matched the response's ETag: answer 304 without running the query."""
+
+    def __init__(self, etag: str, cache_control: str) -> None:
+        super().__init__(etag)
+        self.etag, self.cache_control = etag, cache_control
+
+
+def bad_parameter(name: str, message: str, **extra: object) -> ApiError:
+    return ApiError(400, "bad_parameter", message, parameter=name, **extra)
+
+
+@dataclass
+class Ctx:
+    """What a request reads: the release id, a cursor on it, and the caching headers for its answers."""
+
+    release_id: str
+    cur: duckdb.DuckDBPyConnection
+    etag: str
+    cache_control: str
+
+
+def begin(allowed: Iterable[str] = (), extra_key: str = "") -> Ctx:
+    """Check the query names, open the requested release (404 with the available ids when unknown) and answer 304
+    when the client already holds this exact response."""
+    wanted = request.args.get("release") or None
+    release_id, cur = open_release(wanted)
+    known = {"release", *allowed}
+    for name in request.args:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise bad_parameter(name, f"unknown parameter {name!r}{hint} (known: {', '.join(sorted(known))})")
+    for name in request.args:
+        if len(request.args.getlist(name)) > 1:
+            raise bad_parameter(name, f"parameter {name!r} given more than once")
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
+    digest = hashlib.blake2b(f"{request.path}?{query}|{extra_key}".encode(), digest_size=8).hexdigest()
+    ctx = Ctx(release_id, cur, f"{release_id}-{digest}", CACHE_PINNED if wanted else CACHE_CURRENT)
+    if request.if_none_match and request.if_none_match.contains_weak(ctx.etag):
+        raise NotModified(ctx.etag, ctx.cache_control)
+    return ctx
+
+
+def open_release(wanted: str | None) -> tuple[str, duckdb.DuckDBPyConnection]:
+    if wanted is not None and (len(wanted) > 64 or not wanted.replace("-", "").replace("_", "").isalnum()):
+        raise bad_parameter("release", f"not a release id: {wanted[:64]!r}", available=releases.list_release_ids())
+    try:
+        release_id, cur = cursor(wanted)
+    except NoReleaseError as error:
+        if wanted is None:
+            raise
+        raise ApiError(
+            404, "unknown_release", str(error), parameter="release", available=releases.list_release_ids()
+        ) from error
+    g.lmm_release = release_id
+    return release_id, cur
+
+
+_PER_RELEASE: dict[tuple[str, str], object] = {}
+
+
+def per_release(ctx: Ctx, key: str, load: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """A small lookup (ids -> names) read once per process and release: a release never changes once published."""
+    slot = (ctx.release_id, key)
+    if slot not in _PER_RELEASE:
+        if len(_PER_RELEASE) > 32:
+            _PER_RELEASE.clear()
+        _PER_RELEASE[slot] = load(ctx.cur)
+    return _PER_RELEASE[slot]  # type: ignore[return-value]
+
+
+def int_param(name: str, low: int, high: int, default: int | None = None, too_large: str | None = None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not re.fullmatch(r"[+-]?\d{1,12}", raw.strip()):
+        raise bad_parameter(name, f"{name} must be a whole number between {low} and {high}, not {raw[:40]!r}")
+    value = int(raw)
+    if value > high and too_large:
+        raise ApiError(413, "too_large", too_large, parameter=name, limit=high)
+    if not low <= value <= high:
+        raise bad_parameter(name, f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def choice_param(name: str, choices: Iterable[str], default: str | None = None) -> str | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    options = list(choices)
+    if raw.lower() not in options:
+        raise bad_parameter(name, f"{name} must be one of {', '.join(options)}, not {raw[:40]!r}", allowed=options)
+    return raw.lower()
+
+
+def bool_param(name: str, default: bool = False) -> bool:
+    value = choice_param(name, ("true", "false", "1", "0"))
+    return default if value is None else value in ("true", "1")
+
+
+def closest(text: str, options: dict[str, str], n: int = 5) -> list[dict[str, str]]:
+    """The valid ids closest to `text`, by id and by name (options: id -> name), best first."""
+    folded = text.strip().casefold()
+
+    def similarity(key: str) -> float:
+        name = options[key].casefold()
+        ratios = [difflib.SequenceMatcher(None, folded, key.casefold()).ratio()]
+        ratios.append(difflib.SequenceMatcher(None, folded, name).ratio())
+        return max(ratios + [0.9 if len(folded) >= 3 and folded in name else 0.0])
+
+    scored = sorted(((similarity(key), key) for key in options), key=lambda pair: (-pair[0], pair[1]))
+    return [{"id": key, "name": options[key]} for score, key in scored[:n] if score >= 0.4]
+
+
+def resolve(kind: str, parameter: str, raw: str | None, options: dict[str, str]) -> str:
+    """A valid id (case-insensitive match on the id) or a 404 naming the closest ids; 400 when empty/too long."""
+    if raw is None or not raw.strip():
+        raise bad_parameter(parameter, f"{parameter} is required ({kind} id)")
+    text = raw.strip()
+    if len(text) > 100:
+        raise bad_parameter(parameter, f"{parameter} is too long (at most 100 characters)")
+    for key in (text, text.upper(), text.lower()):
+        if key in options:
+            return key
+    alternatives = closest(text, options)
+    hint = f"; closest: {', '.join(a['id'] for a in alternatives)}" if alternatives else ""
+    raise ApiError(
+        404, f"unknown_{kind}", f"unknown {kind} {text[:100]!r}{hint}", parameter=parameter, alternatives=alternatives
+    )
+
+
+def json_response(payload: object, status: int = 200, ctx: Ctx | None = None) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_plain)
+    return finish(Response(body, status=status, mimetype="application/json"), ctx)
+
+
+def ok(ctx: Ctx, payload: dict[str, object]) -> Response:
+    return json_response({"release": ctx.release_id, **payload}, ctx=ctx)
+
+
+def finish(response: Response, ctx: Ctx | None) -> Response:
+    if ctx is not None:
+        response.headers["ETag"] = f'"{ctx.etag}"'
+        response.headers["Cache-Control"] = ctx.cache_control
+    if getattr(g, "lmm_release", None):
+        response.headers["X-LMM-Release"] = g.lmm_release
+    return response
+
+
+def not_modified(error: NotModified) -> Response:
+    response = Response(status=304)
+    response.headers["ETag"] = f'"{error.etag}"'
+    response.headers["Cache-Control"] = error.cache_control
+    if getattr(g, "lmm_release", None):
+        response.headers["X-LMM-Release"] = g.lmm_release
+    return response
+
+
+def _plain(value: object) -> object:
+    """JSON for numpy/pandas scalars and missing values (NaN/NA -> null)."""
+    if hasattr(value, "item"):
+        value = value.item()  # type: ignore[union-attr]
+        if isinstance(value, float) and value != value:
+            return None
+        return value
+    if value is None or str(value) in ("<NA>", "NaT", "nan"):
+        return None
+    return str(value)
+
+
+def records(frame) -> list[dict[str, object]]:
+    """Frame rows as JSON-ready dicts: NaN/NA become None, numpy scalars plain Python."""
+    return json.loads(frame.to_json(orient="records", date_format="iso"))

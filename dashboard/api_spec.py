@@ -1,0 +1,239 @@
+"""The OpenAPI 3 document of /api/v1 (served at /api/v1/openapi.json), written by hand to match dashboard/api.py.
+
+tests/api/test_schemathesis.py runs schemathesis against the running app with this document: a route that
+answers outside what is written here fails that test.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from dashboard.api_common import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, SEXES, YEAR_RANGE
+from dashboard.api_spec_schemas import CODE, RELEASE_ID, SCHEMAS, STR, obj
+
+HEADERS_OK = {
+    "X-LMM-Release": {"description": "The release the answer was read from.", "required": True, "schema": RELEASE_ID},
+    "ETag": {"description": "Per release and query; send it back as If-None-Match.", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "max-age 300 s (current) or 1 day (?release=).", "schema": {"type": "string"}},
+}
+RELEASE_PARAM = {
+    "name": "release",
+    "in": "query",
+    "required": False,
+    "description": "Read an earlier release (ids from /releases); default: the current one. Unknown: 404.",
+    "schema": {"type": "string", "maxLength": 64},
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {"X-LMM-Release": {"description": "Release, when one was read.", "schema": RELEASE_ID}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+ERRORS = {
+    "400": _error("Malformed or unknown parameter; `error.parameter` names it."),
+    "404": _error("Unknown release, indicator or country; `error.alternatives` lists the closest valid ids."),
+    "503": _error("No release is published yet."),
+}
+
+
+def _ok(schema: dict[str, Any], description: str = "OK", media: str = "application/json") -> dict[str, Any]:
+    return {"description": description, "headers": HEADERS_OK, "content": {media: {"schema": schema}}}
+
+
+def _not_modified() -> dict[str, Any]:
+    return {"description": "Not modified (If-None-Match matched the ETag).", "headers": HEADERS_OK}
+
+
+def _op(summary: str, ok: dict[str, Any], params: list[dict] | None = None, tag: str = "data", **more) -> dict:
+    responses = {"200": ok, "304": _not_modified(), **copy.deepcopy(ERRORS), **more.pop("responses", {})}
+    return {
+        "get": {
+            "summary": summary,
+            "tags": [tag],
+            "operationId": more.pop("operation_id"),
+            "parameters": [*(params or []), RELEASE_PARAM],
+            "responses": responses,
+            **more,
+        }
+    }
+
+
+def _path(name: str, description: str, example: str, schema: dict | None = None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {**(schema or CODE), "example": example},
+    }
+
+
+def _query(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+def _with_release(properties: dict[str, Any]) -> dict[str, Any]:
+    return obj({"release": RELEASE_ID, **properties})
+
+
+_OBS_PARAMS = [
+    _query("indicator", "Indicator id (see /indicators). Unknown: 404 with the closest ids.", CODE, required=True),
+    _query("country", "ISO3 code of the reporting country (aggregates: their WB or M49 code).", CODE),
+    _query("year_from", "First year (inclusive).", {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}),
+    _query("year_to", "Last year (inclusive).", {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}),
+    _query("sex", "Sex slice.", {"type": "string", "enum": list(SEXES)}),
+    _query("partner", "ISO3 of the partner country (corridor indicators).", CODE),
+    _query("format", "json (default) or csv (spreadsheet-safe, as `lmm export`).", {"type": "string", "enum": ["json", "csv"]}),
+    _query("limit", f"Rows per page (default {DEFAULT_LIMIT:,}; above {MAX_LIMIT:,}: 413).",
+           {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
+    _query("offset", "Rows to skip (follow `next` / the Link header).", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}),
+]  # fmt: skip
+
+_OBS_PAGE = _with_release(
+    {
+        "query": {"type": "object"},
+        "limit": {"type": "integer"},
+        "offset": {"type": "integer"},
+        "count": {"type": "integer"},
+        "next": {"type": ["string", "null"], "description": "URL of the next page, null on the last one."},
+        "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Observation"}},
+    }
+)
+_BINARY = {"type": "string", "format": "binary"}
+_ISO3 = _path("iso3", "ISO3 code of a country (not an aggregate).", "MEX")
+_ERR_413 = {"413": _error("limit above the maximum; `error.limit` says it.")}
+
+
+def _submission_paths() -> dict[str, Any]:
+    """Served by dashboard/steward/routes.py (the steward upload); described here so the API has one document."""
+    secured: list[dict[str, list[str]]] = [{"bearer": []}]
+    status = obj({"submission_id": {"type": "string"}, "status": {"type": "string"}}, ["submission_id", "status"])
+    return {
+        "/submissions": {
+            "post": {
+                "summary": "Upload a steward file (CSV or XLSX from the template) for validation and review.",
+                "tags": ["steward"],
+                "operationId": "createSubmission",
+                "security": secured,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {"type": "object", "required": ["file"], "properties": {"file": _BINARY}}
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {"description": "Accepted for review.", "content": {"application/json": {"schema": status}}},
+                    "400": _error("The file fails validation or the `file` field is missing (problems by row and column)."),
+                    "401": _error("Missing or invalid bearer token."),
+                    "413": _error("File larger than the upload limit (LMM_UPLOAD_LIMIT_MB)."),
+                },
+            }
+        },
+        "/submissions/{submission_id}": {
+            "get": {
+                "summary": "State of a submission (validation report, review, publication).",
+                "tags": ["steward"],
+                "operationId": "getSubmission",
+                "security": secured,
+                "parameters": [_path("submission_id", "Submission id from the upload.", "s1", {"type": "string"})],
+                "responses": {
+                    "200": {"description": "The submission.", "content": {"application/json": {"schema": status}}},
+                    "401": _error("Missing or invalid bearer token."),
+                    "404": _error("No such submission (or not yours)."),
+                },
+            }
+        },
+    }  # fmt: skip
+
+
+def _paths() -> dict[str, Any]:
+    scorecard = _with_release(
+        {
+            "country": {"$ref": "#/components/schemas/CountryRef"},
+            "status_year": {"type": "integer"},
+            "methodology_version": {"type": "string"},
+            "peer_groups": obj({"un_region": STR, "income_group": STR}),
+            "indicator_scores": {"type": "array", "items": {"$ref": "#/components/schemas/IndicatorScore"}},
+            "principle_scores": {"type": "array", "items": {"$ref": "#/components/schemas/Aggregate"}},
+            "theme_scores": {"type": "array", "items": {"$ref": "#/components/schemas/Aggregate"}},
+        }
+    )
+    corridor = _with_release(
+        {
+            "origin": {"$ref": "#/components/schemas/CountryRef"},
+            "destination": {"$ref": "#/components/schemas/CountryRef"},
+            "observations": {"type": "array", "items": {"$ref": "#/components/schemas/Observation"}},
+            "events": {"type": "array", "items": {"type": "object"}},
+            "dual_nationality": obj({"origin": {"type": "array"}, "destination": {"type": "array"}}),
+        }
+    )
+    return {
+        "/": _op("Index of the endpoints.", _ok(_with_release({"openapi": {"type": "string"}, "endpoints": {"type": "array"}})),
+                 operation_id="index", tag="meta"),
+        "/health": _op("Release and row count.", _ok(_with_release({"status": {"type": "string"}, "created_at": {"type": "string"}, "observations": {"type": "integer"}})),
+                       operation_id="health", tag="meta"),
+        "/countries": _op("Countries (and, on request, aggregates) with regions and income groups.",
+                          _ok(_with_release({"count": {"type": "integer"}, "countries": {"type": "array", "items": {"$ref": "#/components/schemas/Country"}}})),
+                          [_query("include_aggregates", "Also list regions, income groups and World.", {"type": "boolean"})],
+                          operation_id="listCountries"),
+        "/indicators": _op("Indicators with their methodology (thresholds, categories, principles, sources).",
+                           _ok(_with_release({"count": {"type": "integer"}, "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}}})),
+                           operation_id="listIndicators"),
+        "/indicators/{indicator_id}": _op("One indicator.", _ok(_with_release({"indicator": {"$ref": "#/components/schemas/Indicator"}})),
+                                          [_path("indicator_id", "Indicator id.", "female_lfpr")], operation_id="getIndicator"),
+        "/observations": _op("Tidy values of one indicator (events for treaty indicators): exactly `lmm export`.",
+                             {**_ok(_OBS_PAGE), "content": {"application/json": {"schema": _OBS_PAGE}, "text/csv": {"schema": {"type": "string"}}}},
+                             _OBS_PARAMS, operation_id="listObservations", responses=_ERR_413),
+        "/scorecards/{iso3}": _op("A country's scorecard: indicator, principle and theme scores with peer medians.",
+                                  _ok(scorecard), [_ISO3], operation_id="getScorecard"),
+        "/corridors/{origin}/{destination}": _op(
+            "Both ends of a corridor: bilateral values and agreements, dual nationality on each side.", _ok(corridor),
+            [_path("origin", "ISO3 of the origin country.", "MEX"), _path("destination", "ISO3 of the destination.", "USA")],
+            operation_id="getCorridor"),
+        "/releases": _op("Releases: ids, dates, who published and why; which one is current.",
+                         _ok(_with_release({"current": STR, "releases": {"type": "array", "items": {"$ref": "#/components/schemas/Release"}}, "rollbacks": {"type": "array"}})),
+                         operation_id="listReleases", tag="releases"),
+        "/methodology": _op("The methodology of the release as data (thresholds, mappings, weights, coverage rule).",
+                            _ok(_with_release({"status_year": {"type": "integer"}, "methodology": {"type": "object"}})),
+                            operation_id="getMethodology", tag="releases"),
+        "/bulk.zip": _op("Bulk download of the current release: tidy CSVs, SDMX-CSV, methodology.json, datapackage.json.",
+                         _ok(_BINARY, "Zip file", "application/zip"), operation_id="bulkCurrent", tag="releases"),
+        "/releases/{release_id}/bulk.zip": _op(
+            "Bulk download of one release (404 with the available ids when unknown).", _ok(_BINARY, "Zip file", "application/zip"),
+            [_path("release_id", "Release id.", "r20261128T130015897Z", {"type": "string", "pattern": RELEASE_ID["pattern"]})],
+            operation_id="bulkRelease", tag="releases"),
+        "/briefings/{iso3}.pdf": _op("Country briefing pack as PDF (scorecard, charts, map; sources and release on every page).",
+                                     _ok(_BINARY, "PDF", "application/pdf"), [_ISO3], operation_id="briefingPdf", tag="briefings"),
+        "/briefings/{iso3}.html": _op("The same briefing as one self-contained HTML file (images inlined).",
+                                      _ok({"type": "string"}, "HTML", "text/html"), [_ISO3], operation_id="briefingHtml", tag="briefings"),
+        **_submission_paths(),
+    }  # fmt: skip
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Labour Migration Policy Monitor API",
+            "version": "1",
+            "description": (
+                "Read-only access to the published releases: countries, indicators and their methodology, tidy "
+                "observations, scorecards, corridors, bulk downloads and briefing packs. Every answer names its "
+                "release (field `release`, header X-LMM-Release); add `?release=<id>` to read an earlier one. "
+                "Examples: /api-docs."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": _paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Steward API token."}},
+        },
+    }

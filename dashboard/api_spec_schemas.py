@@ -1,0 +1,161 @@
+"""Component schemas of the OpenAPI document (dashboard/api_spec.py): the shapes of the /api/v1 answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+RELEASE_ID = {"type": "string", "pattern": r"^r[0-9]{8}T[0-9]{9}Z$", "example": "r20261128T130015897Z"}
+CODE = {"type": "string", "minLength": 1, "maxLength": 100, "example": "MEX"}
+NUM = {"type": ["number", "null"]}
+STR = {"type": ["string", "null"]}
+INT = {"type": ["integer", "null"]}
+BOOL = {"type": ["boolean", "null"]}
+
+
+def obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required or list(properties)}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "release": RELEASE_ID,
+            "error": {
+                "type": "object",
+                "required": ["status", "code", "message"],
+                "properties": {
+                    "status": {"type": "integer"},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "parameter": {"type": "string", "description": "The parameter at fault."},
+                    "limit": {"type": "integer", "description": "The limit that was exceeded."},
+                    "allowed": {"type": "array", "items": {"type": "string"}},
+                    "available": {"type": "array", "items": {"type": "string"}, "description": "Release ids."},
+                    "alternatives": {
+                        "type": "array",
+                        "items": obj({"id": {"type": "string"}, "name": {"type": "string"}}),
+                    },
+                    "endpoints": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+    "Country": obj(
+        {
+            "iso3": {"type": "string"},
+            "iso2": STR,
+            "m49": INT,
+            "name": {"type": "string"},
+            "un_region": STR,
+            "un_subregion": STR,
+            "wb_region": STR,
+            "income_group": STR,
+            "is_aggregate": {"type": "boolean"},
+            "aggregate_kind": STR,
+        }  # fmt: skip
+    ),
+    "CountryRef": obj(
+        {
+            "iso3": {"type": "string"},
+            "name": {"type": "string"},
+            "un_region": STR,
+            "un_subregion": STR,
+            "wb_region": STR,
+            "income_group": STR,
+        }  # fmt: skip
+    ),
+    "Indicator": {
+        "type": "object",
+        "required": ["indicator_id", "theme", "title", "unit", "type", "direction", "categories", "thresholds"],
+        "properties": {
+            "indicator_id": {"type": "string"},
+            "theme": {"type": "string"},
+            "title": {"type": "string"},
+            "description": STR,
+            "unit": STR,
+            "type": {"type": "string"},
+            "direction": {"type": "string"},
+            "threshold_basis": STR,
+            "principles": {"type": "array", "items": {"type": "integer"}},
+            "source_ids": {"type": "array", "items": {"type": "string"}},
+            "guidelines": {"type": "array", "items": {"type": "string"}},
+            "gcm_objectives": {"type": "array", "items": {"type": "string"}},
+            "disaggregations": {"type": "array", "items": {"type": "string"}},
+            "sdg": STR,
+            "recency_window": INT,
+            "trend_window": INT,
+            "weight": NUM,
+            "caveat": STR,
+            "steward_uploadable": BOOL,
+            "headline_sex": STR,
+            "scored": BOOL,
+            "thresholds": obj({"optimum": NUM, "green": NUM, "red": NUM, "lower_bound": NUM}),
+            "categories": {"type": "array", "items": {"type": "object"}},
+        },  # fmt: skip
+    },
+    "Observation": obj(
+        {
+            "indicator": {"type": "string"},
+            "country": {"type": "string"},
+            "year": INT,
+            "sex": {"type": "string"},
+            "partner_country": {"type": "string"},
+            "value": NUM,
+            "value_label": STR,
+            "unit": STR,
+            "source_id": STR,
+            "flags": STR,
+        }  # fmt: skip
+    ),
+    "Peer": {"oneOf": [{"type": "null"}, obj({"group": STR, "median": NUM, "q1": NUM, "q3": NUM, "n": INT})]},
+    "IndicatorScore": obj(
+        {
+            "indicator_id": {"type": "string"},
+            "title": {"type": "string"},
+            "theme": {"type": "string"},
+            "unit": STR,
+            "direction": STR,
+            "value": NUM,
+            "value_label": STR,
+            "year": INT,
+            "out_of_date": BOOL,
+            "score": NUM,
+            "level": STR,
+            "level_label": STR,
+            "level_icon": STR,
+            "trend": STR,
+            "changed_year": INT,
+            "source_id": STR,
+            "flags": STR,
+            "peer_medians": obj(
+                {
+                    "un_region": {"$ref": "#/components/schemas/Peer"},
+                    "income_group": {"$ref": "#/components/schemas/Peer"},
+                }
+            ),
+        }  # fmt: skip
+    ),
+    "Aggregate": obj(
+        {
+            "title": {"type": "string"},
+            "score": NUM,
+            "level": STR,
+            "coverage": NUM,
+            "n_with_data": INT,
+            "n_mapped": INT,
+        }  # fmt: skip
+    ),
+    "Release": obj(
+        {
+            "release_id": {"type": "string"},
+            "current": {"type": "boolean"},
+            "available": {"type": "boolean"},
+            "published_at": STR,
+            "actor": STR,
+            "summary": STR,
+            "changes": {"type": ["object", "null"]},
+        }  # fmt: skip
+    ),
+}
