@@ -18,8 +18,13 @@ def neutralise(cell: object) -> object:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`neutralise` on every text column, column-wise (a full-indicator download has ~100k rows)."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            text = values.where(values.map(type) == str) if values.dtype == object else values
+            risky = text.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+            if risky.any():
+                out[column] = values.where(~risky, "'" + values[risky].astype(str))
     return out
