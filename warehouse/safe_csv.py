@@ -23,7 +23,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         values = out[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
-            text = values.where(values.map(type) == str) if values.dtype == object else values
+            text = values.where(values.map(lambda v: isinstance(v, str))) if values.dtype == object else values
             risky = text.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
             if risky.any():
                 out[column] = values.where(~risky, "'" + values[risky].astype(str))
