@@ -85,11 +85,11 @@ def write_files(frame: pd.DataFrame, folder: Path) -> dict[str, Path]:
     return {"CSV": csv, "XLSX": xlsx}
 
 
-def validation_throughput(files: dict[str, Path], rows: int, repeat: int) -> None:
+def validation_throughput(files: dict[str, Path], rows: int, repeat: int) -> dict[str, float]:
     from dashboard.steward.upload import read_upload
     from dashboard.steward.validate import make_context, validate
 
-    context = make_context(None)
+    context, figures = make_context(None), dict[str, float]()
     for kind, path in files.items():
         data, seconds = path.read_bytes(), []
         for _ in range(repeat):
@@ -100,6 +100,8 @@ def validation_throughput(files: dict[str, Path], rows: int, repeat: int) -> Non
         median = statistics.median(seconds)
         print(f"validation {kind:<4} {rows:>9,} rows  {len(data) / 1e6:6.1f} MB  median {median:6.2f} s  "
               f"{rows / median:>10,.0f} rows/s  (read + convert + pandera lazy, {repeat} runs)")  # fmt: skip
+        figures[f"{kind.lower()}_rows_per_s"] = round(rows / median)
+    return figures
 
 
 def free_port() -> int:
@@ -108,7 +110,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def approval_to_served(folder: Path) -> None:
+def approval_to_served(folder: Path) -> float:
     """Gunicorn (2 workers) serves; an admin approves; time until /api/v1/health reports the new release."""
 
     from dashboard.steward import auth, publish, store, workflow
@@ -134,6 +136,7 @@ def approval_to_served(folder: Path) -> None:
         assert done is not None and done.release_id == served, done
         print(f"approval -> new release served by gunicorn: {elapsed:5.2f} s  (job process start, seed read, merge, "
               f"scoring, write, seal, switch; release {served})")  # fmt: skip
+        return round(elapsed, 2)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -151,7 +154,7 @@ def _wait_health(url: str, timeout: float = 60) -> str:
     raise TimeoutError(url)
 
 
-def main() -> None:
+def main() -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -169,8 +172,9 @@ def main() -> None:
         countries = [c for (c,) in cur.execute("SELECT iso3 FROM countries WHERE NOT is_aggregate ORDER BY iso3")
                      .fetchall() if len(c) == 3]  # fmt: skip
         files = write_files(synthetic_rows(args.rows, countries), folder)
-        validation_throughput(files, args.rows, args.repeat)
-        approval_to_served(folder)
+        figures = validation_throughput(files, args.rows, args.repeat)
+        figures["approval_to_served_s"] = approval_to_served(folder)
+        return figures
 
 
 if __name__ == "__main__":

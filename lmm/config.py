@@ -42,8 +42,16 @@ SETTINGS: dict[str, Setting] = {
             "LMM_UNPACKED_LIMIT_MB", "200", "Largest declared unpacked size of an uploaded workbook (zip-bomb guard)."
         ),
         Setting("LMM_BACKEND", "local", "Warehouse backend: local (versioned DuckDB files) or ducklake."),
-        Setting("LMM_DUCKLAKE_DSN", "", "PostgreSQL connection string of the DuckLake catalog (ducklake backend)."),
-        Setting("LMM_DUCKLAKE_DATA", "", "Folder for the DuckLake Parquet files (ducklake backend)."),
+        Setting(
+            "LMM_DUCKLAKE_DSN",
+            "",
+            "PostgreSQL connection string of the DuckLake catalog (ducklake backend), e.g. `host=db dbname=lmm user=lmm`.",
+        ),
+        Setting(
+            "LMM_DUCKLAKE_DATA",
+            "",
+            "This host's path to the shared DuckLake Parquet folder (ducklake backend; empty: LMM_DATA_DIR/lake).",
+        ),
         Setting("PORT", "8050", "Port the dashboard listens on (Procfile, make run)."),
     ]
 }

@@ -9,6 +9,7 @@ NAV = [
     ("Compare", "/compare"),
     ("Framework", "/framework"),
     ("Sources", "/sources"),
+    ("Stewards", "/steward"),
 ]
 
 

@@ -1,0 +1,121 @@
+"""`/api/v1/submissions`: the steward workflow for scripts, authenticated by a bearer token (`lmm users token`).
+
+Cookies are ignored here (a token is the only credential), so these endpoints need no CSRF token.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from dashboard.steward import auth, publish, store, workflow
+from dashboard.steward.views import STATUS_TEXT, problems_csv, upload_limit_bytes
+from lmm.config import setting
+
+blueprint = Blueprint("steward_api", __name__, url_prefix="/api/v1/submissions")
+
+
+def _error(status: int, message: str, **extra: object):
+    return jsonify({"error": message, **extra}), status
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        user = auth.user_for_token(token) if token else None
+        if user is None:
+            response = jsonify({"error": "a valid API token is required: Authorization: Bearer <token> "
+                                         "(issued by `lmm users token NAME`)"})  # fmt: skip
+            response.headers["WWW-Authenticate"] = 'Bearer realm="lmm"'
+            return response, 401
+        g.user = user
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def describe(sub: store.Submission) -> dict[str, object]:
+    return {
+        "id": sub.id, "status": sub.status, "status_text": STATUS_TEXT.get(sub.status, sub.status),
+        "filename": sub.filename, "sha256": sub.sha256, "size": sub.size, "rows": sub.rows,
+        "created_at": sub.created_at, "submitted_by": sub.user_name, "institution": sub.institution,
+        "problem_count": len(sub.problems), "problems": sub.problems, "diff": sub.diff, "modes": sub.modes,
+        "review": {"by": sub.reviewed_by, "at": sub.reviewed_at},
+        "publish": {"state": sub.job_state, "message": sub.job_message, "release": sub.release_id,
+                    "interrupted": publish.interrupted(sub)},
+    }  # fmt: skip
+
+
+@blueprint.post("")
+@token_required
+def create():
+    if (request.content_length or 0) > upload_limit_bytes() + 65536:
+        return _error(413, f"the file is larger than the limit of {setting('LMM_UPLOAD_LIMIT_MB')} MB; "
+                           f"nothing was stored")  # fmt: skip
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return _error(400, "send the file as multipart/form-data in the field 'file'")
+    sub = workflow.receive_upload(g.user, file.filename, file.read())
+    return jsonify(describe(sub)), 201 if sub.status == "validated" else 422
+
+
+def _visible(submission_id: str) -> store.Submission | None:
+    sub = store.get_submission(submission_id)
+    return sub if sub is not None and workflow.may_see(g.user, sub) else None
+
+
+@blueprint.get("/<submission_id>")
+@token_required
+def show(submission_id: str):
+    sub = _visible(submission_id)
+    if sub is None:
+        return _error(404, f"no submission {submission_id} of yours")
+    if request.args.get("format") == "csv":
+        return Response(problems_csv(sub), mimetype="text/csv; charset=utf-8")
+    sub_diff = workflow.current_diff(sub, None if g.user.is_admin else g.user.countries)
+    return jsonify(describe(sub) | {"diff": sub_diff})
+
+
+@blueprint.post("/<submission_id>/submit")
+@token_required
+def submit(submission_id: str):
+    sub = _visible(submission_id)
+    if sub is None:
+        return _error(404, f"no submission {submission_id} of yours")
+    body = request.get_json(silent=True) or {}
+    if body.get("confirm") is not True:
+        return _error(400, 'confirm the figures with {"confirm": true} (and optional "modes": {series: mode})')
+    default = body.get("default_mode", "append")
+    keys = [s["key"] for s in (sub.diff or {}).get("series", [])]
+    modes = {k: (body.get("modes") or {}).get(k, default) for k in keys}
+    return _run(sub.id, lambda: workflow.submit(sub, g.user, modes, body.get("release")))
+
+
+def _run(submission_id: str, action):
+    try:
+        action()
+    except publish.WorkflowError as error:
+        return _error(409, str(error))
+    sub = store.get_submission(submission_id)
+    assert sub is not None
+    return jsonify(describe(sub))
+
+
+@blueprint.post("/<submission_id>/approve")
+@token_required
+def approve(submission_id: str):
+    if not g.user.is_admin:
+        return _error(403, "only an admin can approve")
+    return _run(submission_id, lambda: publish.approve(submission_id, g.user.name))
+
+
+@blueprint.post("/<submission_id>/reject")
+@token_required
+def reject(submission_id: str):
+    if not g.user.is_admin:
+        return _error(403, "only an admin can reject")
+    reason = str((request.get_json(silent=True) or {}).get("reason", ""))
+    return _run(submission_id, lambda: publish.reject(submission_id, g.user.name, reason))

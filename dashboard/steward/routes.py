@@ -1,0 +1,248 @@
+"""The `/steward` area: server-rendered pages (sign in, upload, problems, diff, review, releases) on the Flask server.
+
+Plain HTML forms and a multipart POST (usable without JavaScript); every POST carries the session's CSRF token.
+The API for scripts (bearer tokens) is in api.py beside this file.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, flash, g, redirect, request, url_for
+
+from dashboard.steward import api, auth, publish, store, workflow
+from dashboard.steward.views import problems_csv, render_home, render_page, render_submission, upload_limit_bytes
+from lmm.config import setting
+from warehouse import releases
+
+HERE = Path(__file__).resolve().parent
+pages = Blueprint("steward", __name__, url_prefix="/steward", template_folder="templates",
+                  static_folder="static", static_url_path="/static")  # fmt: skip
+CSRF_MESSAGE = (
+    "This form was sent without its security token, or with one that is no longer valid (an old page, a replayed "
+    "form or a new sign-in since). Nothing was changed. Go back, reload the page and try again."
+)
+
+
+@pages.app_template_filter("when")
+def when(iso: str | None) -> str:
+    """'2026-11-28T13:18:49+00:00' -> '2026-11-28 13:18 UTC' (times are stored in UTC)."""
+    return f"{iso[:10]} {iso[11:16]} UTC" if iso and len(iso) >= 16 else (iso or "")
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user, reason = auth.session_user()
+        if user is None:
+            flash(reason or "Please sign in to use the steward area.", "info")
+            return redirect(url_for("steward.login", next=request.full_path.rstrip("?")))
+        g.user = user
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not g.user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@pages.before_request
+def guard_posts():
+    """Oversize uploads get a visible message (before the body is parsed); every POST needs the CSRF token."""
+    g.user = None
+    if request.method != "POST":
+        return None
+    if request.endpoint == "steward.upload" and (request.content_length or 0) > upload_limit_bytes() + 65536:
+        return _oversize()
+    if not auth.csrf_ok(request.form.get("csrf_token")):
+        store.audit(auth.client_ip(), "csrf_refused", request.path)
+        return render_page("steward_message.html", title="Form refused", message=CSRF_MESSAGE), 400
+    return None
+
+
+def _oversize():
+    size = request.content_length or 0
+    if size <= 8 * upload_limit_bytes():  # read it away so the browser shows this page instead of a reset
+        while request.stream.read(1 << 20):
+            pass
+    limit_mb = float(setting("LMM_UPLOAD_LIMIT_MB"))
+    message = (
+        f"The file is {size / 1024 / 1024:,.1f} MB; the largest file accepted is {limit_mb:g} MB. Nothing "
+        f"was stored. Split the rows into several files, or remove columns and rows that are not needed."
+    )
+    response = Response(render_page("steward_message.html", title="File too large", message=message), 413)
+    response.headers["Connection"] = "close"
+    return response
+
+
+@pages.get("/login")
+def login():
+    return render_page("steward_login.html", next=request.args.get("next", ""))
+
+
+@pages.post("/login")
+def login_post():
+    name, target = request.form.get("name", ""), request.form.get("next", "")
+    try:
+        user = auth.authenticate(name, request.form.get("password", ""), auth.client_ip())
+    except auth.AuthError as error:
+        flash(str(error), "error")
+        return render_page("steward_login.html", next=target, login_name=name), 401
+    auth.sign_in(user)
+    safe = target if target.startswith("/steward") and not target.startswith("//") else url_for("steward.home")
+    return redirect(safe)
+
+
+@pages.post("/logout")
+def logout():
+    user, _ = auth.session_user()
+    if user:
+        store.audit(user.name, "logout", user.name)
+    auth.sign_out()
+    flash("You are signed out.", "info")
+    return redirect(url_for("steward.login"))
+
+
+@pages.get("/")
+@login_required
+def home():
+    return render_home(g.user)
+
+
+@pages.get("", endpoint="home_bare")
+def home_bare():
+    return redirect(url_for("steward.home"))
+
+
+@pages.get("/template.<fmt>")
+@login_required
+def template(fmt: str):
+    from dashboard.steward.template import csv_template, xlsx_template
+    from dashboard.steward.views import country_list
+
+    if fmt == "csv":
+        body, mime = csv_template(), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        scope = None if g.user.is_admin else list(g.user.countries)
+        body, mime = (
+            xlsx_template(country_list(), scope),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        abort(404)
+    headers = {"Content-Disposition": f'attachment; filename="lmm-steward-template.{fmt}"'}
+    return Response(body, mimetype=mime, headers=headers)
+
+
+@pages.post("/upload")
+@login_required
+def upload():
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash("Choose a file to upload (.csv or .xlsx).", "error")
+        return redirect(url_for("steward.home"))
+    sub = workflow.receive_upload(g.user, file.filename, file.read())
+    return redirect(url_for("steward.submission", submission_id=sub.id))
+
+
+def _own_submission(submission_id: str) -> store.Submission:
+    sub = store.get_submission(submission_id)
+    if sub is None or not workflow.may_see(g.user, sub):
+        abort(404)
+    return sub
+
+
+@pages.get("/submissions/<submission_id>")
+@login_required
+def submission(submission_id: str):
+    return render_submission(g.user, _own_submission(submission_id))
+
+
+@pages.get("/submissions/<submission_id>/problems.csv")
+@login_required
+def problems(submission_id: str):
+    sub = _own_submission(submission_id)
+    headers = {"Content-Disposition": f'attachment; filename="{sub.id}-problems.csv"'}
+    return Response(problems_csv(sub), mimetype="text/csv; charset=utf-8", headers=headers)
+
+
+@pages.post("/submissions/<submission_id>/submit")
+@login_required
+def submit(submission_id: str):
+    sub = _own_submission(submission_id)
+    if request.form.get("confirm") != "yes":
+        flash("Tick the confirmation box to submit.", "error")
+        return redirect(url_for("steward.submission", submission_id=sub.id))
+    default = request.form.get("default_mode", "append")
+    keys = [s["key"] for s in (sub.diff or {}).get("series", [])]
+    modes = {k: request.form.get(f"mode:{k}") or default for k in keys}
+    return _act(sub.id, lambda: workflow.submit(sub, g.user, modes, request.form.get("release")),
+                "Submitted for review. An admin will check and publish it.")  # fmt: skip
+
+
+def _act(submission_id: str, action, done: str):
+    try:
+        action()
+        flash(done, "success")
+    except publish.WorkflowError as error:
+        flash(str(error), "error")
+    return redirect(url_for("steward.submission", submission_id=submission_id))
+
+
+@pages.post("/submissions/<submission_id>/approve")
+@admin_required
+def approve(submission_id: str):
+    return _act(submission_id, lambda: publish.approve(submission_id, g.user.name),
+                "Approved. The new release is being built; this page shows its progress.")  # fmt: skip
+
+
+@pages.post("/submissions/<submission_id>/reject")
+@admin_required
+def reject(submission_id: str):
+    reason = request.form.get("reason", "").strip()
+    return _act(submission_id, lambda: publish.reject(submission_id, g.user.name, reason), "Rejected.")
+
+
+@pages.post("/submissions/<submission_id>/retry")
+@admin_required
+def retry(submission_id: str):
+    return _act(submission_id, lambda: publish.retry(submission_id, g.user.name), "Publishing again.")
+
+
+@pages.post("/releases/rollback")
+@admin_required
+def rollback():
+    target = request.form.get("release_id", "")
+    try:
+        publish.rollback(target, actor=g.user.name)
+        flash(f"Rolled back: release {target} is served again.", "success")
+    except releases.ReleaseError as error:
+        flash(str(error), "error")
+    return redirect(url_for("steward.home") + "#releases")
+
+
+@pages.errorhandler(403)
+def forbidden(_error):
+    return render_page("steward_message.html", g.get("user"), title="Not allowed",
+                           message="This action is for admins. Nothing was changed."), 403  # fmt: skip
+
+
+@pages.errorhandler(404)
+def not_found(_error):
+    return render_page("steward_message.html", g.get("user"), title="Not found",
+                           message="There is no such submission, or it belongs to another steward."), 404  # fmt: skip
+
+
+def register(server: Flask) -> None:
+    auth.configure_sessions(server)
+    server.register_blueprint(pages)
+    server.register_blueprint(api.blueprint)

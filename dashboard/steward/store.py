@@ -1,0 +1,323 @@
+"""The control database (SQLite, WAL) in; users, tokens, submissions, their rows and the audit log out.
+
+One file beside the releases (LMM_DATA_DIR/control.sqlite), shared by every gunicorn worker and the publish job:
+WAL lets readers and one writer work at once, `busy_timeout` makes a second writer wait instead of failing.
+The audit log is append-only (triggers refuse UPDATE and DELETE) and hash-chained: each entry's hash covers the
+previous entry's hash, so `lmm audit verify` finds an edited, inserted or removed entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from lmm.config import data_dir
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'steward')), countries TEXT NOT NULL DEFAULT '',
+  institution TEXT NOT NULL DEFAULT '', password_hash TEXT NOT NULL, trusted INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0, session_epoch INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+  id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);
+CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, ip TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
+CREATE TABLE IF NOT EXISTS submissions (
+  id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), filename TEXT NOT NULL,
+  sha256 TEXT NOT NULL, size INTEGER NOT NULL, stored_path TEXT NOT NULL, created_at TEXT NOT NULL,
+  status TEXT NOT NULL, rows INTEGER NOT NULL DEFAULT 0, problems TEXT NOT NULL DEFAULT '[]',
+  diff TEXT, diff_release TEXT, modes TEXT NOT NULL DEFAULT '{}', submitted_at TEXT,
+  reviewed_by TEXT, reviewed_at TEXT, job_state TEXT, job_message TEXT, job_pid INTEGER,
+  job_started_at TEXT, release_id TEXT);
+CREATE TABLE IF NOT EXISTS submission_rows (
+  submission_id TEXT NOT NULL, row INTEGER NOT NULL, kind TEXT NOT NULL, indicator_id TEXT NOT NULL,
+  country TEXT NOT NULL, partner_country TEXT NOT NULL, year INTEGER, sex TEXT NOT NULL, value REAL,
+  value_label TEXT, unit TEXT, event_date TEXT, status TEXT, source TEXT NOT NULL, note TEXT);
+CREATE INDEX IF NOT EXISTS submission_rows_id ON submission_rows (submission_id);
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
+  detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+GENESIS = "0" * 64
+ROW_COLUMNS = [
+    "row", "kind", "indicator_id", "country", "partner_country", "year", "sex", "value", "value_label", "unit",
+    "event_date", "status", "source", "note",
+]  # fmt: skip
+SUBMISSION_COLUMNS = {
+    "id", "user_id", "filename", "sha256", "size", "stored_path", "created_at", "status", "rows", "problems", "diff",
+    "diff_release", "modes", "submitted_at", "reviewed_by", "reviewed_at", "job_state", "job_message", "job_pid",
+    "job_started_at", "release_id",
+}  # fmt: skip
+_READY: set[Path] = set()
+
+
+def control_path() -> Path:
+    return data_dir() / "control.sqlite"
+
+
+def uploads_dir() -> Path:
+    path = data_dir() / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@contextmanager
+def connect() -> Iterator[sqlite3.Connection]:
+    """A short-lived connection (opening one costs well under a millisecond); commits on success."""
+    path = control_path()
+    db = sqlite3.connect(path, timeout=15, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    try:
+        db.execute("PRAGMA busy_timeout = 15000")
+        if path not in _READY:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.executescript(SCHEMA)
+            _READY.add(path)
+        db.execute("PRAGMA foreign_keys = ON")
+        yield db
+    finally:
+        db.close()
+
+
+@contextmanager
+def transaction() -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE: the write lock is taken up front, so read-then-write sequences never interleave."""
+    with connect() as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+# --- audit log -----------------------------------------------------------------------------------------------
+
+
+def _entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, subject: str, detail: str) -> str:
+    payload = json.dumps([prev_hash, seq, at, actor, action, subject, detail], separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def audit(actor: str, action: str, subject: str = "", **detail: object) -> int:
+    """Append one entry chained to the previous one; returns its sequence number."""
+    with transaction() as db:
+        return audit_in(db, actor, action, subject, **detail)
+
+
+def audit_in(db: sqlite3.Connection, actor: str, action: str, subject: str = "", **detail: object) -> int:
+    """Append within an open transaction (so the entry commits together with the change it records)."""
+    last = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
+    at, text = now_iso(), json.dumps(detail, sort_keys=True, default=str)
+    digest = _entry_hash(prev, seq, at, actor, action, subject, text)
+    db.execute(
+        "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq, at, actor, action, subject, text, prev, digest),
+    )
+    return seq
+
+
+def verify_audit() -> list[str]:
+    """Every break in the chain, as readable lines; an empty list means the log is intact."""
+    problems, prev, expected_seq = [], GENESIS, 1
+    with connect() as db:
+        for e in db.execute("SELECT * FROM audit ORDER BY seq"):
+            if e["seq"] != expected_seq:
+                problems.append(f"entry {expected_seq} is missing (next entry is {e['seq']})")
+            if e["prev_hash"] != prev:
+                problems.append(f"entry {e['seq']} ({e['at']}, {e['action']}) does not follow the entry before it")
+            digest = _entry_hash(e["prev_hash"], e["seq"], e["at"], e["actor"], e["action"], e["subject"], e["detail"])
+            if digest != e["hash"]:
+                problems.append(f"entry {e['seq']} ({e['at']}, {e['action']}) was altered: its hash does not match")
+            prev, expected_seq = e["hash"], e["seq"] + 1
+    return problems
+
+
+def audit_entries(limit: int = 50, subject: str | None = None) -> list[sqlite3.Row]:
+    with connect() as db:
+        if subject:
+            sql = "SELECT * FROM audit WHERE subject = ? ORDER BY seq DESC LIMIT ?"
+            return db.execute(sql, (subject, limit)).fetchall()
+        return db.execute("SELECT * FROM audit ORDER BY seq DESC LIMIT ?", (limit,)).fetchall()
+
+
+# --- submissions ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: str
+    user_id: int
+    user_name: str
+    institution: str
+    filename: str
+    sha256: str
+    size: int
+    created_at: str
+    status: str  # invalid / validated / submitted / approved / published / rejected
+    rows: int
+    problems: list[dict]
+    diff: dict | None
+    diff_release: str | None
+    modes: dict[str, str]
+    submitted_at: str | None
+    reviewed_by: str | None
+    reviewed_at: str | None
+    job_state: str | None  # queued / running / done / failed
+    job_message: str | None
+    job_pid: int | None
+    release_id: str | None
+
+
+_SUBMISSION_SQL = (
+    """SELECT s.*, u.name AS user_name, u.institution FROM submissions s JOIN users u ON u.id = s.user_id"""
+)
+
+
+def _submission(row: sqlite3.Row) -> Submission:
+    values = {k: row[k] for k in row.keys() if k in Submission.__dataclass_fields__}
+    values["problems"] = json.loads(row["problems"])
+    values["diff"] = json.loads(row["diff"]) if row["diff"] else None
+    values["modes"] = json.loads(row["modes"])
+    return Submission(**values)
+
+
+def get_submission(submission_id: str) -> Submission | None:
+    with connect() as db:
+        row = db.execute(_SUBMISSION_SQL + " WHERE s.id = ?", (submission_id,)).fetchone()
+    return _submission(row) if row else None
+
+
+def list_submissions(user_id: int | None = None, limit: int = 100) -> list[Submission]:
+    """Newest first; one user's, or everyone's (admins)."""
+    where, params = ("", (limit,)) if user_id is None else (" WHERE s.user_id = ?", (user_id, limit))
+    with connect() as db:
+        rows = db.execute(_SUBMISSION_SQL + where + " ORDER BY s.id DESC LIMIT ?", params).fetchall()
+    return [_submission(r) for r in rows]
+
+
+def insert_submission(values: dict[str, object], rows: pd.DataFrame | None, actor: str) -> None:
+    """A new upload with its problems and (when it is valid) its converted rows, plus its audit entry."""
+    with transaction() as db:
+        names = ", ".join(_columns(values))
+        marks = ", ".join("?" * len(values))
+        db.execute(f"INSERT INTO submissions ({names}) VALUES ({marks})", tuple(values.values()))  # noqa: S608
+        if rows is not None and len(rows):
+            frame = rows[ROW_COLUMNS].astype(object).where(rows[ROW_COLUMNS].notna(), None)
+            db.executemany(
+                f"INSERT INTO submission_rows (submission_id, {', '.join(ROW_COLUMNS)}) "  # noqa: S608
+                f"VALUES (?, {', '.join('?' * len(ROW_COLUMNS))})",
+                ((values["id"], *r) for r in frame.itertuples(index=False, name=None)),
+            )
+        audit_in(db, actor, "upload", str(values["id"]), file=values["filename"], sha256=values["sha256"],
+                 status=values["status"], rows=values["rows"])  # fmt: skip
+
+
+def update_submission(submission_id: str, actor: str | None = None, action: str | None = None, **values: object):
+    """Change some columns (and record why in the audit log, in the same transaction)."""
+    sets = ", ".join(f"{k} = ?" for k in _columns(values))
+    encoded = [json.dumps(v) if isinstance(v, dict | list) else v for v in values.values()]
+    with transaction() as db:
+        db.execute(f"UPDATE submissions SET {sets} WHERE id = ?", (*encoded, submission_id))  # noqa: S608
+        if actor and action:
+            detail = {k: v for k, v in values.items() if k in ("status", "job_state", "release_id", "job_message")}
+            audit_in(db, actor, action, submission_id, **detail)
+
+
+def _columns(values: dict[str, object]) -> list[str]:
+    """Column names for SQL text: only the table's own (values always travel as parameters)."""
+    unknown = set(values) - SUBMISSION_COLUMNS
+    if unknown:
+        raise ValueError(f"not submission columns: {sorted(unknown)}")
+    return list(values)
+
+
+def submission_rows(submission_id: str) -> pd.DataFrame:
+    with connect() as db:
+        sql = f"SELECT {', '.join(ROW_COLUMNS)} FROM submission_rows WHERE submission_id = ? ORDER BY row"  # noqa: S608
+        cur = db.execute(sql, (submission_id,))
+        return pd.DataFrame(cur.fetchall(), columns=ROW_COLUMNS)
+
+
+def series_key(indicator_id: str, country: str, partner: str) -> str:
+    return f"{indicator_id}|{country}|{partner}"
+
+
+# --- what the release build merges ---------------------------------------------------------------------------
+
+
+def rolled_back_releases() -> set[str]:
+    """Releases a later rollback undid: published before the rollback and newer than the release it went back to."""
+    from warehouse import releases
+
+    history = releases.read_history()
+    published = [(h.release_id, h.at) for h in history if h.action == "publish"]
+    undone: set[str] = set()
+    for h in history:
+        if h.action == "rollback":
+            undone |= {rid for rid, at in published if rid > h.release_id and at <= h.at}
+    return undone
+
+
+def accepted_submissions() -> list[Submission]:
+    """Approved submissions in approval order, less those whose release was rolled back."""
+    with connect() as db:
+        rows = db.execute(
+            _SUBMISSION_SQL + " WHERE s.status IN ('approved', 'published') ORDER BY s.reviewed_at, s.id"
+        ).fetchall()
+    undone = rolled_back_releases()
+    return [s for s in map(_submission, rows) if s.release_id is None or s.release_id not in undone]
+
+
+def accepted_submission_frames() -> list[pd.DataFrame]:
+    """Each accepted submission as the frame warehouse.merge applies (kind, mode, observation and event columns)."""
+    return [submission_frame(s) for s in accepted_submissions()]
+
+
+def submission_frame(sub: Submission) -> pd.DataFrame:
+    rows = submission_rows(sub.id)
+    keys = [series_key(i, c, p) for i, c, p in zip(rows.indicator_id, rows.country, rows.partner_country, strict=True)]
+    cited = rows["source"].fillna("").str.replace(";", ",").str.replace("=", ":")
+    provenance = f"submitted_by={_flag(sub.institution or sub.user_name)};submission={sub.id};cited_source="
+    note = rows["note"].fillna("")
+    flags = provenance + cited + note.map(lambda n: f";note={_flag(n)}" if n else "")
+    events = rows["kind"] == "event"
+    event_note = (note + " [" + provenance + cited + "]").str.strip()
+    frame = pd.DataFrame(
+        {
+            "kind": rows["kind"],
+            "mode": [sub.modes.get(k, "append") for k in keys],
+            "indicator_id": rows["indicator_id"], "country": rows["country"], "year": rows["year"],
+            "sex": rows["sex"], "partner_country": rows["partner_country"].fillna(""),
+            "value": pd.to_numeric(rows["value"], errors="coerce").astype(float), "value_label": rows["value_label"],
+            "unit": rows["unit"], "source_id": "steward", "flags": flags.where(~events, ""),
+            "event_date": rows["event_date"], "status": rows["status"], "note": event_note.where(events, None),
+        }
+    )  # fmt: skip
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def _flag(text: str) -> str:
+    """A value safe inside 'key=value;key=value' flags."""
+    return str(text).replace(";", ",").replace("=", ":").strip()

@@ -1,0 +1,94 @@
+"""What the steward pages show: the data each template gets, assembled from the control database and the release."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import render_template
+
+from dashboard.steward import auth, publish, store, workflow
+from dashboard.steward.auth import User
+from lmm.config import setting
+from warehouse import releases
+from warehouse.connection import cursor
+from warehouse.safe_csv import neutralise_frame
+
+SHOWN_PROBLEMS = 1000
+STATUS_TEXT = {
+    "invalid": "Has problems: nothing from this file can be published",
+    "validated": "Valid: review the differences and submit",
+    "submitted": "Submitted: waiting for an admin's review",
+    "approved": "Approved: publishing",
+    "published": "Published",
+    "rejected": "Rejected",
+}
+SITE_CSS = Path(__file__).resolve().parents[1] / "assets" / "style.css"
+
+
+def upload_limit_bytes() -> int:
+    return int(float(setting("LMM_UPLOAD_LIMIT_MB")) * 1024 * 1024)
+
+
+def country_list() -> list[tuple[str, str]]:
+    _, cur = cursor()
+    rows = cur.execute("SELECT iso3, name FROM countries WHERE NOT is_aggregate ORDER BY iso3").fetchall()
+    return [(code, name) for code, name in rows if len(code) == 3]
+
+
+def _common(user: User | None) -> dict[str, object]:
+    return {
+        "user": user, "csrf": auth.csrf_token(), "site_css": SITE_CSS.exists(), "status_text": STATUS_TEXT,
+        "limit_mb": float(setting("LMM_UPLOAD_LIMIT_MB")), "limit_bytes": upload_limit_bytes(),
+    }  # fmt: skip
+
+
+def render_page(template: str, user: User | None = None, **values: object) -> str:
+    return render_template(template, **(_common(user) | values))
+
+
+def render_home(user: User) -> str:
+    subs = store.list_submissions(None if user.is_admin else user.id)
+    history = list(reversed(releases.read_history()))[:30] if user.is_admin else []
+    names = dict(country_list())
+    return render_template(
+        "steward_home.html",
+        **_common(user),
+        submissions=subs,
+        pending=[s for s in subs if s.status == "submitted"] if user.is_admin else [],
+        scope=[(c, names.get(c, "")) for c in user.countries],
+        history=history,
+        release_ids=sorted(releases.list_release_ids(), reverse=True) if user.is_admin else [],
+        current=releases.current_release_id(),
+        audit=store.audit_entries(30) if user.is_admin else [],
+        undone=store.rolled_back_releases() if user.is_admin else set(),
+    )
+
+
+def render_submission(user: User, sub: store.Submission) -> str:
+    scope = None if user.is_admin else user.countries
+    diff = workflow.current_diff(sub, scope)
+    problems = sub.problems
+    working = sub.status == "approved" and publish.job_alive(sub)
+    rolled_back = sub.status == "published" and sub.release_id in store.rolled_back_releases()
+    countries = sorted({s["country"] for s in (diff or {}).get("series", [])})
+    return render_template(
+        "steward_submission.html",
+        **_common(user),
+        sub=sub,
+        diff=diff,
+        problems=problems[:SHOWN_PROBLEMS],
+        problem_count=len(problems),
+        file_level=[p for p in problems if p.get("row") is None],
+        working=working,
+        interrupted=publish.interrupted(sub),
+        rolled_back=rolled_back,
+        countries=countries,
+        current=releases.current_release_id(),
+        trail=store.audit_entries(50, subject=sub.id),
+    )
+
+
+def problems_csv(sub: store.Submission) -> str:
+    """Every problem as CSV (cells a spreadsheet would run as formulas neutralised)."""
+    frame = workflow.problems_frame(sub)
+    return "\ufeff" + neutralise_frame(frame.astype(object).where(frame.notna(), "")).to_csv(index=False)
