@@ -134,8 +134,12 @@ def _wb_classes(raw_dir: Path) -> pd.DataFrame:
 
 
 def _country_rows(codes: pd.DataFrame) -> pd.DataFrame:
+    # CLDR's short names read best ("Bolivia", "Côte d’Ivoire") except its initialisms "US" and "UK".
+    spelled_out = {"US": "United States", "UK": "United Kingdom"}
+
     def name_of(row: pd.Series) -> str:
-        return row["CLDR display name"] or row["UNTERM English Short"] or row["official_name_en"]
+        cldr = row["CLDR display name"]
+        return spelled_out.get(cldr, cldr) or row["UNTERM English Short"] or row["official_name_en"]
 
     return pd.DataFrame({
         "iso3": codes["ISO3166-1-Alpha-3"], "iso2": codes["ISO3166-1-Alpha-2"].replace("", None),

@@ -1,0 +1,82 @@
+"""Provenance badge of one value: official / estimated / modelled / submitted by <institution> / out of date, read
+from its source id, the publisher's per-value flags and the recency check, linking to the source on /sources."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from dash import html
+
+KIND_TEXT = {
+    "official": "Official",
+    "estimated": "Estimated",
+    "modelled": "Modelled",
+    "submitted": "Submitted",
+}
+KIND_HELP = {
+    "official": "Published by the source as an observed or reported value.",
+    "estimated": "The publisher marks this value as an estimate.",
+    "modelled": "The publisher marks this value as modelled (not an observed figure).",
+    "submitted": "Uploaded by a data steward; the institution is named.",
+}
+# Publisher flags that say estimated / modelled (SDG `nature` and `obs_status`, UN DESA `type_of_data=I`,
+# WDI's "ILO modelled" note).
+_ESTIMATED = {("nature", "e"), ("obs_status", "e"), ("nature", "ca")}
+_MODELLED = {("nature", "m")}
+
+
+class Provenance(NamedTuple):
+    kind: str  # official / estimated / modelled / submitted
+    text: str  # what the badge says
+    out_of_date: bool
+    source_id: str | None
+
+
+def parse_flags(flags: str | None) -> dict[str, str]:
+    """'key=value;key=value' -> dict ('' or None -> {}); a part without '=' is kept with an empty value."""
+    parts = [p for p in (flags or "").split(";") if p.strip()]
+    pairs = [p.split("=", 1) if "=" in p else [p, ""] for p in parts]
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def provenance(source_id: str | None, flags: str | None, out_of_date: bool | None) -> Provenance:
+    """The kind of a value from its source and flags (steward submissions first, then modelled, estimated)."""
+    parsed = parse_flags(flags)
+    lowered = {(k.casefold(), v.casefold()) for k, v in parsed.items()}
+    if source_id == "steward" or "submitted_by" in parsed:
+        institution = parsed.get("submitted_by") or "a data steward"
+        return Provenance("submitted", f"Submitted by {institution}", bool(out_of_date), source_id)
+    if lowered & _MODELLED or "modelled" in parsed.get("estimate", "").casefold():
+        kind = "modelled"
+    elif lowered & _ESTIMATED or "I" in parsed.get("type_of_data", "").split():
+        kind = "estimated"
+    else:
+        kind = "official"
+    return Provenance(kind, KIND_TEXT[kind], bool(out_of_date), source_id)
+
+
+def provenance_text(prov: Provenance) -> str:
+    """Plain words for tables and CSV: "Modelled", "Official, out of date"."""
+    return prov.text + (", out of date" if prov.out_of_date else "")
+
+
+def provenance_badge(
+    source_id: str | None,
+    flags: str | None,
+    out_of_date: bool | None,
+    source_title: str | None = None,
+    label: str | None = None,
+) -> html.Span:
+    """Badge(s) linking to /sources#<source_id> ("No source" without one); `label` replaces the kind's words
+    (e.g. "Partial list" for a status the source's list cannot tell)."""
+    if not source_id:
+        return html.Span("No source", className="prov-badge prov-none")
+    prov = provenance(source_id, flags, out_of_date)
+    title = f"{KIND_HELP[prov.kind]} Source: {source_title or source_id}."
+    text = label or prov.text
+    link = html.A(text, href=f"/sources#{source_id}", className=f"prov-badge prov-{prov.kind}", title=title)
+    setattr(link, "aria-label", f"{text}: source {source_title or source_id}")  # noqa: B010 (a hyphenated prop)
+    parts: list[html.A | html.Span] = [link]
+    if prov.out_of_date:
+        parts.append(html.Span("Out of date", className="prov-badge prov-out-of-date", title="Older than the window"))
+    return html.Span(parts, className="prov")

@@ -1,0 +1,278 @@
+"""Scorecard tile: one indicator of one country with value, unit and year, level (icon + words), trend, a small
+series, peer medians, provenance and caveat. Pure formatting functions first, so tests and the CSV share them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from dash import dcc, html
+from dash.development.base_component import Component
+from typing_extensions import TypeIs
+
+from dashboard.components.levels import level_badge, style_of
+from dashboard.components.provenance import provenance, provenance_badge, provenance_text
+from indicators.trend import NOT_AVAILABLE, TREND_ICONS, TREND_LABELS
+
+# Event statuses in words, for event indicators whose registry has no category table (context conventions).
+STATUS_WORDS = {
+    "in_force": "Ratified, in force",
+    "party": "Ratified",
+    "not_in_force": "Ratified, not (yet) in force",
+    "denounced": "Denounced",
+    "not_ratified": "Not ratified",
+    "not_known": "Not known",
+    "signatory": "Signatory (signed, not ratified)",
+    "no_action": "No action",
+}
+PEER_LABELS = {"region": "region", "income": "income group"}
+SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
+SPARK_COLOUR = "#0B4F8A"
+
+
+C = TypeVar("C", bound=Component)
+
+
+def with_attrs(component: C, attrs: Mapping[str, str]) -> C:
+    """Set aria-* and data-* attributes (Dash accepts them; its typed signatures do not name them)."""
+    for name, value in attrs.items():
+        setattr(component, name, value)
+    return component
+
+
+def missing(value: Any) -> TypeIs[None]:
+    """None or NaN (NaN is not None, but for display both are missing)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: float) -> str:
+    """47.317 -> "47.3"; 4.39 -> "4.39"; 3.0 -> "3"; 287 -> "287"; 1197624 -> "1,197,624"."""
+    size = abs(value)
+    if size >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if size >= 10 else f"{value:.2f}"
+
+
+def with_unit(value: float, unit: str | None) -> str:
+    number = format_number(value)
+    if not unit:
+        return number
+    if unit == "%":
+        return f"{number} %"
+    if unit.startswith(("ratio", "score")):
+        return f"{number} ({unit})"
+    return f"{number} {unit}"
+
+
+def is_context(row: Mapping[str, Any]) -> bool:
+    return row.get("direction") == "context"
+
+
+def status_key(row: Mapping[str, Any]) -> str | None:
+    """What the level badge shows: a level, out_of_date, not_known; None for context indicators (no colour)."""
+    if is_context(row):
+        return None
+    if row.get("type") == "event" and row.get("value_label") == "not_known":
+        return "not_known"
+    if row.get("out_of_date"):
+        return "out_of_date"
+    return row.get("level") or "no_data"
+
+
+def has_value(row: Mapping[str, Any]) -> bool:
+    return not (missing(row.get("value")) and missing(row.get("value_label")))
+
+
+def value_text(row: Mapping[str, Any]) -> str:
+    """The value in words: number + unit, the category label, or the event status; "No data" when missing."""
+    if not has_value(row):
+        return "No data"
+    if row.get("type") == "event":
+        if row.get("value_label") == "not_known":
+            return "Not known"
+        label = row.get("category_label")
+        code = row.get("value_label") or ""
+        return label if label and label != code else STATUS_WORDS.get(code, code.replace("_", " "))
+    if row.get("type") in ("categorical", "ordinal") or missing(row.get("value")):
+        return str(row.get("category_label") or row.get("value_label"))
+    return with_unit(float(row["value"]), row.get("unit"))
+
+
+def year_text(row: Mapping[str, Any]) -> str:
+    """ "2023", "value from 2016 (out of date)", "status as of 2021", "list as of 2023/24"; '' with no data."""
+    year = row.get("year")
+    if not has_value(row) or missing(year):
+        return ""
+    if row.get("type") == "event" and row.get("value_label") == "not_known":
+        return f"list as of {row.get('list_as_of') or year}"
+    if row.get("out_of_date"):
+        return f"value from {int(year)} (out of date)"
+    return f"status as of {int(year)}" if row.get("type") == "event" else str(int(year))
+
+
+def trend_text(row: Mapping[str, Any]) -> str:
+    """Arrow + words for continuous indicators; "changed in YEAR" for categories and events."""
+    if not has_value(row):
+        return ""
+    if row.get("type") != "continuous":
+        changed = row.get("changed_year")
+        return f"changed in {int(changed)}" if not missing(changed) else ""
+    code = row.get("trend") or NOT_AVAILABLE
+    if is_context(row) or row.get("out_of_date"):
+        return ""  # context indicators are not scored; an out-of-date value has no current trend
+    return f"{TREND_ICONS.get(code, '·')} {TREND_LABELS.get(code, code)}"
+
+
+def not_known_text(row: Mapping[str, Any]) -> str:
+    """Why a status is not known (a partial list) rather than "not ratified"."""
+    stated, rows = row.get("list_stated_total"), row.get("list_rows")
+    size = (
+        f" ({int(rows)} rows of {int(stated)} ratifications stated)"
+        if not missing(stated) and not missing(rows)
+        else ""
+    )
+    return f"The source's list is partial{size}: absence from it is read as not known, not as not ratified."
+
+
+def peer_text(row: Mapping[str, Any], prefix: str) -> str | None:
+    """ "Americas (region) median 52.5% (IQR 46.6-59.0, n=33)"; None for non-continuous or no group."""
+    group = row.get(f"{prefix}_group")
+    if row.get("type") != "continuous" or missing(group):
+        return None
+    n, median = row.get(f"{prefix}_n"), row.get(f"{prefix}_median")
+    name = f"{group} ({PEER_LABELS[prefix]})"
+    if missing(median):
+        count = 0 if missing(n) else int(n)
+        return f"{name}: too few countries with data for a median (n={count})" if count else None
+    q1, q3 = format_number(row[f"{prefix}_q1"]), format_number(row[f"{prefix}_q3"])
+    shown = with_unit(median, "%") if row.get("unit") == "%" else format_number(median)
+    return f"{name} median {shown} (IQR {q1}-{q3}, n={0 if missing(n) else int(n)})"
+
+
+def sparkline(points: Sequence[tuple[int, float]], unit: str | None, label: str) -> html.Div | None:
+    """A static plotly line of the series (a plain dict figure: no validation cost), with words for screen readers."""
+    if len(points) < 2:
+        return None
+    years, values = [p[0] for p in points], [p[1] for p in points]
+    figure = {
+        "data": [
+            {"type": "scatter", "x": years, "y": values, "mode": "lines", "line": {"color": SPARK_COLOUR, "width": 2}},
+            {
+                "type": "scatter",
+                "x": years[-1:],
+                "y": values[-1:],
+                "mode": "markers",
+                "marker": {"color": SPARK_COLOUR},
+            },
+        ],
+        "layout": {
+            "height": 48,
+            "margin": {"l": 2, "r": 6, "t": 4, "b": 4},
+            "xaxis": {"visible": False, "fixedrange": True},
+            "yaxis": {"visible": False, "fixedrange": True},
+            "showlegend": False,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+    words = f"{label}: {years[0]} {with_unit(values[0], unit)} to {years[-1]} {with_unit(values[-1], unit)}"
+    graph = dcc.Graph(figure=figure, config=SPARK_CONFIG, className="spark-graph", style={"height": "48px"})  # type: ignore[arg-type]
+    span = with_attrs(html.Span(f"{years[0]}-{years[-1]}", className="spark-span"), {"aria-hidden": "true"})
+    return with_attrs(html.Div([graph, span], className="sparkline", role="img"), {"aria-label": words})
+
+
+def status_badge(row: Mapping[str, Any]) -> html.Span:
+    key = status_key(row)
+    if key is None:
+        return html.Span("Context: not scored", className="context-badge")
+    return level_badge(key)
+
+
+def level_words(row: Mapping[str, Any]) -> str:
+    """The badge's words for tables and CSV ("Context: not scored" for context indicators)."""
+    key = status_key(row)
+    return "Context: not scored" if key is None else style_of(key).label
+
+
+def tile(
+    row: Mapping[str, Any], points: Sequence[tuple[int, float]] = (), body: list[Any] | None = None, suffix: str = ""
+) -> html.Article:
+    """One indicator of one country; `points` = its (year, value) series for the sparkline. A `body` from
+    `tile_body` can be shared by tiles of the same indicator in several sections (their ids differ by `suffix`)."""
+    ind = row["indicator_id"]
+    content = tile_body(row, points) if body is None else body
+    article = html.Article(content, id=f"tile-{ind}{suffix}", className=f"tile tile-{status_key(row) or 'context'}")
+    return with_attrs(article, {"data-indicator": ind, "aria-label": row["title"]})
+
+
+def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) -> list[Any]:
+    """The tile's contents: title, value and year, badge and trend, note, sparkline, peers, provenance, caveat."""
+    key = status_key(row)
+    text = value_text(row)
+    value_class = (
+        "tile-value" + (" tile-missing" if not has_value(row) else "") + (" tile-long" if len(text) > 28 else "")
+    )
+    body: list[Any] = [
+        html.H4(row["title"], className="tile-title"),
+        html.P(
+            [html.Span(text, className=value_class), " ", html.Span(year_text(row), className="tile-year")],
+            className="tile-reading",
+        ),
+        html.P([status_badge(row), html.Span(trend_text(row), className="tile-trend")], className="tile-status"),
+    ]
+    if row.get("type") == "event" and row.get("value_label") == "not_known":
+        body.append(html.P(not_known_text(row), className="tile-note"))
+    spark = sparkline(points, row.get("unit"), row["title"]) if row.get("type") == "continuous" else None
+    if spark is not None:
+        body.append(spark)
+    peers = [words for words in (peer_text(row, "region"), peer_text(row, "income")) if words]
+    if peers:
+        body.append(html.Ul([html.Li(words) for words in peers], className="tile-peers"))
+    if has_value(row):
+        not_known = key == "not_known"  # the source's list is partial: its age is the list's, not a value's
+        old = bool(row.get("out_of_date")) and not not_known
+        label = "Partial list" if not_known else None
+        body.append(provenance_badge(row.get("source_id"), row.get("flags"), old, row.get("source_title"), label))
+    if row.get("caveat"):
+        body.append(html.Details([html.Summary("Caveat"), html.P(row["caveat"])], className="tile-caveat"))
+    return body
+
+
+def aggregate_words(agg: Mapping[str, Any] | None, threshold: float) -> str:
+    """A theme or principle aggregate in words: "Significant challenges, score 44; coverage 80% (4 of 5
+    indicators)", or "coverage 33% (4 of 12 indicators): no aggregate below 80%"."""
+    if agg is None or missing(agg.get("n_mapped")):
+        return "no scored indicator mapped"
+    coverage = f"coverage {agg['coverage']:.0%} ({int(agg['n_with_data'])} of {int(agg['n_mapped'])} indicators)"
+    if missing(agg.get("score")):
+        return f"{coverage}: no aggregate below {threshold:.0%}"
+    return f"{style_of(agg['level']).label}, score {agg['score']:.0f}; {coverage}"
+
+
+def csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One tile as a CSV row: the words shown plus the raw value, peers, source and flags."""
+    prov = provenance(row.get("source_id"), row.get("flags"), row.get("out_of_date"))
+    out: dict[str, Any] = {
+        "indicator_id": row["indicator_id"],
+        "indicator": row["title"],
+        "value": None if missing(row.get("value")) else row["value"],
+        "value_shown": value_text(row),
+        "unit": row.get("unit"),
+        "year": None if missing(row.get("year")) else int(row["year"]),
+        "year_shown": year_text(row),
+        "level": level_words(row),
+        "trend": trend_text(row).lstrip("↑↗→↓· ") if row.get("type") == "continuous" else trend_text(row),
+    }
+    for prefix in ("region", "income"):
+        out[f"{prefix}_group"] = row.get(f"{prefix}_group") if row.get("type") == "continuous" else None
+        for stat in ("median", "q1", "q3", "n"):
+            value = row.get(f"{prefix}_{stat}") if row.get("type") == "continuous" else None
+            out[f"{prefix}_{stat}"] = None if missing(value) else value
+    out.update(
+        provenance=provenance_text(prov) if row.get("source_id") else "",
+        source_id=row.get("source_id") or "",
+        source=row.get("source_title") or "",
+        flags=row.get("flags") or "",
+    )
+    return out

@@ -1,0 +1,229 @@
+"""`/country/<ISO3>`: queries, tiles, aggregates, CSV and the page layout as plain functions on the real release
+built from the bundled seed. Expected values are read independently (SQL on observations, events and event_lists;
+published figures pinned), never from the page's own code."""
+
+from __future__ import annotations
+
+import importlib
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import dash
+import pandas as pd
+import pytest
+
+from dashboard.components import provenance as prov
+from dashboard.components import tile as t
+from dashboard.queries import country as q
+from warehouse.connection import cursor
+
+
+@pytest.fixture(scope="module")
+def page(release_id: str, tmp_path_factory: pytest.TempPathFactory):
+    """The page module, imported under a Dash app that has no other pages (register_page needs an app)."""
+    dash.Dash(__name__, use_pages=True, pages_folder=str(tmp_path_factory.mktemp("no-pages")))
+    return importlib.import_module("dashboard.pages.country")
+
+
+@pytest.fixture(scope="module")
+def mex(release_id: str) -> q.Profile:
+    found = q.profile("MEX", release_id)
+    assert found is not None
+    return found
+
+
+def sql(release_id: str, query: str, params: list[object]) -> list[tuple]:
+    _, cur = cursor(release_id)
+    return cur.execute(query, params).fetchall()
+
+
+def row_of(prof: q.Profile, indicator: str) -> dict:
+    return next(r for r in prof.tiles if r["indicator_id"] == indicator)
+
+
+def walk(component: object) -> Iterator[object]:
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from walk(child)
+
+
+def find(layout: object, ident: str) -> Any:
+    return next(c for c in walk(layout) if getattr(c, "id", None) == ident)
+
+
+def text(component: object) -> str:
+    parts = [c for c in walk(component)]
+    out = []
+    for c in parts:
+        children = getattr(c, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if isinstance(child, str | int | float):
+                out.append(str(child))
+    return " ".join(out)
+
+
+def test_mex_female_lfpr_is_the_published_2023_value(release_id: str, mex: q.Profile) -> None:
+    latest = sql(
+        release_id,
+        "SELECT value, year FROM observations WHERE indicator_id = 'female_lfpr' AND country = 'MEX'"
+        " AND sex = 'female' AND partner_country = '' ORDER BY year DESC LIMIT 1",
+        [],
+    )
+    assert latest == [(pytest.approx(47.317), 2023)]  # WDI SL.TLF.CACT.FE.ZS, ILO modelled estimate
+    row = row_of(mex, "female_lfpr")
+    assert (row["value"], row["year"], row["out_of_date"]) == (pytest.approx(47.317), 2023, False)
+    assert t.value_text(row) == "47.3 %" and t.year_text(row) == "2023"
+    assert t.level_words(row) in {"Achieved", "Challenges remain", "Significant challenges", "Major challenges"}
+    assert prov.provenance(row["source_id"], row["flags"], row["out_of_date"]).kind == "modelled"
+    assert mex.series["female_lfpr"][-1] == (2023, pytest.approx(47.317))
+
+
+def test_mex_female_lfpr_peer_medians_come_from_peer_stats(release_id: str, mex: q.Profile) -> None:
+    (median, q1, q3, n) = sql(
+        release_id,
+        "SELECT median, q1, q3, n FROM peer_stats WHERE indicator_id = 'female_lfpr' AND group_kind = 'un_region'"
+        ' AND "group" = ?',
+        ["Americas"],
+    )[0]
+    words = t.peer_text(row_of(mex, "female_lfpr"), "region")
+    assert words == f"Americas (region) median {median:.1f} % (IQR {q1:.1f}-{q3:.1f}, n={n})"
+    assert str(t.peer_text(row_of(mex, "female_lfpr"), "income")).startswith(
+        "Upper middle income (income group) median"
+    )
+
+
+def test_partial_ilo_list_shows_not_known_not_not_ratified(release_id: str, mex: q.Profile) -> None:
+    complete = sql(release_id, "SELECT complete FROM event_lists WHERE indicator_id = 'ilo_c097'", [])
+    listed = sql(release_id, "SELECT count(*) FROM events WHERE indicator_id = 'ilo_c097' AND country = 'MEX'", [])
+    assert complete == [(False,)] and listed == [(0,)]  # partial list, Mexico absent from it
+    row = row_of(mex, "ilo_c097")
+    assert t.status_key(row) == "not_known"
+    assert t.value_text(row) == "Not known" and t.level_words(row) == "Not known"
+    assert "not as not ratified" in t.not_known_text(row) and "of 54 ratifications stated" in t.not_known_text(row)
+
+
+def test_complete_list_absence_is_not_ratified(mex: q.Profile) -> None:
+    row = row_of(mex, "ilo_c156")  # UNSD's C156 list names every ratifying country
+    assert (t.value_text(row), t.level_words(row)) == ("Not ratified", "Major challenges")
+
+
+def test_principle_below_coverage_shows_coverage_not_score(release_id: str, page, mex: q.Profile) -> None:
+    (score, coverage, with_data, mapped) = sql(
+        release_id,
+        "SELECT score, coverage, n_with_data, n_mapped FROM principle_scores WHERE country = 'MEX' AND principle = 13",
+        [],
+    )[0]
+    assert score is None and coverage < 0.8
+    words = t.aggregate_words(mex.aggregates[("principle", "13")], 0.8)
+    assert words == f"coverage {coverage:.0%} ({with_data} of {mapped} indicators): no aggregate below 80%"
+    section = find(page.layout(iso3="MEX", group="principle"), "principle-13")
+    shown = text(section)
+    assert words in shown and "score" not in shown.split("Recruitment and placement services")[1].split("coverage")[0]
+    scored = t.aggregate_words(mex.aggregates[("theme", "women")], 0.8)
+    assert "score" in scored and "coverage 100%" in scored
+
+
+def test_layout_renders_real_countries(page, release_id: str) -> None:
+    for iso3 in ("MEX", "GHA", "PHL", "DEU", "USA"):
+        layout = page.layout(iso3=iso3)
+        assert layout.className == "country-page" and getattr(layout, "data-iso3") == iso3
+        name = sql(release_id, "SELECT name FROM countries WHERE iso3 = ?", [iso3])[0][0]
+        assert name in text(find(layout, "country-name"))
+        assert "Release" in text(layout) and release_id in text(find(layout, "country-release"))
+        assert find(layout, "tile-female_lfpr") is not None
+        assert find(layout, "country-events") is not None
+
+
+def test_group_comes_from_the_url(page) -> None:
+    principle = page.layout(iso3="MEX", group="principle")
+    assert getattr(principle, "data-group") == "principle" and find(principle, "principle-15") is not None
+    ids = [getattr(c, "id", None) for c in walk(principle) if getattr(c, "id", None)]
+    assert len(ids) == len(set(ids))  # an indicator under two principles gets two tiles with distinct ids
+    assert find(principle, "tile-female_lfpr-p1") is not None and find(principle, "tile-female_lfpr-p4") is not None
+    assert getattr(page.layout(iso3="MEX", group="nonsense"), "data-group") == "theme"
+    assert getattr(page.layout(iso3="MEX", group=["principle", "theme"]), "data-group") == "principle"
+    assert find(page.layout(iso3="mex"), "tile-female_lfpr") is not None  # lower case is the same country
+
+
+def test_unknown_code_and_aggregate_are_explained(page) -> None:
+    unknown = page.layout(iso3="XXX")
+    assert "no country with the code “XXX”" in text(find(unknown, "country-unknown"))
+    near = text(page.layout(iso3="Mexico"))
+    assert "Mexico (MEX)" in near
+    world = text(find(page.layout(iso3="WLD"), "country-aggregate"))
+    assert "an aggregate" in world and "not a country" in world
+
+
+def test_csv_has_every_tile_of_the_view(page, release_id: str, mex: q.Profile) -> None:
+    for group in ("theme", "principle"):
+        payload = page.scorecard_download("MEX", group, release_id)
+        lines = payload["content"].splitlines()
+        assert lines[0] == f"# Labour Migration Policy Monitor, release {release_id}"
+        frame = pd.read_csv(io.StringIO(payload["content"]), comment="#")
+        expected = len(mex.tiles) if group == "theme" else sum(len(g.rows) for g in page.view_groups(mex, group))
+        assert len(frame) == expected
+        lfpr = frame[frame["indicator_id"] == "female_lfpr"].iloc[0]
+        assert (lfpr["value"], lfpr["year"], lfpr["unit"]) == (pytest.approx(47.317), 2023, "%")
+        assert lfpr["provenance"] == "Modelled" and lfpr["region_group"] == "Americas"
+        assert set(frame["release"]) == {release_id}
+    assert payload["filename"] == f"scorecard_MEX_principle_{release_id}.csv"
+
+
+def test_timeline_has_dated_ratifications_and_reforms(mex: q.Profile, release_id: str) -> None:
+    dated = sql(release_id, "SELECT event_date FROM events WHERE country = 'MEX' AND indicator_id = 'ilo_c100'", [])
+    assert dated == [("1952-08-23",)]
+    kinds = {(e["indicator_id"], e["status"], e["year"]) for e in mex.events}
+    assert ("ilo_c100", "in_force", 1952) in kinds and ("dual_citizenship_acceptance", "reform", 1998) in kinds
+
+
+def test_context_indicators_have_no_colour(mex: q.Profile) -> None:
+    row = row_of(mex, "migrant_stock")
+    assert t.status_key(row) is None and t.level_words(row) == "Context: not scored" and t.trend_text(row) == ""
+    assert t.tile(row).className == "tile tile-context"  # type: ignore[attr-defined]
+
+
+def test_out_of_date_and_no_data_words(mex: q.Profile) -> None:
+    old = row_of(mex, "female_lfpr_longrun")  # OWID series ends in 2016
+    assert t.year_text(old) == "value from 2016 (out of date)"
+    none = row_of(mex, "recruitment_cost_months")
+    assert (t.value_text(none), t.year_text(none), t.level_words(none)) == ("No data", "", "No data")
+
+
+@pytest.mark.parametrize(
+    ("source", "flags", "old", "kind", "words"),
+    [
+        ("wb_wdi", "estimate=ILO modelled", False, "modelled", "Modelled"),
+        ("un_sdg", "nature=e;obs_status=a", False, "estimated", "Estimated"),
+        ("undesa_ims", "type_of_data=I R", False, "estimated", "Estimated"),
+        ("un_sdg", "nature=c;obs_status=a", True, "official", "Official, out of date"),
+        (
+            "steward",
+            "submitted_by=Ministry of Labour;submission=7",
+            False,
+            "submitted",
+            "Submitted by Ministry of Labour",
+        ),
+    ],
+)
+def test_provenance_kinds(source: str, flags: str, old: bool, kind: str, words: str) -> None:
+    found = prov.provenance(source, flags, old)
+    assert found.kind == kind and prov.provenance_text(found) == words
+    badge = prov.provenance_badge(source, flags, old, "A source")
+    assert badge.children[0].href == f"/sources#{source}"
+
+
+def test_number_formats() -> None:
+    assert [t.format_number(v) for v in (47.317, 4.39, 287.0, 1197624.0)] == ["47.3", "4.39", "287", "1,197,624"]
+    assert t.with_unit(57.1, "ratio x100") == "57.1 (ratio x100)" and t.with_unit(3, "agreements") == "3 agreements"
+
+
+def test_release_in_the_url_is_kept(page, release_id: str) -> None:
+    cited = page.layout(iso3="MEX", release=release_id)
+    assert release_id in text(find(cited, "country-release"))
+    assert find(cited, "country-group-principle").href == f"/country/MEX?group=principle&release={release_id}"
+    assert find(cited, "country-state").data["release"] == release_id
+    missing = page.layout(iso3="MEX", release="r19990101T000000000Z")
+    assert "Release not available" in text(missing)
