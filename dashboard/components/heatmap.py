@@ -1,0 +1,104 @@
+"""Heat-map scorecard: rows (indicators) x columns (countries) as an HTML table. Every cell carries its colour, an
+icon and words (value or category, year, level label), so colour is never the only signal; row and column headers
+are real <th> with scope for screen readers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dash import html
+
+from dashboard.components.levels import style_of
+from indicators.levels import TEXT_COLOUR, LevelStyle
+
+CONTEXT = LevelStyle("Context, not scored", "◇", "#FFFFFF")
+
+
+def aria(**attrs: str) -> dict[str, Any]:
+    """ARIA attributes for a Dash html component: aria(label="Legend") -> {"aria-label": "Legend"}."""
+    return {f"aria-{name}": value for name, value in attrs.items()}
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    level: str | None  # green/yellow/orange/red/no_data, out_of_date, not_known, "context", None (= no data)
+    text: str  # the value or the category, as shown
+    year: int | None = None
+    extra: str = ""  # appended to the note (e.g. "coverage 45%")
+    full: str = ""  # the whole value text for the tooltip, when `text` is shortened
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    key: str
+    label: str  # the row's name in words (cell tooltips repeat it)
+    cells: Mapping[str, HeatCell] = field(default_factory=dict)
+    header: Any = None  # a component for the row header (e.g. a link); default: the label
+    group: str = ""  # a heading row is drawn before the first row of each group
+    kind: str = "indicator"  # css class suffix: indicator / aggregate
+
+
+def style_for(level: str | None) -> LevelStyle:
+    return CONTEXT if level == "context" else style_of(level)
+
+
+def format_number(value: float | None, unit: str = "") -> str:
+    """A value as shown in a cell: thousands separated, 1 decimal from 10, 2 below; '%' kept with the number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    size = abs(value)
+    if size >= 1000 or (size >= 100 and float(value).is_integer()):
+        text = f"{value:,.0f}"
+    elif size >= 10:
+        text = f"{value:.1f}"
+    else:
+        text = f"{value:.2f}".rstrip("0").rstrip(".") or "0"
+    return text + ("%" if unit == "%" else "")
+
+
+def cell_words(cell: HeatCell) -> tuple[str, str]:
+    """(main line, note line) of a cell: icon + value, then year and level label."""
+    style = style_for(cell.level)
+    if not cell.text:
+        return f"{style.icon} {style.label}", cell.extra
+    note = " · ".join(p for p in (str(cell.year) if cell.year else "", style.label, cell.extra) if p)
+    return f"{style.icon} {cell.text}", note
+
+
+def heat_cell(cell: HeatCell | None, row_label: str, column_label: str) -> html.Td:
+    cell = cell or HeatCell(None, "")
+    main, note = cell_words(cell)
+    style = style_for(cell.level)
+    return html.Td(  # one text node: the first line is styled by CSS (::first-line); fewer components to draw
+        f"{main}\n{note}" if note else main,
+        className=f"heat-cell heat-{cell.level or 'no_data'}",
+        style={"backgroundColor": style.colour, "color": TEXT_COLOUR},
+        title=f"{column_label}, {row_label}: {cell.full or main}" + (f" ({note})" if note else ""),
+    )
+
+
+def heatmap(
+    rows: Sequence[HeatRow],
+    columns: Sequence[tuple[str, str, Any]],
+    caption: str,
+    table_id: str,
+    corner: str = "Indicator",
+) -> html.Div:
+    """The table (scrolls sideways when wide). columns: (key, label, header component or None) in display order."""
+    labels = {key: label for key, label, _ in columns}
+    heads = [html.Th(head if head is not None else label, scope="col") for _, label, head in columns]
+    head = html.Thead(html.Tr([html.Th(corner, scope="col"), *heads]))
+    body: list[html.Tr] = []
+    group = None
+    for row in rows:
+        if row.group and row.group != group:
+            group = row.group
+            body.append(html.Tr(html.Th(group, scope="colgroup", colSpan=len(columns) + 1), className="heat-group"))
+        cells = [heat_cell(row.cells.get(key), row.label, labels[key]) for key in labels]
+        header = row.header if row.header is not None else row.label
+        body.append(html.Tr([html.Th(header, scope="row"), *cells], className=f"heat-row heat-{row.kind}"))
+    table = html.Table([html.Caption(caption), head, html.Tbody(body)], id=table_id, className="heatmap")
+    return html.Div(table, className="heatmap-scroll", tabIndex="0", role="region", **aria(label=caption))

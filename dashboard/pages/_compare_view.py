@@ -1,0 +1,276 @@
+"""What /compare shows for a selection: messages, heat-map rows, the table frame and the small multiples. Builders
+over dashboard.queries.compare; the page module holds the layout and the callbacks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from dash import html
+
+from dashboard.components.datatable import Column, records
+from dashboard.components.heatmap import HeatCell, HeatRow, format_number, heatmap, style_for
+from dashboard.components.small_multiples import Figure, empty_figure, small_multiples
+from dashboard.queries import compare as q
+from indicators.aggregate import RANK_CAVEAT, rank_band
+from indicators.levels import format_code
+from indicators.registry import load_registry
+from indicators.trend import NOT_AVAILABLE, TREND_ICONS, TREND_LABELS
+
+HEATMAP_MAX = 40  # countries drawn as heat-map columns (the table holds every member)
+CHART_MAX = 10  # lines per small chart
+TABLE_COLUMNS = [
+    Column("theme_title", "Theme", width="8rem"),
+    Column("title", "Indicator", width="16rem"),
+    Column("name", "Country"),
+    Column("country", "ISO3"),
+    Column("shown", "Value or category", description="The latest value in or before the status year", width="9rem"),
+    Column("number", "Published value", numeric=True, description="The number as published (a code for categories)"),
+    Column("unit", "Unit"),
+    Column("year", "Year", numeric=True, description="Year of the value (or the year a status is valid for)"),
+    Column("level_text", "Level", description="Colour level against the MFLM thresholds, with its icon", width="9rem"),
+    Column("trend_text", "Trend", width="9rem"),
+    Column("band", "World band", description=RANK_CAVEAT, width="8rem"),
+    Column("source_id", "Source"),
+    Column("flags", "Flags", description="The publisher's notes on the value (e.g. nature=e: estimated)"),
+    Column("indicator_id", "Indicator id"),
+]
+
+
+@dataclass
+class Content:
+    messages: list[html.P] = field(default_factory=list)
+    heatmap: Any = None
+    figure: Figure = field(default_factory=dict)
+    charts_note: str = ""
+    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[c.id for c in TABLE_COLUMNS]))
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
+
+
+def ordered_themes(themes: pd.DataFrame) -> pd.DataFrame:
+    """Themes in the framework's order (registry), unknown ones last."""
+    order = {theme_id: i for i, theme_id in enumerate(load_registry().themes)}
+    return themes.assign(_o=themes["theme_id"].map(order).fillna(len(order))).sort_values(["_o", "title"])
+
+
+def country_options(ref: q.Reference) -> list[dict[str, str]]:
+    return [
+        {"label": f"{name} ({code})", "value": code} for code, name in sorted(ref.names.items(), key=lambda x: x[1])
+    ]
+
+
+def group_options(ref: q.Reference, current: q.Group | None = None) -> list[dict[str, str]]:
+    """Built-in groups by kind; a reader's own group (from the URL) first."""
+    own = [current] if current is not None and current.kind == q.USER_KIND else []
+    builtin = sorted(ref.groups.values(), key=lambda g: (list(q.GROUP_KINDS).index(g.kind), g.name))
+    return [{"label": g.label, "value": g.value} for g in own + builtin]
+
+
+def level_key(row: Mapping[str, object]) -> str:
+    """What a cell shows instead of or as its colour: not_known, out_of_date, context, or the level."""
+    label = row.get("value_label")
+    if label == "not_known":
+        return "not_known"
+    has_value = _present(row.get("value")) or _present(label)
+    if not has_value:
+        return "no_data"
+    if row.get("out_of_date"):
+        return "out_of_date"
+    if not row.get("scored"):
+        return "context"
+    level = row.get("level")
+    return level if isinstance(level, str) else "no_data"
+
+
+def shown_value(row: Mapping[str, object], categories: Mapping[tuple[str, str], str]) -> str:
+    """The value as words: a number with its % sign, or the category's label from the indicator's table."""
+    if row.get("type") == "continuous":
+        return format_number(row.get("value"), str(row.get("unit") or ""))  # type: ignore[arg-type]
+    code = row.get("value_label") if row.get("type") == "event" else None
+    if code is None and _present(row.get("value")):
+        code = format_code(row.get("value"))
+    if not _present(code) or code == "not_known":
+        return ""
+    return categories.get((str(row["indicator_id"]), str(code))) or str(code).replace("_", " ").capitalize()
+
+
+def band_text(row: Mapping[str, object]) -> str:
+    """Quintile band among the countries with a score (continuous scored indicators only); never a rank."""
+    rank, n = row.get("world_rank"), row.get("world_n")
+    if row.get("type") != "continuous" or not row.get("scored") or not _present(rank) or not n:
+        return ""
+    band = rank_band(int(rank), int(n))  # type: ignore[call-overload]
+    return band if band.startswith("not banded") else f"{band} of {int(n)} countries"  # type: ignore[call-overload]
+
+
+def trend_text(row: Mapping[str, object]) -> str:
+    trend = row.get("trend") or NOT_AVAILABLE
+    if row.get("type") == "continuous" and row.get("scored"):
+        return f"{TREND_ICONS.get(trend, '')} {TREND_LABELS.get(trend, trend)}".strip()  # type: ignore[call-overload]
+    changed = row.get("changed_year")
+    return f"changed in {int(changed)}" if _present(changed) else ""  # type: ignore[call-overload]
+
+
+def enrich(
+    card: pd.DataFrame, categories: Mapping[tuple[str, str], str], themes: pd.DataFrame, codes: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Scorecard rows + the words shown: level key and text, value text, band, trend; in display order (theme,
+    scored first, title, then the countries in the order chosen)."""
+    rows = card.to_dict("records")
+    keys = [level_key(r) for r in rows]
+    order = {t: i for i, t in enumerate(ordered_themes(themes)["theme_id"])}
+    out = card.assign(
+        level_key=keys,
+        level_text=[f"{style_for(k).icon} {style_for(k).label}" for k in keys],
+        shown=[shown_value(r, categories) for r in rows],
+        band=[band_text(r) for r in rows],
+        trend_text=[trend_text(r) for r in rows],
+        number=card["value"].round(4),
+        _theme=card["theme"].map(order).fillna(len(order)),
+        _pos=card["country"].map({c: i for i, c in enumerate(codes)}).fillna(len(codes)),
+    )
+    keys, ascending = ["_theme", "scored", "title", "indicator_id", "_pos"], [True, False, True, True, True]
+    return out.sort_values(keys, ascending=ascending, kind="stable")
+
+
+def heat_rows(frame: pd.DataFrame, theme_scores: pd.DataFrame) -> list[HeatRow]:
+    """Per theme: the theme aggregate, then its indicators (scored first), one cell per country. `frame` is in
+    display order (enrich); plain dicts, not pandas groupby: 10x faster for a few hundred cells."""
+    aggregates: dict[str, dict[str, HeatCell]] = {}
+    for r in theme_scores.to_dict("records"):
+        aggregates.setdefault(str(r["theme"]), {})[str(r["country"])] = _aggregate_cell(r)
+    rows: list[HeatRow] = []
+    cells: dict[str, HeatCell] = {}
+    theme = indicator = None
+    for r in frame.to_dict("records"):
+        if r["theme"] != theme:
+            theme, label = r["theme"], "Theme aggregate (score 0-100)"
+            rows.append(HeatRow(f"theme-{theme}", label, aggregates.get(str(theme), {}), html.Strong(label),
+                                group=str(r["theme_title"]), kind="aggregate"))  # fmt: skip
+        if r["indicator_id"] != indicator:
+            indicator, cells = r["indicator_id"], {}
+            header = [
+                html.A(r["title"], href=f"/indicator/{indicator}"),
+                html.Span(f" ({r['unit']})", className="heat-unit"),
+            ]
+            rows.append(
+                HeatRow(str(indicator), f"{r['title']} ({r['unit']})", cells, header, group=str(r["theme_title"]))
+            )
+        cells[str(r["country"])] = _cell(r)
+    return rows
+
+
+def short_label(text: str) -> str:
+    """A category label as a cell shows it: the words before any explanation ("Kept: no loss provision" -> "Kept");
+    the full label is in the cell's tooltip and the table."""
+    return text.split(" (")[0].split(": ")[0]
+
+
+def _cell(row: Mapping[str, object]) -> HeatCell:
+    shown = str(row["shown"])
+    text = (
+        ""
+        if row["level_key"] in ("no_data", "not_known")
+        else shown
+        if row["type"] == "continuous"
+        else short_label(shown)
+    )
+    year = int(row["year"]) if _present(row.get("year")) and text else None  # type: ignore[call-overload]
+    return HeatCell(str(row["level_key"]), text, year, full=shown if text and text != shown else "")
+
+
+def _aggregate_cell(r: Mapping[str, object]) -> HeatCell:
+    coverage = f"coverage {float(r['coverage']):.0%}"  # type: ignore[arg-type]
+    if _present(r["score"]) and r["level"] != "no_data":
+        return HeatCell(str(r["level"]), f"{float(r['score']):.0f}/100", None, coverage)  # type: ignore[arg-type]
+    return HeatCell("no_data", "", None, f"{coverage}, needs 80%")
+
+
+def messages(selection: q.Selection, ref: q.Reference) -> list[html.P]:
+    """What the reader should know about the selection: warnings (things set aside) first, then notes."""
+    warnings = []
+    if selection.unknown:
+        warnings.append(f"Not found in this release: {', '.join(selection.unknown)} (not ISO3 codes of countries). "
+                        "The others are shown.")  # fmt: skip
+    warnings += [f"{c} ({ref.aggregates[c]}) is an aggregate, not a country: aggregates are not scored."
+                 for c in selection.aggregates]  # fmt: skip
+    warnings += list(selection.problems)
+    notes = []
+    if selection.default:
+        notes.append("No countries in the link: showing Mexico, the Philippines and Ghana, three countries of origin "
+                     "with long-standing labour-migration programmes. Choose others above.")  # fmt: skip
+    if selection.group is not None:
+        members = selection.group.members
+        names = ", ".join(ref.names[c] for c in members[:12])
+        notes.append(f"{selection.group.label}: {names}" + ("…" if len(members) > 12 else ""))
+    n = len(selection.members)
+    if n > HEATMAP_MAX:
+        notes.append(f"The heat map shows the first {HEATMAP_MAX} of the {n} countries and the charts the first "
+                     f"{CHART_MAX}; the table below has all {n}.")  # fmt: skip
+    elif n > CHART_MAX:
+        notes.append(
+            f"The charts show the first {CHART_MAX} of the {n} countries; the heat map and the table show all."
+        )
+    if not n:
+        warnings.append("Pick at least one country or a group above.")
+    return [html.P(t, className="notice") for t in warnings] + [html.P(t, className="note") for t in notes]
+
+
+def table_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
+    if not selection.members:
+        return Content().table
+    card = q.scorecard(list(selection.members), selection.theme, release)
+    return enrich(card, q.categories(release), q.themes(release), selection.members)
+
+
+def table_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return records(frame, TABLE_COLUMNS)
+
+
+def chart_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
+    """What the charts draw, as a table (the chart-data download)."""
+    codes = list(selection.members[:CHART_MAX])
+    if not codes:
+        return pd.DataFrame()
+    series = q.series(codes, selection.theme, release, scored_only=selection.theme is None)
+    return series[["indicator_id", "title", "unit", "country", "name", "year", "value", "source_id"]]
+
+
+def build(selection: q.Selection, ref: q.Reference, release: str | None, with_table: bool = True) -> Content:
+    """Everything the page shows for a selection."""
+    content = Content(messages=messages(selection, ref))
+    if not selection.members:
+        content.heatmap, content.figure = html.P("Nothing to show yet."), empty_figure("Pick countries or a group")
+        return content
+    frame = table_frame(selection, release)
+    scores = q.theme_scores(list(selection.members), selection.theme, release)
+    shown = [(c, ref.names[c]) for c in selection.members[:HEATMAP_MAX]]
+    columns = [(code, name, html.A(name, href=f"/country/{code}")) for code, name in shown]
+    year = int(frame["status_year"].iloc[0]) if len(frame) else ""
+    caption = f"Latest value, year and level of each indicator (rows) for each country (columns); status year {year}."
+    content.heatmap = heatmap(heat_rows(frame, scores), columns, caption, "compare-heatmap-table")
+    content.figure, content.charts_note = _charts(selection, ref, release)
+    if with_table:
+        content.table = frame
+    return content
+
+
+def _charts(selection: q.Selection, ref: q.Reference, release: str | None) -> tuple[Figure, str]:
+    """Scored indicators only across all themes (fewer charts to draw); a chosen theme adds its context series."""
+    codes = list(selection.members[:CHART_MAX])
+    series = q.series(codes, selection.theme, release, scored_only=selection.theme is None)
+    if series.empty:
+        return empty_figure("No yearly values for these countries and this theme"), ""
+    which = "scored indicator" if selection.theme is None else "indicator (scored first, then context)"
+    note = (f"One chart per {which} with numeric values, headline sex; categories and ratifications are in the "
+            "scorecard above. The dotted line is the green threshold. "
+            + ("Choose a theme to add its context series (migrant stocks, remittances). " if selection.theme is None else "")
+            + "The camera button in a chart's corner saves the charts as PNG.")  # fmt: skip
+    title = "Values over time: " + ", ".join(ref.names[c] for c in codes)
+    return small_multiples(series, [(c, ref.names[c]) for c in codes], title), note
