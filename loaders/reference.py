@@ -196,8 +196,15 @@ def load_countries(raw_dir: Path) -> tuple[CountryIndex, LoadResult]:
         pd.concat([countries, aggregates], ignore_index=True)[list(CountryModel.to_schema().columns)], lazy=True
     )
     index = CountryIndex(table, aliases=_official_names(codes))
-    files = {name: sha256_of(raw_dir / name) for name in [CODES_FILE, M49_FILE, CLASS_FILE]}
+    files = {name: sha256_of(raw_dir / name) for name in [CODES_FILE, M49_FILE]}
     return index, LoadResult(source_id=SOURCE_ID, files=files, release_date="2026-05-15")
+
+
+def wb_class_result(raw_dir: Path) -> LoadResult:
+    """Provenance of World Bank CLASS.xlsx (income groups and regions read into the country table above)."""
+    # The workbook states no date; its Notes sheet says the groups were set on 1 July 2022 (FY2023).
+    files = {CLASS_FILE: sha256_of(raw_dir / CLASS_FILE)}
+    return LoadResult(source_id=WB_INCOME_SOURCE_ID, files=files, release_date="2022-07-01 (FY2023 classification)")
 
 
 def _official_names(codes: pd.DataFrame) -> dict[str, str]:

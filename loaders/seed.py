@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.base import EventListModel, EventModel, LoadResult, ObservationModel, UnmatchedModel
-from loaders.reference import CountryIndex, load_countries
+from loaders.reference import CountryIndex, load_countries, wb_class_result
 
 # Loader modules in the order they run; each exposes SOURCE_ID and load(raw_dir, countries).
 LOADER_MODULES = [
@@ -56,7 +56,7 @@ class Seed:
 def run_loaders(raw_dir: Path, progress: Callable[[str], None] = lambda _msg: None) -> Seed:
     """Parse every source; raise the first loader's error (with its file and row) before anything is written."""
     countries, reference = load_countries(raw_dir)
-    results = [reference]
+    results = [reference, wb_class_result(raw_dir)]
     for name in LOADER_MODULES:
         module = importlib.import_module(name)
         progress(f"parsing {module.SOURCE_ID}")
