@@ -21,7 +21,7 @@ def create_app() -> dash.Dash:
     server.config["JSON_SORT_KEYS"] = False
     app = dash.Dash(
         __name__,
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash accepts a Flask app; its stub says bool
         use_pages=True,
         pages_folder=str(HERE / "pages"),
         assets_folder=str(HERE / "assets"),

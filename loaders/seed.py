@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pandera.pandas as pa
 
 from loaders.base import EventListModel, EventModel, LoadResult, ObservationModel, UnmatchedModel
 from loaders.reference import CountryIndex, load_countries, wb_class_result
@@ -65,7 +66,7 @@ def run_loaders(raw_dir: Path, progress: Callable[[str], None] = lambda _msg: No
 
 
 def _combine(results: list[LoadResult], countries: CountryIndex) -> Seed:
-    def stack(attr: str, model: type) -> pd.DataFrame:
+    def stack(attr: str, model: type[pa.DataFrameModel]) -> pd.DataFrame:
         frames = [getattr(r, attr) for r in results if len(getattr(r, attr))]
         return model.validate(pd.concat(frames, ignore_index=True), lazy=True) if frames else getattr(results[0], attr)
 

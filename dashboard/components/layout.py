@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from dashboard.components.attrs import with_attrs
+
 NAV = [
     ("Overview", "/"),
     ("Compare", "/compare"),
@@ -21,7 +23,7 @@ def page_shell(content) -> html.Div:
             html.Header(
                 [
                     html.A("Labour Migration Policy Monitor", href="/", className="brand"),
-                    html.Nav([html.A(label, href=href) for label, href in NAV], **{"aria-label": "Main"}),
+                    with_attrs(html.Nav([html.A(label, href=href) for label, href in NAV]), {"aria-label": "Main"}),
                 ],
                 className="site-header",
             ),

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from dash import dcc, html
-from dash.development.base_component import Component
 from typing_extensions import TypeIs
 
+from dashboard.components.attrs import with_attrs
 from dashboard.components.levels import level_badge, style_of
 from dashboard.components.provenance import provenance, provenance_badge, provenance_text
 from indicators.trend import NOT_AVAILABLE, TREND_ICONS, TREND_LABELS
@@ -29,16 +29,6 @@ STATUS_WORDS = {
 PEER_LABELS = {"region": "region", "income": "income group"}
 SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 SPARK_COLOUR = "#0B4F8A"
-
-
-C = TypeVar("C", bound=Component)
-
-
-def with_attrs(component: C, attrs: Mapping[str, str]) -> C:
-    """Set aria-* and data-* attributes (Dash accepts them; its typed signatures do not name them)."""
-    for name, value in attrs.items():
-        setattr(component, name, value)
-    return component
 
 
 def missing(value: Any) -> TypeIs[None]:

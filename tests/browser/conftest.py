@@ -40,7 +40,9 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, gunicorn_server: str) -> Iterator[object]:
     """A fresh page with base_url set; console errors and failed requests make the test fail."""
-    context = browser.new_context(base_url=gunicorn_server, viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(
+        base_url=gunicorn_server, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
     tab = context.new_page()
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

@@ -83,7 +83,7 @@ def test_each_side_rules_and_asymmetry(mex_usa: q.Corridor, page) -> None:
 
 def test_no_agreement_or_recruitment_figure_is_said(page) -> None:
     layout = page.layout(origin="MEX", dest="USA")
-    assert "No social-security agreement between Mexico and US" in text(find(layout, "corridor-agreements"))
+    assert "No social-security agreement between Mexico and United States" in text(find(layout, "corridor-agreements"))
     assert "No recruitment-cost figure" in text(find(layout, "corridor-recruitment"))
 
 
