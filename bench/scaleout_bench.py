@@ -52,22 +52,30 @@ class TemporaryPostgres:
         self.dsn = f"host=127.0.0.1 port={self.port} dbname=lmm user=lmm"
 
     def start(self) -> str:
+        """initdb, start, create the role and database; the DSN."""
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
-        data, sockets = self.folder / "data", self.folder / "sockets"
-        self._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
-        self._run("mkdir", "-p", str(sockets), bin_dir=False)
-        options = f"-h 127.0.0.1 -p {self.port} -k {sockets} -F -c max_connections={self.max_connections}"
-        self._run(
-            "pg_ctl", "-D", str(data), "-l", str(self.folder / "server.log"), "-w", "-t", "60", "-o", options, "start"
-        )
+        self._run("initdb", "-D", str(self.folder / "data"), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        self._run("mkdir", "-p", str(self.folder / "sockets"), bin_dir=False)
+        self.resume()
         psql = ("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-v", "ON_ERROR_STOP=1")
         self._run(*psql, "-c", "CREATE ROLE lmm LOGIN", "-c", "CREATE DATABASE lmm OWNER lmm")
         return self.dsn
 
-    def stop(self) -> None:
+    def resume(self) -> None:
+        options = (
+            f"-h 127.0.0.1 -p {self.port} -k {self.folder / 'sockets'} -F -c max_connections={self.max_connections}"
+        )
+        log = str(self.folder / "server.log")
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-l", log, "-w", "-t", "60", "-o", options, "start")
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data (an outage)."""
         if (self.folder / "data" / "postmaster.pid").exists():
-            self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "stop", check=False)
+            self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop", check=False)
+
+    def stop(self) -> None:
+        self.pause()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _run(self, program: str, *args: str, bin_dir: bool = True, check: bool = True) -> None:

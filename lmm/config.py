@@ -45,7 +45,7 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "LMM_DUCKLAKE_DSN",
             "",
-            "PostgreSQL connection string of the DuckLake catalog (ducklake backend), e.g. `host=db dbname=lmm user=lmm`.",
+            "PostgreSQL connection string of the DuckLake catalog (ducklake backend): `host=db dbname=lmm user=lmm`.",
         ),
         Setting(
             "LMM_DUCKLAKE_DATA",

@@ -1,7 +1,8 @@
 """Seed + accepted steward submissions + registry in; a new scored, published release out.
 
 The whole build happens under the publish lock into a `.building-*` file; only a complete file is sealed and
-pointed to. Any error (or a killed process) leaves the current release as it was.
+pointed to. Any error (or a killed process) leaves the current release as it was. With LMM_BACKEND=ducklake the same
+tables are published as one DuckLake snapshot instead (warehouse/ducklake.py).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import duckdb
 import pandas as pd
 
 from indicators.registry import load_registry, methodology_dict, registry_tables
+from loaders.practices import merge_practices
 from loaders.seed import Seed
-from warehouse import releases
+from warehouse import backend, releases
 from warehouse.merge import apply_submissions
 
 Progress = Callable[[str], None]
@@ -39,6 +41,10 @@ def status_year_default() -> int:
 
 def build_release(inputs: BuildInputs, progress: Progress = lambda _m: None) -> str:
     """Build, seal and publish a release; return its id."""
+    if backend.is_ducklake():
+        from warehouse import ducklake
+
+        return ducklake.build_release(inputs, progress)
     with releases.publish_lock():
         release_id = releases.new_release_id()
         building = releases.releases_dir() / f".building-{release_id}.duckdb"
@@ -48,14 +54,26 @@ def build_release(inputs: BuildInputs, progress: Progress = lambda _m: None) -> 
             releases.point_current_to(release_id)
         finally:
             building.unlink(missing_ok=True)
-        summary = f"{inputs.reason}: {changes['observations']} observations, {changes['submissions']} submissions"
+        summary = release_summary(inputs, changes)
         entry = releases.HistoryEntry(release_id, "publish", inputs.actor, releases.now_iso(), summary, changes)
         releases.append_history(entry)
         releases.prune()
     return release_id
 
 
+def release_summary(inputs: BuildInputs, changes: dict) -> str:
+    return f"{inputs.reason}: {changes['observations']} observations, {changes['submissions']} submissions"
+
+
 def _write_release(path: os.PathLike[str], release_id: str, inputs: BuildInputs, progress: Progress) -> dict:
+    tables, changes = release_tables(release_id, inputs, progress)
+    progress("writing the release file")
+    _write_tables(path, tables)
+    return changes
+
+
+def release_tables(release_id: str, inputs: BuildInputs, progress: Progress) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Every table of a release (seed + merged submissions + registry + scores + release_info) and its counts."""
     from indicators.scoring import score_release
 
     registry = load_registry()
@@ -64,6 +82,7 @@ def _write_release(path: os.PathLike[str], release_id: str, inputs: BuildInputs,
     tables["observations"], tables["events"], merged = apply_submissions(
         tables["observations"], tables["events"], inputs.submissions
     )
+    tables.update(merge_practices(tables, inputs.submissions))  # steward practices replace records by id
     tables.update(registry_tables(registry))
     year = inputs.status_year or status_year_default()
     progress(f"scoring {len(tables['observations'])} observations for {year}")
@@ -74,9 +93,7 @@ def _write_release(path: os.PathLike[str], release_id: str, inputs: BuildInputs,
     )
     info = _release_info(release_id, inputs, registry, year, tables)
     tables["release_info"] = pd.DataFrame([{"key": k, "value": json.dumps(v)} for k, v in info.items()])
-    progress("writing the release file")
-    _write_tables(path, tables)
-    return {"observations": len(tables["observations"]), "events": len(tables["events"]), "submissions": merged}
+    return tables, {"observations": len(tables["observations"]), "events": len(tables["events"]), "submissions": merged}
 
 
 def _release_info(release_id: str, inputs: BuildInputs, registry, year: int, tables: dict) -> dict:

@@ -3,6 +3,7 @@
 Pattern from stack-notes: workers never open the warehouse at import time, hand out `cursor()`s from one kept-open
 read-only connection, and check the `current` symlink on each request (a readlink, microseconds). A release that
 fails its checksum is refused and the newest release that passes is served instead, with a logged warning.
+With LMM_BACKEND=ducklake, `cursor()` is served by warehouse/ducklake.py's reader (same contract, bare table names).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse import releases
+from warehouse import backend, releases
 
 log = logging.getLogger(__name__)
 _MAX_PINNED = 4  # earlier releases kept open for ?release= citations
@@ -95,4 +96,8 @@ READER = ReleaseReader()
 
 
 def cursor(release_id: str | None = None) -> tuple[str, duckdb.DuckDBPyConnection]:
+    if backend.is_ducklake():
+        from warehouse import ducklake
+
+        return ducklake.READER.cursor(release_id)
     return READER.cursor(release_id)

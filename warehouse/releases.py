@@ -4,6 +4,7 @@ Layout under LMM_DATA_DIR/releases: `<id>.duckdb` (immutable once published), `<
 checked before a release is served), `current` (a symlink to the published file, swapped with os.replace),
 `history.jsonl` (one line per publish/rollback: who, why, what changed). A build writes `.building-<id>.duckdb`
 and only a complete, checkpointed, fsynced file is renamed into place, so a killed build publishes nothing.
+With LMM_BACKEND=ducklake the public functions below hand over to warehouse/ducklake.py (releases as snapshots).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 from lmm.config import data_dir, keep_releases
 
@@ -25,6 +27,17 @@ CURRENT = "current"
 
 class ReleaseError(Exception):
     """A release cannot be published, read or rolled back; the message says why."""
+
+
+def _lake() -> ModuleType | None:
+    """The DuckLake backend module when LMM_BACKEND=ducklake, else None (the local files below)."""
+    from warehouse import backend
+
+    if not backend.is_ducklake():
+        return None
+    from warehouse import ducklake
+
+    return ducklake
 
 
 def releases_dir() -> Path:
@@ -55,6 +68,10 @@ def file_sha256(path: Path) -> str:
 @contextmanager
 def publish_lock() -> Iterator[None]:
     """One publisher at a time, across processes (a killed holder releases the lock with its process)."""
+    if lake := _lake():  # across hosts: a PostgreSQL advisory lock
+        with lake.publish_lock():
+            yield
+        return
     with open(releases_dir() / ".publish.lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -100,6 +117,8 @@ def point_current_to(release_id: str) -> None:
 
 
 def current_release_id() -> str | None:
+    if lake := _lake():
+        return lake.current_release_id()
     link = releases_dir() / CURRENT
     if not link.is_symlink():
         return None
@@ -108,6 +127,8 @@ def current_release_id() -> str | None:
 
 def verify(release_id: str) -> bool:
     """True when the release file exists and matches the checksum written when it was sealed."""
+    if lake := _lake():
+        return lake.verify(release_id)
     path = release_path(release_id)
     sums = path.with_suffix(".sha256")
     if not path.exists() or not sums.exists():
@@ -117,6 +138,8 @@ def verify(release_id: str) -> bool:
 
 
 def list_release_ids() -> list[str]:
+    if lake := _lake():
+        return lake.list_release_ids()
     return sorted(p.stem for p in releases_dir().glob("r*.duckdb"))
 
 
@@ -139,6 +162,8 @@ def append_history(entry: HistoryEntry) -> None:
 
 
 def read_history() -> list[HistoryEntry]:
+    if lake := _lake():
+        return lake.read_history()
     path = releases_dir() / "history.jsonl"
     if not path.exists():
         return []
@@ -153,6 +178,8 @@ def read_history() -> list[HistoryEntry]:
 
 def prune(keep: int | None = None) -> list[str]:
     """Remove the oldest releases beyond the kept number; never the current one."""
+    if lake := _lake():
+        return lake.prune(keep)
     keep = keep or keep_releases()
     current = current_release_id()
     removable = [r for r in list_release_ids() if r != current]
@@ -166,6 +193,8 @@ def prune(keep: int | None = None) -> list[str]:
 
 
 def rollback(release_id: str, actor: str) -> None:
+    if lake := _lake():
+        return lake.rollback(release_id, actor)
     with publish_lock():
         previous = current_release_id()
         point_current_to(release_id)
