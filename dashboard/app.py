@@ -10,26 +10,37 @@ from dash import dcc, html
 from flask import Flask
 
 from dashboard.components.layout import page_shell
+from dashboard.i18n import t
+from dashboard.i18n.web import index_page
 
 HERE = Path(__file__).resolve().parent
-# Flask blueprints/extensions added by other modules with register(server) (API, steward upload, security).
-SERVER_EXTENSIONS = ["dashboard.api", "dashboard.steward.routes", "dashboard.security"]
+# Flask blueprints/extensions added by other modules with register(server) (API, steward upload, security, language).
+SERVER_EXTENSIONS = ["dashboard.api", "dashboard.steward.routes", "dashboard.security", "dashboard.i18n.web"]
+
+
+class MonitorDash(dash.Dash):
+    """Dash with the page's language on <html lang> and the app title in that language."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        kwargs["title"] = t("app.title")
+        return index_page(super().interpolate_index(**kwargs))
 
 
 def create_app() -> dash.Dash:
     server = Flask(__name__)
     server.config["JSON_SORT_KEYS"] = False
-    app = dash.Dash(
+    app = MonitorDash(
         __name__,
-        server=server,  # type: ignore[arg-type]  # Dash accepts a Flask app; its stub says bool
+        server=server,
         use_pages=True,
         pages_folder=str(HERE / "pages"),
         assets_folder=str(HERE / "assets"),
         title="Labour Migration Policy Monitor",
+        update_title=None,  # keep the page's own title while callbacks run (no untranslated "Updating...")
         suppress_callback_exceptions=True,
         compress=True,
     )
-    app.layout = page_shell(dash.page_container)
+    app.layout = lambda: page_shell(dash.page_container)  # per page load: the header in the reader's language
     for name in SERVER_EXTENSIONS:
         try:
             importlib.import_module(name).register(server)

@@ -49,7 +49,8 @@ def test_no_setting_is_read_outside_config() -> None:
         if ".venv" in path.parts or path.parts[-2:] == ("lmm", "config.py") or "tests" in path.parts:
             continue
         for name in SETTINGS:
-            if re.search(rf"environ(\.get)?\(?\[?[\"']{name}[\"']", path.read_text(errors="ignore")):
+            reads = rf"(environ\.get\(|getenv\(|environ\[)[\"']{name}[\"'](?!\]\s*=[^=])"
+            if re.search(reads, path.read_text(errors="ignore")):
                 offenders.append(f"{path.relative_to(ROOT)}: {name}")
     assert offenders == []
 
