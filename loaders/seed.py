@@ -19,6 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from loaders.base import EventListModel, EventModel, LoadResult, ObservationModel, UnmatchedModel
+from loaders.practices import PRACTICE_TABLES, load_practices, reference_problems
 from loaders.reference import CountryIndex, load_countries, wb_class_result
 
 # Loader modules in the order they run; each exposes SOURCE_ID and load(raw_dir, countries).
@@ -41,6 +42,7 @@ SEED_TABLES = [
     "event_lists",
     "unmatched",
     "source_files",
+    *PRACTICE_TABLES,  # the good-practice library (data/practices/practices.yaml, loaders/practices.py)
 ]
 
 
@@ -62,7 +64,11 @@ def run_loaders(raw_dir: Path, progress: Callable[[str], None] = lambda _msg: No
         module = importlib.import_module(name)
         progress(f"parsing {module.SOURCE_ID}")
         results.append(module.load(raw_dir, countries))
-    return _combine(results, countries)
+    seed = _combine(results, countries)
+    progress("reading the practice library")
+    seed.tables.update(load_practices())
+    _check_practices(seed.tables)
+    return seed
 
 
 def _combine(results: list[LoadResult], countries: CountryIndex) -> Seed:
@@ -99,6 +105,16 @@ def _check_registered(tables: dict[str, pd.DataFrame]) -> None:
     missing = sorted(sources - set(registry.sources))
     if missing:
         raise ValueError(f"source ids missing from indicators/sources.yaml: {missing}")
+
+
+def _check_practices(tables: dict[str, pd.DataFrame]) -> None:
+    from indicators.registry import load_registry
+
+    known = tables["countries"]
+    countries = set(known.loc[~known["is_aggregate"].astype(bool), "iso3"])
+    problems = reference_problems(tables, load_registry(), countries)
+    if problems:
+        raise ValueError("data/practices/practices.yaml names what the release lacks: " + "; ".join(problems))
 
 
 def write_seed(seed: Seed, seed_dir: Path) -> dict[str, int]:

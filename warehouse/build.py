@@ -7,6 +7,7 @@ tables are published as one DuckLake snapshot instead (warehouse/ducklake.py).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Callable
@@ -51,14 +52,30 @@ def build_release(inputs: BuildInputs, progress: Progress = lambda _m: None) -> 
         try:
             changes = _write_release(building, release_id, inputs, progress)
             releases.seal(building, release_id)
+            summary = release_summary(inputs, changes)
+            entry = releases.HistoryEntry(release_id, "publish", inputs.actor, releases.now_iso(), summary, changes)
+            releases.append_history(entry)  # before the switch: a served release always has its history line
             releases.point_current_to(release_id)
+        except (OSError, duckdb.Error) as error:
+            if not _disk_full(error):
+                raise
+            raise releases.ReleaseError(
+                f"release {release_id} was abandoned: the disk is full or the file size limit was reached ({error}). "
+                f"Nothing was published; release {releases.current_release_id()} is still served. Free space, then "
+                f"build again."
+            ) from error
         finally:
-            building.unlink(missing_ok=True)
-        summary = release_summary(inputs, changes)
-        entry = releases.HistoryEntry(release_id, "publish", inputs.actor, releases.now_iso(), summary, changes)
-        releases.append_history(entry)
+            for partial in (building, building.with_name(building.name + ".wal")):
+                partial.unlink(missing_ok=True)
         releases.prune()
     return release_id
+
+
+def _disk_full(error: BaseException) -> bool:
+    """ENOSPC / EFBIG / EDQUOT, raised by Python or reported in a DuckDB error's text."""
+    if getattr(error, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    return any(text in str(error) for text in ("No space left on device", "File too large", "Disk quota exceeded"))
 
 
 def release_summary(inputs: BuildInputs, changes: dict) -> str:

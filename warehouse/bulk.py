@@ -42,7 +42,14 @@ TABLES: dict[str, tuple[list[str], str]] = {
     "themes": (["theme_id"], "Themes of the dashboard."),
     "sources": (["source_id"], "Sources with publisher, URL, licence and citation."),
     "source_files": (["source_id", "file"], "Original files read, with sha256 and the publisher's date."),
+    "practices": (["practice_id"], "Good-practice library: texts cite their sources as [ref] (practice_sources)."),
+    "practice_countries": (["practice_id", "country"], "Countries of each practice (lead, partner or host)."),
+    "practice_principles": (["practice_id", "principle"], "MFLM principles each practice illustrates."),
+    "practice_themes": (["practice_id", "theme"], "Themes of each practice."),
+    "practice_indicators": (["practice_id", "indicator_id"], "Indicators a practice aims to move or gives context to."),
+    "practice_sources": (["practice_id", "ref"], "Sources of each practice and the fields whose facts they give."),
 }
+OPTIONAL_TABLES = {name for name in TABLES if name.startswith("practice")}  # releases before the library lack them
 FIELD_DOCS = {
     "indicator_id": "Indicator id (indicators.csv).", "country": "ISO3 code (aggregates: WB code or M + M49).",
     "year": "Reference year.", "sex": "total, female or male.",
@@ -56,6 +63,9 @@ FIELD_DOCS = {
     "out_of_date": "Latest value older than the recency window (shown, not scored).",
     "trend": "Direction against the target over the trend window.", "iso3": "ISO 3166-1 alpha-3 code.",
     "licence": "Licence of the source as stated by the publisher.", "median": "Median of the group's latest values.",
+    "practice_id": "Practice id (practices.csv).", "relation": "aims_to_move (a cited source states the aim) or context.",
+    "supports": "Fields of the practice whose facts this source gives.", "accessed": "Date the source was read.",
+    "provenance": "Where the record comes from: editorial file (version, sha256) or steward submission.",
 }  # fmt: skip
 TYPES = {"VARCHAR": "string", "BIGINT": "integer", "INTEGER": "integer", "DOUBLE": "number", "BOOLEAN": "boolean"}
 SEX_CODES = {"total": "_T", "female": "F", "male": "M"}
@@ -105,6 +115,8 @@ def write_zip(cur: duckdb.DuckDBPyConnection, release_id: str, path: Path) -> No
     resources = []
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         for table, (key, description) in TABLES.items():
+            if table in OPTIONAL_TABLES and not _has_table(cur, table):
+                continue
             frame = cur.execute(f'SELECT * FROM "{table}"').df()  # noqa: S608 (our own table names)
             zf.writestr(f"{table}.csv", to_csv(frame))
             resources.append(_resource(cur, table, f"{table}.csv", key, description))
@@ -124,6 +136,15 @@ def write_zip(cur: duckdb.DuckDBPyConnection, release_id: str, path: Path) -> No
         package = datapackage(cur, release_id, info, resources)
         zf.writestr("datapackage.json", json.dumps(package, indent=1, ensure_ascii=False))
         zf.writestr("README.txt", _readme(release_id, info))
+
+
+def _has_table(cur: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the release has the table (name resolved as queries resolve it: file or lake views alike)."""
+    try:
+        cur.execute(f'SELECT 1 FROM "{table}" LIMIT 0')  # noqa: S608 (our own table names)
+    except (duckdb.CatalogException, duckdb.InvalidInputException):  # missing (or a Python name)
+        return False
+    return True
 
 
 def to_csv(frame: pd.DataFrame) -> str:
