@@ -6,9 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8050
 HOST ?= 127.0.0.1
-DEBIAN_TEST_PACKAGES := chromium chromium-driver fonts-liberation postgresql poppler-utils
+DEBIAN_TEST_PACKAGES := chromium chromium-driver fonts-liberation postgresql poppler-utils npm
 
-.PHONY: run test install install-test system-packages build seed lint typecheck pytest bench soak clean
+.PHONY: run test install install-test system-packages build seed lint typecheck pytest bench bench-quick soak clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,7 @@ system-packages:
 
 install-test: $(BIN)/activate system-packages
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4.14.1  # accessibility checks (tests/browser)
 
 lint:
 	$(BIN)/ruff check .
@@ -49,8 +50,11 @@ test: install-test lint typecheck pytest
 seed: install
 	$(BIN)/lmm seed --from ../shared/data/raw
 
-bench: install-test
+bench: install-test  # every bench/*_bench.py, a summary table, bench/results/*.json (README: Performance)
 	$(BIN)/python -m bench
+
+bench-quick: install-test  # the same with fewer runs and smaller sizes
+	$(BIN)/python -m bench --quick
 
 soak: install-test
 	$(BIN)/python -m bench.soak

@@ -90,7 +90,10 @@ def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="50 requests, 2 repeats (make bench-quick)")
     args = parser.parse_args()
+    if args.quick:
+        args.requests, args.repeat = min(args.requests, 50), min(args.repeat, 2)
     with tempfile.TemporaryDirectory(prefix="lmm-api-bench-") as tmp:
         os.environ["LMM_DATA_DIR"] = tmp
         from lmm.config import seed_dir

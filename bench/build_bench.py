@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +27,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def main(repeat: int = 5) -> dict[str, object]:
+def main(repeat: int | None = None) -> dict[str, object]:
+    if repeat is None:  # called by `python -m bench` with sys.argv = [path] or [path, "--quick"]
+        repeat = 2 if "--quick" in sys.argv[1:] else 5
     raw = ROOT.parent / "shared" / "data" / "raw"
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, LMM_DATA_DIR=str(Path(tmp) / "var"), LMM_KEEP_RELEASES="3")
@@ -37,7 +40,7 @@ def main(repeat: int = 5) -> dict[str, object]:
             timed([*lmm, "build", "--seed", str(seed_dir), "--status-year", "2025"], env) for _ in range(repeat)
         ]
         release = max((Path(tmp) / "var" / "releases").glob("r*.duckdb"))
-        result = {
+        result: dict[str, Any] = {
             "seed_seconds": {"median": statistics.median(seed_times), "p95": percentile(seed_times, 0.95)},
             "build_seconds": {"median": statistics.median(build_times), "p95": percentile(build_times, 0.95)},
             "seed_bytes": sum(p.stat().st_size for p in seed_dir.glob("*.parquet")),
@@ -57,4 +60,6 @@ def main(repeat: int = 5) -> dict[str, object]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
-    main(parser.parse_args().repeat)
+    parser.add_argument("--quick", action="store_true", help="2 runs (make bench-quick)")
+    parsed = parser.parse_args()
+    main(2 if parsed.quick else parsed.repeat)

@@ -236,7 +236,9 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(prog="python -m bench.scaleout_bench", description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=200, help="timed runs per query and backend")
     parser.add_argument("--dsn", help="a SCRATCH PostgreSQL database for the catalog (default: a temporary server)")
+    parser.add_argument("--quick", action="store_true", help="50 runs per query (make bench-quick)")
     args = parser.parse_args(argv)
+    args.repeat = 50 if args.quick and args.repeat == 200 else args.repeat
     with tempfile.TemporaryDirectory(prefix="lmm-scaleout-") as tmp, settings(LMM_DATA_DIR=tmp):
         server = None if args.dsn else TemporaryPostgres()
         try:

@@ -126,7 +126,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--years", type=int, default=28, help="synthetic years per series (default 28)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size below 1M observations (median kept)")
     parser.add_argument("--status-year", type=int, default=2025)
+    parser.add_argument("--quick", action="store_true", help="10x instead of 50x, one run (make bench-quick)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.scale, args.repeat = min(args.scale, 10), 1
     real = real_inputs()
     results: dict[str, Any] = {"real": timed(real, args.status_year, args.repeat)}
     _report("real release (bundled seed)", results["real"])

@@ -158,7 +158,9 @@ def main() -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one run (make bench-quick)")
     args = parser.parse_args()
+    args.repeat = 1 if args.quick else args.repeat
     with tempfile.TemporaryDirectory(prefix="lmm-steward-bench-") as tmp:
         folder = Path(tmp)
         os.environ.update(LMM_DATA_DIR=str(folder / "var"))  # a runtime folder of its own (set, never read here)

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, request, send_file
 from werkzeug.exceptions import HTTPException
 
+from dashboard import api_practices
 from dashboard import api_queries as q
 from dashboard.api_common import (
     CACHE_PINNED,
@@ -41,12 +42,13 @@ from dashboard.api_common import (
 )
 from dashboard.api_spec import openapi_document
 from warehouse import releases
-from warehouse.connection import NoReleaseError
+from warehouse.connection import NoReleaseError, serving_warning
 from warehouse.read import export_rows, release_info
 from warehouse.safe_csv import neutralise_frame
 
 log = logging.getLogger(__name__)
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+api_practices.add_routes(api)  # /practices and /practices/<id> (the good-practice library)
 OBSERVATION_PARAMS = ("indicator", "country", "year_from", "year_to", "sex", "partner", "format", "limit", "offset")
 
 
@@ -61,8 +63,17 @@ def health() -> Response:
     ctx = begin()
     info = release_info(ctx.cur)
     observations = ctx.cur.execute("SELECT count(*) FROM observations").fetchall()[0][0]
-    body = {"status": "ok", "created_at": info["created_at"], "observations": observations}
+    warnings = [w for w in (serving_warning(), _control_warning()) if w]
+    body = {"status": "degraded" if warnings else "ok", "created_at": info["created_at"], "observations": observations,
+            "warnings": warnings}  # fmt: skip
     return ok(ctx, body)
+
+
+def _control_warning() -> str | None:
+    """Why the steward area's control database is refused (damaged or lost), if it is."""
+    from dashboard.steward import integrity, store
+
+    return integrity.warning(store.control_path())
 
 
 @api.get("/countries")
@@ -94,6 +105,8 @@ def observations() -> Response:
     offset = int_param("offset", 0, MAX_OFFSET, 0)
     fmt = choice_param("format", ("json", "csv"), "json")
     assert limit is not None and offset is not None
+    if fmt == "json":
+        return _observations_json(ctx, filters, limit, offset)
     frame = export_rows(ctx.cur, **filters, limit=limit + 1, offset=offset)  # type: ignore[arg-type]  # one extra row says whether more follow
     more = len(frame) > limit
     frame = frame.iloc[:limit]
@@ -106,11 +119,20 @@ def observations() -> Response:
         if next_url:
             response.headers["Link"] = f'<{next_url}>; rel="next"'
         return finish(response, ctx)
-    head = {"release": ctx.release_id, "query": filters, "limit": limit, "offset": offset, "count": len(frame)}
+    raise AssertionError(fmt)
+
+
+def _observations_json(ctx: Ctx, filters: dict[str, object], limit: int, offset: int) -> Response:
+    """The page as JSON: the rows of export_rows (the same SQL and values as `lmm export --format json`), read as
+    tuples, not a DataFrame: ~1.5 ms less per request (bench/datasette_bench.py)."""
+    kind = per_release(ctx, "indicator_types", q.indicator_types).get(str(filters["indicator"]))
+    rows = q.observation_rows(ctx.cur, kind, filters, limit + 1, offset)  # one extra row says whether more follow
+    next_url = _page_url(offset + limit) if len(rows) > limit else None
+    rows = rows[:limit]
+    head = {"release": ctx.release_id, "query": filters, "limit": limit, "offset": offset, "count": len(rows)}
     head["next"] = next_url
+    head["rows"] = rows
     response = json_response(head, ctx=ctx)
-    rows = frame.to_json(orient="records")  # exactly what `lmm export --format json` prints as rows
-    response.set_data(response.get_data(as_text=True)[:-1] + ', "rows": ' + rows + "}")
     if next_url:
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     return response
@@ -254,6 +276,7 @@ ENDPOINTS = {
     "/api/v1/observations", "/api/v1/scorecards/{iso3}", "/api/v1/corridors/{origin}/{destination}",
     "/api/v1/releases", "/api/v1/methodology", "/api/v1/bulk.zip", "/api/v1/releases/{release_id}/bulk.zip",
     "/api/v1/briefings/{iso3}.pdf", "/api/v1/briefings/{iso3}.html", "/api/v1/openapi.json",
+    *api_practices.ENDPOINTS,
 }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from indicators.levels import LEVELS, STATUS_LABELS
 from warehouse import releases
+from warehouse.read import _EVENTS_SQL, _OBSERVATIONS_SQL  # the SQL of `lmm export`, one copy
 
 LIST_COLUMNS = ("principles", "source_ids", "guidelines", "gcm_objectives", "disaggregations")
 PEER_KINDS = ("un_region", "income_group")
@@ -21,6 +22,30 @@ def country_names(cur: duckdb.DuckDBPyConnection, aggregates: bool = False) -> d
 
 def indicator_titles(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(cur.execute("SELECT indicator_id, title FROM indicators").fetchall())
+
+
+def indicator_types(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(cur.execute("SELECT indicator_id, type FROM indicators").fetchall())
+
+
+def observation_rows(
+    cur: duckdb.DuckDBPyConnection, kind: str | None, filters: dict[str, object], limit: int, offset: int
+) -> list[dict[str, object]]:
+    """warehouse.read.export_rows as plain dicts (no DataFrame): the same SQL; numbers written as pandas' to_json
+    writes them for `lmm export --format json` (10 decimals; 10 significant digits below 1e-15 and from 1e16)."""
+    sql = _EVENTS_SQL if kind == "event" else _OBSERVATIONS_SQL
+    result = cur.execute(sql, {**filters, "limit": limit, "offset": offset})
+    names = [d[0] for d in result.description or []]
+    return [{name: _json_number(v) for name, v in zip(names, row, strict=True)} for row in result.fetchall()]
+
+
+def _json_number(value: object) -> object:
+    if not isinstance(value, float):
+        return value
+    if value != value:  # NaN: no value
+        return None
+    size = abs(value)
+    return float(f"{value:.9e}") if size >= 1e16 or 0 < size < 1e-15 else round(value, 10)
 
 
 def countries(cur: duckdb.DuckDBPyConnection, aggregates: bool) -> pd.DataFrame:

@@ -153,6 +153,43 @@ def _submission_paths() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _practice_paths() -> dict[str, Any]:
+    """Served by dashboard/api_practices.py: the good-practice library, filtered like the /practices page."""
+    listing = _with_release(
+        {
+            "count": {"type": "integer"},
+            "query": {"type": "object"},
+            "practices": {"type": "array", "items": {"$ref": "#/components/schemas/PracticeSummary"}},
+        }
+    )
+    params = [
+        _query(
+            "q",
+            "Words that must all appear (name, institution, texts, country names).",
+            {"type": "string", "maxLength": 100},
+        ),
+        _query("theme", "Theme id (see /indicators: theme). Unknown: 400 with the allowed ids.", {"type": "string"}),
+        _query("principle", "MFLM principle number.", {"type": "integer", "minimum": 1, "maximum": 15}),
+        _query(
+            "country",
+            "ISO3 code of a country the practice runs in or involves (empty: all). Unknown: 404.",
+            {"type": "string", "maxLength": 100, "example": "MEX"},
+        ),
+        _query("region", "UN region of one of the practice's countries (e.g. Americas).", {"type": "string"}),
+    ]
+    one = _with_release({"practice": {"$ref": "#/components/schemas/Practice"}})
+    practice_id = _path(
+        "practice_id", "Practice id (from /practices).", "mexico-paisano", {"type": "string", "maxLength": 100}
+    )
+    return {
+        "/practices": _op("Good practices with their countries, themes and MFLM principles; texts cite sources as [ref].",
+                          _ok(listing), params, operation_id="listPractices", tag="practices"),
+        "/practices/{practice_id}": _op("One practice in full: evidence, what made it work, what may not transfer, sources "
+                                        "(with the fields each supports), linked indicators, provenance.",
+                                        _ok(one), [practice_id], operation_id="getPractice", tag="practices"),
+    }  # fmt: skip
+
+
 def _paths() -> dict[str, Any]:
     scorecard = _with_release(
         {
@@ -177,7 +214,7 @@ def _paths() -> dict[str, Any]:
     return {
         "/": _op("Index of the endpoints.", _ok(_with_release({"openapi": {"type": "string"}, "endpoints": {"type": "array"}})),
                  operation_id="index", tag="meta"),
-        "/health": _op("Release and row count.", _ok(_with_release({"status": {"type": "string"}, "created_at": {"type": "string"}, "observations": {"type": "integer"}})),
+        "/health": _op("Release and row count; status 'degraded' with warnings when the current release or the control database is refused.", _ok(_with_release({"status": {"type": "string", "enum": ["ok", "degraded"]}, "created_at": {"type": "string"}, "observations": {"type": "integer"}, "warnings": {"type": "array", "items": {"type": "string"}}})),
                        operation_id="health", tag="meta"),
         "/countries": _op("Countries (and, on request, aggregates) with regions and income groups.",
                           _ok(_with_release({"count": {"type": "integer"}, "countries": {"type": "array", "items": {"$ref": "#/components/schemas/Country"}}})),
@@ -213,6 +250,7 @@ def _paths() -> dict[str, Any]:
                                      _ok(_BINARY, "PDF", "application/pdf"), [_ISO3], operation_id="briefingPdf", tag="briefings"),
         "/briefings/{iso3}.html": _op("The same briefing as one self-contained HTML file (images inlined).",
                                       _ok({"type": "string"}, "HTML", "text/html"), [_ISO3], operation_id="briefingHtml", tag="briefings"),
+        **_practice_paths(),
         **_submission_paths(),
     }  # fmt: skip
 

@@ -147,6 +147,84 @@ SCHEMAS: dict[str, Any] = {
             "n_mapped": INT,
         }  # fmt: skip
     ),
+    "PracticeSummary": obj(
+        {
+            "practice_id": {"type": "string"},
+            "name": {"type": "string"},
+            "name_en": STR,
+            "institution": {"type": "string"},
+            "start_year": INT,
+            "end_year": INT,
+            "activity": {"type": "string"},
+            "status_as_of": INT,
+            "summary": {"type": "string", "description": "Texts cite sources as [ref]."},
+            "submitted_by": {"type": "string"},
+            "submitted_role": {"type": "string"},
+            "countries": {"type": "array", "items": {"type": "string"}},
+            "themes": {"type": "array", "items": {"type": "string"}},
+            "principles": {"type": "array", "items": {"type": "integer"}},
+            "gcm_objectives": {"type": "array", "items": {"type": "integer"}},
+            "page": {"type": "string"},
+            "api": {"type": "string"},
+        }  # fmt: skip
+    ),
+    "Practice": obj(
+        {
+            "practice_id": {"type": "string"},
+            "name": {"type": "string"},
+            "name_en": STR,
+            "institution": {"type": "string"},
+            "start_year": INT,
+            "end_year": INT,
+            "activity": {"type": "string"},
+            "status_as_of": INT,
+            "summary": {"type": "string"},
+            "evidence": STR,
+            "success_factors": STR,
+            "transfer_limits": STR,
+            "notes": STR,
+            "submitted_by": {"type": "string"},
+            "submitted_role": {"type": "string"},
+            "source_id": {"type": "string"},
+            "provenance": {"type": "string"},
+            "countries": {
+                "type": "array",
+                "items": obj({"iso3": {"type": "string"}, "name": STR, "role": {"type": "string"}}),
+            },
+            "themes": {"type": "array", "items": obj({"theme": {"type": "string"}, "title": STR})},
+            "principles": {"type": "array", "items": obj({"principle": {"type": "integer"}, "title": STR})},
+            "gcm_objectives": {"type": "array", "items": {"type": "integer"}},
+            "indicators": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "indicator_id": {"type": "string"},
+                        "title": STR,
+                        "relation": {"type": "string"},
+                        "why": STR,
+                        "ref": STR,
+                    }
+                ),
+            },
+            "sources": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "ref": {"type": "string"},
+                        "position": {"type": "integer"},
+                        "kind": {"type": "string"},
+                        "title": {"type": "string"},
+                        "publisher": STR,
+                        "url": {"type": "string"},
+                        "accessed": {"type": "string"},
+                        "supports": {"type": "array", "items": {"type": "string"}},
+                    }
+                ),
+            },
+            "left_out": {"type": "array", "items": {"type": "string"}},
+            "page": {"type": "string"},
+        }  # fmt: skip
+    ),
     "Release": obj(
         {
             "release_id": {"type": "string"},

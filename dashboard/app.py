@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 import dash
 from dash import dcc, html
@@ -21,9 +22,9 @@ SERVER_EXTENSIONS = ["dashboard.api", "dashboard.steward.routes", "dashboard.sec
 class MonitorDash(dash.Dash):
     """Dash with the page's language on <html lang> and the app title in that language."""
 
-    def interpolate_index(self, **kwargs: str) -> str:
+    def interpolate_index(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["title"] = t("app.title")
-        return index_page(super().interpolate_index(**kwargs))
+        return index_page(super().interpolate_index(*args, **kwargs))
 
 
 def create_app() -> dash.Dash:
@@ -31,14 +32,15 @@ def create_app() -> dash.Dash:
     server.config["JSON_SORT_KEYS"] = False
     app = MonitorDash(
         __name__,
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash's hints say bool | Callable; a Flask server is documented
         use_pages=True,
         pages_folder=str(HERE / "pages"),
         assets_folder=str(HERE / "assets"),
         title="Labour Migration Policy Monitor",
-        update_title=None,  # keep the page's own title while callbacks run (no untranslated "Updating...")
+        update_title=None,  # type: ignore[arg-type]  # keep the page's own title while callbacks run (no untranslated "Updating...")
         suppress_callback_exceptions=True,
         compress=True,
+        use_async=False,  # sync callbacks: with asgiref installed (datasette brings it) Dash would default to async
     )
     app.layout = lambda: page_shell(dash.page_container)  # per page load: the header in the reader's language
     for name in SERVER_EXTENSIONS:

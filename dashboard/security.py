@@ -9,8 +9,10 @@ Dash pages or the steward area.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
+from collections.abc import Callable
 
 from flask import Flask, Response, request
 
@@ -64,5 +66,31 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+def guard_pages() -> None:
+    """Every registered page answers a release it cannot serve (`?release=` unknown, malformed or failing its
+    checksum) with a message instead of an error 500 (pages that check themselves keep their own wording)."""
+    import dash
+    from dash import html
+
+    from warehouse.releases import ReleaseError
+
+    def guarded(layout: Callable[..., object]) -> Callable[..., object]:
+        @functools.wraps(layout)
+        def page(**kwargs: object) -> object:
+            try:
+                return layout(**kwargs)
+            except ReleaseError as error:
+                return html.Div([html.H1("Release not available"), html.P(str(error), role="alert")])
+
+        page.lmm_guarded = True  # type: ignore[attr-defined]
+        return page
+
+    for entry in dash.page_registry.values():
+        layout = entry.get("layout")
+        if callable(layout) and not getattr(layout, "lmm_guarded", False):
+            entry["layout"] = guarded(layout)
+
+
 def register(server: Flask) -> None:
     server.after_request(add_headers)
+    guard_pages()

@@ -1,4 +1,5 @@
-"""`lmm users ...` and `lmm audit ...`: steward and admin accounts, API tokens, and the audit log check."""
+"""`lmm users ...`, `lmm audit ...` and `lmm control ...`: steward and admin accounts, API tokens, the audit log
+check, and the control database's integrity check, backup and restore."""
 
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from dashboard.steward import store
 
     if args.action == "verify":
-        problems = store.verify_audit()
+        from dashboard.steward import integrity
+
+        problems = store.verify_audit() + integrity.audit_against_backup(store.control_path())
         for line in problems:
             print(f"TAMPERED: {line}")
         count = len(store.audit_entries(limit=-1))
@@ -50,6 +53,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
     for entry in reversed(store.audit_entries(args.limit)):
         print(f"{entry['seq']:>6}  {entry['at']}  {entry['actor']:<20}{entry['action']:<16}{entry['subject']}  "
               f"{entry['detail']}")  # fmt: skip
+    return 0
+
+
+def cmd_control(args: argparse.Namespace) -> int:
+    """The control database: check it, back it up, or restore the last verified backup over a damaged copy."""
+    from dashboard.steward import integrity, store
+
+    path = store.control_path()
+    if args.action == "check":
+        why = integrity.check(path)
+        backup = integrity.backup_path(path)
+        print(f"{path}: " + (f"DAMAGED: {why}" if why else "ok (integrity check passes)"))
+        print(f"backup: {backup} " + (f"({backup.stat().st_size:,} bytes)" if backup.exists() else "(none yet)"))
+        return 1 if why else 0
+    if args.action == "backup":
+        with store.connect() as db:
+            written = integrity.backup(db, path)
+        print(f"backup written: {written}" if written else "backup failed (see the log)")
+        return 0 if written else 1
+    print(integrity.restore(path, force=args.force))
+    store.audit("lmm control", "control_restore", path.name, forced=args.force)
     return 0
 
 
@@ -66,6 +90,10 @@ def register(subparsers) -> None:
     p.add_argument("action", choices=["list", "verify"])
     p.add_argument("--limit", type=int, default=50, help="entries to list (default: %(default)s)")
     p.set_defaults(func=cmd_audit)
+    p = subparsers.add_parser("control", help="the control database: integrity check, backup, restore from backup")
+    p.add_argument("action", choices=["check", "backup", "restore"])
+    p.add_argument("--force", action="store_true", help="restore even though the database passes its check")
+    p.set_defaults(func=cmd_control)
 
 
 def _needs_name(command):

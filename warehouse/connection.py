@@ -39,8 +39,9 @@ class ReleaseReader:
         self._current: _Open | None = None
         self._retired: list[_Open] = []  # old connections stay open while requests may still use them
         self._pinned: dict[str, _Open] = {}
-        self._verified: dict[str, bool] = {}
+        self._verified: dict[str, tuple[tuple[int, ...], bool]] = {}  # id -> (files' sizes and mtimes, checksum ok)
         self._pid = os.getpid()
+        self.warning: str | None = None  # why the current release is not the one served (shown by /api/v1/health)
 
     def cursor(self, release_id: str | None = None) -> tuple[str, duckdb.DuckDBPyConnection]:
         """(release id, cursor) for the current release, or for the given earlier one."""
@@ -49,6 +50,8 @@ class ReleaseReader:
             if release_id and release_id != releases.current_release_id():
                 return release_id, self._pinned_cursor(release_id)
             opened = self._current_open()
+            if release_id and opened.release_id != release_id:  # asked for by id: that release or none
+                raise NoReleaseError(f"release {release_id!r} is not available (it fails its checksum)")
             return opened.release_id, opened.con.cursor()
 
     def _reset_after_fork(self) -> None:
@@ -65,23 +68,41 @@ class ReleaseReader:
 
     def _servable_release(self) -> str:
         current = releases.current_release_id()
-        candidates = ([current] if current else []) + sorted(releases.list_release_ids(), reverse=True)
-        for release_id in candidates:
-            if self._is_verified(release_id):
-                if release_id != current:
-                    log.warning("release %s fails its checksum or is missing; serving %s", current, release_id)
+        if current and self._is_verified(current):
+            self.warning = None
+            return current
+        # the last good release: the one served before, never one a rollback withdrew (any, without a history)
+        earlier = releases.served_before() or sorted(releases.list_release_ids(), reverse=True)
+        for release_id in earlier:
+            if release_id != current and self._is_verified(release_id):
+                self._warn(f"release {current} fails its checksum or is missing; serving {release_id}")
                 return release_id
+        self._warn(f"release {current} fails its checksum or is missing, and no earlier release can be served")
         raise NoReleaseError("no published release passes its checksum: run `lmm build`")
 
+    def _warn(self, text: str) -> None:
+        if text != self.warning:  # once per change, not once per request
+            log.warning(text)
+            self.warning = text
+
     def _is_verified(self, release_id: str) -> bool:
-        if release_id not in self._verified:
-            self._verified[release_id] = releases.verify(release_id)
-        return self._verified[release_id]
+        """Checked once per version of the files (sizes, mtimes): a release changed or cut on disk is checked again."""
+        try:
+            path = releases.release_path(release_id)
+            stats = path.stat(), path.with_suffix(".sha256").stat()
+        except (OSError, releases.ReleaseError):
+            return False
+        version = tuple(n for s in stats for n in (s.st_size, s.st_mtime_ns))
+        if release_id not in self._verified or self._verified[release_id][0] != version:
+            self._verified[release_id] = (version, releases.verify(release_id))
+        return self._verified[release_id][1]
 
     def _pinned_cursor(self, release_id: str) -> duckdb.DuckDBPyConnection:
+        if not self._is_verified(release_id):
+            if release_id in self._pinned:
+                self._pinned.pop(release_id).con.close()
+            raise NoReleaseError(f"release {release_id!r} is not available")
         if release_id not in self._pinned:
-            if release_id not in releases.list_release_ids() or not self._is_verified(release_id):
-                raise NoReleaseError(f"release {release_id!r} is not available")
             if len(self._pinned) >= _MAX_PINNED:
                 self._pinned.pop(next(iter(self._pinned))).con.close()
             self._pinned[release_id] = _Open(release_id, _connect(release_id))
@@ -93,6 +114,11 @@ def _connect(release_id: str) -> duckdb.DuckDBPyConnection:
 
 
 READER = ReleaseReader()
+
+
+def serving_warning() -> str | None:
+    """Why this process serves another release than `current` (None when it serves `current`)."""
+    return None if backend.is_ducklake() else READER.warning
 
 
 def cursor(release_id: str | None = None) -> tuple[str, duckdb.DuckDBPyConnection]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import BinaryIO
 
 from lmm.config import data_dir, keep_releases
 
@@ -95,10 +96,13 @@ def seal(building: Path, release_id: str) -> Path:
     checksum = file_sha256(building)
     sums = final.with_suffix(".sha256")
     tmp_sums = sums.with_name(f".{sums.name}.tmp")
-    tmp_sums.write_text(f"{checksum}  {final.name}\n")
-    fsync_path(tmp_sums)
-    os.replace(building, final)
-    os.replace(tmp_sums, sums)
+    try:
+        tmp_sums.write_text(f"{checksum}  {final.name}\n")
+        fsync_path(tmp_sums)
+        os.replace(building, final)
+        os.replace(tmp_sums, sums)
+    finally:
+        tmp_sums.unlink(missing_ok=True)  # a disk-full write leaves no half checksum behind
     fsync_path(releases_dir())
     return final
 
@@ -108,9 +112,9 @@ def point_current_to(release_id: str) -> None:
     target = release_path(release_id)
     if not verify(release_id):
         raise ReleaseError(f"release {release_id} is missing or fails its checksum; `current` not changed")
+    for stale in releases_dir().glob(".current-*"):  # ours, or one left by a killed switch (callers hold the lock)
+        stale.unlink(missing_ok=True)
     tmp = releases_dir() / f".current-{os.getpid()}"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
     os.symlink(target.name, tmp)
     os.replace(tmp, releases_dir() / CURRENT)
     fsync_path(releases_dir())
@@ -155,10 +159,20 @@ class HistoryEntry:
 
 def append_history(entry: HistoryEntry) -> None:
     path = releases_dir() / "history.jsonl"
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry.__dict__, sort_keys=True) + "\n")
+    line = json.dumps(entry.__dict__, sort_keys=True) + "\n"
+    with open(path, "ab+") as handle:
+        cut = _last_line_cut(handle)  # a line cut by a crash or a full disk must not swallow this entry
+        handle.write((("\n" if cut else "") + line).encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _last_line_cut(handle: BinaryIO) -> bool:
+    end = handle.seek(0, os.SEEK_END)
+    if end == 0:
+        return False
+    handle.seek(end - 1)
+    return handle.read(1) != b"\n"
 
 
 def read_history() -> list[HistoryEntry]:
@@ -176,6 +190,24 @@ def read_history() -> list[HistoryEntry]:
     return entries
 
 
+def withdrawn(history: list[HistoryEntry] | None = None) -> set[str]:
+    """Releases a later rollback undid: published before the rollback and newer than the release it went back to."""
+    history = read_history() if history is None else history
+    undone: set[str] = set()
+    for i, h in enumerate(history):  # by position, not by time: two entries can share a second
+        if h.action == "rollback":
+            undone |= {p.release_id for p in history[:i] if p.action == "publish" and p.release_id > h.release_id}
+    return undone
+
+
+def served_before() -> list[str]:
+    """Releases that were published or rolled back to, the most recent first, less those a rollback withdrew: where
+    a reader falls back when the current release fails its checksum (never to figures an admin took back)."""
+    history = read_history()
+    undone = withdrawn(history)
+    return list(dict.fromkeys(h.release_id for h in reversed(history) if h.release_id not in undone))
+
+
 def prune(keep: int | None = None) -> list[str]:
     """Remove the oldest releases beyond the kept number; never the current one."""
     if lake := _lake():
@@ -187,8 +219,9 @@ def prune(keep: int | None = None) -> list[str]:
     for release_id in doomed:
         for suffix in (".duckdb", ".sha256"):
             release_path(release_id).with_suffix(suffix).unlink(missing_ok=True)
-    for stale in releases_dir().glob(".building-*"):
-        stale.unlink(missing_ok=True)
+    for pattern in (".building-*", ".*.tmp"):  # left by a killed or failed build (we hold the publish lock)
+        for stale in releases_dir().glob(pattern):
+            stale.unlink(missing_ok=True)
     return doomed
 
 
@@ -197,9 +230,13 @@ def rollback(release_id: str, actor: str) -> None:
         return lake.rollback(release_id, actor)
     with publish_lock():
         previous = current_release_id()
-        point_current_to(release_id)
+        if not verify(release_id):
+            raise ReleaseError(f"release {release_id} is missing or fails its checksum; `current` not changed")
         summary = f"rolled back from {previous} to {release_id}"
+        # recorded before the switch: a rollback killed in between is on record (builds leave the withdrawn
+        # submissions out) and is simply repeated; the other order could serve it with no record, undone later
         append_history(HistoryEntry(release_id, "rollback", actor, now_iso(), summary, {"from": previous}))
+        point_current_to(release_id)
 
 
 def now_iso() -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from dash import dash_table, dcc, html
 
+from dashboard.i18n import t
 from indicators.levels import TEXT_COLOUR
 
 FONT = '"Liberation Sans", Arial, Helvetica, sans-serif'  # the app's font (DataTable sets monospace otherwise)
@@ -53,7 +54,7 @@ def data_table(table_id: str, frame: pd.DataFrame, columns: Sequence[Column], pa
         "sort_action": "native",
         "sort_mode": "multi",
         "filter_action": "native",
-        "filter_options": {"case": "insensitive", "placeholder_text": "filter this column"},
+        "filter_options": {"case": "insensitive", "placeholder_text": t("table.filter_placeholder")},
         "page_action": "native",
         "page_size": page_size,
         "tooltip_header": {c.id: c.description for c in columns if c.description},
@@ -75,12 +76,18 @@ def data_table(table_id: str, frame: pd.DataFrame, columns: Sequence[Column], pa
         )
 
 
-def search_box(input_id: str, label: str, placeholder: str = "e.g. Mexico or ratification") -> html.Div:
+def search_box(input_id: str, label: str, placeholder: str | None = None) -> html.Div:
     """A labelled search input (the label is read out by screen readers)."""
     return html.Div(
         [
             html.Label(label, htmlFor=input_id),
-            dcc.Input(id=input_id, type="search", debounce=0.3, placeholder=placeholder, autoComplete="off"),
+            dcc.Input(
+                id=input_id,
+                type="search",
+                debounce=0.3,
+                placeholder=placeholder or t("table.search_placeholder"),
+                autoComplete="off",
+            ),  # fmt: skip
         ],
         className="table-search",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.i18n import t
 from warehouse.safe_csv import neutralise_frame
 
 PNG_CONFIG = {
@@ -16,7 +17,7 @@ PNG_CONFIG = {
 def csv_download(frame: pd.DataFrame, filename: str, release_id: str, note: str = "") -> dict[str, object]:
     """A `dcc.Download` payload. The first lines (starting with #) name the release and what the rows are, so a
     file that travels alone still says where its figures come from."""
-    header = [f"# Labour Migration Policy Monitor, release {release_id}"]
+    header = [f"# {t('download.header', release=release_id)}"]
     if note:
         header.append(f"# {note}")
     body = neutralise_frame(frame).to_csv(index=False)

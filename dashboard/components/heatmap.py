@@ -12,6 +12,7 @@ from typing import Any
 from dash import html
 
 from dashboard.components.levels import style_of
+from dashboard.i18n import number, t
 from indicators.levels import TEXT_COLOUR, LevelStyle
 
 CONTEXT = LevelStyle("Context, not scored", "◇", "#FFFFFF")
@@ -42,7 +43,7 @@ class HeatRow:
 
 
 def style_for(level: str | None) -> LevelStyle:
-    return CONTEXT if level == "context" else style_of(level)
+    return CONTEXT._replace(label=t("level.context")) if level == "context" else style_of(level)
 
 
 def format_number(value: float | None, unit: str = "") -> str:
@@ -51,12 +52,12 @@ def format_number(value: float | None, unit: str = "") -> str:
         return ""
     size = abs(value)
     if size >= 1000 or (size >= 100 and float(value).is_integer()):
-        text = f"{value:,.0f}"
+        text = number(value, decimals=0)
     elif size >= 10:
-        text = f"{value:.1f}"
+        text = number(value, decimals=1)
     else:
-        text = f"{value:.2f}".rstrip("0").rstrip(".") or "0"
-    return text + ("%" if unit == "%" else "")
+        text = number(round(value, 2)) or "0"
+    return t("format.pct", n=text) if unit == "%" else text
 
 
 def cell_words(cell: HeatCell) -> tuple[str, str]:
@@ -85,12 +86,12 @@ def heatmap(
     columns: Sequence[tuple[str, str, Any]],
     caption: str,
     table_id: str,
-    corner: str = "Indicator",
+    corner: str | None = None,
 ) -> html.Div:
     """The table (scrolls sideways when wide). columns: (key, label, header component or None) in display order."""
     labels = {key: label for key, label, _ in columns}
     heads = [html.Th(head if head is not None else label, scope="col") for _, label, head in columns]
-    head = html.Thead(html.Tr([html.Th(corner, scope="col"), *heads]))
+    head = html.Thead(html.Tr([html.Th(corner or t("heatmap.corner"), scope="col"), *heads]))
     body: list[html.Tr] = []
     group = None
     for row in rows:

@@ -1,37 +1,57 @@
-"""The frame around every page: skip link, header with navigation, footer with release and licence."""
+"""The frame around every page: skip link, header with navigation and the language switcher, footer."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import dcc, html
 
-from dashboard.components.attrs import with_attrs
+from dashboard.i18n import href, t
+from dashboard.i18n.web import switcher_links
 
 NAV = [
-    ("Overview", "/"),
-    ("Compare", "/compare"),
-    ("Framework", "/framework"),
-    ("Sources", "/sources"),
-    ("Stewards", "/steward"),
+    ("nav.overview", "/"),
+    ("nav.compare", "/compare"),
+    ("nav.framework", "/framework"),
+    ("nav.practices", "/practices"),
+    ("nav.sources", "/sources"),
+    ("nav.stewards", "/steward"),
 ]
 
 
+def language_switcher() -> html.Nav:
+    """EN / ES / FR links to the same page in each language; the current one is marked, not a link."""
+    items = []
+    for link in switcher_links():
+        short = link["code"].upper()
+        item: html.Span | html.A
+        if link["current"]:
+            current: dict[str, Any] = {"aria-current": "true"}
+            item = html.Span(short, className="lang-current", title=link["name"], **current)
+        else:
+            item = html.A(short, href=link["href"], lang=link["code"], hrefLang=link["code"], title=link["name"],
+                          className="lang-link",
+                          **{"data-lang-switch": link["code"], "aria-label": f"{short} {link['name']}"})  # fmt: skip
+        items.append(html.Li(item))
+    label: dict[str, Any] = {"aria-label": t("nav.language")}
+    return html.Nav(html.Ul(items), className="lang-switcher", **label)
+
+
 def page_shell(content) -> html.Div:
+    main_label: dict[str, Any] = {"aria-label": t("nav.main")}
     return html.Div(
         [
-            html.A("Skip to main content", href="#main", className="skip-link"),
+            html.A(t("nav.skip"), href="#main", className="skip-link"),
             dcc.Location(id="url", refresh="callback-nav"),
             html.Header(
                 [
-                    html.A("Labour Migration Policy Monitor", href="/", className="brand"),
-                    with_attrs(html.Nav([html.A(label, href=href) for label, href in NAV]), {"aria-label": "Main"}),
+                    html.A(t("app.title"), href=href("/"), className="brand"),
+                    html.Nav([html.A(t(key), href=href(path)) for key, path in NAV], **main_label),
+                    language_switcher(),
                 ],
                 className="site-header",
             ),
             html.Main(content, id="main", tabIndex="-1"),
-            html.Footer(
-                "Figures are published values with their source, year and licence; missing is shown as no data. "
-                "Scores follow the ILO Multilateral Framework on Labour Migration (methodology on the Framework page).",
-                className="site-footer",
-            ),
+            html.Footer(t("footer.text"), className="site-footer"),
         ]
     )

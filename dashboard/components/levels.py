@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import html
 
-from dashboard.components.attrs import with_attrs
+from dashboard.i18n import t
 from indicators.levels import COLOURED, LEVELS, STATUS_LABELS, TEXT_COLOUR, LevelStyle
 
 
 def style_of(level: str | None) -> LevelStyle:
-    """The style of a level or of a status shown instead of a colour (out_of_date, not_known)."""
+    """The style of a level or of a status shown instead of a colour (out_of_date, not_known), its label in the
+    reader's language."""
     if level in LEVELS:
-        return LEVELS[level]  # type: ignore[index]
-    return STATUS_LABELS.get(level or "", LEVELS["no_data"])
+        style, key = LEVELS[level], level  # type: ignore[index]
+    elif level in STATUS_LABELS:
+        style, key = STATUS_LABELS[level], level  # type: ignore[index]
+    else:
+        style, key = LEVELS["no_data"], "no_data"
+    return style._replace(label=t(f"level.{key}"))
 
 
 def level_badge(level: str | None, extra_text: str | None = None, **attrs: object) -> html.Span:
@@ -30,5 +37,5 @@ def level_badge(level: str | None, extra_text: str | None = None, **attrs: objec
 def legend(include_status: bool = True) -> html.Ul:
     """The four levels plus no data (and the two statuses) with their names, for maps and heat maps."""
     levels = [*COLOURED, "no_data"] + (list(STATUS_LABELS) if include_status else [])
-    items = html.Ul([html.Li(level_badge(level)) for level in levels], className="level-legend")
-    return with_attrs(items, {"aria-label": "Legend"})
+    attrs: dict[str, Any] = {"aria-label": t("legend.label")}
+    return html.Ul([html.Li(level_badge(level)) for level in levels], className="level-legend", **attrs)

@@ -20,6 +20,7 @@ from dash import dcc, html
 
 from dashboard.components.downloads import graph_config
 from dashboard.components.levels import legend, style_of
+from dashboard.i18n import t
 from indicators.levels import COLOURED, STATUS_LABELS
 
 MAP_COLUMNS = ("iso3", "name", "level", "value_text")
@@ -93,7 +94,7 @@ def value_figure(frame: pd.DataFrame, title: str, unit: str) -> Figure:
                 "type": "choropleth", "locations": current["iso3"].tolist(), "locationmode": "ISO-3",
                 "z": current["value"].astype(float).tolist(), "colorscale": VALUE_SCALE,
                 "text": hover_texts(current), "hovertemplate": "%{text}<extra></extra>",
-                "marker": {"line": {"color": BORDER, "width": 0.4}}, "name": "Current value",
+                "marker": {"line": {"color": BORDER, "width": 0.4}}, "name": t("map.current_value"),
                 "colorbar": {"title": {"text": unit}, "thickness": 12, "len": 0.6},
             }
         )  # fmt: skip
@@ -124,9 +125,9 @@ def hover_texts(rows: pd.DataFrame) -> list[str]:
     years = rows["year"] if "year" in rows.columns else pd.Series([None] * len(rows), index=rows.index)
     texts = []
     for name, value_text, year, level in zip(rows["name"], rows["value_text"], years, rows["level"], strict=True):
-        parts = [f"<b>{name}</b>", str(value_text) if isinstance(value_text, str) and value_text else "No value"]
+        parts = [f"<b>{name}</b>", str(value_text) if isinstance(value_text, str) and value_text else t("map.no_value")]
         if year is not None and not pd.isna(year):
-            parts.append(f"Year: {int(year)}")
+            parts.append(t("map.year", year=int(year)))
         if level != CURRENT:
             style = style_of(None if pd.isna(level) else str(level))
             parts.append(f"{style.icon} {style.label}")
@@ -144,6 +145,7 @@ def _figure(traces: list[dict[str, Any]], title: str, height: int = 440) -> Figu
         "title": {"text": title, "x": 0.01, "font": {"size": 15}}, "height": height, "showlegend": False, "geo": geo,
         "margin": {"l": 0, "r": 0, "t": 40, "b": 0}, "paper_bgcolor": "#FFFFFF", "dragmode": False,
         "font": {"family": "Liberation Sans, Arial, sans-serif", "color": "#1A1A1A"},
+        "separators": t("format.plot_separators"),
     }  # fmt: skip
     return {"data": traces, "layout": layout}
 
@@ -152,8 +154,8 @@ def describe(frame: pd.DataFrame, title: str) -> str:
     """The map in words (its alt text): how many countries are at each level."""
     counts = frame["level"].fillna("no_data").value_counts()
     parts = [f"{int(counts[level])} {style_of(level).label.lower()}" for level in LEVEL_ORDER if level in counts]
-    extra = [f"{int(counts[CURRENT])} with a current value"] if CURRENT in counts else []
-    return f"World map, {title}: " + ", ".join(parts + extra) + " (countries). The table lists every country."
+    extra = [t("map.with_current", n=int(counts[CURRENT]))] if CURRENT in counts else []
+    return t("map.describe", title=title, counts=", ".join(parts + extra))
 
 
 def with_level_labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -183,10 +185,11 @@ def unit_in_header(frame: pd.DataFrame, columns: list, value_id: str = "value", 
     return [replace(c, name=f"{c.name} ({units[0]})") if c.id == value_id else c for c in columns if c.id != unit_id]
 
 
-def whole_years(frame: pd.DataFrame, names: tuple[str, ...] = ("Year", "Since", "Countries")) -> pd.DataFrame:
-    """A shown table as a frame (from the browser's JSON: years arrive as floats) with year columns as integers."""
+def whole_years(frame: pd.DataFrame, names: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A shown table as a frame (from the browser's JSON: years arrive as floats) with year columns as integers
+    (by default the columns headed Year, Since and Countries in the reader's language)."""
     out = frame.copy()
-    for name in names:
+    for name in names or (t("col.year"), t("col.since"), t("col.countries")):
         if name in out.columns:
             out[name] = pd.to_numeric(out[name], errors="coerce").round().astype("Int64")
     return out

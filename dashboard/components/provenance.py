@@ -7,18 +7,9 @@ from typing import NamedTuple
 
 from dash import html
 
-KIND_TEXT = {
-    "official": "Official",
-    "estimated": "Estimated",
-    "modelled": "Modelled",
-    "submitted": "Submitted",
-}
-KIND_HELP = {
-    "official": "Published by the source as an observed or reported value.",
-    "estimated": "The publisher marks this value as an estimate.",
-    "modelled": "The publisher marks this value as modelled (not an observed figure).",
-    "submitted": "Uploaded by a data steward; the institution is named.",
-}
+from dashboard.i18n import href, t
+
+KINDS = ("official", "estimated", "modelled", "submitted")  # words: provenance.kind.* / provenance.help.*
 # Publisher flags that say estimated / modelled (SDG `nature` and `obs_status`, UN DESA `type_of_data=I`,
 # WDI's "ILO modelled" note).
 _ESTIMATED = {("nature", "e"), ("obs_status", "e"), ("nature", "ca")}
@@ -44,20 +35,22 @@ def provenance(source_id: str | None, flags: str | None, out_of_date: bool | Non
     parsed = parse_flags(flags)
     lowered = {(k.casefold(), v.casefold()) for k, v in parsed.items()}
     if source_id == "steward" or "submitted_by" in parsed:
-        institution = parsed.get("submitted_by") or "a data steward"
-        return Provenance("submitted", f"Submitted by {institution}", bool(out_of_date), source_id)
+        institution = parsed.get("submitted_by") or t("provenance.a_steward")
+        return Provenance(
+            "submitted", t("provenance.submitted_by", institution=institution), bool(out_of_date), source_id
+        )
     if lowered & _MODELLED or "modelled" in parsed.get("estimate", "").casefold():
         kind = "modelled"
     elif lowered & _ESTIMATED or "I" in parsed.get("type_of_data", "").split():
         kind = "estimated"
     else:
         kind = "official"
-    return Provenance(kind, KIND_TEXT[kind], bool(out_of_date), source_id)
+    return Provenance(kind, t(f"provenance.kind.{kind}"), bool(out_of_date), source_id)
 
 
 def provenance_text(prov: Provenance) -> str:
     """Plain words for tables and CSV: "Modelled", "Official, out of date"."""
-    return prov.text + (", out of date" if prov.out_of_date else "")
+    return prov.text + (t("provenance.out_of_date_suffix") if prov.out_of_date else "")
 
 
 def provenance_badge(
@@ -70,13 +63,16 @@ def provenance_badge(
     """Badge(s) linking to /sources#<source_id> ("No source" without one); `label` replaces the kind's words
     (e.g. "Partial list" for a status the source's list cannot tell)."""
     if not source_id:
-        return html.Span("No source", className="prov-badge prov-none")
+        return html.Span(t("provenance.no_source"), className="prov-badge prov-none")
     prov = provenance(source_id, flags, out_of_date)
-    title = f"{KIND_HELP[prov.kind]} Source: {source_title or source_id}."
+    title = t("provenance.title", help=t(f"provenance.help.{prov.kind}"), source=source_title or source_id)
     text = label or prov.text
-    link = html.A(text, href=f"/sources#{source_id}", className=f"prov-badge prov-{prov.kind}", title=title)
-    setattr(link, "aria-label", f"{text}: source {source_title or source_id}")  # noqa: B010 (a hyphenated prop)
+    link = html.A(text, href=href(f"/sources#{source_id}"), className=f"prov-badge prov-{prov.kind}", title=title)
+    label = t("provenance.aria", text=text, source=source_title or source_id)
+    setattr(link, "aria-label", label)  # noqa: B010 (a hyphenated prop)
     parts: list[html.A | html.Span] = [link]
     if prov.out_of_date:
-        parts.append(html.Span("Out of date", className="prov-badge prov-out-of-date", title="Older than the window"))
+        parts.append(
+            html.Span(t("level.out_of_date"), className="prov-badge prov-out-of-date", title=t("provenance.older"))
+        )
     return html.Span(parts, className="prov")

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from dashboard.i18n import number, t
+
 # Paul Tol's "muted" scheme: colour-blind safe, and apart from the level colours (Okabe-Ito) of the scorecards.
 PALETTE = ("#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#88CCEE", "#CC6677", "#DDCC77")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down", "pentagon", "hexagon")
@@ -33,7 +35,7 @@ def threshold(direction: str | None, green: float | None) -> tuple[float, str] |
     """(y, label) of the green threshold of a scored indicator; None for context indicators."""
     if green is None or (isinstance(green, float) and math.isnan(green)) or direction not in ("higher", "lower"):
         return None
-    return float(green), f"green {'≥' if direction == 'higher' else '≤'} {green:g}"
+    return float(green), t("chart.green_threshold", op="≥" if direction == "higher" else "≤", value=number(green))
 
 
 def domains(n: int, rows: int, height: int) -> list[tuple[list[float], list[float]]]:
@@ -129,6 +131,7 @@ def _layout(title: str, height: int) -> dict:
         "paper_bgcolor": "#FFFFFF",
         "plot_bgcolor": "#FFFFFF",
         "font": {"size": 11, "color": "#1A1A1A"},
+        "separators": t("format.plot_separators"),
         "hovermode": "closest",
         "annotations": [],
         "shapes": [],

@@ -13,20 +13,12 @@ from typing_extensions import TypeIs
 from dashboard.components.attrs import with_attrs
 from dashboard.components.levels import level_badge, style_of
 from dashboard.components.provenance import provenance, provenance_badge, provenance_text
-from indicators.trend import NOT_AVAILABLE, TREND_ICONS, TREND_LABELS
+from dashboard.i18n import category_text, group_text, ind_text, number, percent, t, unit_text
+from indicators.levels import format_code
+from indicators.trend import NOT_AVAILABLE, TREND_ICONS
 
-# Event statuses in words, for event indicators whose registry has no category table (context conventions).
-STATUS_WORDS = {
-    "in_force": "Ratified, in force",
-    "party": "Ratified",
-    "not_in_force": "Ratified, not (yet) in force",
-    "denounced": "Denounced",
-    "not_ratified": "Not ratified",
-    "not_known": "Not known",
-    "signatory": "Signatory (signed, not ratified)",
-    "no_action": "No action",
-}
-PEER_LABELS = {"region": "region", "income": "income group"}
+# Event statuses in words (status.<code>), for event indicators whose registry has no category table.
+STATUSES = ("in_force", "party", "not_in_force", "denounced", "not_ratified", "not_known", "signatory", "no_action")
 SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 SPARK_COLOUR = "#0B4F8A"
 
@@ -36,23 +28,40 @@ def missing(value: Any) -> TypeIs[None]:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def status_words(code: str) -> str:
+    """An event status in words ("Ratified, in force"); an unknown code as plain text."""
+    return t(f"status.{code}") if code in STATUSES else code.replace("_", " ")
+
+
 def format_number(value: float) -> str:
-    """47.317 -> "47.3"; 4.39 -> "4.39"; 3.0 -> "3"; 287 -> "287"; 1197624 -> "1,197,624"."""
+    """47.317 -> "47.3"; 4.39 -> "4.39"; 3.0 -> "3"; 287 -> "287"; 1197624 -> "1,197,624" (in the reader's
+    language: "1.197.624", "1 197 624")."""
     size = abs(value)
     if size >= 100 or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:.1f}" if size >= 10 else f"{value:.2f}"
+        return number(value, decimals=0)
+    return number(value, decimals=1 if size >= 10 else 2)
 
 
 def with_unit(value: float, unit: str | None) -> str:
-    number = format_number(value)
+    shown = format_number(value)
     if not unit:
-        return number
+        return shown
     if unit == "%":
-        return f"{number} %"
+        return f"{shown} %"
     if unit.startswith(("ratio", "score")):
-        return f"{number} ({unit})"
-    return f"{number} {unit}"
+        return f"{shown} ({unit_text(unit)})"
+    return f"{shown} {unit_text(unit)}"
+
+
+def category_words(row: Mapping[str, Any]) -> str:
+    """The label of a categorical or event value in the reader's language (the table code when it has none)."""
+    code = row.get("value_label") if row.get("type") == "event" or missing(row.get("value")) else None
+    code = code if code is not None else format_code(row.get("value"))
+    label = row.get("category_label")
+    if row.get("type") == "event" and not (label and label != code):
+        return status_words(str(code or ""))
+    english = str(label or row.get("value_label"))
+    return category_text(row.get("indicator_id"), str(code), english)
 
 
 def is_context(row: Mapping[str, Any]) -> bool:
@@ -77,15 +86,13 @@ def has_value(row: Mapping[str, Any]) -> bool:
 def value_text(row: Mapping[str, Any]) -> str:
     """The value in words: number + unit, the category label, or the event status; "No data" when missing."""
     if not has_value(row):
-        return "No data"
+        return t("level.no_data")
     if row.get("type") == "event":
         if row.get("value_label") == "not_known":
-            return "Not known"
-        label = row.get("category_label")
-        code = row.get("value_label") or ""
-        return label if label and label != code else STATUS_WORDS.get(code, code.replace("_", " "))
+            return t("level.not_known")
+        return category_words(row)
     if row.get("type") in ("categorical", "ordinal") or missing(row.get("value")):
-        return str(row.get("category_label") or row.get("value_label"))
+        return category_words(row)
     return with_unit(float(row["value"]), row.get("unit"))
 
 
@@ -95,10 +102,10 @@ def year_text(row: Mapping[str, Any]) -> str:
     if not has_value(row) or missing(year):
         return ""
     if row.get("type") == "event" and row.get("value_label") == "not_known":
-        return f"list as of {row.get('list_as_of') or year}"
+        return t("tile.list_as_of", when=row.get("list_as_of") or year)
     if row.get("out_of_date"):
-        return f"value from {int(year)} (out of date)"
-    return f"status as of {int(year)}" if row.get("type") == "event" else str(int(year))
+        return t("tile.value_from", year=int(year))
+    return t("tile.status_as_of", year=int(year)) if row.get("type") == "event" else str(int(year))
 
 
 def trend_text(row: Mapping[str, Any]) -> str:
@@ -107,22 +114,20 @@ def trend_text(row: Mapping[str, Any]) -> str:
         return ""
     if row.get("type") != "continuous":
         changed = row.get("changed_year")
-        return f"changed in {int(changed)}" if not missing(changed) else ""
+        return t("tile.changed_in", year=int(changed)) if not missing(changed) else ""
     code = row.get("trend") or NOT_AVAILABLE
     if is_context(row) or row.get("out_of_date"):
         return ""  # context indicators are not scored; an out-of-date value has no current trend
-    return f"{TREND_ICONS.get(code, '·')} {TREND_LABELS.get(code, code)}"
+    return f"{TREND_ICONS.get(code, '·')} {t(f'trend.{code}') if code in TREND_ICONS else code}"
 
 
 def not_known_text(row: Mapping[str, Any]) -> str:
     """Why a status is not known (a partial list) rather than "not ratified"."""
     stated, rows = row.get("list_stated_total"), row.get("list_rows")
     size = (
-        f" ({int(rows)} rows of {int(stated)} ratifications stated)"
-        if not missing(stated) and not missing(rows)
-        else ""
+        t("tile.partial_size", rows=int(rows), stated=int(stated)) if not missing(stated) and not missing(rows) else ""
     )
-    return f"The source's list is partial{size}: absence from it is read as not known, not as not ratified."
+    return t("tile.partial_list", size=size)
 
 
 def peer_text(row: Mapping[str, Any], prefix: str) -> str | None:
@@ -131,13 +136,13 @@ def peer_text(row: Mapping[str, Any], prefix: str) -> str | None:
     if row.get("type") != "continuous" or missing(group):
         return None
     n, median = row.get(f"{prefix}_n"), row.get(f"{prefix}_median")
-    name = f"{group} ({PEER_LABELS[prefix]})"
+    name = t(f"tile.peer_{prefix}", group=group_text(group))
     if missing(median):
         count = 0 if missing(n) else int(n)
-        return f"{name}: too few countries with data for a median (n={count})" if count else None
+        return t("tile.peer_too_few", name=name, n=count) if count else None
     q1, q3 = format_number(row[f"{prefix}_q1"]), format_number(row[f"{prefix}_q3"])
     shown = with_unit(median, "%") if row.get("unit") == "%" else format_number(median)
-    return f"{name} median {shown} (IQR {q1}-{q3}, n={0 if missing(n) else int(n)})"
+    return t("tile.peer_median", name=name, median=shown, q1=q1, q3=q3, n=0 if missing(n) else int(n))
 
 
 def sparkline(points: Sequence[tuple[int, float]], unit: str | None, label: str) -> html.Div | None:
@@ -166,7 +171,8 @@ def sparkline(points: Sequence[tuple[int, float]], unit: str | None, label: str)
             "plot_bgcolor": "rgba(0,0,0,0)",
         },
     }
-    words = f"{label}: {years[0]} {with_unit(values[0], unit)} to {years[-1]} {with_unit(values[-1], unit)}"
+    words = t("tile.spark", label=label, first_year=years[0], first=with_unit(values[0], unit), last_year=years[-1],
+              last=with_unit(values[-1], unit))  # fmt: skip
     graph = dcc.Graph(figure=figure, config=SPARK_CONFIG, className="spark-graph", style={"height": "48px"})  # type: ignore[arg-type]
     span = with_attrs(html.Span(f"{years[0]}-{years[-1]}", className="spark-span"), {"aria-hidden": "true"})
     return with_attrs(html.Div([graph, span], className="sparkline", role="img"), {"aria-label": words})
@@ -175,14 +181,14 @@ def sparkline(points: Sequence[tuple[int, float]], unit: str | None, label: str)
 def status_badge(row: Mapping[str, Any]) -> html.Span:
     key = status_key(row)
     if key is None:
-        return html.Span("Context: not scored", className="context-badge")
+        return html.Span(t("tile.context"), className="context-badge")
     return level_badge(key)
 
 
 def level_words(row: Mapping[str, Any]) -> str:
     """The badge's words for tables and CSV ("Context: not scored" for context indicators)."""
     key = status_key(row)
-    return "Context: not scored" if key is None else style_of(key).label
+    return t("tile.context") if key is None else style_of(key).label
 
 
 def tile(
@@ -193,18 +199,19 @@ def tile(
     ind = row["indicator_id"]
     content = tile_body(row, points) if body is None else body
     article = html.Article(content, id=f"tile-{ind}{suffix}", className=f"tile tile-{status_key(row) or 'context'}")
-    return with_attrs(article, {"data-indicator": ind, "aria-label": row["title"]})
+    return with_attrs(article, {"data-indicator": ind, "aria-label": ind_text(ind, "title", row["title"])})
 
 
 def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) -> list[Any]:
     """The tile's contents: title, value and year, badge and trend, note, sparkline, peers, provenance, caveat."""
     key = status_key(row)
     text = value_text(row)
+    title = ind_text(row["indicator_id"], "title", row["title"])
     value_class = (
         "tile-value" + (" tile-missing" if not has_value(row) else "") + (" tile-long" if len(text) > 28 else "")
     )
     body: list[Any] = [
-        html.H4(row["title"], className="tile-title"),
+        html.H4(title, className="tile-title"),
         html.P(
             [html.Span(text, className=value_class), " ", html.Span(year_text(row), className="tile-year")],
             className="tile-reading",
@@ -213,7 +220,7 @@ def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) 
     ]
     if row.get("type") == "event" and row.get("value_label") == "not_known":
         body.append(html.P(not_known_text(row), className="tile-note"))
-    spark = sparkline(points, row.get("unit"), row["title"]) if row.get("type") == "continuous" else None
+    spark = sparkline(points, row.get("unit"), title) if row.get("type") == "continuous" else None
     if spark is not None:
         body.append(spark)
     peers = [words for words in (peer_text(row, "region"), peer_text(row, "income")) if words]
@@ -222,10 +229,11 @@ def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) 
     if has_value(row):
         not_known = key == "not_known"  # the source's list is partial: its age is the list's, not a value's
         old = bool(row.get("out_of_date")) and not not_known
-        label = "Partial list" if not_known else None
+        label = t("tile.partial_label") if not_known else None
         body.append(provenance_badge(row.get("source_id"), row.get("flags"), old, row.get("source_title"), label))
     if row.get("caveat"):
-        body.append(html.Details([html.Summary("Caveat"), html.P(row["caveat"])], className="tile-caveat"))
+        caveat = ind_text(row["indicator_id"], "caveat", row["caveat"])
+        body.append(html.Details([html.Summary(t("tile.caveat")), html.P(caveat)], className="tile-caveat"))
     return body
 
 
@@ -233,11 +241,11 @@ def aggregate_words(agg: Mapping[str, Any] | None, threshold: float) -> str:
     """A theme or principle aggregate in words: "Significant challenges, score 44; coverage 80% (4 of 5
     indicators)", or "coverage 33% (4 of 12 indicators): no aggregate below 80%"."""
     if agg is None or missing(agg.get("n_mapped")):
-        return "no scored indicator mapped"
-    coverage = f"coverage {agg['coverage']:.0%} ({int(agg['n_with_data'])} of {int(agg['n_mapped'])} indicators)"
+        return t("aggregate.none_mapped")
+    coverage = t("aggregate.coverage", pct=percent(agg["coverage"]), n=int(agg["n_with_data"]), of=int(agg["n_mapped"]))
     if missing(agg.get("score")):
-        return f"{coverage}: no aggregate below {threshold:.0%}"
-    return f"{style_of(agg['level']).label}, score {agg['score']:.0f}; {coverage}"
+        return t("aggregate.below", coverage=coverage, threshold=percent(threshold))
+    return t("aggregate.scored", level=style_of(agg["level"]).label, score=f"{agg['score']:.0f}", coverage=coverage)
 
 
 def csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -245,7 +253,7 @@ def csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
     prov = provenance(row.get("source_id"), row.get("flags"), row.get("out_of_date"))
     out: dict[str, Any] = {
         "indicator_id": row["indicator_id"],
-        "indicator": row["title"],
+        "indicator": ind_text(row["indicator_id"], "title", row["title"]),
         "value": None if missing(row.get("value")) else row["value"],
         "value_shown": value_text(row),
         "unit": row.get("unit"),

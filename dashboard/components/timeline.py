@@ -8,11 +8,12 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard.components.tile import STATUS_WORDS, with_attrs
+from dashboard.components.tile import status_words, with_attrs
+from dashboard.i18n import date, ind_text, t
 
 REFORM_INDICATORS = {"dual_citizenship_acceptance"}
-LANES = ("Ratifications", "Dual-citizenship reforms")
-LANE_COLOURS = {"Ratifications": "#0B4F8A", "Dual-citizenship reforms": "#B3480B"}
+LANES = ("ratifications", "reforms")  # lane names: timeline.lane.*
+LANE_COLOURS = {"ratifications": "#0B4F8A", "reforms": "#B3480B"}
 CONFIG = {"displayModeBar": False, "responsive": True}
 
 
@@ -22,7 +23,7 @@ def short_name(indicator_id: str) -> str:
         return indicator_id[4:].upper()
     if indicator_id.startswith("un_"):
         return indicator_id[3:].upper()
-    return "Dual citizenship" if indicator_id in REFORM_INDICATORS else indicator_id
+    return t("timeline.dual_short") if indicator_id in REFORM_INDICATORS else indicator_id
 
 
 def lane(event: Mapping[str, Any]) -> str:
@@ -31,15 +32,20 @@ def lane(event: Mapping[str, Any]) -> str:
 
 def event_words(event: Mapping[str, Any], titles: Mapping[str, str]) -> str:
     """ "ILO Equal Remuneration Convention, 1951 (No. 100): ratified, in force"; reforms say what changed."""
-    title = titles.get(event["indicator_id"], event["indicator_id"])
+    title = ind_text(event["indicator_id"], "title", titles.get(event["indicator_id"], event["indicator_id"]))
     if event["indicator_id"] in REFORM_INDICATORS:
-        return f"Dual-citizenship reform: {event.get('note') or 'rules changed'}"
-    status = STATUS_WORDS.get(event["status"], str(event["status"]).replace("_", " "))
+        return t("timeline.reform", note=event.get("note") or t("timeline.rules_changed"))
+    status = status_words(str(event["status"]))
     return f"{title}: {status[0].lower()}{status[1:]}"
 
 
 def when(event: Mapping[str, Any]) -> str:
-    """The date as published (YYYY-MM-DD) or the year alone when the source gives no date."""
+    """The date as published (YYYY-MM-DD, written as the language writes dates) or the year alone when the source
+    gives no date."""
+    return date(str(event["event_date"])) if event.get("event_date") else str(int(event["year"]))
+
+
+def _machine_date(event: Mapping[str, Any]) -> str:
     return str(event["event_date"]) if event.get("event_date") else str(int(event["year"]))
 
 
@@ -53,9 +59,9 @@ def timeline_figure(events: Sequence[Mapping[str, Any]], titles: Mapping[str, st
         traces.append(
             {
                 "type": "scatter",
-                "name": name,
+                "name": t(f"timeline.lane.{name}"),
                 "x": [e["event_date"] or f"{int(e['year'])}-07-01" for e in rows],
-                "y": [name] * len(rows),
+                "y": [t(f"timeline.lane.{name}")] * len(rows),
                 "mode": "markers+text",
                 "text": [short_name(e["indicator_id"]) for e in rows],
                 "textposition": ["top center" if i % 2 == 0 else "bottom center" for i in range(len(rows))],
@@ -88,11 +94,12 @@ def timeline_figure(events: Sequence[Mapping[str, Any]], titles: Mapping[str, st
 def timeline(events: Sequence[Mapping[str, Any]], titles: Mapping[str, str], id_prefix: str) -> html.Div:
     """Chart + list of the events; a sentence when there are none."""
     if not events:
-        return html.Div(
-            html.P("No dated ratifications or dual-citizenship reforms in this release."), className="timeline"
-        )
+        return html.Div(html.P(t("timeline.none")), className="timeline")
     items = [
-        html.Li([html.Time(when(e), className="timeline-date"), " ", event_words(e, titles)], className="timeline-item")
+        html.Li(
+            [html.Time(when(e), className="timeline-date", dateTime=_machine_date(e)), " ", event_words(e, titles)],
+            className="timeline-item",
+        )  # fmt: skip
         for e in events
     ]
     chart = dcc.Graph(id=f"{id_prefix}-timeline-graph", figure=timeline_figure(events, titles), config=CONFIG)  # type: ignore[arg-type]
@@ -100,9 +107,9 @@ def timeline(events: Sequence[Mapping[str, Any]], titles: Mapping[str, str], id_
         [
             with_attrs(
                 html.Div(chart, className="timeline-chart", role="img"),
-                {"aria-label": f"Timeline of {len(events)} legal events; listed beside the chart."},
+                {"aria-label": t("timeline.chart_label", n=len(events))},
             ),
-            with_attrs(html.Ol(items, className="timeline-list"), {"aria-label": "Legal events"}),
+            with_attrs(html.Ol(items, className="timeline-list"), {"aria-label": t("timeline.list_label")}),
         ],
         className="timeline",
     )

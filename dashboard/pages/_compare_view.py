@@ -14,30 +14,43 @@ from dash import html
 from dashboard.components.datatable import Column, records
 from dashboard.components.heatmap import HeatCell, HeatRow, format_number, heatmap, style_for
 from dashboard.components.small_multiples import Figure, empty_figure, small_multiples
+from dashboard.i18n import category_text, href, ind_text, percent, t, theme_text, unit_text
+from dashboard.i18n.names import localise, sort_key
 from dashboard.queries import compare as q
-from indicators.aggregate import RANK_CAVEAT, rank_band
+from indicators.aggregate import QUINTILES, rank_band
 from indicators.levels import format_code
 from indicators.registry import load_registry
-from indicators.trend import NOT_AVAILABLE, TREND_ICONS, TREND_LABELS
+from indicators.trend import NOT_AVAILABLE, TREND_ICONS
 
 HEATMAP_MAX = 40  # countries drawn as heat-map columns (the table holds every member)
 CHART_MAX = 10  # lines per small chart
-TABLE_COLUMNS = [
-    Column("theme_title", "Theme", width="8rem"),
-    Column("title", "Indicator", width="16rem"),
-    Column("name", "Country"),
-    Column("country", "ISO3"),
-    Column("shown", "Value or category", description="The latest value in or before the status year", width="9rem"),
-    Column("number", "Published value", numeric=True, description="The number as published (a code for categories)"),
-    Column("unit", "Unit"),
-    Column("year", "Year", numeric=True, description="Year of the value (or the year a status is valid for)"),
-    Column("level_text", "Level", description="Colour level against the MFLM thresholds, with its icon", width="9rem"),
-    Column("trend_text", "Trend", width="9rem"),
-    Column("band", "World band", description=RANK_CAVEAT, width="8rem"),
-    Column("source_id", "Source"),
-    Column("flags", "Flags", description="The publisher's notes on the value (e.g. nature=e: estimated)"),
-    Column("indicator_id", "Indicator id"),
-]
+
+
+def table_columns() -> list[Column]:
+    """The table's columns, headed in the reader's language."""
+    return [
+        Column("theme_title", t("col.theme"), width="8rem"),
+        Column("title", t("col.indicator"), width="16rem"),
+        Column("name", t("col.country")),
+        Column("country", t("col.iso3")),
+        Column("shown", t("compare.col.shown"), description=t("compare.col.shown_help"), width="9rem"),
+        Column("number", t("compare.col.number"), numeric=True, description=t("compare.col.number_help")),
+        Column("unit", t("col.unit")),
+        Column("year", t("col.year"), numeric=True, description=t("compare.col.year_help")),
+        Column("level_text", t("col.level"), description=t("compare.col.level_help"), width="9rem"),
+        Column("trend_text", t("compare.col.trend"), width="9rem"),
+        Column("band", t("compare.col.band"), description=t("compare.rank_caveat"), width="8rem"),
+        Column("source_id", t("col.source")),
+        Column("flags", t("compare.col.flags"), description=t("compare.col.flags_help")),
+        Column("indicator_id", t("compare.col.indicator_id")),
+    ]
+
+
+TABLE_COLUMNS = table_columns()  # English (import time); pages call table_columns() for the reader's language
+
+
+def theme_title(theme_id: object, english: str) -> str:
+    return theme_text(theme_id, "title", english)
 
 
 @dataclass
@@ -61,7 +74,8 @@ def ordered_themes(themes: pd.DataFrame) -> pd.DataFrame:
 
 def country_options(ref: q.Reference) -> list[dict[str, str]]:
     return [
-        {"label": f"{name} ({code})", "value": code} for code, name in sorted(ref.names.items(), key=lambda x: x[1])
+        {"label": f"{name} ({code})", "value": code}
+        for code, name in sorted(ref.names.items(), key=lambda x: sort_key(x[1]))
     ]
 
 
@@ -97,7 +111,10 @@ def shown_value(row: Mapping[str, object], categories: Mapping[tuple[str, str], 
         code = format_code(row.get("value"))
     if not _present(code) or code == "not_known":
         return ""
-    return categories.get((str(row["indicator_id"]), str(code))) or str(code).replace("_", " ").capitalize()
+    english = categories.get((str(row["indicator_id"]), str(code)))
+    if english:
+        return category_text(row["indicator_id"], str(code), english)
+    return str(code).replace("_", " ").capitalize()
 
 
 def band_text(row: Mapping[str, object]) -> str:
@@ -106,15 +123,18 @@ def band_text(row: Mapping[str, object]) -> str:
     if row.get("type") != "continuous" or not row.get("scored") or not _present(rank) or not n:
         return ""
     band = rank_band(int(rank), int(n))  # type: ignore[call-overload]
-    return band if band.startswith("not banded") else f"{band} of {int(n)} countries"  # type: ignore[call-overload]
+    if band not in QUINTILES:
+        return t("compare.not_banded", n=int(n))  # type: ignore[call-overload]
+    return t("compare.band_of", band=t(f"compare.band.{QUINTILES.index(band)}"), n=int(n))  # type: ignore[call-overload]
 
 
 def trend_text(row: Mapping[str, object]) -> str:
     trend = row.get("trend") or NOT_AVAILABLE
     if row.get("type") == "continuous" and row.get("scored"):
-        return f"{TREND_ICONS.get(trend, '')} {TREND_LABELS.get(trend, trend)}".strip()  # type: ignore[call-overload]
+        words = t(f"trend.{trend}") if trend in TREND_ICONS else str(trend)
+        return f"{TREND_ICONS.get(trend, '')} {words}".strip()  # type: ignore[call-overload]
     changed = row.get("changed_year")
-    return f"changed in {int(changed)}" if _present(changed) else ""  # type: ignore[call-overload]
+    return t("tile.changed_in", year=int(changed)) if _present(changed) else ""  # type: ignore[call-overload]
 
 
 def enrich(
@@ -126,6 +146,10 @@ def enrich(
     keys = [level_key(r) for r in rows]
     order = {t: i for i, t in enumerate(ordered_themes(themes)["theme_id"])}
     out = card.assign(
+        title=[ind_text(i, "title", x) for i, x in zip(card["indicator_id"], card["title"], strict=True)],
+        name=localise(card, "country", "name")["name"],
+        theme_title=[theme_title(i, x) for i, x in zip(card["theme"], card["theme_title"], strict=True)],
+        unit=[unit_text(u) for u in card["unit"]],
         level_key=keys,
         level_text=[f"{style_for(k).icon} {style_for(k).label}" for k in keys],
         shown=[shown_value(r, categories) for r in rows],
@@ -150,13 +174,13 @@ def heat_rows(frame: pd.DataFrame, theme_scores: pd.DataFrame) -> list[HeatRow]:
     theme = indicator = None
     for r in frame.to_dict("records"):
         if r["theme"] != theme:
-            theme, label = r["theme"], "Theme aggregate (score 0-100)"
+            theme, label = r["theme"], t("compare.theme_aggregate")
             rows.append(HeatRow(f"theme-{theme}", label, aggregates.get(str(theme), {}), html.Strong(label),
                                 group=str(r["theme_title"]), kind="aggregate"))  # fmt: skip
         if r["indicator_id"] != indicator:
             indicator, cells = r["indicator_id"], {}
             header = [
-                html.A(r["title"], href=f"/indicator/{indicator}"),
+                html.A(r["title"], href=href(f"/indicator/{indicator}")),
                 html.Span(f" ({r['unit']})", className="heat-unit"),
             ]
             rows.append(
@@ -186,39 +210,33 @@ def _cell(row: Mapping[str, object]) -> HeatCell:
 
 
 def _aggregate_cell(r: Mapping[str, object]) -> HeatCell:
-    coverage = f"coverage {float(r['coverage']):.0%}"  # type: ignore[arg-type]
+    coverage = t("compare.coverage", pct=percent(float(r["coverage"])))  # type: ignore[arg-type]
     if _present(r["score"]) and r["level"] != "no_data":
         return HeatCell(str(r["level"]), f"{float(r['score']):.0f}/100", None, coverage)  # type: ignore[arg-type]
-    return HeatCell("no_data", "", None, f"{coverage}, needs 80%")
+    return HeatCell("no_data", "", None, t("compare.needs", coverage=coverage, pct=percent(0.8)))
 
 
 def messages(selection: q.Selection, ref: q.Reference) -> list[html.P]:
     """What the reader should know about the selection: warnings (things set aside) first, then notes."""
     warnings = []
     if selection.unknown:
-        warnings.append(f"Not found in this release: {', '.join(selection.unknown)} (not ISO3 codes of countries). "
-                        "The others are shown.")  # fmt: skip
-    warnings += [f"{c} ({ref.aggregates[c]}) is an aggregate, not a country: aggregates are not scored."
-                 for c in selection.aggregates]  # fmt: skip
+        warnings.append(t("compare.msg.unknown", codes=", ".join(selection.unknown)))
+    warnings += [t("compare.msg.aggregate", code=c, name=ref.aggregates[c]) for c in selection.aggregates]
     warnings += list(selection.problems)
     notes = []
     if selection.default:
-        notes.append("No countries in the link: showing Mexico, the Philippines and Ghana, three countries of origin "
-                     "with long-standing labour-migration programmes. Choose others above.")  # fmt: skip
+        notes.append(t("compare.msg.default"))
     if selection.group is not None:
         members = selection.group.members
         names = ", ".join(ref.names[c] for c in members[:12])
         notes.append(f"{selection.group.label}: {names}" + ("…" if len(members) > 12 else ""))
     n = len(selection.members)
     if n > HEATMAP_MAX:
-        notes.append(f"The heat map shows the first {HEATMAP_MAX} of the {n} countries and the charts the first "
-                     f"{CHART_MAX}; the table below has all {n}.")  # fmt: skip
+        notes.append(t("compare.msg.heatmap_max", max=HEATMAP_MAX, n=n, charts=CHART_MAX))
     elif n > CHART_MAX:
-        notes.append(
-            f"The charts show the first {CHART_MAX} of the {n} countries; the heat map and the table show all."
-        )
+        notes.append(t("compare.msg.chart_max", max=CHART_MAX, n=n))
     if not n:
-        warnings.append("Pick at least one country or a group above.")
+        warnings.append(t("compare.msg.pick"))
     return [html.P(t, className="notice") for t in warnings] + [html.P(t, className="note") for t in notes]
 
 
@@ -230,7 +248,7 @@ def table_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
 
 
 def table_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    return records(frame, TABLE_COLUMNS)
+    return records(frame, TABLE_COLUMNS)  # ids only: the same in every language
 
 
 def chart_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
@@ -238,22 +256,30 @@ def chart_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
     codes = list(selection.members[:CHART_MAX])
     if not codes:
         return pd.DataFrame()
-    series = q.series(codes, selection.theme, release, scored_only=selection.theme is None)
+    series = _localised(q.series(codes, selection.theme, release, scored_only=selection.theme is None))
     return series[["indicator_id", "title", "unit", "country", "name", "year", "value", "source_id"]]
+
+
+def _localised(series: pd.DataFrame) -> pd.DataFrame:
+    """Series with titles and units in the reader's language."""
+    if series.empty:
+        return series
+    titles = [ind_text(i, "title", x) for i, x in zip(series["indicator_id"], series["title"], strict=True)]
+    return localise(series, "country", "name").assign(title=titles, unit=[unit_text(u) for u in series["unit"]])
 
 
 def build(selection: q.Selection, ref: q.Reference, release: str | None, with_table: bool = True) -> Content:
     """Everything the page shows for a selection."""
     content = Content(messages=messages(selection, ref))
     if not selection.members:
-        content.heatmap, content.figure = html.P("Nothing to show yet."), empty_figure("Pick countries or a group")
+        content.heatmap, content.figure = html.P(t("compare.nothing")), empty_figure(t("compare.pick_short"))
         return content
     frame = table_frame(selection, release)
     scores = q.theme_scores(list(selection.members), selection.theme, release)
     shown = [(c, ref.names[c]) for c in selection.members[:HEATMAP_MAX]]
-    columns = [(code, name, html.A(name, href=f"/country/{code}")) for code, name in shown]
+    columns = [(code, name, html.A(name, href=href(f"/country/{code}"))) for code, name in shown]
     year = int(frame["status_year"].iloc[0]) if len(frame) else ""
-    caption = f"Latest value, year and level of each indicator (rows) for each country (columns); status year {year}."
+    caption = t("compare.heatmap_caption", year=year)
     content.heatmap = heatmap(heat_rows(frame, scores), columns, caption, "compare-heatmap-table")
     content.figure, content.charts_note = _charts(selection, ref, release)
     if with_table:
@@ -264,13 +290,10 @@ def build(selection: q.Selection, ref: q.Reference, release: str | None, with_ta
 def _charts(selection: q.Selection, ref: q.Reference, release: str | None) -> tuple[Figure, str]:
     """Scored indicators only across all themes (fewer charts to draw); a chosen theme adds its context series."""
     codes = list(selection.members[:CHART_MAX])
-    series = q.series(codes, selection.theme, release, scored_only=selection.theme is None)
+    series = _localised(q.series(codes, selection.theme, release, scored_only=selection.theme is None))
     if series.empty:
-        return empty_figure("No yearly values for these countries and this theme"), ""
-    which = "scored indicator" if selection.theme is None else "indicator (scored first, then context)"
-    note = (f"One chart per {which} with numeric values, headline sex; categories and ratifications are in the "
-            "scorecard above. The dotted line is the green threshold. "
-            + ("Choose a theme to add its context series (migrant stocks, remittances). " if selection.theme is None else "")
-            + "The camera button in a chart's corner saves the charts as PNG.")  # fmt: skip
-    title = "Values over time: " + ", ".join(ref.names[c] for c in codes)
+        return empty_figure(t("compare.no_series")), ""
+    which = t("compare.which_scored") if selection.theme is None else t("compare.which_all")
+    note = t("compare.charts_note", which=which, more=t("compare.choose_theme") if selection.theme is None else "")
+    title = t("compare.charts_title", names=", ".join(ref.names[c] for c in codes))
     return small_multiples(series, [(c, ref.names[c]) for c in codes], title), note

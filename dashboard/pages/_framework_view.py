@@ -13,39 +13,66 @@ from dash import html
 from dashboard.components.datatable import Column
 from dashboard.components.heatmap import CONTEXT
 from dashboard.components.levels import level_badge, style_of
+from dashboard.i18n import (
+    area_text,
+    category_text,
+    group_text,
+    guideline_text,
+    has,
+    href,
+    ind_text,
+    note_text,
+    principle_text,
+    t,
+    theme_text,
+)
+from dashboard.i18n.names import localise, names, sort_key
+from dashboard.pages._practice_view import principle_block
 from indicators import trend
 from indicators.levels import COLOURED, STATUS_LABELS, TEXT_COLOUR
 
-METHOD_COLUMNS = [
-    Column("indicator_id", "Indicator id", width="10rem"),
-    Column("title", "Indicator", width="16rem"),
-    Column("theme", "Theme"),
-    Column("type", "Type"),
-    Column("direction", "Direction"),
-    Column("unit", "Unit"),
-    Column("threshold_basis", "Threshold basis"),
-    Column("optimum", "Optimum", numeric=True),
-    Column("green", "Green from", numeric=True),
-    Column("red", "Red beyond", numeric=True),
-    Column("lower_bound", "Lower bound", numeric=True),
-    Column("categories", "Categories (code = label: score, level)", width="18rem"),
-    Column("weight", "Weight", numeric=True),
-    Column("recency_window", "Recency window (years)", numeric=True),
-    Column("trend_window", "Trend window (years)", numeric=True),
-    Column("headline_sex", "Sex scored"),
-    Column("principles", "MFLM principles"),
-    Column("source_ids", "Sources"),
-]
-LEVEL_MEANINGS = {
-    "green": "At or beyond the green threshold, or a category scored green.",
-    "yellow": "Between the thresholds, in the half nearer green (the midpoint included).",
-    "orange": "Between the thresholds, in the half nearer red.",
-    "red": "Beyond the red threshold, or a category scored red.",
-    "no_data": "No published value; for a principle or theme, coverage below the threshold.",
-    "out_of_date": "The latest value is older than the recency window: shown with its year, not scored.",
-    "not_known": "A ratification list is partial, so absence says nothing: no score, no colour.",
-    "context": "A context indicator: shown beside the scores, never scored.",
-}
+
+def method_columns() -> list[Column]:
+    """The methodology table's columns, headed in the reader's language."""
+    return [
+        Column("indicator_id", t("compare.col.indicator_id"), width="10rem"),
+        Column("title", t("col.indicator"), width="16rem"),
+        Column("theme", t("col.theme")),
+        Column("type", t("indicator.type_label")),
+        Column("direction", t("indicator.direction_label")),
+        Column("unit", t("col.unit")),
+        Column("threshold_basis", t("indicator.basis_label")),
+        Column("optimum", t("framework.col.optimum"), numeric=True),
+        Column("green", t("framework.col.green"), numeric=True),
+        Column("red", t("framework.col.red"), numeric=True),
+        Column("lower_bound", t("framework.col.lower_bound"), numeric=True),
+        Column("categories", t("framework.col.categories"), width="18rem"),
+        Column("weight", t("framework.col.weight"), numeric=True),
+        Column("recency_window", t("framework.col.recency"), numeric=True),
+        Column("trend_window", t("framework.col.trend"), numeric=True),
+        Column("headline_sex", t("framework.col.sex")),
+        Column("principles", t("indicator.principles_label")),
+        Column("source_ids", t("indicator.sources_label")),
+    ]
+
+
+METHOD_COLUMNS = method_columns()  # English (import time); the page calls method_columns()
+LEVEL_KEYS = ("green", "yellow", "orange", "red", "no_data", "out_of_date", "not_known", "context")  # levelmeaning.*
+
+
+def no_indicator() -> str:
+    """What a matrix cell says for a principle no scored indicator measures."""
+    return t("framework.no_indicator")
+
+
+def no_aggregate() -> str:
+    return t("framework.no_aggregate")
+
+
+def note_title(key: str) -> str:
+    """The heading of a methodology note (recency, category_scores, events, entry_into_force)."""
+    name = f"framework.note.{key}"
+    return t(name) if has(name) else key.replace("_", " ").capitalize()
 
 
 def _is_true(value: object) -> bool:
@@ -53,16 +80,26 @@ def _is_true(value: object) -> bool:
 
 
 def principle_sections(principles: pd.DataFrame, guidelines: pd.DataFrame, mapped: pd.DataFrame,
-                       themes: pd.DataFrame) -> list[html.Section]:  # fmt: skip
-    """One section per area, one block per principle: gist, verified flag, guidelines, reading notes, indicators."""
+                       themes: pd.DataFrame, practices: pd.DataFrame | None = None) -> list[html.Section]:  # fmt: skip
+    """One section per area, one block per principle: gist, verified flag, guidelines, reading notes, indicators,
+    and the practices that illustrate it beside their country's score (dashboard/pages/_practice_view.py)."""
     notes = _reading_notes(themes)
     sections = []
     for (numeral, area_title), part in principles.groupby(["area", "area_title"], sort=False):
+        area_title = area_text(numeral, area_title)
         blocks = [
-            _principle(p, guidelines, mapped, notes.get(int(p["principle"]), [])) for p in part.to_dict("records")
+            _with_practices(_principle(p, guidelines, mapped, notes.get(int(p["principle"]), [])), p, practices)
+            for p in part.to_dict("records")
         ]
         sections.append(html.Section([html.H3(f"{numeral}. {area_title}"), *blocks], className="area"))
     return sections
+
+
+def _with_practices(block: html.Div, p: Mapping[str, object], practices: pd.DataFrame | None) -> html.Div:
+    extra = None if practices is None else principle_block(int(p["principle"]), practices)  # type: ignore[call-overload]
+    if extra is not None:
+        block.children.append(extra)  # type: ignore[union-attr]
+    return block
 
 
 def _reading_notes(themes: pd.DataFrame) -> dict[int, list[tuple[str, str]]]:
@@ -71,16 +108,19 @@ def _reading_notes(themes: pd.DataFrame) -> dict[int, list[tuple[str, str]]]:
     for row in themes.to_dict("records"):
         caveat, first = row.get("caveat"), str(row.get("principles") or "").split(",")[0]
         if isinstance(caveat, str) and caveat.strip() and first.strip().isdigit():
-            notes.setdefault(int(first), []).append((str(row["title"]), caveat))
+            notes.setdefault(int(first), []).append(
+                (
+                    theme_text(row.get("theme_id"), "title", str(row["title"])),
+                    theme_text(row.get("theme_id"), "caveat", caveat),
+                )
+            )
     return notes
 
 
 def _flag(verified: object, what: str = "wording") -> html.Span:
     if _is_true(verified):
-        return html.Span("verified", className="flag flag-verified")
-    return html.Span(
-        f"{what} to verify", className="flag flag-verify", title="Not yet checked against the ILO publication"
-    )
+        return html.Span(t("framework.verified"), className="flag flag-verified")
+    return html.Span(t(f"framework.to_verify.{what}"), className="flag flag-verify", title=t("framework.not_checked"))
 
 
 def _principle(p: Mapping[str, object], guidelines: pd.DataFrame, mapped: pd.DataFrame,
@@ -89,21 +129,23 @@ def _principle(p: Mapping[str, object], guidelines: pd.DataFrame, mapped: pd.Dat
     refs = guidelines[guidelines["principle"] == number]
     inds = mapped[mapped["principle"] == number]
     parts: list[Any] = [
-        html.H4([f"Principle {number}: {p['title']}", _flag(p["verified"])], id=f"principle-{number}"),
-        html.P(str(p["gist"])),
-    ]
+        html.H4([t("home.option.principle", n=number, title=principle_text(number, "title", p["title"])),
+                 _flag(p["verified"])], id=f"principle-{number}"),
+        html.P(str(principle_text(number, "gist", p["gist"]))),
+    ]  # fmt: skip
     if len(refs):
-        parts.append(html.Ul([html.Li([f"Guideline {g.guideline}", _flag(g.verified, "number"), f" {g.gist}"])
+        parts.append(html.Ul([html.Li([t("framework.guideline", n=g.guideline), _flag(g.verified, "number"),
+                                       f" {guideline_text(g.guideline, g.gist)}"])
                               for g in refs.itertuples()], className="guidelines"))  # fmt: skip
-    parts += [html.P([html.Strong(f"Reading note ({title}): "), text], className="caveat") for title, text in notes]
+    parts += [html.P([html.Strong(t("framework.reading_note", title=title)), text], className="caveat")
+              for title, text in notes]  # fmt: skip
     if len(inds):
-        items = [html.Li([html.A(r.title, href=f"/indicator/{r.indicator_id}"),
-                          "" if r.scored else html.Span(" (context, not scored)", className="context-mark")])
+        items = [html.Li([html.A(ind_text(r.indicator_id, "title", r.title), href=href(f"/indicator/{r.indicator_id}")),
+                          "" if r.scored else html.Span(t("framework.context_mark"), className="context-mark")])
                  for r in inds.itertuples()]  # fmt: skip
-        parts += [html.P(f"Indicators mapped ({len(inds)}):"), html.Ul(items, className="indicator-list")]
+        parts += [html.P(t("framework.mapped", n=len(inds))), html.Ul(items, className="indicator-list")]
     else:
-        parts.append(html.P("No indicator is mapped to this principle yet: a gap in what the dashboard measures.",
-                            className="notice"))  # fmt: skip
+        parts.append(html.P(t("framework.gap"), className="notice"))
     return html.Div(parts, className="principle")
 
 
@@ -112,27 +154,31 @@ def _principle(p: Mapping[str, object], guidelines: pd.DataFrame, mapped: pd.Dat
 # components per draw. Cell texts start with the coverage right-aligned in 4 characters ("  0%", " 45%", "100%"), so
 # sorting a principle's column as text sorts it by coverage; the words after it say whether an aggregate exists.
 
-NO_INDICATOR = "no scored indicator"
-MATRIX_FIXED = [
-    Column("country_link", "Country", width="10rem", markdown=True),
-    Column("country", "ISO3", width="4rem"),
-    Column("un_region", "UN region", width="6rem"),
-    Column("aggregates", "Principles with an aggregate", numeric=True, width="6.5rem",
-           description="How many principles have enough data (80% coverage) for a score and a colour"),
-    Column("mean_coverage", "Average coverage (%)", numeric=True, width="6rem"),
-]  # fmt: skip
+NO_INDICATOR = "no scored indicator"  # English; cells say no_indicator() in the reader's language
+
+
+def matrix_fixed() -> list[Column]:
+    return [
+        Column("country_link", t("col.country"), width="10rem", markdown=True),
+        Column("country", t("col.iso3"), width="4rem"),
+        Column("un_region", t("col.un_region"), width="6rem"),
+        Column("aggregates", t("framework.col.aggregates"), numeric=True, width="6.5rem",
+               description=t("framework.col.aggregates_help")),
+        Column("mean_coverage", t("framework.col.mean_coverage"), numeric=True, width="6rem"),
+    ]  # fmt: skip
 
 
 def matrix_columns(principles: pd.DataFrame) -> list[Column]:
-    return MATRIX_FIXED + [
-        Column(f"p{int(p.principle)}", f"P{int(p.principle)} {p.title}", width="7.5rem",
-               description=f"Principle {int(p.principle)}: {p.title}. Coverage of its scored indicators, and its aggregate")
+    return matrix_fixed() + [
+        Column(f"p{int(p.principle)}", f"P{int(p.principle)} {principle_text(p.principle, 'title', p.title)}",
+               width="7.5rem", description=t("framework.col.principle_help", n=int(p.principle),
+                                             title=principle_text(p.principle, "title", p.title)))
         for p in principles.itertuples()
     ]  # fmt: skip
 
 
 def cell_text(coverage: float, score: object, level: object) -> str:
-    words = "no aggregate"
+    words = no_aggregate()
     if score is not None and not pd.isna(score) and level in COLOURED:  # type: ignore[call-overload]
         style = style_of(str(level))
         words = f"{style.icon} {style.label}"
@@ -141,6 +187,9 @@ def cell_text(coverage: float, score: object, level: object) -> str:
 
 def matrix_frame(coverage: pd.DataFrame, principles: pd.DataFrame) -> pd.DataFrame:
     """One row per country (never an aggregate) and one text column pN per principle, sorted by name."""
+    coverage = localise(coverage, "country", "name")
+    if "un_region" in coverage.columns:
+        coverage = coverage.assign(un_region=[group_text(r) for r in coverage["un_region"]])
     cells = coverage.assign(text=[cell_text(c, s, lv) for c, s, lv in
                                   zip(coverage["coverage"], coverage["score"], coverage["level"], strict=True)])  # fmt: skip
     wide = cells.pivot(index=["country", "name", "un_region"], columns="principle", values="text")
@@ -148,13 +197,25 @@ def matrix_frame(coverage: pd.DataFrame, principles: pd.DataFrame) -> pd.DataFra
     wide = wide.reset_index()
     for n in principles["principle"]:
         if f"p{int(n)}" not in wide.columns:
-            wide[f"p{int(n)}"] = NO_INDICATOR
+            wide[f"p{int(n)}"] = no_indicator()
     has = coverage.assign(has=coverage["score"].notna() & coverage["level"].isin(COLOURED))
     per_country = has.groupby("country").agg(aggregates=("has", "sum"), mean_coverage=("coverage", "mean"))
     wide = wide.merge(per_country, left_on="country", right_index=True, how="left")
     wide["mean_coverage"] = (100 * wide["mean_coverage"]).round(0)
-    wide["country_link"] = "[" + wide["name"].str.replace("]", "", regex=False) + "](/country/" + wide["country"] + ")"
-    return wide.sort_values("name", kind="stable")
+    link = href("/country/XXX").replace("XXX", "")  # with ?lang= when the page is not in English
+    path, _, query = link.partition("?")
+    wide["country_link"] = (
+        "["
+        + wide["name"].str.replace("]", "", regex=False)
+        + "]("
+        + path
+        + wide["country"]
+        + ("?" + query if query else "")
+        + ")"
+    )
+    if not names():
+        return wide.sort_values("name", kind="stable")
+    return wide.iloc[sorted(range(len(wide)), key=lambda i: sort_key(wide["name"].iloc[i]))]
 
 
 def matrix_styles(principles: pd.DataFrame) -> list[dict[str, object]]:
@@ -164,9 +225,9 @@ def matrix_styles(principles: pd.DataFrame) -> list[dict[str, object]]:
         col = f"p{int(n)}"
         styles += [{"if": {"column_id": col, "filter_query": f'{{{col}}} contains "{style_of(lv).label}"'},
                     "backgroundColor": style_of(lv).colour, "color": TEXT_COLOUR} for lv in COLOURED]  # fmt: skip
-        styles.append({"if": {"column_id": col, "filter_query": f'{{{col}}} contains "no aggregate"'},
+        styles.append({"if": {"column_id": col, "filter_query": f'{{{col}}} contains "{no_aggregate()}"'},
                        "backgroundImage": GAP_PATTERN})  # fmt: skip
-        styles.append({"if": {"column_id": col, "filter_query": f'{{{col}}} = "{NO_INDICATOR}"'}, "color": "#4D4D4D"})
+        styles.append({"if": {"column_id": col, "filter_query": f'{{{col}}} = "{no_indicator()}"'}, "color": "#4D4D4D"})
     return styles
 
 
@@ -194,8 +255,9 @@ def sort_param(sort: list[dict[str, str]] | None) -> str | None:
 def matrix_csv_frame(shown: pd.DataFrame) -> pd.DataFrame:
     """The table as shown with plain texts: the country's name instead of its link, cells without padding."""
     out = shown.copy()
-    if "Country" in out:
-        out["Country"] = out["Country"].astype(str).str.replace(r"^\[(.*)\]\(.*\)$", r"\1", regex=True)
+    country = t("col.country")
+    if country in out:
+        out[country] = out[country].astype(str).str.replace(r"^\[(.*)\]\(.*\)$", r"\1", regex=True)
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].str.strip()
@@ -205,8 +267,9 @@ def matrix_csv_frame(shown: pd.DataFrame) -> pd.DataFrame:
 # --- Methodology -------------------------------------------------------------------------------------------------
 
 
-def _categories_text(categories: list[dict[str, object]]) -> str:
-    return "; ".join(f"{c['code']} = {c['label']}: {c['score'] if c['score'] is not None else '-'}, {c['level']}"
+def _categories_text(indicator_id: str, categories: list[dict[str, object]]) -> str:
+    return "; ".join(f"{c['code']} = {category_text(indicator_id, str(c['code']), str(c['label']))}: "
+                     f"{c['score'] if c['score'] is not None else '-'}, {c['level']}"
                      for c in categories)  # fmt: skip
 
 
@@ -218,10 +281,12 @@ def method_frame(methodology: Mapping[str, object]) -> pd.DataFrame:
         rows.append({"indicator_id": ind_id, **{k: ind.get(k) for k in ("title", "theme", "type", "direction", "unit",
                      "threshold_basis", "weight", "recency_window", "trend_window", "headline_sex")},
                      **{k: th.get(k) for k in ("optimum", "green", "red", "lower_bound")},
-                     "categories": _categories_text(ind.get("categories") or []),
+                     "categories": _categories_text(ind_id, ind.get("categories") or []),
                      "principles": ", ".join(map(str, ind.get("principles") or [])),
                      "source_ids": ", ".join(ind.get("source_ids") or []), "scored": ind.get("scored")})  # fmt: skip
-    return pd.DataFrame(rows, columns=[c.id for c in METHOD_COLUMNS] + ["scored"])
+    frame = pd.DataFrame(rows, columns=[c.id for c in METHOD_COLUMNS] + ["scored"])
+    frame["title"] = [ind_text(i, "title", x) for i, x in zip(frame["indicator_id"], frame["title"], strict=True)]
+    return frame
 
 
 def method_csv_frame(methodology: Mapping[str, object]) -> pd.DataFrame:
@@ -240,22 +305,24 @@ def method_csv_frame(methodology: Mapping[str, object]) -> pd.DataFrame:
 
 def levels_table() -> html.Table:
     keys = [*COLOURED, "no_data", *STATUS_LABELS, "context"]
-    rows = [html.Tr([html.Td(level_badge(k) if k != "context" else _context_badge()), html.Td(LEVEL_MEANINGS[k])])
+    rows = [html.Tr([html.Td(level_badge(k) if k != "context" else _context_badge()), html.Td(t(f"levelmeaning.{k}"))])
             for k in keys]  # fmt: skip
-    head = html.Thead(html.Tr([html.Th("Level, icon and label", scope="col"), html.Th("Meaning", scope="col")]))
+    head = html.Thead(html.Tr([html.Th(t("framework.level_head"), scope="col"),
+                               html.Th(t("framework.meaning"), scope="col")]))  # fmt: skip
     return html.Table([head, html.Tbody(rows)], className="data-table levels-table")
 
 
 def _context_badge() -> html.Span:
-    return html.Span(f"{CONTEXT.icon} {CONTEXT.label}", className="level-badge level-context",
+    return html.Span(f"{CONTEXT.icon} {t('level.context')}", className="level-badge level-context",
                      style={"backgroundColor": CONTEXT.colour, "color": TEXT_COLOUR})  # fmt: skip
 
 
 def trend_rule() -> str:
     """The trend rule as the code applies it (indicators.trend's docstring, the published rule)."""
     doc = trend.__doc__ or ""
-    return doc[doc.find("The trend rule") :].strip() if "The trend rule" in doc else doc.strip()
+    rule = doc[doc.find("The trend rule") :].strip() if "The trend rule" in doc else doc.strip()
+    return str(note_text("trend_rule", rule))
 
 
 def trend_labels() -> html.Ul:
-    return html.Ul([html.Li(f"{trend.TREND_ICONS[k]} {label}") for k, label in trend.TREND_LABELS.items()])
+    return html.Ul([html.Li(f"{trend.TREND_ICONS[k]} {t(f'trend.{k}')}") for k in trend.TREND_LABELS])

@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashboard.components.datatable import Column
 from dashboard.components.levels import style_of
+from dashboard.i18n import category_text, ind_text, number, t, unit_text
 from dashboard.queries import indicator as q
 from indicators.aggregate import MIN_PEERS
 from indicators.levels import LEVEL_RANK
@@ -23,7 +24,6 @@ DASHES = ("solid", "dash", "dot", "dashdot")
 PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")  # bars of the same level differ by pattern too
 EVENT_YEARS = 30  # the event chart derives statuses for this many years up to the status year
 FONT = {"family": "Liberation Sans, Arial, sans-serif", "color": "#1A1A1A"}
-REGIONS = f"median of the countries in each UN region with a value that year (at least {MIN_PEERS})"
 
 Figure = dict[str, Any]
 Chart = tuple[Figure, str, pd.DataFrame, list[Column]]
@@ -41,14 +41,18 @@ def chart(ind: Indicator, sex: str, countries: list[str], release: str | None) -
     return value_lines(ind, rows, bool(countries))
 
 
+def _title(ind: Indicator) -> str:
+    return ind_text(ind.id, "title", ind.title)
+
+
 def _figure(traces: list[dict[str, Any]], title: str, y_title: str, **layout: Any) -> Figure:
     axis = {"showline": True, "linecolor": "#444444", "ticks": "outside", "zeroline": False}
     base: dict[str, Any] = {
         "title": {"text": title, "x": 0.01, "font": {"size": 15}}, "height": 440, "font": FONT,
         "margin": {"l": 60, "r": 20, "t": 50, "b": 40}, "hovermode": "closest",
         "plot_bgcolor": "#FFFFFF", "paper_bgcolor": "#FFFFFF",
-        "legend": {"orientation": "h", "y": -0.15, "x": 0},
-        "xaxis": {**axis, "title": {"text": "Year"}, "dtick": 5},
+        "legend": {"orientation": "h", "y": -0.15, "x": 0}, "separators": t("format.plot_separators"),
+        "xaxis": {**axis, "title": {"text": t("col.year")}, "dtick": 5},
         "yaxis": {**axis, "title": {"text": y_title}, "showgrid": True, "gridcolor": "#E5E5E5"},
     }  # fmt: skip
     for key, value in layout.items():
@@ -65,8 +69,9 @@ def _line(i: int, name: str, x: pd.Series, y: pd.Series, hover: str, shape: str 
 
 
 def value_lines(ind: Indicator, rows: pd.DataFrame, by_country: bool) -> Chart:
+    unit = unit_text(ind.unit)
     traces = [
-        _line(i, str(name), s["year"], s["value"], f"<b>{name}</b><br>%{{x}}: %{{y}} {ind.unit}<extra></extra>")
+        _line(i, str(name), s["year"], s["value"], f"<b>{name}</b><br>%{{x}}: %{{y}} {unit}<extra></extra>")
         for i, (name, s) in enumerate(rows.groupby("name", sort=True))
     ]
     shapes, notes = [], []
@@ -77,49 +82,57 @@ def value_lines(ind: Indicator, rows: pd.DataFrame, by_country: bool) -> Chart:
             shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": value, "y1": value,
                            "line": {"dash": "dot", "color": "#555555", "width": 1}})  # fmt: skip
             notes.append({"xref": "paper", "x": 0.005, "y": value, "xanchor": "left", "yanchor": "bottom",
-                          "showarrow": False, "text": f"{style.icon} {style.label} threshold {value:g}"})  # fmt: skip
-    what = "selected countries" if by_country else REGIONS
-    figure = _figure(traces, f"{ind.title}: {what}", ind.unit, shapes=shapes, annotations=notes)
-    table = rows.rename(columns={"name": "series"}).assign(unit=ind.unit)
-    columns = [Column("series", "Country" if by_country else "UN region"), Column("year", "Year", numeric=True),
-               Column("value", "Value", numeric=True), Column("unit", "Unit")]  # fmt: skip
+                          "showarrow": False, "text": t("chart.threshold", icon=style.icon, label=style.label,
+                                                        value=number(value))})  # fmt: skip
+    what = t("chart.selected") if by_country else t("chart.regions", n=MIN_PEERS)
+    figure = _figure(traces, f"{_title(ind)}: {what}", unit, shapes=shapes, annotations=notes)
+    table = rows.rename(columns={"name": "series"}).assign(unit=unit)
+    columns = [Column("series", t("col.country") if by_country else t("col.un_region")),
+               Column("year", t("col.year"), numeric=True), Column("value", t("col.value"), numeric=True),
+               Column("unit", t("col.unit"))]  # fmt: skip
     if not by_country:
-        columns.append(Column("n", "Countries", numeric=True))
+        columns.append(Column("n", t("col.countries"), numeric=True))
     return figure, line_caption(ind, rows, what), table, columns
 
 
 def line_caption(ind: Indicator, rows: pd.DataFrame, what: str) -> str:
     if rows.empty:
-        return f"Line chart of {ind.title}: no values published for this choice."
+        return t("chart.line_empty", title=_title(ind))
     parts = []
     for name, s in rows.groupby("name", sort=True):
         first, last = s.iloc[0], s.iloc[-1]
-        parts.append(f"{name} {q.format_number(first['value'])} in {first['year']} to "
-                     f"{q.format_number(last['value'])} in {last['year']}")  # fmt: skip
-    return f"Line chart of {ind.title} ({ind.unit}), {what}: " + "; ".join(parts) + ". The table has every point."
+        parts.append(t("chart.line_part", name=name, first=q.format_number(first["value"]), first_year=first["year"],
+                       last=q.format_number(last["value"]), last_year=last["year"]))  # fmt: skip
+    return t("chart.line_caption", title=_title(ind), unit=unit_text(ind.unit), what=what, parts="; ".join(parts))
 
 
 def status_lines(ind: Indicator, rows: pd.DataFrame, word: str) -> Chart:
-    """Per-country category or status over time, on an axis of the indicator's categories (best at the top)."""
-    order = [c.label for c in sorted(ind.categories, key=lambda c: LEVEL_RANK.get(c.level, 9))][::-1]
+    """Per-country category or status over time, on an axis of the indicator's categories (best at the top).
+    `word` is category or status (chart.word.*)."""
+    order = [category_text(ind.id, c.code, c.label)
+             for c in sorted(ind.categories, key=lambda c: LEVEL_RANK.get(c.level, 9))][::-1]  # fmt: skip
+    noun = t(f"chart.word.{word}")
     traces = [
         _line(i, str(name), s["year"], s["label"], f"<b>{name}</b><br>%{{x}}: %{{y}}<extra></extra>", "hv")
         for i, (name, s) in enumerate(rows.groupby("name", sort=True))
     ]
     yaxis = {"type": "category", "categoryorder": "array", "categoryarray": order}
-    figure = _figure(traces, f"{ind.title}: {word} of the selected countries", word.capitalize(), yaxis=yaxis,
+    figure = _figure(traces, t("chart.steps_title", title=_title(ind), word=noun), noun.capitalize(), yaxis=yaxis,
                      margin={"l": 260})  # fmt: skip
     latest = "; ".join(
-        f"{n}: {s['label'].iloc[-1]} in {s['year'].iloc[-1]}" for n, s in rows.groupby("name", sort=True)
+        t("chart.latest_part", name=n, label=s["label"].iloc[-1], year=s["year"].iloc[-1])
+        for n, s in rows.groupby("name", sort=True)
     )
-    caption = f"Step chart of the {word} of {ind.title} over time for the selected countries; latest: {latest}."
-    columns = [Column("name", "Country"), Column("year", "Year", numeric=True), Column("label", word.capitalize())]
-    return figure, caption + " The table has every year.", rows[["name", "year", "label"]], columns
+    caption = t("chart.steps_caption", word=noun, title=_title(ind), latest=latest)
+    columns = [Column("name", t("col.country")), Column("year", t("col.year"), numeric=True),
+               Column("label", noun.capitalize())]  # fmt: skip
+    return figure, caption, rows[["name", "year", "label"]], columns
 
 
 def count_bars(ind: Indicator, counts: pd.DataFrame, word: str) -> Chart:
     """Stacked bars: countries per category or status in each year; colour by level, plus a pattern and a name."""
-    known = [c.label for c in ind.categories]
+    known = [category_text(ind.id, c.code, c.label) for c in ind.categories]
+    noun = t(f"chart.word.{word}")
     labels = known + [x for x in counts["label"].unique() if x not in known]
     traces: list[dict[str, Any]] = []
     used: dict[str, int] = {}
@@ -133,19 +146,18 @@ def count_bars(ind: Indicator, counts: pd.DataFrame, word: str) -> Chart:
                   "pattern": {"shape": PATTERNS[used[level] % len(PATTERNS)], "fgcolor": "#333333"}}  # fmt: skip
         traces.append({"type": "bar", "x": rows["year"].tolist(), "y": rows["n"].tolist(), "marker": marker,
                        "name": f"{style_of(level).icon} {label}",
-                       "hovertemplate": f"{label}<br>%{{x}}: %{{y}} countries<extra></extra>"})  # fmt: skip
-    figure = _figure(traces, f"{ind.title}: countries per {word} in each year", "Countries", barmode="stack",
-                     bargap=0.1)  # fmt: skip
-    caption = f"Stacked bar chart of the number of countries per {word} of {ind.title} in each year"
+                       "hovertemplate": f"{label}<br>%{{x}}: %{{y}} {t('chart.countries_word')}<extra></extra>"})  # fmt: skip
+    figure = _figure(traces, t("chart.bars_title", title=_title(ind), word=noun), t("col.countries"),
+                     barmode="stack", bargap=0.1)  # fmt: skip
     if counts.empty:
-        caption += ": no values"
+        caption = t("chart.bars_caption_empty", word=noun, title=_title(ind))
     else:
         last = counts[counts["year"] == counts["year"].max()]
         latest = "; ".join(f"{int(n)} {lab}" for lab, n in zip(last["label"], last["n"], strict=True))
-        caption += f"; in {int(counts['year'].max())}: {latest}"
-    columns = [Column("year", "Year", numeric=True), Column("label", word.capitalize()),
-               Column("n", "Countries", numeric=True)]  # fmt: skip
-    return figure, caption + ". The table has every year.", counts[["year", "label", "n"]], columns
+        caption = t("chart.bars_caption", word=noun, title=_title(ind), year=int(counts["year"].max()), latest=latest)
+    columns = [Column("year", t("col.year"), numeric=True), Column("label", noun.capitalize()),
+               Column("n", t("col.countries"), numeric=True)]  # fmt: skip
+    return figure, caption, counts[["year", "label", "n"]], columns
 
 
 def event_chart(ind: Indicator, countries: list[str], release: str | None) -> Chart:

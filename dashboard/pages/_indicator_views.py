@@ -12,22 +12,51 @@ from dash import dcc, html
 
 from dashboard.components.levels import level_badge
 from dashboard.components.map import aria
+from dashboard.i18n import (
+    category_text,
+    dropdown_labels,
+    href,
+    ind_text,
+    number,
+    parts,
+    principle_text,
+    t,
+    theme_text,
+    unit_text,
+)
 from dashboard.queries import home as home_queries
 from dashboard.queries import indicator as q
 from indicators.model import Indicator
 from indicators.registry import load_registry
 
 MAX_COUNTRIES = 9  # lines on one chart stay readable (and each keeps its own colour, marker and dash)
-DIRECTIONS = {"higher": "Higher is better", "lower": "Lower is better", "context": "Context: not scored"}
+DIRECTIONS = ("higher", "lower", "context")  # words: indicator.direction.*
+TYPES = ("continuous", "ordinal", "categorical", "event")  # words: indicator.type.*
+BASES = {"SDSN": "sdsn", "SDG target": "sdg_target", "project": "project", "published categories": "published",
+         "none": "none"}  # fmt: skip
+
+
+def title(ind: Indicator) -> str:
+    """The indicator's title in the reader's language."""
+    return ind_text(ind.id, "title", ind.title)
+
+
+def direction_text(ind: Indicator) -> str:
+    return t(f"indicator.direction.{ind.direction}")
+
+
+def basis_text(ind: Indicator) -> str:
+    key = BASES.get(ind.threshold_basis)
+    return t(f"indicator.basis.{key}") if key else ind.threshold_basis
+
+
+def type_text(ind: Indicator) -> str:
+    return t(f"indicator.type.{ind.type}") if ind.type in TYPES else ind.type
 
 
 def page_title(indicator_id: str | None) -> str:
     ind = q.find_indicator(indicator_id or "")
-    return (
-        f"{ind.title} - Labour Migration Policy Monitor"
-        if ind
-        else "No such indicator - Labour Migration Policy Monitor"
-    )
+    return t("app.page_title", page=title(ind) if ind else t("indicator.no_such"))
 
 
 def to_int(value: object) -> int | None:
@@ -46,17 +75,14 @@ def parse_countries(value: str | list[str] | None) -> list[str]:
 
 def not_found(indicator_id: str) -> html.Div:
     matches = q.close_matches(indicator_id)
-    items = [html.Li(html.A(f"{ind.title} ({ind.id})", href=f"/indicator/{ind.id}")) for ind in matches]
+    items = [html.Li(html.A(f"{title(ind)} ({ind.id})", href=href(f"/indicator/{ind.id}"))) for ind in matches]
     return html.Div(
         [
-            html.H1("No such indicator"),
-            html.P(
-                ["There is no indicator with the id ", html.Code(indicator_id), " in this dashboard."],
-                id="indicator-not-found",
-            ),  # fmt: skip
-            html.Div([html.P("Did you mean:"), html.Ul(items)] if items else [], id="indicator-matches"),
-            html.Details([html.Summary("All indicators"), all_indicators()]),
-            html.P(["Every indicator is listed on the ", html.A("Framework page", href="/framework"), "."]),
+            html.H1(t("indicator.no_such")),
+            html.P(parts("indicator.no_id", code=html.Code(indicator_id)), id="indicator-not-found"),
+            html.Div([html.P(t("indicator.did_you_mean")), html.Ul(items)] if items else [], id="indicator-matches"),
+            html.Details([html.Summary(t("indicator.all")), all_indicators()]),
+            html.P(parts("indicator.listed_on", link=html.A(t("indicator.framework_page"), href=href("/framework")))),
         ],
         className="not-found",
     )
@@ -67,22 +93,27 @@ def all_indicators() -> html.Div:
     registry = load_registry()
     groups = []
     for theme in registry.themes.values():
-        inds = sorted((i for i in registry.indicators.values() if i.theme == theme.id), key=lambda i: i.title)
-        links = [html.Li(html.A(i.title, href=f"/indicator/{i.id}")) for i in inds]
-        groups += [html.H2(theme.title), html.Ul(links)]
+        inds = sorted((i for i in registry.indicators.values() if i.theme == theme.id), key=title)
+        links = [html.Li(html.A(title(i), href=href(f"/indicator/{i.id}"))) for i in inds]
+        groups += [html.H2(theme_text(theme.id, "title", theme.title)), html.Ul(links)]
     return html.Div(groups)
 
 
 def heading(ind: Indicator) -> html.Div:
     theme = load_registry().themes.get(ind.theme)
-    facts = [("Unit", ind.unit), ("Direction", DIRECTIONS[ind.direction]), ("Threshold basis", ind.threshold_basis)]
+    facts = [(t("col.unit"), unit_text(ind.unit)), (t("indicator.direction_label"), direction_text(ind)),
+             (t("indicator.basis_label"), basis_text(ind))]  # fmt: skip
+    caveat = ind_text(ind.id, "caveat", ind.caveat)
     return html.Div(
         [
-            html.P(["Indicator · ", theme.title if theme else ind.theme], className="kicker"),
-            html.H1(ind.title),
-            html.P(ind.description, className="lede"),
+            html.P(
+                [t("indicator.kicker"), theme_text(ind.theme, "title", theme.title) if theme else ind.theme],
+                className="kicker",
+            ),  # fmt: skip
+            html.H1(title(ind)),
+            html.P(ind_text(ind.id, "description", ind.description), className="lede"),
             html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="facts"),
-            html.Aside([html.Strong("Caveat: "), ind.caveat], className="caveat") if ind.caveat else None,
+            html.Aside([html.Strong(t("indicator.caveat_label")), caveat], className="caveat") if caveat else None,
         ]
     )
 
@@ -94,12 +125,12 @@ def controls(ind: Indicator, years: q.YearRange, year: int, sexes: list[str], se
     marks = {
         y: str(y) for y in ticks if y == years.first or y == years.last or min(y - years.first, years.last - y) >= 2
     }
-    sex_note = "" if len(sexes) > 1 else " (the only series published)"
+    sex_note = "" if len(sexes) > 1 else t("indicator.only_series")
     return html.Div(
         [
             html.Div(
                 [
-                    html.Label("Year", htmlFor="indicator-year-input", id="indicator-year-label"),
+                    html.Label(t("col.year"), htmlFor="indicator-year-input", id="indicator-year-label"),
                     html.Div(
                         [
                             dcc.Slider(
@@ -127,23 +158,20 @@ def controls(ind: Indicator, years: q.YearRange, year: int, sexes: list[str], se
                         ],  # fmt: skip
                         className="year-row",
                     ),
-                    html.Small(
-                        f"Drag the slider or type a year from {years.first} to {years.last} and press Enter.",
-                        id="indicator-year-help",
-                    ),  # fmt: skip
+                    html.Small(t("indicator.year_help", first=years.first, last=years.last), id="indicator-year-help"),
                     html.P(id="indicator-year-message", className="message", role="status"),
                 ],
                 className="control wide",
             ),
             html.Div(
                 [
-                    html.Span("Sex" + sex_note, className="label", id="indicator-sex-label"),
+                    html.Span(t("indicator.sex") + sex_note, className="label", id="indicator-sex-label"),
                     html.Div(
                         dcc.RadioItems(
                             id="indicator-sex",
                             value=sex,
                             inline=True,
-                            options=[{"label": q.SEX_LABELS[s], "value": s} for s in sexes],
+                            options=[{"label": t(f"sex.{s}"), "value": s} for s in sexes],
                         ),
                         role="group",
                         **aria(labelledby="indicator-sex-label"),
@@ -153,13 +181,14 @@ def controls(ind: Indicator, years: q.YearRange, year: int, sexes: list[str], se
             ),
             html.Div(
                 [
-                    html.Label("Countries on the chart (none: region medians)", htmlFor="indicator-countries"),
+                    html.Label(t("indicator.countries_label"), htmlFor="indicator-countries"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(),
                         id="indicator-countries",
                         options=home_queries.country_options(release),
                         value=countries,
                         multi=True,
-                        placeholder="Type country names",
+                        placeholder=t("indicator.countries_placeholder"),
                     ),  # fmt: skip
                 ],
                 className="control",
@@ -172,27 +201,30 @@ def controls(ind: Indicator, years: q.YearRange, year: int, sexes: list[str], se
 def about(ind: Indicator) -> html.Section:
     registry = load_registry()
     principles = [
-        html.Li(html.A(f"Principle {n}: {registry.principles[n].title}", href=f"/framework#principle-{n}"))
+        html.Li(html.A(t("home.option.principle", n=n, title=principle_text(n, "title", registry.principles[n].title)),
+                       href=href(f"/framework#principle-{n}")))
         for n in ind.principles
         if n in registry.principles
-    ]
+    ]  # fmt: skip
     sources = [
-        html.Li([html.A(registry.sources[s].title, href=f"/sources#{s}"), f" ({registry.sources[s].publisher})"])
+        html.Li([html.A(registry.sources[s].title, href=href(f"/sources#{s}")), f" ({registry.sources[s].publisher})"])
         for s in ind.source_ids
         if s in registry.sources
     ]
     rows = [
-        ("Definition", ind.description), ("Unit", ind.unit), ("Type", ind.type),
-        ("Direction", DIRECTIONS[ind.direction]), ("Threshold basis", ind.threshold_basis),
-        ("Recency window", f"{ind.recency_window} years: older values are shown as out of date and not scored"),
-        ("Caveat", ind.caveat or "None"), ("MFLM principles", html.Ul(principles) if principles else "None"),
-        ("Sources", html.Ul(sources)),
+        (t("indicator.definition"), ind_text(ind.id, "description", ind.description)),
+        (t("col.unit"), unit_text(ind.unit)), (t("indicator.type_label"), type_text(ind)),
+        (t("indicator.direction_label"), direction_text(ind)), (t("indicator.basis_label"), basis_text(ind)),
+        (t("indicator.recency_label"), t("indicator.recency", n=ind.recency_window)),
+        (t("indicator.caveat_title"), ind_text(ind.id, "caveat", ind.caveat) or t("indicator.none")),
+        (t("indicator.principles_label"), html.Ul(principles) if principles else t("indicator.none")),
+        (t("indicator.sources_label"), html.Ul(sources)),
     ]  # fmt: skip
     if ind.sdg:
-        rows.append(("SDG", ind.sdg))
+        rows.append((t("indicator.sdg"), ind.sdg))
     return html.Section(
         [
-            html.H2("About this indicator", id="indicator-about-title"),
+            html.H2(t("indicator.about"), id="indicator-about-title"),
             html.Dl([x for label, value in rows for x in (html.Dt(label), html.Dd(value))], className="about"),
             scale(ind),
         ],
@@ -204,41 +236,45 @@ def scale(ind: Indicator) -> html.Table | html.P:
     """The thresholds (continuous) or the category table (categorical, ordinal, events) with their levels."""
     th = ind.thresholds
     if ind.categories:
-        head = html.Tr([html.Th("Code", scope="col"), html.Th("Category", scope="col"), html.Th("Score", scope="col"),
-                        html.Th("Level", scope="col")])  # fmt: skip
+        head = html.Tr([html.Th(t("indicator.scale.code"), scope="col"), html.Th(t("indicator.scale.category"), scope="col"),
+                        html.Th(t("indicator.scale.score"), scope="col"), html.Th(t("col.level"), scope="col")])  # fmt: skip
         body = [
             html.Tr(
                 [
                     html.Td(c.code),
-                    html.Td(c.label),
-                    html.Td("not scored" if c.score is None else f"{c.score:g}"),
+                    html.Td(category_text(ind.id, c.code, c.label)),
+                    html.Td(t("indicator.scale.not_scored") if c.score is None else number(c.score)),
                     html.Td(level_badge("not_known" if c.code == "not_known" else c.level)),
                 ]
             )  # fmt: skip
             for c in ind.categories
         ]
-        return html.Table([html.Caption("Categories and their levels"), html.Thead(head), html.Tbody(body)],
+        return html.Table([html.Caption(t("indicator.scale.caption")), html.Thead(head), html.Tbody(body)],
                           className="data-table compact", id="indicator-scale")  # fmt: skip
     if th is None:
-        return html.P("Context series: shown with its values, not scored.", id="indicator-scale")
+        return html.P(t("indicator.scale.context"), id="indicator-scale")
     better = "≥" if th.optimum > th.lower_bound else "≤"
     worse = "<" if th.optimum > th.lower_bound else ">"
+    unit = unit_text(ind.unit)
     rows: list[tuple[Any, str]] = [
-        (level_badge("green"), f"{better} {th.green:g} {ind.unit}"),
-        (level_badge("yellow"), f"between {th.green:g} and the midpoint {(th.green + th.red) / 2:g}"),
-        (level_badge("orange"), f"between the midpoint and {th.red:g}"),
-        (level_badge("red"), f"{worse} {th.red:g} {ind.unit}"),
-        ("Score 100 / 0", f"at the optimum {th.optimum:g} / the lower bound {th.lower_bound:g}"),
-    ]
+        (level_badge("green"), f"{better} {number(th.green)} {unit}"),
+        (level_badge("yellow"), t("indicator.scale.yellow", green=number(th.green), mid=number((th.green + th.red) / 2))),
+        (level_badge("orange"), t("indicator.scale.orange", red=number(th.red))),
+        (level_badge("red"), f"{worse} {number(th.red)} {unit}"),
+        (t("indicator.scale.score_ends"), t("indicator.scale.ends", optimum=number(th.optimum), lower=number(th.lower_bound))),
+    ]  # fmt: skip
     return html.Table(
-        [html.Caption("Thresholds"), html.Tbody([html.Tr([html.Th(a, scope="row"), html.Td(b)]) for a, b in rows])],
+        [
+            html.Caption(t("indicator.scale.thresholds")),
+            html.Tbody([html.Tr([html.Th(a, scope="row"), html.Td(b)]) for a, b in rows]),
+        ],
         className="data-table compact",
         id="indicator-scale",
     )
 
 
 def map_title(ind: Indicator, year: int) -> str:
-    return f"{ind.title}, {year}"
+    return f"{title(ind)}, {year}"
 
 
 def map_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -246,11 +282,8 @@ def map_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def recency_note(ind: Indicator) -> str:
-    return (
-        f"Each country's latest value at or before the chosen year. Values more than {ind.recency_window} years older "
-        "than that year are shown as out of date, with their year, and are not scored."
-    )
+    return t("indicator.recency_note", n=ind.recency_window)
 
 
 def table_caption(ind: Indicator, year: int) -> str:
-    return f"{ind.title}: every country's latest value at or before {year} ({ind.unit}), its level, and why any is missing."
+    return t("indicator.table_caption", title=title(ind), year=year, unit=unit_text(ind.unit))

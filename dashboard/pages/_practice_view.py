@@ -12,6 +12,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.components.levels import level_badge
+from dashboard.i18n import href, parts, percent, t
+from dashboard.i18n.names import country_name
 from indicators.levels import COLOURED
 from loaders.practices import EDITORIAL, MARKER
 
@@ -40,13 +42,23 @@ GCM_OBJECTIVES = {
     22: "Portability of social security",
     23: "International cooperation",
 }
-ACTIVITY_WORDS = {"ongoing": "ongoing", "ended": "ended", "unknown": "status unknown"}
-ROLE_WORDS = {"lead": "", "partner": "partner", "host": "host country"}
-NOT_PROOF = (
+ACTIVITY_WORDS = {"ongoing": "ongoing", "ended": "ended", "unknown": "status unknown"}  # practices.activity.*
+ROLE_WORDS = {"lead": "", "partner": "partner", "host": "host country"}  # practices.role.*
+NOT_PROOF = (  # English; pages show practices.not_proof
     "Context, not proof of effect: each chart shows the indicator for the practice's country with a line at the year "
     "the practice started. Many other things move these figures; a change after the line does not show that the "
     "practice caused it."
 )
+
+
+def gcm_objective(number: int) -> str:
+    """A Global Compact for Migration objective's short name in the reader's language."""
+    return t(f"practices.gcm.{number}") if number in GCM_OBJECTIVES else ""
+
+
+def role_words(role: object) -> str:
+    """'' for the lead country; 'partner', 'host country' in the reader's language."""
+    return t(f"practices.role.{role}") if ROLE_WORDS.get(str(role)) else ""
 
 
 def _missing(value: object) -> bool:
@@ -55,12 +67,15 @@ def _missing(value: object) -> bool:
 
 def years_text(row: Mapping[str, Any]) -> str:
     """E.g. '2003 – ongoing (as of 2025)', '2006 – 2009', '2004 – status unknown'."""
-    start = "start year not known" if _missing(row.get("start_year")) else str(int(row["start_year"]))
+    start = t("practices.start_unknown") if _missing(row.get("start_year")) else str(int(row["start_year"]))
     if not _missing(row.get("end_year")):
         return f"{start} – {int(row['end_year'])}"
-    words = ACTIVITY_WORDS.get(str(row.get("activity")), "status unknown")
+    activity = str(row.get("activity")) if str(row.get("activity")) in ACTIVITY_WORDS else "unknown"
     as_of = row.get("status_as_of")
-    return f"{start} – {words}" + ("" if _missing(as_of) or words != "ongoing" else f" (as of {int(str(as_of))})")
+    ongoing = activity == "ongoing" and not _missing(as_of)
+    return f"{start} – {t(f'practices.activity.{activity}')}" + (
+        t("practices.as_of", year=int(str(as_of))) if ongoing else ""
+    )
 
 
 def plain(text: object) -> str:
@@ -85,11 +100,14 @@ def cited(text: object, numbers: Mapping[str, int]) -> list[Any]:
         links: list[Any] = []
         for ref in refs:
             if ref == EDITORIAL:
-                links.append(html.Em(" (editors' reading)", className="practice-editorial"))
+                links.append(html.Em(t("practices.editorial"), className="practice-editorial"))
                 continue
             number = numbers.get(ref)
             label = str(number) if number else ref
-            links += [", " if len(links) else "", html.A(label, href=f"#source-{ref}", title=f"Source {label}")]
+            links += [
+                ", " if len(links) else "",
+                html.A(label, href=f"#source-{ref}", title=t("practices.source_n", n=label)),
+            ]
         has_source = any(isinstance(item, html.A) for item in links)
         out.append(html.Sup(["[", *links, "]"], className="cite") if has_source else html.Span(links))
         position = match.end()
@@ -98,7 +116,7 @@ def cited(text: object, numbers: Mapping[str, int]) -> list[Any]:
 
 
 def tag_list(items: Sequence[tuple[str, str]], class_name: str) -> html.Ul:
-    return html.Ul([html.Li(dcc.Link(label, href=href)) for label, href in items], className=f"tags {class_name}")
+    return html.Ul([html.Li(dcc.Link(label, href=href(link))) for label, link in items], className=f"tags {class_name}")
 
 
 def card(row: Mapping[str, Any], theme_titles: Mapping[str, str]) -> html.Article:
@@ -109,7 +127,7 @@ def card(row: Mapping[str, Any], theme_titles: Mapping[str, str]) -> html.Articl
     principles = [p for p in str(row.get("principles") or "").split(",") if p]
     return html.Article(
         [
-            html.H2(dcc.Link(str(row["name"]), href=f"/practices/{pid}", id=f"practices-link-{pid}")),
+            html.H2(dcc.Link(str(row["name"]), href=href(f"/practices/{pid}"), id=f"practices-link-{pid}")),
             html.P(
                 [html.Strong(places), " · ", plain(row["institution"]), " · ", years_text(row)],
                 className="practice-meta",
@@ -119,7 +137,8 @@ def card(row: Mapping[str, Any], theme_titles: Mapping[str, str]) -> html.Articl
                 [
                     tag_list([(theme_titles.get(t, t), f"/practices?theme={t}") for t in themes], "tags-theme"),
                     tag_list(
-                        [(f"MFLM principle {p}", f"/practices?principle={p}") for p in principles], "tags-principle"
+                        [(t("practices.principle_tag", n=p), f"/practices?principle={p}") for p in principles],
+                        "tags-principle",
                     ),
                 ],
                 className="practice-tags",
@@ -133,11 +152,11 @@ def card(row: Mapping[str, Any], theme_titles: Mapping[str, str]) -> html.Articl
 def score_words(score: object, level: object, coverage: object) -> html.Span:
     """A country's principle aggregate: badge and score, or its coverage when too few indicators have data."""
     if not _missing(score) and level in COLOURED:
-        return html.Span([level_badge(str(level), f"score {float(score):.0f}")])  # type: ignore[arg-type]
+        return html.Span([level_badge(str(level), t("country.score", score=f"{float(score):.0f}"))])  # type: ignore[arg-type]
     if _missing(coverage):
-        return html.Span("no scored indicator for this principle", className="practice-coverage")
+        return html.Span(t("practices.no_scored"), className="practice-coverage")
     share = float(coverage)  # type: ignore[arg-type]
-    return html.Span(f"no aggregate: {share:.0%} coverage", className="practice-coverage")
+    return html.Span(t("practices.no_aggregate", pct=percent(share)), className="practice-coverage")
 
 
 def principle_block(number: int, frame: pd.DataFrame) -> html.Div | None:
@@ -148,10 +167,12 @@ def principle_block(number: int, frame: pd.DataFrame) -> html.Div | None:
     items = [
         html.Li(
             [
-                dcc.Link(str(r.name), href=f"/practices/{r.practice_id}"),
+                dcc.Link(str(r.name), href=href(f"/practices/{r.practice_id}")),
                 " — ",
-                dcc.Link(str(r.country_name or r.country), href=f"/country/{r.country}"),
-                f" on principle {number}: ",
+                dcc.Link(
+                    country_name(str(r.country), str(r.country_name or r.country)), href=href(f"/country/{r.country}")
+                ),
+                t("practices.on_principle", n=number),
                 score_words(r.score, r.level, r.coverage),
             ]
         )
@@ -159,7 +180,7 @@ def principle_block(number: int, frame: pd.DataFrame) -> html.Div | None:
     ]
     return html.Div(
         [
-            html.P(f"Practices that illustrate it ({rows['practice_id'].nunique()}), beside their country's score:"),
+            html.P(t("practices.illustrate", n=rows["practice_id"].nunique())),
             html.Ul(items, className="practice-principle-list"),
         ],
         className="framework-practices",
@@ -170,17 +191,14 @@ def principle_block(number: int, frame: pd.DataFrame) -> html.Div | None:
 def country_section(iso3: str, frame: pd.DataFrame) -> html.Section:
     """The practices of one country on its profile (a short list linking to each record)."""
     if frame.empty:
-        body: Any = html.P(
-            ["No practice from this country is in the library yet. ", dcc.Link("All practices", href="/practices"), "."]
-        )
+        body: Any = html.P(parts("practices.none_here", link=dcc.Link(t("practices.all"), href=href("/practices"))))
     else:
         body = html.Ul(
             [
                 html.Li(
                     [
-                        dcc.Link(str(r.name), href=f"/practices/{r.practice_id}"),
-                        f" · {years_text(r._asdict())}"
-                        + (f" · {ROLE_WORDS[r.role]}" if ROLE_WORDS.get(r.role) else ""),
+                        dcc.Link(str(r.name), href=href(f"/practices/{r.practice_id}")),
+                        f" · {years_text(r._asdict())}" + (f" · {role_words(r.role)}" if role_words(r.role) else ""),
                     ]
                 )
                 for r in frame.itertuples()
@@ -189,8 +207,8 @@ def country_section(iso3: str, frame: pd.DataFrame) -> html.Section:
         )
     return html.Section(
         [
-            html.H2("Practices"),
-            html.P("Programmes described in the good-practice library, with their sources.", className="note"),
+            html.H2(t("nav.practices")),
+            html.P(t("practices.country_note"), className="note"),
             body,
         ],
         id="country-practices",
@@ -218,9 +236,9 @@ def context_figure(
     years = [int(y) for y in rows["year"]]
     span = [min(years), max(years)] if years else [2000, 2020]
     ended = not _missing(end_year)  # with two lines the labels go outwards: "practice starts X" left, "ends Y" right
-    for when, words, anchor in (
-        (start_year, "practice starts", "right" if ended else "left"),
-        (end_year, "ends", "left"),
+    for when, words, anchor, line in (
+        (start_year, t("practices.starts"), "right" if ended else "left", "dash"),
+        (end_year, t("practices.ends"), "left", "dot"),
     ):
         if _missing(when):
             continue
@@ -235,7 +253,7 @@ def context_figure(
                 "x1": year,
                 "y0": 0,
                 "y1": 1,
-                "line": {"color": "#D55E00", "dash": "dot" if words == "ends" else "dash", "width": 2},
+                "line": {"color": "#D55E00", "dash": line, "width": 2},
             }
         )
         notes.append(
@@ -264,7 +282,8 @@ def context_figure(
             "plot_bgcolor": "#FFFFFF",
             "paper_bgcolor": "#FFFFFF",
             "font": {"family": "Liberation Sans, Arial, sans-serif", "color": "#1A1A1A", "size": 11},
-            "xaxis": {**axis, "title": {"text": "Year"}, "range": [span[0] - 1, span[1] + 1]},
+            "separators": t("format.plot_separators"),
+            "xaxis": {**axis, "title": {"text": t("col.year")}, "range": [span[0] - 1, span[1] + 1]},
             "yaxis": {**axis, "title": {"text": unit}, "gridcolor": "#E5E5E5"},
         },
     }

@@ -8,24 +8,28 @@ from dash import html
 
 from dashboard.api_common import MAX_LIMIT
 from dashboard.api_spec import openapi_document
+from dashboard.i18n import number, parts, t
 from warehouse.connection import NoReleaseError, cursor
 
 dash.register_page(
-    __name__, path="/api-docs", title="API and bulk downloads - Labour Migration Policy Monitor", description="API"
+    __name__,
+    path="/api-docs",
+    title=lambda **_: t("app.page_title", page=t("api.title")),
+    description=lambda **_: t("api.description"),
 )
 
-EXAMPLES = [
-    ("A country's values of one indicator (JSON)", "curl '{base}/api/v1/observations?indicator=female_lfpr&country=MEX'"),
-    ("Spreadsheet-safe CSV, one year range, women only",
+EXAMPLES = [  # (api.example.<key>, command)
+    ("json", "curl '{base}/api/v1/observations?indicator=female_lfpr&country=MEX'"),
+    ("csv",
      "curl -o mex.csv '{base}/api/v1/observations?indicator=female_lfpr&country=MEX&sex=female"
      "&year_from=2010&year_to=2023&format=csv'"),
-    ("Cite a release: the same query on an earlier release", "curl '{base}/api/v1/scorecards/MEX?release={release}'"),
-    ("Corridor: both ends, agreements and stocks", "curl '{base}/api/v1/corridors/MEX/USA'"),
-    ("Revalidate cheaply (304 when unchanged)",
+    ("cite", "curl '{base}/api/v1/scorecards/MEX?release={release}'"),
+    ("corridor", "curl '{base}/api/v1/corridors/MEX/USA'"),
+    ("etag",
      "curl -s -o /dev/null -w '%{{http_code}}' -H 'If-None-Match: \"<ETag from a previous answer>\"' "
      "'{base}/api/v1/indicators'"),
-    ("Everything in one zip (CSV, SDMX-CSV, datapackage.json)", "curl -OJ '{base}/api/v1/releases/{release}/bulk.zip'"),
-    ("Country briefing pack", "curl -o MEX.pdf '{base}/api/v1/briefings/MEX.pdf'"),
+    ("bulk", "curl -OJ '{base}/api/v1/releases/{release}/bulk.zip'"),
+    ("briefing", "curl -o MEX.pdf '{base}/api/v1/briefings/MEX.pdf'"),
 ]  # fmt: skip
 
 PANDAS = """import pandas as pd, requests
@@ -69,7 +73,8 @@ def _endpoints() -> html.Table:
     for path, item in openapi_document()["paths"].items():
         for method, operation in item.items():
             rows.append(html.Tr([html.Td(html.Code(f"{method.upper()} /api/v1{path}")), html.Td(operation["summary"])]))
-    return html.Table([html.Tr([html.Th("Endpoint"), html.Th("What it returns")]), *rows], id="api-docs-endpoints")
+    head = html.Thead(html.Tr([html.Th(t("api.endpoint"), scope="col"), html.Th(t("api.returns"), scope="col")]))
+    return html.Table([head, html.Tbody(rows)], id="api-docs-endpoints")
 
 
 def layout(**_query: str) -> html.Div:
@@ -77,51 +82,41 @@ def layout(**_query: str) -> html.Div:
     base = _base_url()
     return html.Div(
         [
-            html.H1("API and bulk downloads"),
+            html.H1(t("api.title")),
             html.P(
-                [
-                    "Read-only HTTP API over the published releases. Every answer names its release (field ",
-                    html.Code("release"),
-                    ", header ",
-                    html.Code("X-LMM-Release"),
-                    "); add ",
-                    html.Code("?release=<id>"),
-                    " to read an earlier release, so a cited figure stays the same. Current release: ",
-                    html.Code(release, id="api-docs-release"),
-                    ". Machine-readable contract: ",
-                    html.A("OpenAPI 3 document", href="/api/v1/openapi.json"),
-                    "; releases: ",
-                    html.A("/api/v1/releases", href="/api/v1/releases"),
-                    ".",
-                ]
+                parts(
+                    "api.lede",
+                    field=html.Code("release"),
+                    header=html.Code("X-LMM-Release"),
+                    param=html.Code("?release=<id>"),
+                    current=html.Code(release, id="api-docs-release"),
+                    openapi=html.A(t("api.openapi"), href="/api/v1/openapi.json"),
+                    releases=html.A("/api/v1/releases", href="/api/v1/releases"),
+                )
             ),  # fmt: skip
-            html.H2("Endpoints"),
+            html.H2(t("api.endpoints")),
             _endpoints(),
-            html.H2("Examples with curl"),
+            html.H2(t("api.curl")),
             html.Div(
                 [
-                    html.Div([html.H3(title), html.Pre(html.Code(cmd.format(base=base, release=release)))])
-                    for title, cmd in EXAMPLES
+                    html.Div(
+                        [html.H3(t(f"api.example.{key}")), html.Pre(html.Code(cmd.format(base=base, release=release)))]
+                    )
+                    for key, cmd in EXAMPLES
                 ],
                 id="api-docs-curl",
             ),  # fmt: skip
-            html.H2("Examples with pandas"),
+            html.H2(t("api.pandas")),
             html.Pre(html.Code(PANDAS.format(base=base, limit=MAX_LIMIT)), id="api-docs-pandas"),
-            html.H2("Errors, limits and caching"),
+            html.H2(t("api.errors")),
             html.Ul(
                 [
-                    html.Li("Unknown indicator, country or release: 404 with the closest valid ids ('alternatives')."),
-                    html.Li("Malformed parameter (a year that is not a number, an unknown sex): 400 naming it."),
-                    html.Li(f"limit above {MAX_LIMIT:,} rows: 413 stating the limit; page with offset/next instead."),
-                    html.Li("ETag per release and query, Cache-Control; send If-None-Match to get 304 Not Modified."),
-                    html.Li(
-                        "CSV cells that start with = + - @ get a leading apostrophe so spreadsheets do not run "
-                        "them as formulas."
-                    ),  # fmt: skip
-                    html.Li(
-                        "Bulk zip: tidy CSVs of every table, observations in SDMX-CSV, methodology.json and a "
-                        "Frictionless datapackage.json describing every file and field with source licences."
-                    ),  # fmt: skip
+                    html.Li(t("api.error.404")),
+                    html.Li(t("api.error.400")),
+                    html.Li(t("api.error.413", limit=number(MAX_LIMIT))),
+                    html.Li(t("api.error.etag")),
+                    html.Li(t("api.error.csv")),
+                    html.Li(t("api.error.bulk")),
                 ]
             ),
         ],

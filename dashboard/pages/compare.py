@@ -14,16 +14,17 @@ from dashboard.components.datatable import data_table, search_box, search_rows, 
 from dashboard.components.downloads import csv_download, graph_config
 from dashboard.components.heatmap import aria
 from dashboard.components.levels import legend
+from dashboard.i18n import dropdown_labels, t
 from dashboard.pages import _compare_view as view
+from dashboard.pages._memo import memo_layout
 from dashboard.queries import compare as q
-from indicators.aggregate import RANK_CAVEAT
 from warehouse.connection import NoReleaseError
 
 dash.register_page(
     __name__,
     path="/compare",
-    title="Compare countries · Labour Migration Policy Monitor",
-    description="Countries or a group side by side: scorecard heat map, charts over time and a table.",
+    title=lambda **_: t("app.page_title", page=t("compare.title")),
+    description=lambda **_: t("compare.description"),
 )
 
 
@@ -34,6 +35,7 @@ def _one(value: object) -> str | None:
     return str(value).strip() if value else None
 
 
+@memo_layout(16)  # a layout per release, language and URL (see _memo.py)
 def layout(countries: str | None = None, group: str | None = None, theme: str | None = None,
            release: str | None = None, **_other: str) -> html.Div:  # fmt: skip
     countries = ",".join(countries) if isinstance(countries, list) else countries  # ?countries=A&countries=B
@@ -41,28 +43,20 @@ def layout(countries: str | None = None, group: str | None = None, theme: str | 
     try:
         ref, themes = q.reference(release), q.themes(release)
     except NoReleaseError as exc:
-        return html.Div([html.H1("Compare countries"), html.P(str(exc), role="alert", className="notice-error")])
+        return html.Div([html.H1(t("compare.title")), html.P(str(exc), role="alert", className="notice-error")])
     selection = q.resolve(countries, group, theme, ref, themes["theme_id"])
     content = view.build(selection, ref, release)
     return html.Div(
         [
-            html.H1("Compare countries"),
-            html.P(
-                "Put countries, a region, an income group or a group of your own side by side. Colours always "
-                "come with an icon and a label; ranks are shown only as bands (top 20%, 20-40%, ...)."
-            ),
+            html.H1(t("compare.title")),
+            html.P(t("compare.lede")),
             _controls(selection, ref, themes),
             html.Div(content.messages, id="compare-messages", role="status", **aria(live="polite")),
-            html.H2("Scorecard"),
+            html.H2(t("compare.scorecard")),
             legend(),
-            html.P(
-                "◇ Context, not scored: a white cell with a dashed border shows a context indicator's value "
-                "(migrant stocks, remittances); it never gets a colour. Each cell: value or category, then its "
-                "year and level. Hover a cell for the full wording.",
-                className="note",
-            ),
+            html.P(t("compare.context_note"), className="note"),
             dcc.Loading(html.Div(content.heatmap, id="compare-heatmap"), type="dot"),
-            html.H2("Over time"),
+            html.H2(t("compare.over_time")),
             html.Figure(
                 [
                     dcc.Graph(
@@ -75,16 +69,16 @@ def layout(countries: str | None = None, group: str | None = None, theme: str | 
                 className="compare-charts",
             ),
             html.Div(
-                html.Button("Download the chart data (CSV)", id="compare-chart-csv-button", className="button"),
+                html.Button(t("compare.chart_csv"), id="compare-chart-csv-button", className="button"),
                 className="button-row",
             ),
             dcc.Download(id="compare-chart-csv"),
-            html.H2("Table"),
-            html.P(RANK_CAVEAT, className="note"),
-            search_box("compare-search", "Search the table"),
-            data_table("compare-table", content.table, view.TABLE_COLUMNS),
+            html.H2(t("home.table")),
+            html.P(t("compare.rank_caveat"), className="note"),
+            search_box("compare-search", t("compare.search")),
+            data_table("compare-table", content.table, view.table_columns()),
             html.Div(
-                html.Button("Download what the table shows (CSV)", id="compare-csv-button", className="button"),
+                html.Button(t("compare.table_csv"), id="compare-csv-button", className="button"),
                 className="button-row",
             ),
             dcc.Download(id="compare-csv"),
@@ -97,45 +91,51 @@ def layout(countries: str | None = None, group: str | None = None, theme: str | 
 
 def _controls(selection: q.Selection, ref: q.Reference, themes) -> html.Section:
     link = "/compare" + q.query_string(selection)
-    theme_options = [{"label": "All themes", "value": "all"}] + [
-        {"label": r.title, "value": r.theme_id} for r in view.ordered_themes(themes).itertuples()
+    theme_options = [{"label": t("compare.all_themes"), "value": "all"}] + [
+        {"label": view.theme_title(r.theme_id, r.title), "value": r.theme_id}
+        for r in view.ordered_themes(themes).itertuples()
     ]
     return html.Section(
         [
             html.Div(
                 [
-                    html.Label("Countries", htmlFor="compare-countries"),
+                    html.Label(t("col.countries"), htmlFor="compare-countries"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(),
                         id="compare-countries",
                         options=view.country_options(ref),
                         multi=True,
                         value=list(selection.countries),
-                        placeholder="Type a country name or ISO3 code",
+                        placeholder=t("compare.countries_placeholder"),
                     ),
                 ],
                 className="control wide",
             ),
             html.Div(
                 [
-                    html.Label("Group", htmlFor="compare-group"),
+                    html.Label(t("compare.group"), htmlFor="compare-group"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(),
                         id="compare-group",
                         options=view.group_options(ref, selection.group),
                         value=selection.group.value if selection.group else None,
-                        placeholder="A UN region, sub-region or income group",
+                        placeholder=t("compare.group_placeholder"),
                     ),
                 ],
                 className="control",
             ),
             html.Div(
                 [
-                    html.Label("Name the countries above as your own group", htmlFor="compare-group-name"),
+                    html.Label(t("compare.name_group"), htmlFor="compare-group-name"),
                     html.Div(
                         [
                             dcc.Input(
-                                id="compare-group-name", type="text", maxLength=40, placeholder="e.g. Andean partners"
+                                id="compare-group-name",
+                                type="text",
+                                maxLength=40,
+                                placeholder=t("compare.name_placeholder"),
                             ),
-                            html.Button("Make a group link", id="compare-make-group", className="button"),
+                            html.Button(t("compare.make_group"), id="compare-make-group", className="button"),
                         ],
                         className="inline-input",
                     ),
@@ -144,7 +144,7 @@ def _controls(selection: q.Selection, ref: q.Reference, themes) -> html.Section:
             ),
             html.Fieldset(
                 [
-                    html.Legend("Theme"),
+                    html.Legend(t("col.theme"), id="compare-theme-legend"),
                     dcc.RadioItems(
                         id="compare-theme",
                         options=theme_options,
@@ -155,12 +155,12 @@ def _controls(selection: q.Selection, ref: q.Reference, themes) -> html.Section:
                 ],
             ),
             html.P(
-                ["Link to this view (copy it to share): ", html.A(link, id="compare-share", href=link)],
+                [t("compare.share"), html.A(link, id="compare-share", href=link)],
                 className="share-line",
             ),  # fmt: skip
         ],
         className="controls compare-controls",
-        **aria(label="What to compare"),
+        **aria(label=t("compare.controls")),
     )
 
 
@@ -199,7 +199,7 @@ def update_table(countries: list[str] | None, group: str | None, theme: str | No
     ref, themes = q.reference(release), q.themes(release)
     selection = q.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
     frame = view.table_frame(selection, release)
-    return view.table_records(search_rows(frame, search, view.TABLE_COLUMNS))
+    return view.table_records(search_rows(frame, search, view.table_columns()))
 
 
 @callback(
@@ -214,7 +214,7 @@ def update_table(countries: list[str] | None, group: str | None, theme: str | No
 def download_table(_clicks: int | None, rows: list[dict] | None, columns: list[dict], query: str | None,
                    release: str | None) -> dict[str, object]:  # fmt: skip
     """Exactly the rows the table shows (search, column filters and sort applied), with its headers."""
-    note = f"Compare {query or ''}: rows as shown (search, filters, sort). {RANK_CAVEAT}"
+    note = t("compare.csv_note", query=query or "", caveat=t("compare.rank_caveat"))
     return csv_download(shown_frame(rows, columns), "compare.csv", q.release_id(release), note)
 
 
@@ -233,7 +233,7 @@ def download_chart_data(_clicks: int | None, countries: list[str] | None, group:
     ref, themes = q.reference(release), q.themes(release)
     selection = q.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
     frame = view.chart_frame(selection, release)
-    note = "Values drawn in the charts over time (headline sex, country level, one source per series)"
+    note = t("compare.chart_csv_note")
     return csv_download(frame, "compare-over-time.csv", q.release_id(release), note)
 
 
@@ -252,7 +252,7 @@ def make_group(_clicks: int | None, _submit: int | None, name: str | None, count
                release: str | None):  # fmt: skip
     """The countries picked become a named group of the reader's own (in the URL, so it can be shared)."""
     ref = q.reference(release)
-    group, *_ = q.parse_group(f"{name or 'My group'}:{','.join(countries or [])}", ref)
+    group, *_ = q.parse_group(f"{name or t('compare.my_group')}:{','.join(countries or [])}", ref)
     if group is None:
         return dash.no_update, dash.no_update, dash.no_update
     return view.group_options(ref, group), group.value, []

@@ -4,6 +4,7 @@ agreements and recruitment costs between the two, each side's dual-nationality r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import dash
@@ -12,20 +13,24 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboard.components.downloads import csv_download, graph_config
 from dashboard.components.levels import style_of
 from dashboard.components.provenance import provenance_badge
-from dashboard.components.tile import format_number, status_badge, status_key, value_text, with_attrs, year_text
+from dashboard.components.tile import format_number, status_badge, status_key, value_text, year_text
+from dashboard.i18n import dropdown_labels, group_text, href, ind_text, parts, percent, t, unit_text
+from dashboard.i18n.names import country_name, names, sort_key
+from dashboard.pages._memo import memo_layout
 from dashboard.queries.corridor import Corridor, asymmetries, corridor, corridor_frame, country_options, stock_table
 from dashboard.queries.country import ReleaseTables, find, release_tables
 from warehouse.releases import ReleaseError
 
-SEX_STYLE = {
-    "total": ("Total", "#0B4F8A", "solid"),
-    "female": ("Women", "#B3480B", "dash"),
-    "male": ("Men", "#00785A", "dot"),
+SEX_STYLE = {  # names: sex.*
+    "total": ("#0B4F8A", "solid"),
+    "female": ("#B3480B", "dash"),
+    "male": ("#00785A", "dot"),
 }
 
 
 def _title(origin: str | None = None, dest: str | None = None, **_: object) -> str:
-    return f"{(origin or '')[:3].upper()} to {(dest or '')[:3].upper()} corridor · Labour Migration Policy Monitor"
+    page = t("corridor.tab_title", origin=(origin or "")[:3].upper(), dest=(dest or "")[:3].upper())
+    return t("app.page_title", page=page)
 
 
 dash.register_page(
@@ -34,7 +39,7 @@ dash.register_page(
     path_template="/corridor/<origin>/<dest>",
     redirect_from=["/corridor"],
     title=_title,
-    description="Both ends of a migration corridor: migrant stocks by sex, agreements, dual-nationality rules",
+    description=lambda **_: t("corridor.description"),
 )
 
 
@@ -44,22 +49,25 @@ def _one(value: object) -> str:
     return str(value or "").strip()[:40]
 
 
+@memo_layout(16)  # a layout per release, language and URL (see _memo.py)
 def layout(origin: object = None, dest: object = None, release: object = None, **_query: object) -> html.Div:
     release_id = _one(release) or None
     try:
         return render(_one(origin).upper(), _one(dest).upper(), release_id)
     except ReleaseError as error:
-        return html.Div([html.H1("Release not available"), html.P(str(error))], className="corridor-page")
+        return html.Div([html.H1(t("release.not_available")), html.P(str(error))], className="corridor-page")
 
 
 def render(origin: str, dest: str, release: str | None) -> html.Div:
     """The main callback of the page: both ends, one query per section."""
     tables, _ = release_tables(release)
-    options = country_options(tables)
+    local = names(release)
+    options = sorted(({"label": f"{local.get(o['value'], o['label'].rsplit(' (', 1)[0])} ({o['value']})", "value": o["value"]}
+                      for o in country_options(tables)), key=lambda o: sort_key(o["label"])) if local else country_options(tables)  # fmt: skip
     problems = [p for p in (_problem(tables, origin, "origin"), _problem(tables, dest, "destination")) if p]
     if not problems and origin == dest:
-        problems = [html.P("Choose two different countries: origin and destination are the same.")]
-    found = None if problems else corridor(origin, dest, tables.release_id)
+        problems = [html.P(t("corridor.same"))]
+    found = None if problems else _localised(corridor(origin, dest, tables.release_id))
     state = {"origin": origin, "dest": dest, "release": found.release_id} if found else None
     head = [
         html.H1(_heading(found, origin, dest)),
@@ -71,23 +79,34 @@ def render(origin: str, dest: str, release: str | None) -> html.Div:
     return html.Div(head + corridor_body(found), className="corridor-page")
 
 
+def _localised(found: Corridor | None) -> Corridor | None:
+    """Both ends named in the reader's language."""
+    if found is None:
+        return None
+    o, d = found.origin, found.dest
+    return replace(
+        found, origin=replace(o, name=country_name(o.iso3, o.name)), dest=replace(d, name=country_name(d.iso3, d.name))
+    )
+
+
 def _problem(tables: ReleaseTables, code: str, role: str) -> Any:
-    """A sentence (with close matches) when a code is not a country of the release; None when it is."""
+    """A sentence (with close matches) when a code is not a country of the release; None when it is. `role` is
+    origin or destination."""
     if code in ("", "NONE"):
-        return html.P(f"Choose the {role}.")
+        return html.P(t(f"corridor.choose_{role}"))
     ref, matches = find(tables, code)
     if ref is not None and ref.is_aggregate:
-        return html.P(f"{ref.name} ({ref.iso3}) is an aggregate, not a country: choose a country as {role}.")
+        return html.P(t("corridor.aggregate", name=ref.name, code=ref.iso3, role=t(f"corridor.role.{role}")))
     if ref is None:
-        close = ", ".join(f"{c.name} ({c.iso3})" for c in matches) or "none"
-        return html.P(f"There is no country with the code “{code}” ({role}). Close matches: {close}.")
+        close = ", ".join(f"{c.name} ({c.iso3})" for c in matches) or t("corridor.none")
+        return html.P(t("corridor.unknown", code=code, role=t(f"corridor.role.{role}"), close=close))
     return None
 
 
 def _heading(found: Corridor | None, origin: str, dest: str) -> str:
     if found is None:
-        return "Migration corridor"
-    return f"{found.origin.name} ({origin}) to {found.dest.name} ({dest})"
+        return t("corridor.title")
+    return t("corridor.heading", origin=found.origin.name, o=origin, dest=found.dest.name, d=dest)
 
 
 def controls(origin: str, dest: str, options: list[dict[str, str]], release: str | None) -> html.Div:
@@ -95,27 +114,32 @@ def controls(origin: str, dest: str, options: list[dict[str, str]], release: str
     known = {o["value"] for o in options}
     return html.Div(
         [
-            _dropdown("corridor-origin", "Origin", origin if origin in known else None, options),
-            _dropdown("corridor-dest", "Destination", dest if dest in known else None, options),
+            _dropdown("corridor-origin", "origin", origin if origin in known else None, options),
+            _dropdown("corridor-dest", "destination", dest if dest in known else None, options),
             dcc.Link(
-                "⇄ Swap origin and destination",
-                href=f"/corridor/{dest}/{origin}{query}",
+                t("corridor.swap"),
+                href=href(f"/corridor/{dest}/{origin}{query}"),
                 id="corridor-swap",
                 className="button corridor-swap",
             ),
-            html.Button("Download CSV", id="corridor-csv", className="button", type="button"),
+            html.Button(t("country.download"), id="corridor-csv", className="button", type="button"),
             dcc.Download(id="corridor-download"),
         ],
         className="controls corridor-controls",
     )
 
 
-def _dropdown(ident: str, label: str, value: str | None, options: list[dict[str, str]]) -> html.Div:
+def _dropdown(ident: str, role: str, value: str | None, options: list[dict[str, str]]) -> html.Div:
     return html.Div(
         [
-            html.Label(label, htmlFor=ident),
+            html.Label(t(f"corridor.label.{role}"), htmlFor=ident),
             dcc.Dropdown(
-                id=ident, options=options, value=value, clearable=False, placeholder=f"Choose the {label.lower()}"
+                id=ident,
+                options=options,
+                value=value,
+                clearable=False,
+                placeholder=t(f"corridor.choose_{role}"),
+                labels=dropdown_labels(),
             ),
         ],
         className="control",
@@ -126,13 +150,18 @@ def corridor_body(found: Corridor) -> list[Any]:
     return [
         html.P(
             [
-                f"{found.origin.name}: {found.origin.un_subregion or found.origin.un_region}, {found.origin.income_group}. "
-                f"{found.dest.name}: {found.dest.un_subregion or found.dest.un_region}, {found.dest.income_group}. Release ",
-                html.Code(found.release_id, id="corridor-release"),
-                f", status year {found.tables.status_year}.",
+                f"{found.origin.name}: {group_text(found.origin.un_subregion or found.origin.un_region)}, "
+                f"{group_text(found.origin.income_group)}. "
+                f"{found.dest.name}: {group_text(found.dest.un_subregion or found.dest.un_region)}, "
+                f"{group_text(found.dest.income_group)}. ",
+                *parts(
+                    "corridor.release",
+                    release=html.Code(found.release_id, id="corridor-release"),
+                    year=found.tables.status_year,
+                ),
             ],
             className="corridor-note",
-        ),
+        ),  # fmt: skip
         stock_section(found),
         pair_section(found),
         rules_section(found),
@@ -141,7 +170,8 @@ def corridor_body(found: Corridor) -> list[Any]:
 
 def stock_figure(stock: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any]:
     traces = []
-    for sex, (name, colour, dash_style) in SEX_STYLE.items():
+    for sex, (colour, dash_style) in SEX_STYLE.items():
+        name = t(f"sex.{sex}")
         rows = [r for r in stock if r["sex"] == sex]
         traces.append(
             {
@@ -151,7 +181,7 @@ def stock_figure(stock: Sequence[Mapping[str, Any]], title: str) -> dict[str, An
                 "x": [r["year"] for r in rows],
                 "y": [r["value"] for r in rows],
                 "line": {"color": colour, "dash": dash_style, "width": 3},
-                "hovertemplate": f"{name} %{{x}}: %{{y:,.0f}} persons<extra></extra>",
+                "hovertemplate": f"{name} %{{x}}: %{{y:,.0f}} {unit_text('persons')}<extra></extra>",
             }
         )
     return {
@@ -160,7 +190,8 @@ def stock_figure(stock: Sequence[Mapping[str, Any]], title: str) -> dict[str, An
             "title": {"text": title, "font": {"size": 15}},
             "height": 360,
             "margin": {"l": 70, "r": 10, "t": 50, "b": 40},
-            "yaxis": {"title": {"text": "persons"}, "rangemode": "tozero", "separatethousands": True},
+            "yaxis": {"title": {"text": unit_text("persons")}, "rangemode": "tozero", "separatethousands": True},
+            "separators": t("format.plot_separators"),
             "xaxis": {"dtick": 5},
             "legend": {"orientation": "h", "y": -0.15},
             "paper_bgcolor": "#ffffff",
@@ -172,9 +203,9 @@ def stock_figure(stock: Sequence[Mapping[str, Any]], title: str) -> dict[str, An
 def stock_section(found: Corridor) -> html.Section:
     o, d = found.origin, found.dest
     if not found.stock:
-        return html.Section([html.H2("Migrant stock by sex"), html.P(_no_stock(found), id="corridor-no-stock")])
+        return html.Section([html.H2(t("corridor.stock")), html.P(_no_stock(found), id="corridor-no-stock")])
     rows = stock_table(found.stock)
-    title = f"Migrants born in {o.name} living in {d.name}"
+    title = t("corridor.born_in", origin=o.name, dest=d.name)
     span = f"{rows[0]['year']}-{rows[-1]['year']}"
     graph = dcc.Graph(
         id="corridor-stock-graph",
@@ -182,17 +213,14 @@ def stock_section(found: Corridor) -> html.Section:
         config=graph_config(filename=f"corridor_{o.iso3}_{d.iso3}_stock"),  # type: ignore[arg-type]
     )
     last = found.stock[-1]
-    note = (
-        f"IAB brain-drain data: migrants of all ages born in {o.name} living in {d.name}, {span} in five-year steps, "
-        f"for {len(found.covered)} OECD destinations only. Every value is older than the recency window (out of "
-        "date): the historical shape of the corridor, not its current size."
-    )
-    chart = with_attrs(
-        html.Div(graph, role="img"), {"aria-label": f"{title}, by sex, {span}; the same figures are in the table."}
+    note = t("corridor.stock_note", origin=o.name, dest=d.name, span=span, n=len(found.covered))
+    chart = html.Figure(  # the chart's words: its caption, and the table beside it
+        [graph, html.Figcaption(t("corridor.chart_label", title=title, span=span), className="visually-hidden")],
+        className="corridor-chart",
     )
     return html.Section(
         [
-            html.H2("Migrant stock by sex"),
+            html.H2(t("corridor.stock")),
             html.P(note, className="corridor-note"),
             html.Div([chart, stock_html_table(rows, title)], className="corridor-stock"),
             provenance_badge(last["source_id"], last["flags"], True, found.tables.sources.get(last["source_id"])),
@@ -202,19 +230,24 @@ def stock_section(found: Corridor) -> html.Section:
 
 
 def stock_html_table(rows: Sequence[Mapping[str, Any]], title: str) -> html.Table:
-    head = [html.Th("Year")] + [html.Th(v[0], className="num") for v in SEX_STYLE.values()]
+    head = [html.Th(t("col.year"), scope="col")] + [html.Th(t(f"sex.{sex}"), className="num", scope="col")
+                                                     for sex in SEX_STYLE]  # fmt: skip
     body = [
         html.Tr(
             [html.Td(r["year"])]
             + [html.Td(_persons(r[sex]), className="num") for sex in SEX_STYLE]
-            + [html.Td("" if r["women_share"] is None else f"{r['women_share']:.1f}%", className="num")]
+            + [
+                html.Td(
+                    "" if r["women_share"] is None else percent(r["women_share"] / 100, decimals=1), className="num"
+                )
+            ]
         )
         for r in rows
     ]
     return html.Table(
         [
             html.Caption(title),
-            html.Thead(html.Tr(head + [html.Th("Women's share", className="num")])),
+            html.Thead(html.Tr(head + [html.Th(t("corridor.women_share"), className="num", scope="col")])),
             html.Tbody(body),
         ],
         id="corridor-stock-table",
@@ -229,36 +262,30 @@ def _persons(value: float | None) -> str:
 def _no_stock(found: Corridor) -> str:
     names = ", ".join(found.tables.countries[c].name for c in found.covered if c in found.tables.countries)
     if found.dest.iso3 not in found.covered:
-        return (
-            f"No figures: the bilateral stock source (IAB, 1980-2010) covers only {len(found.covered)} OECD "
-            f"destinations, and {found.dest.name} is not one of them: {names}."
-        )
-    return f"No IAB figures for migrants born in {found.origin.name} living in {found.dest.name}."
+        return t("corridor.not_covered", n=len(found.covered), dest=found.dest.name, names=names)
+    return t("corridor.no_figures", origin=found.origin.name, dest=found.dest.name)
 
 
 def pair_section(found: Corridor) -> html.Section:
     """Social-security agreements and recruitment costs recorded between the two countries (either direction)."""
-    names = f"{found.origin.name} and {found.dest.name}"
 
     def item(r: Mapping[str, Any]) -> html.Li:
         what = r.get("status") or r.get("value_label") or _value(r)
-        return html.Li(f"{r['country']} with {r['partner_country']}, {r.get('event_date') or r['year']}: {what}")
+        when = r.get("event_date") or r["year"]
+        return html.Li(
+            t("corridor.pair_item", country=r["country"], partner=r["partner_country"], when=when, what=what)
+        )
 
     agreements = [item(r) for r in found.agreements] or [
-        html.Li(
-            f"No social-security agreement between {names} is recorded in this release (these come from "
-            "data-steward uploads)."
-        )
+        html.Li(t("corridor.no_agreement", origin=found.origin.name, dest=found.dest.name))
     ]
-    recruitment = [item(r) for r in found.recruitment] or [
-        html.Li("No recruitment-cost figure for this corridor in this release (steward uploads only).")
-    ]
+    recruitment = [item(r) for r in found.recruitment] or [html.Li(t("corridor.no_recruitment"))]
     return html.Section(
         [
-            html.H2("Agreements and recruitment costs"),
-            html.H3("Bilateral social-security agreement"),
+            html.H2(t("corridor.pair")),
+            html.H3(t("corridor.agreement")),
             html.Ul(agreements, id="corridor-agreements"),
-            html.H3("Recruitment cost borne by the worker"),
+            html.H3(t("corridor.recruitment")),
             html.Ul(recruitment, id="corridor-recruitment"),
         ],
         id="corridor-pair",
@@ -266,7 +293,9 @@ def pair_section(found: Corridor) -> html.Section:
 
 
 def _value(r: Mapping[str, Any]) -> str:
-    return "" if r.get("value") is None else f"{format_number(float(r['value']))} {r.get('unit') or ''}".strip()
+    return (
+        "" if r.get("value") is None else f"{format_number(float(r['value']))} {unit_text(r.get('unit') or '')}".strip()
+    )
 
 
 def rules_section(found: Corridor) -> html.Section:
@@ -276,38 +305,49 @@ def rules_section(found: Corridor) -> html.Section:
 
     def cell(r: Mapping[str, Any] | None) -> html.Td:
         if r is None:
-            return html.Td("No data")
+            return html.Td(t("level.no_data"))
         return html.Td(
             [html.Div(f"{value_text(r)} ({year_text(r)})" if year_text(r) else value_text(r)), status_badge(r)]
         )
 
-    rows = [html.Tr([html.Th(r["title"], scope="row"), cell(r), cell(by_d.get(r["indicator_id"]))]) for r in rows_o]
+    rows = [html.Tr([html.Th(ind_text(r["indicator_id"], "title", r["title"]), scope="row"), cell(r),
+                     cell(by_d.get(r["indicator_id"]))]) for r in rows_o]  # fmt: skip
     table = html.Table(
-        [html.Thead(html.Tr([html.Th("Rule"), html.Th(o.name), html.Th(d.name)])), html.Tbody(rows)],
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t("corridor.rule"), scope="col"),
+                        html.Th(o.name, scope="col"),
+                        html.Th(d.name, scope="col"),
+                    ]
+                )
+            ),
+            html.Tbody(rows),
+        ],  # fmt: skip
         id="corridor-rules",
         className="data-table corridor-table",
     )
     notes = [
-        html.Li(f"{od[0]['title']}: {o.name} {_words(od[0])}; {d.name} {_words(od[1])}.")
+        html.Li(t("corridor.asym_item", title=ind_text(od[0]["indicator_id"], "title", od[0]["title"]), origin=o.name,
+                  o=_words(od[0]), dest=d.name, d=_words(od[1])))
         for od in asymmetries(rows_o, rows_d)
-    ]
+    ]  # fmt: skip
     asym = (
         html.Div(
-            [html.Strong("Asymmetry: "), "one side scores well and the other does not.", html.Ul(notes)],
+            [html.Strong(t("corridor.asymmetry")), t("corridor.asymmetry_text"), html.Ul(notes)],
             className="asymmetry",
             id="corridor-asymmetry",
         )
         if notes
-        else html.P(
-            "No asymmetry: on these rules neither side scores well while the other does not.", id="corridor-asymmetry"
-        )
+        else html.P(t("corridor.no_asymmetry"), id="corridor-asymmetry")
     )
-    return html.Section([html.H2("Each side's rules"), _both(found), asym, table], id="corridor-rules-section")
+    return html.Section([html.H2(t("corridor.rules")), _both(found), asym, table], id="corridor-rules-section")
 
 
 def _words(r: Mapping[str, Any]) -> str:
     badge = status_key(r)
-    return f"“{value_text(r)}” ({style_of(badge).label.lower()})" if badge else value_text(r)
+    return t("corridor.quoted", value=value_text(r), level=style_of(badge).label.lower()) if badge else value_text(r)
 
 
 def _both(found: Corridor) -> html.P:
@@ -319,15 +359,15 @@ def _both(found: Corridor) -> html.P:
         (r for r in found.rules[found.dest.iso3] if r["indicator_id"] == "naturalisation_renunciation"), None
     )
     o, d = found.origin.name, found.dest.name
+    none = t("corridor.no_data")
     return html.P(
         [
-            html.Strong(f"Can a citizen of {o} who naturalises in {d} keep both nationalities? "),
-            f"{d}, on the previous nationality of people it naturalises: "
-            f"{value_text(dest_rule) if dest_rule else 'no data'}. {o}, on its citizens who naturalise abroad: "
-            f"{value_text(origin_rule) if origin_rule else 'no data'}.",
+            html.Strong(t("corridor.both_q", origin=o, dest=d)),
+            t("corridor.both_a", dest=d, d=value_text(dest_rule) if dest_rule else none, origin=o,
+              o=value_text(origin_rule) if origin_rule else none),
         ],
         id="corridor-both",
-    )
+    )  # fmt: skip
 
 
 @dash.callback(
@@ -342,7 +382,7 @@ def choose(origin: str | None, dest: str | None, pathname: str | None) -> object
     if not origin or not dest:
         return no_update
     target = f"/corridor/{origin}/{dest}"
-    return no_update if target == pathname else target
+    return no_update if target == pathname else target  # the query (and with it ?lang=) is kept
 
 
 @dash.callback(
@@ -354,9 +394,9 @@ def choose(origin: str | None, dest: str | None, pathname: str | None) -> object
 def download_csv(n_clicks: int | None, state: dict[str, str] | None) -> object:
     if not state:
         return no_update
-    found = corridor(state["origin"], state["dest"], state["release"])
+    found = _localised(corridor(state["origin"], state["dest"], state["release"]))
     if found is None:
         return no_update
-    note = f"Corridor {found.origin.name} to {found.dest.name}: stocks by sex, agreements, recruitment, rules"
+    note = t("corridor.csv_note", origin=found.origin.name, dest=found.dest.name)
     filename = f"corridor_{found.origin.iso3}_{found.dest.iso3}_{found.release_id}.csv"
     return csv_download(corridor_frame(found), filename, found.release_id, note)

@@ -15,21 +15,26 @@ from dashboard.components.downloads import csv_download
 from dashboard.components.levels import legend, level_badge
 from dashboard.components.tile import aggregate_words, csv_row, tile, tile_body, with_attrs
 from dashboard.components.timeline import timeline
+from dashboard.i18n import area_text, group_text, href, parts, principle_text, t, theme_text
+from dashboard.i18n.names import country_name
+from dashboard.pages._memo import memo_layout
+from dashboard.pages._practice_view import country_section
 from dashboard.queries.country import CountryRef, Profile, lookup, profile
+from dashboard.queries.practices import of_country
 from warehouse.releases import ReleaseError
 
-GROUPS = {"theme": "By theme", "principle": "By MFLM principle"}
+GROUPS = {"theme": "By theme", "principle": "By MFLM principle"}  # shown as country.group.*
 
 
 def _title(iso3: str | None = None, **_: object) -> str:
-    return f"{(iso3 or '').upper()[:12]} country profile · Labour Migration Policy Monitor"
+    return t("app.page_title", page=t("country.tab_title", code=(iso3 or "").upper()[:12]))
 
 
 dash.register_page(
     __name__,
     path_template="/country/<iso3>",
     title=_title,
-    description="Country scorecard against the ILO Multilateral Framework on Labour Migration",
+    description=lambda **_: t("country.description"),
 )
 
 
@@ -40,6 +45,7 @@ def _one(value: object) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
+@memo_layout(32)  # a layout per release, language and URL (see _memo.py)
 def layout(iso3: str | None = None, group: object = None, release: object = None, **_query: object) -> html.Div:
     grouping = _one(group) or "theme"
     grouping = grouping if grouping in GROUPS else "theme"
@@ -47,7 +53,7 @@ def layout(iso3: str | None = None, group: object = None, release: object = None
     try:
         return render(code, grouping, _one(release))
     except ReleaseError as error:
-        return html.Div([html.H1("Release not available"), html.P(str(error))], className="country-page")
+        return html.Div([html.H1(t("release.not_available")), html.P(str(error))], className="country-page")
 
 
 def render(code: str, group: str, release: str | None) -> html.Div:
@@ -63,18 +69,15 @@ def render(code: str, group: str, release: str | None) -> html.Div:
 
 def unknown_page(code: str, matches: list[CountryRef]) -> html.Div:
     suggestions: Any = (
-        html.Ul([html.Li(dcc.Link(f"{c.name} ({c.iso3})", href=f"/country/{c.iso3}")) for c in matches])
+        html.Ul([html.Li(dcc.Link(f"{c.name} ({c.iso3})", href=href(f"/country/{c.iso3}"))) for c in matches])
         if matches
-        else html.P(["No close match. Find a country on the ", dcc.Link("overview", href="/"), "."])
+        else html.P(parts("country.no_match", link=dcc.Link(t("country.overview"), href=href("/"))))
     )
     return html.Div(
         [
-            html.H1("Country not found"),
-            html.P(
-                f"There is no country with the code “{code}”. Profiles use ISO 3166 alpha-3 codes, e.g. MEX.",
-                id="country-unknown",
-            ),
-            html.H2("Did you mean"),
+            html.H1(t("country.not_found")),
+            html.P(t("country.unknown", code=code), id="country-unknown"),
+            html.H2(t("country.did_you_mean")),
             suggestions,
         ],
         className="country-page country-missing",
@@ -86,12 +89,8 @@ def aggregate_page(ref: CountryRef) -> html.Div:
     return html.Div(
         [
             html.H1(f"{ref.name} ({ref.iso3})"),
-            html.P(
-                f"{ref.name} is an aggregate{kind}, not a country: scorecards are for countries. "
-                "Group figures appear on the indicator and comparison pages.",
-                id="country-aggregate",
-            ),
-            html.P(dcc.Link("Back to the overview", href="/")),
+            html.P(t("country.aggregate", name=ref.name, kind=kind), id="country-aggregate"),
+            html.P(dcc.Link(t("country.back"), href=href("/"))),
         ],
         className="country-page country-missing",
     )
@@ -99,7 +98,7 @@ def aggregate_page(ref: CountryRef) -> html.Div:
 
 def _href(iso3: str, group: str, release: str | None) -> str:
     query = {"group": group, **({"release": release} if release else {})}
-    return f"/country/{iso3}?{urlencode(query)}"
+    return href(f"/country/{iso3}?{urlencode(query)}")
 
 
 def profile_page(prof: Profile, group: str, release: str | None) -> html.Div:
@@ -113,10 +112,11 @@ def profile_page(prof: Profile, group: str, release: str | None) -> html.Div:
             html.Div(legend(), className="country-legend"),
             html.Div(body, id="country-scorecard", className=f"country-scorecard group-{group}"),
             html.Section(
-                [html.H2("Legal events"), timeline(prof.events, titles, "country")],
+                [html.H2(t("timeline.list_label")), timeline(prof.events, titles, "country")],
                 id="country-events",
                 className="country-section",
             ),
+            country_section(prof.country.iso3, of_country(prof.country.iso3, prof.release_id)),
         ],
         className="country-page",
     )
@@ -126,31 +126,41 @@ def profile_page(prof: Profile, group: str, release: str | None) -> html.Div:
 def header(prof: Profile, group: str, release: str | None) -> html.Header:
     ref, tables = prof.country, prof.tables
     theme_view = "" if group == "theme" else _href(ref.iso3, "theme", release)  # the sections are in that view
-    where = " · ".join(x for x in (ref.un_region, ref.un_subregion) if x) or "UN region not given"
+    where = " · ".join(group_text(x) for x in (ref.un_region, ref.un_subregion) if x) or t("country.no_region")
     themes = [
         html.Li(
             [
-                html.A(t["title"], href=f"{theme_view}#theme-{t['theme']}", className="agg-name"),
+                html.A(
+                    theme_text(th["theme"], "title", th["title"]),
+                    href=f"{theme_view}#theme-{th['theme']}",
+                    className="agg-name",
+                ),  # fmt: skip
                 " ",
-                aggregate_view(prof.aggregates.get(("theme", t["theme"])), tables.coverage_threshold),
+                aggregate_view(prof.aggregates.get(("theme", th["theme"])), tables.coverage_threshold),
             ],
             className="agg-item",
         )
-        for t in tables.themes
+        for th in tables.themes
     ]
     return html.Header(
         [
-            html.H1([ref.name, " ", html.Span(f"({ref.iso3})", className="country-code")], id="country-name"),
-            html.P([f"{where} · ", html.Span(ref.income_group or "income group not given", className="income")]),
+            html.H1(
+                [country_name(ref.iso3, ref.name), " ", html.Span(f"({ref.iso3})", className="country-code")],
+                id="country-name",
+            ),  # fmt: skip
             html.P(
-                [
-                    "Release ",
-                    html.Code(tables.release_id, id="country-release"),
-                    f" · status year {tables.status_year} · methodology {tables.methodology_version}",
-                ],
-                className="country-release",
+                [f"{where} · ", html.Span(group_text(ref.income_group) or t("country.no_income"), className="income")]
             ),
-            html.H2("Themes", className="visually-hidden"),
+            html.P(
+                parts(
+                    "country.release",
+                    release=html.Code(tables.release_id, id="country-release"),
+                    year=tables.status_year,
+                    version=tables.methodology_version,
+                ),
+                className="country-release",
+            ),  # fmt: skip
+            html.H2(t("country.themes"), className="visually-hidden"),
             html.Ul(themes, id="country-themes", className="agg-list"),
         ],
         className="country-header",
@@ -162,21 +172,24 @@ def aggregate_view(agg: Mapping[str, Any] | None, threshold: float) -> html.Span
     words = aggregate_words(agg, threshold)
     if agg is None or agg.get("score") is None:
         return html.Span(words, className="agg-coverage")
-    return html.Span([level_badge(agg["level"], f"score {agg['score']:.0f}"), " ", words.split("; ", 1)[-1]])
+    score = t("country.score", score=f"{agg['score']:.0f}")
+    return html.Span([level_badge(agg["level"], score), " ", words.split("; ", 1)[-1]])
 
 
 def toolbar(iso3: str, group: str, release: str | None) -> html.Div:
     switch = [
-        with_attrs(html.Span(label, className="toggle toggle-active"), {"aria-current": "true"})
+        with_attrs(html.Span(t(f"country.group.{key}"), className="toggle toggle-active"), {"aria-current": "true"})
         if key == group
-        else dcc.Link(label, href=_href(iso3, key, release), className="toggle", id=f"country-group-{key}")
-        for key, label in GROUPS.items()
+        else dcc.Link(
+            t(f"country.group.{key}"), href=_href(iso3, key, release), className="toggle", id=f"country-group-{key}"
+        )  # fmt: skip
+        for key in GROUPS
     ]
     return html.Div(
         [
-            with_attrs(html.Div(switch, className="toggle-group", role="group"), {"aria-label": "Group the scorecard"}),
-            html.Button("Print", id="country-print", className="button", type="button"),
-            html.Button("Download CSV", id="country-csv", className="button", type="button"),
+            with_attrs(html.Div(switch, className="toggle-group", role="group"), {"aria-label": t("country.group_by")}),
+            html.Button(t("country.print"), id="country-print", className="button", type="button"),
+            html.Button(t("country.download"), id="country-csv", className="button", type="button"),
             dcc.Download(id="country-download"),
             html.Span(id="country-print-status", className="visually-hidden"),
         ],
@@ -201,7 +214,7 @@ def _grids(prof: Profile, rows: list[Mapping[str, Any]], suffix: str, bodies: di
     out: list[Any] = [html.Div(_tiles(prof, scored, suffix, bodies), className="tile-grid")] if scored else []
     if context:
         out += [
-            html.H4("Context (not scored)", className="context-heading"),
+            html.H4(t("country.context"), className="context-heading"),
             html.Div(_tiles(prof, context, suffix, bodies), className="tile-grid"),
         ]
     return out
@@ -222,19 +235,19 @@ def view_groups(prof: Profile, group: str) -> list[Group]:
     if group == "theme":
         return [
             Group(
-                f"theme-{t['theme']}",
-                t["title"],
-                prof.aggregates.get(("theme", t["theme"])),
-                [r for r in prof.tiles if r["theme"] == t["theme"]],
-                t,
+                f"theme-{th['theme']}",
+                theme_text(th["theme"], "title", th["title"]),
+                prof.aggregates.get(("theme", th["theme"])),
+                [r for r in prof.tiles if r["theme"] == th["theme"]],
+                th,
             )
-            for t in prof.tables.themes
+            for th in prof.tables.themes
         ]
     by_id = {r["indicator_id"]: r for r in prof.tiles}
     return [
         Group(
             f"principle-{p['principle']}",
-            f"Principle {p['principle']}. {p['title']}",
+            t("country.principle", n=p["principle"], title=principle_text(p["principle"], "title", p["title"])),
             prof.aggregates.get(("principle", str(p["principle"]))),
             [by_id[i] for i in (p["indicators"] or []) if i in by_id],
             p,
@@ -251,20 +264,22 @@ def sections(prof: Profile, group: str) -> list[Any]:
         head: list[Any] = []
         if group == "principle" and g.source["area"] != area:
             area = g.source["area"]
-            head.append(html.H2(f"Area {area}: {g.source['area_title']}", className="area-heading"))
+            head.append(html.H2(t("country.area", area=area, title=area_text(area, g.source["area_title"])),
+                                className="area-heading"))  # fmt: skip
         head.append(html.H2(g.title) if group == "theme" else html.H3(g.title))
         if g.source.get("gist"):
-            head.append(html.P(g.source["gist"], className="principle-gist"))
+            head.append(
+                html.P(principle_text(g.source["principle"], "gist", g.source["gist"]), className="principle-gist")
+            )
         if g.rows:
             head.append(
                 html.P(aggregate_view(g.aggregate, prof.tables.coverage_threshold), className="section-aggregate")
             )
         if g.source.get("caveat"):
-            head.append(html.P([html.Strong("Normative reading: "), g.source["caveat"]], className="theme-caveat"))
+            caveat = theme_text(g.source["theme"], "caveat", g.source["caveat"])
+            head.append(html.P([html.Strong(t("country.normative")), caveat], className="theme-caveat"))
         suffix = "" if group == "theme" else f"-p{g.source['principle']}"  # an indicator sits under several principles
-        body = _grids(prof, g.rows, suffix, bodies) or [
-            html.P("No indicator in this release is mapped to this principle.")
-        ]
+        body = _grids(prof, g.rows, suffix, bodies) or [html.P(t("country.none_mapped"))]
         out.append(html.Section(head + body, id=g.key, className=f"country-section section-{group}"))
     return out
 
@@ -286,7 +301,8 @@ def scorecard_download(iso3: str, group: str, release_id: str) -> dict[str, obje
     if prof is None:
         raise ValueError(f"no country {iso3!r} in release {release_id}")
     frame = scorecard_frame(prof, group)
-    note = f"Scorecard of {prof.country.name} ({iso3}), {GROUPS[group].lower()}, status year {prof.tables.status_year}"
+    note = t("country.csv_note", name=country_name(iso3, prof.country.name), code=iso3, group=t(f"country.group.{group}").lower(),
+             year=prof.tables.status_year)  # fmt: skip
     return csv_download(frame, f"scorecard_{iso3}_{group}_{release_id}.csv", release_id, note)
 
 
@@ -300,8 +316,9 @@ def download_csv(n_clicks: int | None, state: dict[str, str]) -> dict[str, objec
     return scorecard_download(state["iso3"], state.get("group", "theme"), state["release"])
 
 
-dash.clientside_callback(
-    "function (n) { if (n) { window.print(); } return n ? 'Print dialog opened' : ''; }",
+dash.clientside_callback(  # the status text comes from the page's strings (assets/i18n.js)
+    "function (n) { if (n) { window.print(); } return n ? ((window.lmmText && window.lmmText('print_opened')) || "
+    "'Print dialog opened') : ''; }",
     Output("country-print-status", "children"),
     Input("country-print", "n_clicks"),
     prevent_initial_call=True,

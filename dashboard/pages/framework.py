@@ -13,15 +13,18 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dashboard.components.datatable import data_table, records, shown_frame
 from dashboard.components.downloads import csv_download
 from dashboard.components.heatmap import aria
+from dashboard.i18n import dropdown_labels, framework_text, group_text, note_text, parts, percent, t
 from dashboard.pages import _framework_view as view
+from dashboard.pages._memo import memo_layout
 from dashboard.queries import framework as q
+from dashboard.queries.practices import by_principle
 from warehouse.connection import NoReleaseError
 
 dash.register_page(
     __name__,
     path="/framework",
-    title="Framework and methodology · Labour Migration Policy Monitor",
-    description="The MFLM's areas and principles, the indicators mapped to them, coverage, and the methodology.",
+    title=lambda **_: t("app.page_title", page=t("framework.tab_title")),
+    description=lambda **_: t("framework.description"),
 )
 
 ALL = "all"
@@ -34,42 +37,52 @@ def _one(value: object) -> str | None:
     return str(value).strip() if value else None
 
 
+@memo_layout(8)  # a layout per release, language and URL (see _memo.py)
 def layout(region: str | None = None, sort: str | None = None, release: str | None = None, **_other: str) -> html.Div:
     region, sort, release = _one(region), _one(sort), _one(release)
     try:
         principles, method = q.principles(release), q.methodology(release)
         regions = q.regions(release)
     except NoReleaseError as exc:
-        return html.Div(
-            [html.H1("Framework and methodology"), html.P(str(exc), role="alert", className="notice-error")]
-        )
+        return html.Div([html.H1(t("framework.tab_title")), html.P(str(exc), role="alert", className="notice-error")])
     region = region if region in regions else None
     framework = dict(method.get("framework") or {})  # type: ignore[call-overload]
     return html.Div(
         [
-            html.H1("The framework and the methodology"),
+            html.H1(t("framework.title")),
             html.P(
                 [
-                    "Scores compare each country with the ",
-                    html.Cite(str(framework.get("title", "ILO Multilateral Framework on Labour Migration"))),
-                    f" ({framework.get('publisher', 'ILO')}). {framework.get('note', '')}",
+                    *parts(
+                        "framework.lede",
+                        work=html.Cite(
+                            framework_text(
+                                "title", str(framework.get("title", "ILO Multilateral Framework on Labour Migration"))
+                            )
+                        ),
+                        publisher=str(framework.get("publisher", "ILO")),
+                    ),
+                    f" {framework_text('note', str(framework.get('note', '')))}",
                 ],
                 className="lede",
-            ),
+            ),  # fmt: skip
             html.Nav(
                 html.Ul(
                     [
-                        html.Li(html.A("Areas and principles", href="#principles")),
-                        html.Li(html.A("Coverage matrix", href="#coverage")),
-                        html.Li(html.A("Methodology", href="#methodology")),
+                        html.Li(html.A(t("framework.principles"), href="#principles")),
+                        html.Li(html.A(t("framework.matrix"), href="#coverage")),
+                        html.Li(html.A(t("framework.methodology"), href="#methodology")),
                     ]
                 ),
-                **aria(label="On this page"),
+                **aria(label=t("framework.on_this_page")),
             ),
-            html.H2("Areas and principles", id="principles"),
-            html.P(f"Citation: {framework.get('citation', '')}", className="note"),
+            html.H2(t("framework.principles"), id="principles"),
+            html.P(t("framework.citation", citation=framework.get("citation", "")), className="note"),
             *view.principle_sections(
-                principles, q.guidelines(release), q.mapped_indicators(release), q.themes(release)
+                principles,
+                q.guidelines(release),
+                q.mapped_indicators(release),
+                q.themes(release),
+                by_principle(release),
             ),
             _matrix_section(principles, regions, region, sort, release),
             _methodology_section(method),
@@ -88,24 +101,24 @@ def query_string(region: str | None, sort: str | None) -> str:
 
 def _matrix_section(principles, regions: list[str], region: str | None, sort: str | None, release: str | None):
     columns = view.matrix_columns(principles)
-    region_options = [{"label": "All regions", "value": ALL}] + [{"label": r, "value": r} for r in regions]
+    region_options = [{"label": t("framework.all_regions"), "value": ALL}] + [
+        {"label": group_text(r), "value": r} for r in regions
+    ]
     frame = view.matrix_frame(q.coverage(region, release), principles)
     return html.Section(
         [
-            html.H2("Coverage matrix: countries x principles", id="coverage"),
-            html.P(
-                "Each cell: the share of the principle's scored indicators with a current value, then whether the "
-                "principle gets an aggregate for the country (a score and a colour need 80% coverage). Hatched "
-                "cells have no aggregate; “no scored indicator” marks principles nothing measures yet. Sort any "
-                "column (a principle's column sorts by coverage), or type in the filter row, e.g. “no aggregate”.",
-                className="note",
-            ),
+            html.H2(t("framework.matrix_title"), id="coverage"),
+            html.P(t("framework.matrix_note", none=view.no_indicator(), gap=view.no_aggregate()), className="note"),
             html.Div(
                 html.Div(
                     [
-                        html.Label("UN region", htmlFor="framework-region"),
+                        html.Label(t("col.un_region"), htmlFor="framework-region"),
                         dcc.Dropdown(
-                            id="framework-region", options=region_options, value=region or ALL, clearable=False
+                            labels=dropdown_labels(),
+                            id="framework-region",
+                            options=region_options,
+                            value=region or ALL,
+                            clearable=False,
                         ),
                     ],
                     className="control",
@@ -123,7 +136,7 @@ def _matrix_section(principles, regions: list[str], region: str | None, sort: st
                 fill_width=False,
             ),  # fmt: skip
             html.Div(
-                html.Button("Download the matrix as shown (CSV)", id="framework-matrix-csv-button", className="button"),
+                html.Button(t("framework.matrix_csv"), id="framework-matrix-csv-button", className="button"),
                 className="button-row",
             ),
             dcc.Download(id="framework-matrix-csv"),
@@ -132,51 +145,48 @@ def _matrix_section(principles, regions: list[str], region: str | None, sort: st
 
 
 def _count(n: int) -> str:
-    return f"{n} countries (regions and income groups are never rows: they are not scored)."
+    return t("framework.count", n=n)
 
 
 def _methodology_section(method: dict) -> html.Section:
     return html.Section(
         [
-            html.H2("Methodology", id="methodology"),
+            html.H2(t("framework.methodology"), id="methodology"),
             html.P(
-                [
-                    f"Methodology version {method.get('methodology_version')}. Continuous values are scored "
-                    "0-100 = 100 x (value - lower bound) / (optimum - lower bound), clipped; categories and "
-                    "ratifications through each indicator's table. A principle or theme gets a score (the weighted "
-                    "mean of its indicators' scores) and a colour (the better of its two worst indicators' levels) "
-                    f"only when at least {float(method.get('coverage_threshold') or 0.8):.0%} of its mapped "  # type: ignore[arg-type]
-                    "indicators have a score; otherwise its coverage is shown."
-                ]
-            ),
+                t(
+                    "framework.method_text",
+                    version=method.get("methodology_version"),
+                    pct=percent(float(method.get("coverage_threshold") or 0.8)),
+                )
+            ),  # type: ignore[arg-type]  # fmt: skip
             html.Div(
                 [
-                    html.Button("Download the methodology (JSON)", id="framework-json-button", className="button"),
-                    html.Button("Download the methodology (CSV)", id="framework-csv-button", className="button"),
+                    html.Button(t("framework.json"), id="framework-json-button", className="button"),
+                    html.Button(t("framework.csv"), id="framework-csv-button", className="button"),
                 ],
                 className="button-row",
             ),
             dcc.Download(id="framework-json"),
             dcc.Download(id="framework-csv"),
-            html.H3("Levels"),
+            html.H3(t("framework.levels")),
             view.levels_table(),
-            html.H3("Recency, categories and events"),
+            html.H3(t("framework.notes")),
             html.Dl(
                 [
                     item
                     for key, text in dict(method.get("notes") or {}).items()  # type: ignore[call-overload]
-                    for item in (html.Dt(key.replace("_", " ").capitalize()), html.Dd(text))
+                    for item in (html.Dt(view.note_title(key)), html.Dd(note_text(key, text)))
                 ],
                 className="about",
             ),  # fmt: skip
-            html.H3("Trend"),
+            html.H3(t("framework.trend")),
             view.trend_labels(),
             html.Details(
-                [html.Summary("The trend rule in full"), html.Pre(view.trend_rule(), className="trend-rule")],
+                [html.Summary(t("framework.trend_rule")), html.Pre(view.trend_rule(), className="trend-rule")],
                 className="method",
             ),  # fmt: skip
-            html.H3("Indicators: thresholds, categories, weights and windows"),
-            data_table("framework-method-table", view.method_frame(method), view.METHOD_COLUMNS, page_size=15),
+            html.H3(t("framework.method_table")),
+            data_table("framework-method-table", view.method_frame(method), view.method_columns(), page_size=15),
         ]
     )
 
@@ -221,7 +231,7 @@ def download_matrix(_clicks: int | None, rows: list[dict] | None, columns: list[
                     release: str | None) -> dict:  # fmt: skip
     """The matrix exactly as shown: region, column filters and sort applied."""
     frame = view.matrix_csv_frame(shown_frame(rows, columns))
-    note = f"Coverage matrix, countries x MFLM principles {query or ''}: rows as shown (filters, sort)"
+    note = t("framework.matrix_csv_note", query=query or "")
     return csv_download(frame, "coverage-matrix.csv", q.methodology_text(release)[0], note)
 
 
@@ -247,7 +257,7 @@ def download_json(_clicks: int | None, release: str | None) -> dict:
 def download_csv(_clicks: int | None, release: str | None) -> dict:
     release_id, text = q.methodology_text(release)
     method = json.loads(text)
-    note = f"Methodology {method.get('methodology_version')}: one row per indicator (per category for category tables)"
+    note = t("framework.method_csv_note", version=method.get("methodology_version"))
     return csv_download(
         view.method_csv_frame(method), f"methodology-{method.get('methodology_version')}.csv", release_id, note
     )

@@ -24,49 +24,51 @@ from dashboard.components.map import (
     whole_years,
     with_level_labels,
 )
+from dashboard.i18n import date, dropdown_labels, href, number, t
+from dashboard.pages._memo import memo_layout
 from dashboard.queries import home as q
 from warehouse.connection import cursor
 
 dash.register_page(
     __name__,
     path="/",
-    title="Labour Migration Policy Monitor",
-    description="World map of indicators, principles and themes of the ILO Multilateral Framework on Labour Migration",
+    title=lambda **_: t("app.title"),
+    description=lambda **_: t("home.description"),
 )
 
 MAP_HEIGHT = 360  # the map shares the width with its table
-COLUMNS = [
-    Column("name", "Country"),
-    Column("iso3", "ISO3"),
-    Column("value", "Value", numeric=True, description="The published value, or the 0-100 score of a principle/theme"),
-    Column("unit", "Unit"),
-    Column("label", "Category or status"),
-    Column("year", "Year", numeric=True, description="Year of the value"),
-    Column("coverage", "Coverage", description="Indicators with a current value, of those mapped"),
-    Column("level_label", "Level"),
-    Column("note", "Note", description="Why a value is missing or not scored"),
-]
 
 
+def columns() -> list[Column]:
+    """The table's columns, headed in the reader's language."""
+    return [
+        Column("name", t("col.country")),
+        Column("iso3", t("col.iso3")),
+        Column("value", t("col.value"), numeric=True, description=t("home.col.value_help")),
+        Column("unit", t("col.unit")),
+        Column("label", t("col.category_or_status")),
+        Column("year", t("col.year"), numeric=True, description=t("home.col.year_help")),
+        Column("coverage", t("home.col.coverage"), description=t("home.col.coverage_help")),
+        Column("level_label", t("col.level")),
+        Column("note", t("col.note"), description=t("home.col.note_help")),
+    ]
+
+
+@memo_layout(16)  # a layout per release, language and URL (see _memo.py)
 def layout(view: str | None = None, release: str | None = None, **_query: object) -> html.Div:
     default = q.View("indicator", q.DEFAULT_VIEW.partition(":")[2])
     chosen = q.parse_view(view) or default
-    notice = "" if view in (None, chosen.text) else f"The view {view!r} does not exist; showing the default."
+    notice = "" if view in (None, chosen.text) else t("home.notice.no_view", view=repr(view))
     try:
         frame, title = q.view_frame(chosen, release)
     except KeyError:
         chosen = default
         frame, title = q.view_frame(chosen, release)
-        notice = f"{view!r} is not in this release; showing the default."
+        notice = t("home.notice.not_in_release", view=repr(view))
     return html.Div(
         [
-            html.H1("Labour Migration Policy Monitor"),
-            html.P(
-                "How countries stand against the ILO Multilateral Framework on Labour Migration: recruitment "
-                "practices, dual nationality, portability of social-security benefits and women's participation. "
-                "Pick what the map shows, or go to a country's profile.",
-                className="lede",
-            ),
+            html.H1(t("app.title")),
+            html.P(t("home.lede"), className="lede"),
             headline(release),
             controls(chosen.text, release),
             html.P(notice, id="home-notice", className="notice", role="status", hidden=not notice),
@@ -74,7 +76,7 @@ def layout(view: str | None = None, release: str | None = None, **_query: object
                 [
                     html.Section(
                         [
-                            html.H2("Map", id="home-map-title"),
+                            html.H2(t("home.map"), id="home-map-title"),
                             level_map(_map_frame(frame), title, "home-map", "map", MAP_HEIGHT),
                         ],
                         className="map-column",
@@ -95,11 +97,12 @@ def headline(release: str | None) -> html.Section:
     facts: dict[str, Any] = q.headline(release=release)
     summary, n_sources, coverage = facts["summary"], facts["sources"], facts["coverage"]
     tiles = [
-        _tile("Release", html.Code(str(summary["release_id"]), id="home-release-id"),
-              f"published {str(summary['created_at'])[:10]}, status year {summary['status_year']}"),
-        _tile("Countries", str(summary["countries"]), f"{summary['countries_with_data']} with published figures"),
-        _tile("Sources", html.A(f"{n_sources} sources", href="/sources", id="home-sources-link"),
-              "publishers, licences and release dates"),
+        _tile(t("home.tile.release"), html.Code(str(summary["release_id"]), id="home-release-id"),
+              t("home.tile.published", date=date(str(summary["created_at"])[:10]), year=summary["status_year"])),
+        _tile(t("home.tile.countries"), number(summary["countries"]),
+              t("home.tile.with_figures", n=number(summary["countries_with_data"]))),
+        _tile(t("home.tile.sources"), html.A(t("home.tile.n_sources", n=n_sources), href=href("/sources"),
+                                            id="home-sources-link"), t("home.tile.sources_detail")),
     ]  # fmt: skip
     rows = [
         html.Tr(
@@ -107,22 +110,22 @@ def headline(release: str | None) -> html.Section:
                 html.Th(r.title, scope="row"),
                 html.Td(int(r.indicators)),
                 html.Td(int(r.countries_with_any_data)),
-                html.Td(f"{r.pct_cells_with_current_data:.0f}%"),
+                html.Td(t("format.pct", n=number(r.pct_cells_with_current_data, decimals=0))),
             ]
         )
         for r in coverage.itertuples()
     ]
     head = html.Tr(
-        [html.Th("Theme", scope="col"), html.Th("Scored indicators", scope="col"),
-         html.Th("Countries with current data", scope="col"), html.Th("Country x indicator cells current", scope="col")]
+        [html.Th(t("col.theme"), scope="col"), html.Th(t("home.coverage.scored"), scope="col"),
+         html.Th(t("home.coverage.countries"), scope="col"), html.Th(t("home.coverage.cells"), scope="col")]
     )  # fmt: skip
     return html.Section(
         [
-            html.H2("Release and coverage", className="visually-hidden", id="home-headline-title"),
+            html.H2(t("home.headline"), className="visually-hidden", id="home-headline-title"),
             html.Div(tiles, className="tiles"),
             html.Table(
                 [
-                    html.Caption("Coverage per theme: countries with at least one current value"),
+                    html.Caption(t("home.coverage.caption")),
                     html.Thead(head),
                     html.Tbody(rows),
                 ],
@@ -144,18 +147,25 @@ def controls(view: str, release: str | None) -> html.Div:
         [
             html.Div(
                 [
-                    html.Label("Show on the map", htmlFor="home-view"),
-                    dcc.Dropdown(id="home-view", options=q.view_options(release), value=view, clearable=False),
+                    html.Label(t("home.show_on_map"), htmlFor="home-view"),
+                    dcc.Dropdown(
+                        id="home-view",
+                        options=q.view_options(release),
+                        value=view,
+                        clearable=False,
+                        labels=dropdown_labels(),
+                    ),
                 ],
                 className="control wide",
             ),
             html.Div(
                 [
-                    html.Label("Go to a country profile", htmlFor="home-country"),
+                    html.Label(t("home.go_to_country"), htmlFor="home-country"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(),
                         id="home-country",
                         options=q.country_options(release),
-                        placeholder="Type a country name",
+                        placeholder=t("home.type_country"),
                         searchable=True,
                         clearable=True,
                     ),
@@ -174,14 +184,10 @@ def table_section(frame: pd.DataFrame, title: str) -> html.Section:
     table.style_cell_conditional = NOTE_WIDTH
     return html.Section(
         [
-            html.H2("Table", id="home-table-title"),
-            html.P(
-                f"{title}: every country, with the value, its year and level, and why a value is missing.",
-                id="home-table-caption",
-                className="caption",
-            ),  # fmt: skip
+            html.H2(t("home.table"), id="home-table-title"),
+            html.P(t("home.table_caption", title=title), id="home-table-caption", className="caption"),
             table,
-            html.Button("Download CSV of this table", id="home-download-button", className="button"),
+            html.Button(t("home.download"), id="home-download-button", className="button"),
             dcc.Download(id="home-download"),
         ],
         className="table-column",
@@ -191,7 +197,7 @@ def table_section(frame: pd.DataFrame, title: str) -> html.Section:
 
 def shown_columns(frame: pd.DataFrame) -> list[Column]:
     """The table's columns minus those empty for this view (e.g. Coverage for an indicator)."""
-    kept = [c for c in COLUMNS if c.id in ("name", "iso3", "level_label", "note") or frame[c.id].notna().any()]
+    kept = [c for c in columns() if c.id in ("name", "iso3", "level_label", "note") or frame[c.id].notna().any()]
     return unit_in_header(frame, kept)
 
 
@@ -218,7 +224,7 @@ def show_view(view: str | None, release: str | None):
     figure, caption = map_outputs(_map_frame(frame), title, MAP_HEIGHT)
     columns = shown_columns(frame)
     table_columns = [{"id": c.id, "name": c.name, "type": "numeric" if c.numeric else "text"} for c in columns]
-    text = f"{title}: every country, with the value, its year and level, and why a value is missing."
+    text = t("home.table_caption", title=title)
     return figure, caption, records(with_level_labels(frame), columns), table_columns, text
 
 
@@ -229,7 +235,7 @@ def show_view(view: str | None, release: str | None):
 )
 def go_to_country(iso3: str | None) -> object:
     """Choosing a country in the search opens its profile."""
-    return f"/country/{iso3}" if iso3 else no_update
+    return href(f"/country/{iso3}") if iso3 else no_update
 
 
 @callback(
@@ -247,7 +253,7 @@ def download_table(n_clicks: int | None, rows: list[dict] | None, columns: list[
         return no_update
     release_id, _ = cursor(release)
     name = (view or q.DEFAULT_VIEW).replace(":", "-")
-    note = f"View {view}; one row per country as shown in the table on /?view={view}"
+    note = t("home.csv_note", view=view)
     return csv_download(whole_years(shown_frame(rows, columns)), f"lmm-{name}-{release_id}.csv", release_id, note)
 
 

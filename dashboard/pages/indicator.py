@@ -26,8 +26,10 @@ from dashboard.components.map import (
     whole_years,
     with_level_labels,
 )
+from dashboard.i18n import t, unit_text
 from dashboard.pages import _indicator_views as views
 from dashboard.pages._indicator_chart import chart
+from dashboard.pages._memo import memo_layout
 from dashboard.queries import indicator as q
 from indicators.levels import scoreable
 from indicators.model import Indicator
@@ -37,24 +39,29 @@ dash.register_page(
     __name__,
     path_template="/indicator/<indicator_id>",
     title=lambda indicator_id=None, **_: views.page_title(indicator_id),
-    description="One indicator: chart, map and table by year, with definition, thresholds and sources",
+    description=lambda **_: t("indicator.description"),
 )
 
-TABS = [("chart", "Chart over time"), ("map", "Map"), ("table", "Table")]
-TABLE_COLUMNS = [
-    Column("name", "Country"),
-    Column("iso3", "ISO3"),
-    Column("value", "Value", numeric=True),
-    Column("unit", "Unit"),
-    Column("label", "Category or status"),
-    Column("since", "Since", numeric=True, description="Year the status or category last changed"),
-    Column("year", "Year", numeric=True, description="Year of the value (latest at or before the chosen year)"),
-    Column("level_label", "Level"),
-    Column("note", "Note", description="Why a value is missing, out of date or not known"),
-    Column("source_id", "Source"),
-]
+TABS = ("chart", "map", "table")  # labels: indicator.tab.*
 
 
+def columns() -> list[Column]:
+    """The table's columns, headed in the reader's language."""
+    return [
+        Column("name", t("col.country")),
+        Column("iso3", t("col.iso3")),
+        Column("value", t("col.value"), numeric=True),
+        Column("unit", t("col.unit")),
+        Column("label", t("col.category_or_status")),
+        Column("since", t("col.since"), numeric=True, description=t("indicator.col.since_help")),
+        Column("year", t("col.year"), numeric=True, description=t("indicator.col.year_help")),
+        Column("level_label", t("col.level")),
+        Column("note", t("col.note"), description=t("indicator.col.note_help")),
+        Column("source_id", t("col.source")),
+    ]
+
+
+@memo_layout(16)  # a layout per release, language and URL (see _memo.py)
 def layout(
     indicator_id: str | None = None,
     year: str | None = None,
@@ -72,7 +79,7 @@ def layout(
     sex_options = q.sexes(ind, release)
     chosen_sex = sex if sex in sex_options else sex_options[0]
     chosen_countries = views.parse_countries(countries)
-    chosen_tab = tab if tab in dict(TABS) else "chart"
+    chosen_tab = tab if tab in TABS else "chart"
     frame = q.status_frame(ind, chosen_year, chosen_sex, release)
     return html.Div(
         [
@@ -81,13 +88,13 @@ def layout(
             html.Div(
                 dcc.RadioItems(
                     id="indicator-tab",
-                    options=[{"label": label, "value": value} for value, label in TABS],
+                    options=[{"label": t(f"indicator.tab.{value}"), "value": value} for value in TABS],
                     value=chosen_tab,
                     className="tab-switch",
                     inline=True,
                 ),
                 role="group",
-                **aria(label="View"),
+                **aria(label=t("indicator.view")),
             ),
             chart_panel(ind, chosen_sex, chosen_countries, release, chosen_tab != "chart"),
             map_panel(ind, frame, chosen_year, release, chosen_tab != "map"),
@@ -106,7 +113,7 @@ def chart_panel(ind: Indicator, sex: str, countries: list[str], release: str | N
     figure, caption, rows, columns = chart(ind, sex, countries, release)
     return html.Section(
         [
-            html.H2("Chart over time", id="indicator-chart-title"),
+            html.H2(t("indicator.tab.chart"), id="indicator-chart-title"),
             html.Figure(
                 [
                     dcc.Graph(id="indicator-chart", figure=figure, config=chart_config(ind.id)),
@@ -115,7 +122,7 @@ def chart_panel(ind: Indicator, sex: str, countries: list[str], release: str | N
             ),
             html.Details(
                 [
-                    html.Summary("The chart's data as a table"),
+                    html.Summary(t("indicator.chart_data")),
                     data_table("indicator-chart-table", rows, columns, page_size=12),
                 ],
                 className="chart-data",
@@ -129,12 +136,12 @@ def chart_panel(ind: Indicator, sex: str, countries: list[str], release: str | N
 def map_panel(ind: Indicator, frame, year: int, release: str | None, hidden: bool) -> html.Section:
     title = views.map_title(ind, year)
     if value_scale(ind):
-        graph = value_map(views.map_frame(frame), title, ind.unit, "indicator-map", f"{ind.id}-map-{year}")
+        graph = value_map(views.map_frame(frame), title, unit_text(ind.unit), "indicator-map", f"{ind.id}-map-{year}")
     else:
         graph = level_map(views.map_frame(frame), title, "indicator-map", f"{ind.id}-map-{year}")
     note = q.completeness_note(ind, release) if ind.type == "event" else views.recency_note(ind)
     return html.Section(
-        [html.H2("Map", id="indicator-map-title"), html.P(note, className="note"), graph],
+        [html.H2(t("indicator.tab.map"), id="indicator-map-title"), html.P(note, className="note"), graph],
         id="indicator-panel-map", className="panel", hidden=hidden,
         **aria(labelledby="indicator-map-title"),
     )  # fmt: skip
@@ -147,10 +154,10 @@ def table_panel(ind: Indicator, frame, year: int, hidden: bool) -> html.Section:
     table.style_cell_conditional = NOTE_WIDTH
     return html.Section(
         [
-            html.H2("Table", id="indicator-table-title"),
+            html.H2(t("indicator.tab.table"), id="indicator-table-title"),
             html.P(views.table_caption(ind, year), id="indicator-table-caption", className="caption"),
             table,
-            html.Button("Download CSV of this table", id="indicator-download-button", className="button"),
+            html.Button(t("home.download"), id="indicator-download-button", className="button"),
             dcc.Download(id="indicator-download"),
         ],
         id="indicator-panel-table", className="panel", hidden=hidden,
@@ -169,7 +176,7 @@ def value_scale(ind: Indicator) -> bool:
 
 def table_columns(frame) -> list[Column]:
     keep = {"name", "iso3", "level_label", "note"}
-    return unit_in_header(frame, [c for c in TABLE_COLUMNS if c.id in keep or frame[c.id].notna().any()])
+    return unit_in_header(frame, [c for c in columns() if c.id in keep or frame[c.id].notna().any()])
 
 
 def sync_year(trigger: str | None, slider: object, typed: object, bounds: list[int]) -> tuple[int, int, str]:
@@ -181,7 +188,7 @@ def sync_year(trigger: str | None, slider: object, typed: object, bounds: list[i
         return current, current, ""
     wanted = views.to_int(typed)
     if wanted is None or not first <= wanted <= last:
-        return current, current, f"Type a year from {first} to {last}; showing {current}."
+        return current, current, t("indicator.year_refused", first=first, last=last, current=current)
     return wanted, wanted, ""
 
 
@@ -205,7 +212,7 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
     frame = q.status_frame(ind, year, sex, release)
     title = views.map_title(ind, year)
     if value_scale(ind):
-        figure, caption = value_outputs(views.map_frame(frame), title, ind.unit)
+        figure, caption = value_outputs(views.map_frame(frame), title, unit_text(ind.unit))
     else:
         figure, caption = map_outputs(views.map_frame(frame), title)
     columns = table_columns(frame)
@@ -278,7 +285,7 @@ def download_table(n_clicks, rows, columns, indicator_id: str, year: int, sex: s
     if not n_clicks:
         return no_update
     release_id, _ = cursor(release)
-    note = f"Indicator {indicator_id}, year {year}, sex {sex or 'total'}: latest value per country at or before {year}"
+    note = t("indicator.csv_note", id=indicator_id, year=year, sex=sex or "total")
     filename = f"lmm-{indicator_id}-{year}-{sex or 'total'}-{release_id}.csv"
     return csv_download(whole_years(shown_frame(rows, columns)), filename, release_id, note)
 

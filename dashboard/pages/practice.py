@@ -10,13 +10,15 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+from dashboard.i18n import href, principle_text, t, theme_text
+from dashboard.i18n.names import country_name
 from dashboard.pages import _practice_view as view
 from dashboard.pages._practice_charts import indicators_section
 from dashboard.queries import practices as q
 from warehouse.connection import NoReleaseError
 from warehouse.releases import ReleaseError
 
-FIELD_WORDS = {
+FIELD_WORDS = {  # shown as practices.field.*
     "name": "name",
     "institution": "institution",
     "start_year": "start year",
@@ -29,7 +31,7 @@ FIELD_WORDS = {
     "transfer_limits": "what may not transfer",
     "notes": "notes",
 }
-SECTIONS = [
+SECTIONS = [  # headings: practices.section.*
     ("summary", "What it does"),
     ("evidence", "Evidence of results"),
     ("success_factors", "What made it work"),
@@ -39,14 +41,14 @@ SECTIONS = [
 
 
 def _title(practice_id: str | None = None, **_: object) -> str:
-    return f"{(practice_id or '')[:60]} · Good practices · Labour Migration Policy Monitor"
+    return t("app.page_title", page=f"{(practice_id or '')[:60]} · {t('practices.title')}")
 
 
 dash.register_page(
     __name__,
     path_template="/practices/<practice_id>",
     title=_title,
-    description="A good practice: what it does, its evidence, its sources, and the indicators it relates to.",
+    description=lambda **_: t("practices.one_description"),
 )
 
 
@@ -61,7 +63,9 @@ def layout(practice_id: str | None = None, release: object = None, **_query: obj
     try:
         release_id, found = q.practice(pid, _one(release))
     except (NoReleaseError, ReleaseError) as error:
-        return html.Div([html.H1("Release not available"), html.P(str(error), role="alert")], className="practice-page")
+        return html.Div(
+            [html.H1(t("release.not_available")), html.P(str(error), role="alert")], className="practice-page"
+        )
     if found is None:
         return not_found(pid, _one(release))
     return page(found, release_id, _one(release))
@@ -71,13 +75,13 @@ def not_found(pid: str, release: str | None) -> html.Div:
     _, frame = q.practices(release)
     names = dict(zip(frame["practice_id"], frame["name"], strict=True)) if len(frame) else {}
     close = difflib.get_close_matches(pid.lower(), list(names), n=3, cutoff=0.4)
-    items = [html.Li(dcc.Link(names[c], href=f"/practices/{c}")) for c in close]
+    items = [html.Li(dcc.Link(names[c], href=href(f"/practices/{c}"))) for c in close]
     return html.Div(
         [
-            html.H1("Practice not found"),
-            html.P(f"There is no practice “{pid}” in this release.", id="practice-unknown"),
+            html.H1(t("practices.not_found")),
+            html.P(t("practices.unknown", id=pid), id="practice-unknown"),
             html.Ul(items) if items else html.P(""),
-            html.P(dcc.Link("All practices", href="/practices")),
+            html.P(dcc.Link(t("practices.all"), href=href("/practices"))),
         ],
         className="practice-page",
     )
@@ -86,11 +90,11 @@ def not_found(pid: str, release: str | None) -> html.Div:
 def page(rec: dict[str, Any], release_id: str, release: str | None) -> html.Div:
     numbers = {s["ref"]: i for i, s in enumerate(rec["source_list"], 1)}
     body: list[Any] = []
-    for field, heading in SECTIONS:
+    for field, _heading in SECTIONS:
         if not view._missing(rec.get(field)):
             body.append(
                 html.Section(
-                    [html.H2(heading), html.P(view.cited(rec[field], numbers))],
+                    [html.H2(t(f"practices.section.{field}")), html.P(view.cited(rec[field], numbers))],
                     id=f"practice-{field.replace('_', '-')}",
                     className="practice-section",
                 )
@@ -99,7 +103,7 @@ def page(rec: dict[str, Any], release_id: str, release: str | None) -> html.Div:
                 body.append(_evidence_links(rec["source_list"], numbers))
     return html.Div(
         [
-            html.P(dcc.Link("← All practices", href="/practices"), className="no-print"),
+            html.P(dcc.Link(f"← {t('practices.all')}", href=href("/practices")), className="no-print"),
             html.H1(
                 [
                     str(rec["name"]),
@@ -126,27 +130,37 @@ def facts(rec: dict[str, Any], numbers: dict[str, int], release_id: str) -> html
     places = [
         html.Span(
             [
-                dcc.Link(f"{c['name'] or c['country']} ({c['country']})", href=f"/country/{c['country']}"),
-                f" ({view.ROLE_WORDS[c['role']]})" if view.ROLE_WORDS.get(c["role"]) else "",
+                dcc.Link(
+                    f"{country_name(c['country'], c['name'] or c['country'])} ({c['country']})",
+                    href=href(f"/country/{c['country']}"),
+                ),  # fmt: skip
+                f" ({view.role_words(c['role'])})" if view.role_words(c["role"]) else "",
             ]
         )
         for c in rec["country_list"]
     ]
     principles = [
-        dcc.Link(f"{p['principle']}. {p['title']}", href=f"/framework#principle-{p['principle']}")
+        dcc.Link(
+            f"{p['principle']}. {principle_text(p['principle'], 'title', p['title'])}",
+            href=href(f"/framework#principle-{p['principle']}"),
+        )  # fmt: skip
         for p in rec["principle_list"]
     ]
-    themes = [dcc.Link(str(t["title"] or t["theme"]), href=f"/practices?theme={t['theme']}") for t in rec["theme_list"]]
-    gcm = [f"{n}. {view.GCM_OBJECTIVES.get(int(n), '')}" for n in str(rec.get("gcm_objectives") or "").split(",") if n]
+    themes = [dcc.Link(str(theme_text(th["theme"], "title", th["title"]) or th["theme"]),
+                       href=href(f"/practices?theme={th['theme']}")) for th in rec["theme_list"]]  # fmt: skip
+    gcm = [f"{n}. {view.gcm_objective(int(n))}" for n in str(rec.get("gcm_objectives") or "").split(",") if n]
     pairs: list[tuple[str, Any]] = [
-        ("Countries", _joined(places)),
-        ("Institution", view.cited(rec["institution"], numbers)),
-        ("Years active", view.years_text(rec)),
-        ("Themes", _joined(themes) or "none"),
-        ("MFLM principles (editors' reading)", _joined(principles)),
-        ("Global Compact for Migration objectives", "; ".join(gcm) or "none given"),
-        ("Submitted by", [f"{rec['submitted_by']} ", html.Span(_role(rec), className="badge practice-role")]),
-        ("Provenance", _provenance(str(rec.get("provenance") or ""), release_id)),
+        (t("col.countries"), _joined(places)),
+        (t("practices.fact.institution"), view.cited(rec["institution"], numbers)),
+        (t("practices.fact.years"), view.years_text(rec)),
+        (t("practices.fact.themes"), _joined(themes) or t("corridor.none")),
+        (t("practices.fact.principles"), _joined(principles)),
+        (t("practices.fact.gcm"), "; ".join(gcm) or t("practices.fact.none_given")),
+        (
+            t("practices.fact.submitted_by"),
+            [f"{rec['submitted_by']} ", html.Span(_role(rec), className="badge practice-role")],
+        ),
+        (t("practices.fact.provenance"), _provenance(str(rec.get("provenance") or ""), release_id)),
     ]
     return html.Dl(
         [item for label, value in pairs for item in (html.Dt(label), html.Dd(value))],
@@ -163,16 +177,16 @@ def _joined(items: list[Any]) -> list[Any]:
 
 
 def _role(rec: dict[str, Any]) -> str:
-    return "data steward" if rec.get("submitted_role") == "steward" else "editor"
+    return t("practices.by_steward") if rec.get("submitted_role") == "steward" else t("practices.by_editor")
 
 
 def _provenance(text: str, release_id: str) -> list[Any]:
     parts = dict(p.split("=", 1) for p in text.split(";") if "=" in p)
     if "submission" in parts:
-        where = f"submitted through the steward workflow (submission {parts['submission']}), reviewed and published"
+        where = t("practices.via_steward", id=parts["submission"])
     else:
-        where = f"editorial file {parts.get('file', '?')}, version {parts.get('version', '?')}"
-    return [where, " · release ", html.Code(release_id, id="practice-release")]
+        where = t("practices.editorial_file", file=parts.get("file", "?"), version=parts.get("version", "?"))
+    return [where, f" · {t('home.tile.release').lower()} ", html.Code(release_id, id="practice-release")]
 
 
 def _evidence_links(sources: list[dict[str, Any]], numbers: dict[str, int]) -> html.Div:
@@ -188,7 +202,7 @@ def _evidence_links(sources: list[dict[str, Any]], numbers: dict[str, int]) -> h
     ]
     if not links:
         return html.Div()
-    return html.Div([html.H3("Evidence links"), html.Ul(links)], className="practice-evidence-links")
+    return html.Div([html.H3(t("practices.evidence_links")), html.Ul(links)], className="practice-evidence-links")
 
 
 def _left_out(rec: dict[str, Any]) -> html.Section | html.Div:
@@ -196,7 +210,7 @@ def _left_out(rec: dict[str, Any]) -> html.Section | html.Div:
     if not items:
         return html.Div()
     return html.Section(
-        [html.H2("Left out for lack of a source"), html.Ul([html.Li(x) for x in items])],
+        [html.H2(t("practices.left_out")), html.Ul([html.Li(x) for x in items])],
         id="practice-left-out",
         className="practice-section",
     )
@@ -205,23 +219,26 @@ def _left_out(rec: dict[str, Any]) -> html.Section | html.Div:
 def sources_section(sources: list[dict[str, Any]]) -> html.Section:
     items = []
     for s in sources:
-        supports = ", ".join(FIELD_WORDS.get(f, f) for f in str(s["supports"] or "").split(",") if f)
+        supports = ", ".join(t(f"practices.field.{f}") if f in FIELD_WORDS else f
+                             for f in str(s["supports"] or "").split(",") if f)  # fmt: skip
         items.append(
             html.Li(
                 [
                     html.A(str(s["title"]), href=str(s["url"]), rel="noopener noreferrer", target="_blank"),
-                    f". {s['publisher']}. Accessed {s['accessed']}."
+                    f". {s['publisher']}. {t('practices.accessed', date=s['accessed'])}"
                     if s["publisher"]
-                    else f". Accessed {s['accessed']}.",
-                    html.Span(" Evidence of results." if s["kind"] == "evidence" else "", className="source-kind"),
+                    else f". {t('practices.accessed', date=s['accessed'])}",
+                    html.Span(t("practices.evidence_kind") if s["kind"] == "evidence" else "", className="source-kind"),
                     html.Br(),
-                    html.Span(f"Source of: {supports}." if supports else "", className="source-supports"),
+                    html.Span(
+                        t("practices.source_of", fields=supports) if supports else "", className="source-supports"
+                    ),
                 ],
                 id=f"source-{s['ref']}",
             )
         )
     return html.Section(
-        [html.H2("Sources"), html.Ol(items, className="practice-sources")],
+        [html.H2(t("nav.sources")), html.Ol(items, className="practice-sources")],
         id="practice-sources",
         className="practice-section",
     )

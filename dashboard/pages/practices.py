@@ -11,6 +11,18 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.components.attrs import with_attrs
+from dashboard.i18n import (
+    DEFAULT,
+    PARAM,
+    current_lang,
+    dropdown_labels,
+    group_text,
+    href,
+    principle_text,
+    t,
+    theme_text,
+)
+from dashboard.i18n.names import names, sort_key
 from dashboard.pages import _practice_view as view
 from dashboard.queries import practices as q
 from warehouse.connection import NoReleaseError
@@ -19,8 +31,8 @@ from warehouse.releases import ReleaseError
 dash.register_page(
     __name__,
     path="/practices",
-    title="Good practices · Labour Migration Policy Monitor",
-    description="Programmes presented as successful, described from public sources, linked to the MFLM principles.",
+    title=lambda **_: t("app.page_title", page=t("practices.title")),
+    description=lambda **_: t("practices.description"),
 )
 
 FILTERS = ("q", "theme", "principle", "country", "region")
@@ -34,7 +46,7 @@ def _one(value: object) -> str | None:
 
 
 def query_string(values: dict[str, str | None]) -> str:
-    params = {k: v for k, v in values.items() if v}
+    params = {k: v for k, v in values.items() if v} | ({PARAM: current_lang()} if current_lang() != DEFAULT else {})
     return "?" + urlencode(params, quote_via=quote) if params else ""
 
 
@@ -44,7 +56,7 @@ def layout(release: object = None, **query: object) -> html.Div:
         opts = q.options(release_id)
         found, frame = q.practices(release_id)
     except (NoReleaseError, ReleaseError) as error:
-        return html.Div([html.H1("Good practices"), html.P(str(error), role="alert", className="notice-error")])
+        return html.Div([html.H1(t("practices.title")), html.P(str(error), role="alert", className="notice-error")])
     chosen = {k: _one(query.get(k)) for k in FILTERS}
     chosen = _known(chosen, opts)
     cards, count, _ = shown(
@@ -52,22 +64,16 @@ def layout(release: object = None, **query: object) -> html.Div:
     )
     return html.Div(
         [
-            html.H1("Good practices"),
-            html.P(
-                "Programmes that countries presented as successful experiences at the 2009 Mexico City meeting on "
-                "diasporas, and others added by data stewards: what each does, the evidence of results that exists, "
-                "what made it work and what may not transfer, every fact with its public source. Themes, principles "
-                "and indicator links are the editors' reading.",
-                className="lede",
-            ),
+            html.H1(t("practices.title")),
+            html.P(t("practices.lede"), className="lede"),
             _controls(opts, chosen),
             with_attrs(html.P(count, id="practices-count", className="note"), {"aria-live": "polite"}),
             html.Div(cards, id="practices-list", className="practice-list"),
             html.P(
                 [
-                    "Release ",
+                    f"{t('home.tile.release')} ",
                     html.Code(found, id="practices-release"),
-                    ". Also as data: ",
+                    t("practices.as_data"),
                     html.A(
                         "/api/v1/practices", href="/api/v1/practices" + (f"?release={release_id}" if release_id else "")
                     ),
@@ -100,6 +106,7 @@ def _dropdown(key: str, label: str, options: list[dict[str, Any]], value: str | 
         [
             html.Label(label, htmlFor=f"practices-{key}"),
             dcc.Dropdown(
+                labels=dropdown_labels(),
                 id=f"practices-{key}",
                 value=value,
                 placeholder=placeholder,
@@ -112,28 +119,38 @@ def _dropdown(key: str, label: str, options: list[dict[str, Any]], value: str | 
 
 
 def _controls(opts: dict[str, list[dict[str, Any]]], chosen: dict[str, str | None]) -> html.Div:
-    principles = [{"value": o["value"], "label": f"{o['value']}. {o['label']}"} for o in opts["principles"]]
+    principles = [{"value": o["value"], "label": f"{o['value']}. {principle_text(o['value'], 'title', o['label'])}"}
+                  for o in opts["principles"]]  # fmt: skip
+    themes = [{"value": o["value"], "label": theme_text(o["value"], "title", o["label"])} for o in opts["themes"]]
+    regions = [{"value": o["value"], "label": group_text(o["label"])} for o in opts["regions"]]
+    local = names()
+    countries = sorted(({"value": o["value"], "label": local.get(str(o["value"]), o["label"])} for o in opts["countries"]),
+                       key=lambda o: sort_key(o["label"])) if local else opts["countries"]  # fmt: skip
     return html.Div(
         [
             html.Div(
                 [
-                    html.Label("Search", htmlFor="practices-q"),
+                    html.Label(t("dropdown.search"), htmlFor="practices-q"),
                     dcc.Input(
                         id="practices-q",
                         type="search",
                         value=chosen["q"] or "",
                         debounce=0.3,
-                        placeholder="name, institution, country, words",
+                        placeholder=t("practices.search_placeholder"),
                         maxLength=100,
                     ),
                 ],
                 className="control control-search",
             ),
-            _dropdown("theme", "Theme", opts["themes"], chosen["theme"], "All themes"),
-            _dropdown("principle", "MFLM principle", principles, chosen["principle"], "All principles"),
-            _dropdown("country", "Country", opts["countries"], chosen["country"], "All countries"),
-            _dropdown("region", "UN region", opts["regions"], chosen["region"], "All regions"),
-            html.Div(dcc.Link("Clear filters", href="/practices", id="practices-clear"), className="control"),
+            _dropdown("theme", t("col.theme"), themes, chosen["theme"], t("compare.all_themes")),
+            _dropdown(
+                "principle", t("practices.principle"), principles, chosen["principle"], t("practices.all_principles")
+            ),
+            _dropdown("country", t("col.country"), countries, chosen["country"], t("practices.all_countries")),
+            _dropdown("region", t("col.un_region"), regions, chosen["region"], t("framework.all_regions")),
+            html.Div(
+                dcc.Link(t("practices.clear"), href=href("/practices"), id="practices-clear"), className="control"
+            ),
         ],
         className="controls practices-controls",
     )
@@ -157,18 +174,18 @@ def shown(
     }
     _, frame = q.practices(release)
     rows = q.filter_practices(frame, values["q"], theme, principle, country, region)
-    titles = {str(o["value"]): str(o["label"]) for o in q.options(release)["themes"]}
+    titles = {str(o["value"]): str(theme_text(o["value"], "title", o["label"])) for o in q.options(release)["themes"]}
     cards: list[Any] = [view.card(r, titles) for r in rows.to_dict("records")]
     if frame.empty:
-        count = "This release has no practice library (it was built before the library existed)."
+        count = t("practices.no_library")
     elif len(rows) == len(frame):
-        count = f"{len(frame)} practices."
+        count = t("practices.count", n=len(frame))
     else:
-        count = f"{len(rows)} of {len(frame)} practices match."
+        count = t("practices.count_match", n=len(rows), total=len(frame))
     if not cards and not frame.empty:  # a sentence instead of an empty list
         cards = [
             html.P(
-                "No practice matches these filters. Clear a filter or change the search.",
+                t("practices.none_match"),
                 className="notice",
                 id="practices-none",
             )
@@ -202,8 +219,8 @@ def update_list(
 clientside_callback(
     """function (query) {
         const params = new URLSearchParams(query || "");
-        const release = new URLSearchParams(window.location.search).get("release");
-        if (release) { params.set("release", release); }
+        const here = new URLSearchParams(window.location.search);
+        for (const key of ["release", "lang"]) { if (here.get(key) && !params.get(key)) { params.set(key, here.get(key)); } }
         const text = params.toString();
         const url = window.location.pathname + (text ? "?" + text : "") + window.location.hash;
         if (url !== window.location.pathname + window.location.search + window.location.hash) {

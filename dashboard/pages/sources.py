@@ -13,22 +13,20 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.components.downloads import csv_download
+from dashboard.i18n import date, href, ind_text, number, t
+from dashboard.pages._memo import memo_layout
 from dashboard.queries import source_list as q
 from warehouse.connection import NoReleaseError
 
 dash.register_page(
     __name__,
     path="/sources",
-    title="Sources · Labour Migration Policy Monitor",
-    description="Every source with its publisher, licence, citation, release dates, checksums and what it feeds.",
+    title=lambda **_: t("app.page_title", page=t("sources.title")),
+    description=lambda **_: t("sources.description"),
 )
 
-LICENCE_WARNING = "Licence not verified: check before redistributing."
-REASONS = {
-    "aggregate": "aggregates (regions, income groups, World): kept apart, never scored",
-    "not_a_country": "not a country (a former state, or a residual such as 'Unknown')",
-    "unmatched": "not matched to a country code",
-}
+LICENCE_WARNING = "Licence not verified: check before redistributing."  # English; shown as sources.licence_warning
+REASONS = ("aggregate", "not_a_country", "unmatched")  # words: reason.* (why a name is kept apart)
 
 
 def _text(value: object) -> str:
@@ -43,25 +41,21 @@ def _one(value: object) -> str | None:
     return str(value).strip() if value else None
 
 
+@memo_layout(4)  # a layout per release, language and URL (see _memo.py)
 def layout(release: str | None = None, **_other: str) -> html.Div:
     release = _one(release)
     try:
         data = page_data(release)
     except NoReleaseError as exc:
-        return html.Div([html.H1("Sources"), html.P(str(exc), role="alert", className="notice-error")])
+        return html.Div([html.H1(t("sources.title")), html.P(str(exc), role="alert", className="notice-error")])
     sources = data["sources"]
     return html.Div(
         [
-            html.H1("Sources"),
-            html.P(
-                "Every figure on this site comes from one of these sources, with its year and the publisher's notes. "
-                "Names and codes that are not countries (regions, former states) are listed under each source, "
-                "never dropped silently.",
-                className="lede",
-            ),
+            html.H1(t("sources.title")),
+            html.P(t("sources.lede"), className="lede"),
             summary_table(sources, data["usage"], data["indicators"]),
             html.Div(
-                html.Button("Download the source list (CSV)", id="sources-csv-button", className="button"),
+                html.Button(t("sources.csv"), id="sources-csv-button", className="button"),
                 className="button-row",
             ),
             dcc.Download(id="sources-csv"),
@@ -85,14 +79,14 @@ def page_data(release: str | None) -> dict[str, pd.DataFrame]:
 
 
 def _licence(row: Mapping[str, object]) -> list[object]:
-    parts: list[object] = [_text(row["licence"]) or "not stated"]
+    parts: list[object] = [_text(row["licence"]) or t("sources.not_stated")]
     if not bool(row.get("licence_verified")):
-        parts += [" ", html.Span(f"⚠ {LICENCE_WARNING}", className="licence-warning")]
+        parts += [" ", html.Span(f"⚠ {t('sources.licence_warning')}", className="licence-warning")]
     return parts
 
 
 def _no_values(sid: str, indicators: pd.DataFrame) -> str:
-    return "none yet" if len(q.feeds(sid, indicators)) else "reference data only"
+    return t("sources.none_yet") if len(q.feeds(sid, indicators)) else t("sources.reference_only")
 
 
 def summary_table(sources: pd.DataFrame, usage: pd.DataFrame, feeds: pd.DataFrame) -> html.Table:
@@ -100,14 +94,12 @@ def summary_table(sources: pd.DataFrame, usage: pd.DataFrame, feeds: pd.DataFram
     rows = []
     for r in sources.to_dict("records"):
         used = counts.loc[r["source_id"]] if r["source_id"] in counts.index else None
-        values = f"{int(used['values']):,}" if used is not None else _no_values(str(r["source_id"]), feeds)
-        status = "✓ stated" if bool(r["licence_verified"]) else "⚠ not verified"
+        values = number(int(used["values"])) if used is not None else _no_values(str(r["source_id"]), feeds)
+        status = t("sources.stated") if bool(r["licence_verified"]) else t("sources.not_verified")
         rows.append(html.Tr([html.Th(html.A(r["title"], href=f"#{r['source_id']}"), scope="row"),
                              html.Td(r["publisher"]), html.Td(status), html.Td(values)]))  # fmt: skip
-    head = html.Tr(
-        [html.Th(h, scope="col") for h in ("Source", "Publisher", "Licence status", "Values in this release")]
-    )
-    return html.Table([html.Caption(f"{len(sources)} sources"), html.Thead(head), html.Tbody(rows)],
+    head = html.Tr([html.Th(t(f"sources.head.{h}"), scope="col") for h in ("source", "publisher", "licence", "values")])
+    return html.Table([html.Caption(t("home.tile.n_sources", n=len(sources))), html.Thead(head), html.Tbody(rows)],
                       className="data-table", id="sources-summary")  # fmt: skip
 
 
@@ -116,14 +108,17 @@ def source_section(row: Mapping[str, object], data: Mapping[str, pd.DataFrame]) 
     files = data["files"][data["files"]["source_id"] == sid]
     dates = sorted({_text(d) for d in files["release_date"] if _text(d)})
     facts: list[tuple[str, Any]] = [
-        ("Source id", html.Code(sid)),
-        ("Publisher", _text(row["publisher"])),
-        ("Licence", _licence(row)),
-        ("Citation", _text(row["citation"])),
-        ("Link", html.A(_text(row["url"]), href=_text(row["url"])) if _text(row["url"]) else "none"),
-        ("Release date(s)", "; ".join(dates) if dates else "not stated (per submission for steward uploads)"),
-        ("In this release", _usage_text(sid, data["usage"]) or _no_values(sid, data["indicators"])),
-        ("Note", _text(row["note"])),
+        (t("sources.fact.id"), html.Code(sid)),
+        (t("sources.head.publisher"), _text(row["publisher"])),
+        (t("sources.fact.licence"), _licence(row)),
+        (t("sources.fact.citation"), _text(row["citation"])),
+        (
+            t("sources.fact.link"),
+            html.A(_text(row["url"]), href=_text(row["url"])) if _text(row["url"]) else t("corridor.none"),
+        ),
+        (t("sources.fact.dates"), "; ".join(date(d) for d in dates) if dates else t("sources.dates_not_stated")),
+        (t("sources.fact.in_release"), _usage_text(sid, data["usage"]) or _no_values(sid, data["indicators"])),
+        (t("col.note"), _text(row["note"])),
     ]
     items = [part for label, value in facts if value for part in (html.Dt(label), html.Dd(value))]
     return html.Section(
@@ -140,44 +135,51 @@ def _usage_text(sid: str, usage: pd.DataFrame) -> str:
     if used.empty:
         return ""
     u = used.iloc[0]
-    return (
-        f"{int(u['values']):,} values for {int(u['countries'])} countries, {int(u['first_year'])}-{int(u['last_year'])}"
-    )
+    return t("sources.usage", values=number(int(u["values"])), countries=int(u["countries"]), first=int(u["first_year"]),
+             last=int(u["last_year"]))  # fmt: skip
 
 
 def _feeds(sid: str, indicators: pd.DataFrame) -> html.Div:
     fed = q.feeds(sid, indicators)
     if fed.empty:
-        return html.Div(html.P("Feeds no indicator (reference data for countries and groups)."))
-    items = [html.Li([html.A(r.title, href=f"/indicator/{r.indicator_id}"), "" if r.scored else " (context)"])
+        return html.Div(html.P(t("sources.feeds_none")))
+    items = [html.Li([html.A(ind_text(r.indicator_id, "title", r.title), href=href(f"/indicator/{r.indicator_id}")),
+                      "" if r.scored else t("sources.context")])
              for r in fed.itertuples()]  # fmt: skip
-    return html.Div([html.H3(f"Feeds {len(fed)} indicator{'s' if len(fed) != 1 else ''}"), html.Ul(items)])
+    heading = t("sources.feeds_one") if len(fed) == 1 else t("sources.feeds", n=len(fed))
+    return html.Div([html.H3(heading), html.Ul(items)])
 
 
 def _files(files: pd.DataFrame) -> html.Details | html.Div:
     if files.empty:
         return html.Div()
-    rows = [html.Tr([html.Td(r.file), html.Td(_text(r.release_date)), html.Td(r.sha256, className="checksum")])
+    rows = [html.Tr([html.Td(r.file), html.Td(date(_text(r.release_date))), html.Td(r.sha256, className="checksum")])
             for r in files.itertuples()]  # fmt: skip
-    head = html.Tr([html.Th(h, scope="col") for h in ("File", "Release date", "SHA-256")])
+    head = html.Tr([html.Th(h, scope="col") for h in (t("sources.file"), t("sources.release_date"), "SHA-256")])
     table = html.Table([html.Thead(head), html.Tbody(rows)], className="data-table compact")
-    return html.Details([html.Summary(f"Files and checksums ({len(files)})"), table], className="files", open=True)
+    return html.Details([html.Summary(t("sources.files", n=len(files))), table], className="files", open=True)
 
 
 def _unmatched(sid: str, unmatched: pd.DataFrame) -> html.Details | html.Div:
     kept = unmatched[unmatched["source_id"] == sid]
     if kept.empty:
-        return html.Div(html.P("Every name and code matched a country."), className="unmatched-none")
+        return html.Div(html.P(t("sources.all_matched")), className="unmatched-none")
     counts = ", ".join(
-        f"{n} {reason.replace('_', ' ')}" for reason, n in kept["reason"].value_counts().sort_index().items()
+        f"{n} {_reason_short(reason)}" for reason, n in kept["reason"].value_counts().sort_index().items()
     )
-    rows = [
-        html.Tr([html.Td(r.key), html.Td(REASONS.get(r.reason, r.reason)), html.Td(r.file)]) for r in kept.itertuples()
-    ]
-    head = html.Tr([html.Th(h, scope="col") for h in ("Name or code as published", "Why kept apart", "File")])
+    rows = [html.Tr([html.Td(r.key), html.Td(_reason(r.reason)), html.Td(r.file)]) for r in kept.itertuples()]
+    head = html.Tr([html.Th(h, scope="col") for h in (t("sources.as_published"), t("sources.why"), t("sources.file"))])
     table = html.Table([html.Thead(head), html.Tbody(rows)], className="data-table compact")
-    summary = f"Names and codes kept apart from the countries: {len(kept)} ({counts})"
+    summary = t("sources.kept_apart", n=len(kept), counts=counts)
     return html.Details([html.Summary(summary), table], className="unmatched", id=f"{sid}-unmatched")
+
+
+def _reason(reason: str) -> str:
+    return t(f"reason.{reason}") if reason in REASONS else reason
+
+
+def _reason_short(reason: str) -> str:
+    return t(f"reason.short.{reason}") if reason in REASONS else reason.replace("_", " ")
 
 
 def source_list_frame(data: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -203,7 +205,7 @@ def source_list_frame(data: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 )
 def download_sources(_clicks: int | None, release: str | None) -> dict[str, object]:
     frame = source_list_frame(page_data(release))
-    return csv_download(frame, "sources.csv", q.release_id(release), "Sources: publisher, licence, citation, files")
+    return csv_download(frame, "sources.csv", q.release_id(release), t("sources.csv_note"))
 
 
 # A link to /sources#<id> arrives before the page is drawn: scroll to the section once it exists.

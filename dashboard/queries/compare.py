@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 import pandas as pd
 
+from dashboard.i18n import DEFAULT, PARAM, current_lang, group_text, t
+from dashboard.i18n.names import names
 from warehouse.connection import cursor
 
 _COUNTRIES_SQL = """
@@ -129,7 +131,11 @@ def release_id(release: str | None = None) -> str:
 # --- The selection: what the URL (?countries=, ?group=, ?theme=) asks for, resolved against the release ---------
 
 DEFAULT_COUNTRIES = ("MEX", "PHL", "GHA")
-GROUP_KINDS = {"un_region": "UN region", "un_subregion": "UN sub-region", "income_group": "Income group"}
+GROUP_KINDS = {
+    "un_region": "UN region",
+    "un_subregion": "UN sub-region",
+    "income_group": "Income group",
+}  # compare.kind.*
 USER_KIND = "user"
 MAX_EXPLICIT = 60  # countries named one by one in a URL
 CODE_RE = re.compile(r"[A-Za-z0-9]{2,4}")
@@ -148,8 +154,9 @@ class Group:
 
     @property
     def label(self) -> str:
-        kind = "Your group" if self.kind == USER_KIND else GROUP_KINDS[self.kind]
-        return f"{kind}: {self.name} ({len(self.members)} countries)"
+        kind = t(f"compare.kind.{self.kind}")
+        name = self.name if self.kind == USER_KIND else group_text(self.name)
+        return t("compare.group_label", kind=kind, name=name, n=len(self.members))
 
 
 @dataclass(frozen=True)
@@ -176,8 +183,12 @@ class Selection:
 
 
 def reference(release: str | None = None) -> Reference:
-    """Country names, aggregates and built-in groups of the release."""
-    return _reference(cursor(release)[0])
+    """Country names (in the reader's language), aggregates and built-in groups of the release."""
+    ref = _reference(cursor(release)[0])
+    local = names(release)
+    if not local:
+        return ref
+    return replace(ref, names={code: local.get(code, name) for code, name in ref.names.items()})
 
 
 @lru_cache(maxsize=8)
@@ -217,12 +228,12 @@ def parse_group(value: str | None, ref: Reference) -> tuple[Group | None, list[s
         return None, [], [], []
     if ":" not in text:
         group = ref.groups.get(text.casefold())
-        return (group, [], [], []) if group else (None, [], [], [f"There is no group called “{text[:60]}”."])
+        return (group, [], [], []) if group else (None, [], [], [t("compare.no_group", name=text[:60])])
     name, _, codes = text.partition(":")
-    name = " ".join(name.split())[:40] or "My group"
+    name = " ".join(name.split())[:40] or t("compare.my_group")
     known, aggregates, unknown = _sort_codes(parse_codes(codes)[:MAX_EXPLICIT], ref)
     if not known:
-        return None, aggregates, unknown, [f"Your group “{name}” has no country of this release."]
+        return None, aggregates, unknown, [t("compare.empty_group", name=name)]
     return Group(USER_KIND, name, tuple(known)), aggregates, unknown, []
 
 
@@ -233,7 +244,7 @@ def resolve(countries_text: str | Iterable[str] | None, group_value: str | None,
     purpose get nothing)."""
     codes = parse_codes(countries_text)
     known, aggregates, unknown = _sort_codes(codes[:MAX_EXPLICIT], ref)
-    problems = [f"Only the first {MAX_EXPLICIT} countries named are used."] if len(codes) > MAX_EXPLICIT else []
+    problems = [t("compare.only_first", n=MAX_EXPLICIT)] if len(codes) > MAX_EXPLICIT else []
     group, g_aggregates, g_unknown, g_problems = parse_group(group_value, ref)
     theme_id, theme_problems = _theme(theme, theme_ids)
     default = allow_default and not codes and not (group_value or "").strip()
@@ -252,12 +263,12 @@ def _theme(theme: str | None, theme_ids: Iterable[str]) -> tuple[str | None, lis
     text = (theme or "").strip()
     if text in ("", "all") or text in set(theme_ids):
         return text if text not in ("", "all") else None, []
-    return None, [f"There is no theme called “{text[:40]}”: every theme is shown."]
+    return None, [t("compare.no_theme", name=text[:40])]
 
 
 def query_string(selection: Selection) -> str:
     """The URL query of a selection (what a shared link carries)."""
     params = {"countries": ",".join(selection.countries), "group": selection.group.value if selection.group else "",
               "theme": selection.theme or ""}  # fmt: skip
-    kept = {k: v for k, v in params.items() if v}
+    kept = {k: v for k, v in params.items() if v} | ({PARAM: current_lang()} if current_lang() != DEFAULT else {})
     return "?" + urlencode(kept, safe=":,", quote_via=quote) if kept else ""

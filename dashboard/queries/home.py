@@ -8,8 +8,9 @@ from typing import NamedTuple
 import pandas as pd
 
 from dashboard import queries
+from dashboard.i18n import category_text, ind_text, percent, principle_text, t, theme_text, unit_text
+from dashboard.i18n.names import localise_sorted, names, sort_key
 from dashboard.queries.indicator import FRAME_COLUMNS, format_number, per_release
-from indicators.levels import STATUS_LABELS
 from indicators.registry import load_registry
 from warehouse.connection import cursor
 from warehouse.read import theme_coverage
@@ -44,10 +45,18 @@ def view_options(release: str | None = None) -> list[dict[str, str]]:
     indicators = cur.execute(
         "SELECT indicator_id, title FROM indicators WHERE direction <> 'context' ORDER BY title"
     ).fetchall()
+    themes = sorted(((key, theme_text(key, "title", title)) for key, title in themes), key=lambda x: x[1])
+    indicators = sorted(((key, ind_text(key, "title", title)) for key, title in indicators), key=lambda x: x[1])
     return (
-        [{"label": f"Theme: {title}", "value": f"theme:{key}"} for key, title in themes]
-        + [{"label": f"Principle {n}: {title}", "value": f"principle:{n}"} for n, title in principles]
-        + [{"label": f"Indicator: {title}", "value": f"indicator:{key}"} for key, title in indicators]
+        [{"label": t("home.option.theme", title=title), "value": f"theme:{key}"} for key, title in themes]
+        + [
+            {
+                "label": t("home.option.principle", n=n, title=principle_text(n, "title", title)),
+                "value": f"principle:{n}",
+            }
+            for n, title in principles
+        ]
+        + [{"label": t("home.option.indicator", title=title), "value": f"indicator:{key}"} for key, title in indicators]
     )
 
 
@@ -56,6 +65,10 @@ def country_options(release: str | None = None) -> list[dict[str, str]]:
     """Every country (never an aggregate), by name, for searchable dropdowns."""
     _, cur = cursor(release)
     rows = cur.execute("SELECT iso3, name FROM countries WHERE NOT is_aggregate ORDER BY name").fetchall()
+    local = names(release)
+    rows = (
+        sorted(((iso3, local.get(iso3, name)) for iso3, name in rows), key=lambda r: sort_key(r[1])) if local else rows
+    )
     return [{"label": f"{name} ({iso3})", "value": iso3} for iso3, name in rows]
 
 
@@ -64,21 +77,22 @@ def view_frame(view: View, release: str | None = None) -> tuple[pd.DataFrame, st
     """(one row per country in FRAME_COLUMNS plus `coverage`, title) of the view at the release's status year.
 
     Raises KeyError when the indicator, principle or theme is not in the release."""
-    if view.kind == "indicator":
-        return indicator_frame(view.key, release)
-    return group_frame(view.kind, view.key, release)
+    frame, title = (
+        indicator_frame(view.key, release) if view.kind == "indicator" else group_frame(view.kind, view.key, release)
+    )
+    return localise_sorted(frame), title
 
 
 _INDICATOR_SQL = """
 SELECT c.iso3, c.name, s.value, s.year, s.changed_year AS since, s.source_id, i.unit,
-       coalesce(cat.label, s.value_label) AS label,
+       coalesce(cat.label, s.value_label) AS label, cat.code,
        CASE WHEN s.value_label = 'not_known' THEN 'not_known'
             WHEN s.out_of_date AND s.year IS NOT NULL THEN 'out_of_date'
             ELSE coalesce(s.level, 'no_data') END AS level,
        CASE WHEN s.value_label = 'not_known' THEN $not_known
-            WHEN s.year IS NULL OR (s.value IS NULL AND s.value_label IS NULL) THEN 'No value published'
-            WHEN s.out_of_date THEN 'Latest value from ' || s.year || ': older than ' || i.recency_window
-                                    || ' years, not scored'
+            WHEN s.year IS NULL OR (s.value IS NULL AND s.value_label IS NULL) THEN $no_value
+            WHEN s.out_of_date THEN replace(replace($old, '{year}', CAST(s.year AS VARCHAR)), '{window}',
+                                            CAST(i.recency_window AS VARCHAR))
             ELSE '' END AS note
 FROM indicator_scores s
 JOIN countries c ON c.iso3 = s.country
@@ -96,24 +110,32 @@ def indicator_frame(indicator_id: str, release: str | None = None) -> tuple[pd.D
     title = cur.execute("SELECT title FROM indicators WHERE indicator_id = ?", [indicator_id]).fetchall()
     if not title:
         raise KeyError(indicator_id)
-    not_known = STATUS_LABELS["not_known"].label + ": the source list is partial"
-    rows = cur.execute(_INDICATOR_SQL, {"key": indicator_id, "not_known": not_known}).df()
+    words = {
+        "not_known": t("indicator.note.not_known", label=t("level.not_known")),
+        "no_value": t("home.note.no_value"),
+        "old": t("home.note.out_of_date"),  # {year} and {window} filled in by the query
+    }
+    rows = cur.execute(_INDICATOR_SQL, {"key": indicator_id, **words}).df()
+    rows["label"] = [
+        category_text(indicator_id, code, label) if isinstance(code, str) and isinstance(label, str) else label
+        for code, label in zip(rows["code"], rows["label"], strict=True)
+    ]
     rows["value_text"] = [
         _value_text(value, label, since, unit)
         for value, label, since, unit in zip(rows["value"], rows["label"], rows["since"], rows["unit"], strict=True)
     ]
     rows["coverage"] = None
     frame = rows.astype({"value": "Float64", "year": "Int64", "since": "Int64"})[[*FRAME_COLUMNS, "coverage"]]
-    return frame, title[0][0]
+    return frame, ind_text(indicator_id, "title", title[0][0])
 
 
 def _value_text(value: object, label: object, since: object, unit: str) -> str:
     """'47.3 %', or the category with the year it last changed: 'Ratified, in force (since 2012)'."""
     if isinstance(label, str):
-        return label + ("" if pd.isna(since) else f" (since {int(since)})")  # type: ignore[call-overload]
+        return label + ("" if pd.isna(since) else t("indicator.since", year=int(since)))  # type: ignore[call-overload]
     if pd.isna(value):  # type: ignore[call-overload]
         return ""
-    return f"{format_number(float(value))} {unit}".strip()  # type: ignore[arg-type]
+    return f"{format_number(float(value))} {unit_text(unit)}".strip()  # type: ignore[arg-type]
 
 
 _GROUP_SQL = {
@@ -127,9 +149,15 @@ _GROUP_SQL = {
         WHERE s.theme = $key AND NOT c.is_aggregate ORDER BY c.name""",
 }
 _GROUP_TITLE_SQL = {
-    "principle": "SELECT 'Principle ' || principle || ': ' || title FROM principles WHERE principle = TRY_CAST(? AS INTEGER)",
-    "theme": "SELECT title FROM themes WHERE theme_id = ?",
+    "principle": "SELECT principle, title FROM principles WHERE principle = TRY_CAST(? AS INTEGER)",
+    "theme": "SELECT theme_id, title FROM themes WHERE theme_id = ?",
 }
+
+
+def _group_title(kind: str, key: object, title: str) -> str:
+    if kind == "principle":
+        return t("home.option.principle", n=key, title=principle_text(key, "title", title))
+    return theme_text(key, "title", title)
 
 
 def group_frame(kind: str, key: str, release: str | None = None) -> tuple[pd.DataFrame, str]:
@@ -143,22 +171,21 @@ def group_frame(kind: str, key: str, release: str | None = None) -> tuple[pd.Dat
     frame = pd.DataFrame(
         {
             "iso3": rows["iso3"], "name": rows["name"], "value": rows["score"].round(1), "label": None,
-            "unit": "score 0-100", "year": pd.NA, "since": pd.NA, "level": rows["level"].fillna("no_data"),
+            "unit": unit_text("score 0-100"), "year": pd.NA, "since": pd.NA, "level": rows["level"].fillna("no_data"),
             "source_id": None,
-            "coverage": [f"{int(a)} of {int(b)} indicators" for a, b in zip(rows["n_with_data"], rows["n_mapped"], strict=True)],
+            "coverage": [t("home.coverage_of", n=int(a), of=int(b)) for a, b in zip(rows["n_with_data"], rows["n_mapped"], strict=True)],
         }
     )  # fmt: skip
     frame["value_text"] = [
-        f"score {format_number(v)} of 100" if ok else "" for v, ok in zip(frame["value"], scored, strict=True)
+        t("home.score_of", score=format_number(v)) if ok else "" for v, ok in zip(frame["value"], scored, strict=True)
     ]
     needed = load_registry().coverage_threshold
     frame["note"] = [
-        "" if ok else f"Not scored: {pct:.0%} of its indicators have data ({needed:.0%} needed)"
+        "" if ok else t("home.note.not_scored", pct=percent(pct), needed=percent(needed))
         for ok, pct in zip(scored, rows["coverage"].fillna(0), strict=True)
     ]
-    return frame.astype({"value": "Float64", "year": "Int64", "since": "Int64"})[[*FRAME_COLUMNS, "coverage"]], title[
-        0
-    ][0]
+    shown = frame.astype({"value": "Float64", "year": "Int64", "since": "Int64"})[[*FRAME_COLUMNS, "coverage"]]
+    return shown, _group_title(kind, title[0][0], title[0][1])
 
 
 @per_release
@@ -175,5 +202,8 @@ def headline_coverage(release: str | None = None) -> pd.DataFrame:
     """Per theme: theme title, scored indicators, countries with at least one current value, % of cells current."""
     _, cur = cursor(release)
     coverage = theme_coverage(cur)
-    titles = dict(cur.execute("SELECT theme_id, title FROM themes").fetchall())
+    titles = {
+        key: theme_text(key, "title", title)
+        for key, title in cur.execute("SELECT theme_id, title FROM themes").fetchall()
+    }
     return coverage.assign(title=coverage["theme"].map(titles))

@@ -17,9 +17,11 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import category_text, current_lang, group_text, number, t, unit_text, use_lang
+from dashboard.i18n.names import localise, localise_sorted
 from indicators.aggregate import MIN_PEERS
 from indicators.events import derive, event_rows, is_un_style, list_info, make_record
-from indicators.levels import STATUS_LABELS, find_category, level_array, scoreable
+from indicators.levels import find_category, level_array, scoreable
 from indicators.model import Indicator
 from indicators.registry import load_registry
 from warehouse.connection import cursor
@@ -47,14 +49,16 @@ T = TypeVar("T")
 
 
 def per_release(fn: Callable[..., T]) -> Callable[..., T]:
-    """Memoise a query per concrete release id. A published release never changes and a new one has a new id, so
-    every worker may keep the (small) answers without serving stale data. Lists in the arguments are keyed as
-    tuples; frames are copied out so callers cannot change the kept answer."""
+    """Memoise a query per concrete release id and language. A published release never changes and a new one has a
+    new id, so every worker may keep the (small) answers without serving stale data; the words in an answer are in
+    the language it was asked in. Lists in the arguments are keyed as tuples; frames are copied out so callers
+    cannot change the kept answer."""
     signature = inspect.signature(fn)
 
     @lru_cache(maxsize=256)
-    def kept(release_id: str, key: tuple[tuple[str, Any], ...]) -> T:
-        return fn(**{name: list(v) if isinstance(v, _ListKey) else v for name, v in key}, release=release_id)
+    def kept(release_id: str, lang: str, key: tuple[tuple[str, Any], ...]) -> T:
+        with use_lang(lang):
+            return fn(**{name: list(v) if isinstance(v, _ListKey) else v for name, v in key}, release=release_id)
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> T:
@@ -62,7 +66,7 @@ def per_release(fn: Callable[..., T]) -> Callable[..., T]:
         bound.apply_defaults()
         release_id, _ = cursor(bound.arguments.pop("release", None))
         key = tuple((name, _ListKey(v) if isinstance(v, list) else v) for name, v in bound.arguments.items())
-        return _copied(kept(release_id, key))
+        return _copied(kept(release_id, current_lang(), key))
 
     wrapper.cache_clear = kept.cache_clear  # type: ignore[attr-defined]
     return wrapper
@@ -151,7 +155,7 @@ def status_frame(ind: Indicator, year: int, sex: str | None = None, release: str
     frame = rows.assign(label=labels, level=level, unit=rows["unit"].fillna(ind.unit), since=pd.NA)
     frame["value_text"] = [_value_text(v, lab, ind.unit) for v, lab in zip(frame["value"], labels, strict=True)]
     frame["note"] = [_note(lv, y, ind, year) for lv, y in zip(frame["level"], frame["year"], strict=True)]
-    return frame.astype({"year": "Int64", "value": "Float64"})[FRAME_COLUMNS]
+    return localise_sorted(frame.astype({"year": "Int64", "value": "Float64"})[FRAME_COLUMNS])
 
 
 def _categorical(ind: Indicator) -> bool:
@@ -168,7 +172,7 @@ def _levels(ind: Indicator, rows: pd.DataFrame) -> tuple[np.ndarray, list[str | 
         return level_array(values, th.optimum, th.lower_bound, th.green, th.red).astype(object), [None] * len(rows)
     categories = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], values, strict=True)]
     levels = [CURRENT if c is None or not scoreable(ind) else c.level for c in categories]
-    labels = [c.label if c is not None else (lab if isinstance(lab, str) else None) for c, lab in zip(categories, rows["value_label"], strict=True)]  # fmt: skip
+    labels = [_label(ind, c, lab if isinstance(lab, str) else None) for c, lab in zip(categories, rows["value_label"], strict=True)]  # fmt: skip
     return np.array(levels, dtype=object), labels
 
 
@@ -181,13 +185,19 @@ def _category(ind: Indicator, label: object, value: float):
     return None
 
 
+def _label(ind: Indicator, category: Any, other: Any) -> Any:
+    """A category's label in the reader's language; `other` (the published label) when the table has none."""
+    return category_text(ind.id, category.code, category.label) if category is not None else other
+
+
 def format_number(value: float) -> str:
-    """47.317 -> '47.3'; 1234567 -> '1,234,567'; 0.0421 -> '0.042'."""
+    """47.317 -> '47.3'; 1234567 -> '1,234,567'; 0.04213 -> '0.0421' (digits as the reader's language writes them)."""
     if abs(value) >= 1000:
-        return f"{value:,.0f}"
+        return number(value, decimals=0)
     if abs(value) >= 10 or value == int(value):
-        return f"{value:,.1f}".removesuffix(".0")
-    return f"{value:.3g}"
+        return number(round(value, 1))
+    text = f"{value:.3g}"
+    return text if "e" in text else number(float(text))
 
 
 def _value_text(value: object, label: object, unit: str) -> str:
@@ -195,17 +205,17 @@ def _value_text(value: object, label: object, unit: str) -> str:
         return label
     if value is None or pd.isna(value):  # type: ignore[call-overload]
         return ""
-    return f"{format_number(float(value))} {unit}".strip()  # type: ignore[arg-type]
+    return f"{format_number(float(value))} {unit_text(unit)}".strip()  # type: ignore[arg-type]
 
 
 def _note(level: str, year: object, ind: Indicator, asked: int) -> str:
     """Why a value is missing or not scored, in words."""
     if level == "no_data" and (year is None or pd.isna(year)):  # type: ignore[call-overload]
-        return f"No value published up to {asked}"
+        return t("indicator.note.none_up_to", year=asked)
     if level == "out_of_date":
-        return f"Latest value from {int(year)}: older than {ind.recency_window} years before {asked}, not scored"  # type: ignore[call-overload]
+        return t("indicator.note.out_of_date", year=int(year), window=ind.recency_window, asked=asked)  # type: ignore[call-overload]
     if level == "not_known":
-        return STATUS_LABELS["not_known"].label + ": the source list is partial"
+        return t("indicator.note.not_known", label=t("level.not_known"))
     return ""
 
 
@@ -225,14 +235,14 @@ def _event_frame(ind: Indicator, year: int, release: str | None) -> pd.DataFrame
         value=pd.NA,
         unit=ind.unit,
         level=levels,
-        label=[c.label if c else s for c, s in zip(categories, frame["status"], strict=True)],  # fmt: skip
+        label=[_label(ind, c, s) for c, s in zip(categories, frame["status"], strict=True)],  # fmt: skip
     )
     frame["value_text"] = [
-        lab + (f" (since {int(s)})" if pd.notna(s) else "")
+        lab + (t("indicator.since", year=int(s)) if pd.notna(s) else "")
         for lab, s in zip(frame["label"], frame["since"], strict=True)
     ]
     frame["note"] = [_note(lv, y, ind, year) for lv, y in zip(frame["level"], frame["year"], strict=True)]
-    return frame.astype({"year": "Int64", "since": "Int64", "value": "Float64"})[FRAME_COLUMNS]
+    return localise_sorted(frame.astype({"year": "Int64", "since": "Int64", "value": "Float64"})[FRAME_COLUMNS])
 
 
 def _event_level(status: str, category, out_of_date: bool) -> str:
@@ -256,13 +266,13 @@ def completeness_note(ind: Indicator, release: str | None = None) -> str:
     """What absence from the event list means for this indicator, from event_lists."""
     _, lists = event_tables(ind, release)
     if lists.empty:
-        return "No ratification list in this release: every status is not known."
+        return t("indicator.list.none")
     info = list_info(lists)
     notes = "; ".join(str(n) for n in lists["note"].dropna())
     if info.complete:
-        head = f"The list is complete as of {info.complete_as_of or info.as_of}: a country absent from it has not ratified."
+        head = t("indicator.list.complete", when=info.complete_as_of or info.as_of)
     else:
-        head = f"The list is partial (as of {info.as_of}): a country absent from it is shown as not known, not as not ratified."
+        head = t("indicator.list.partial", when=info.as_of)
     return f"{head} {notes}".strip()
 
 
@@ -278,21 +288,26 @@ def country_series(ind: Indicator, countries: list[str], sex: str | None, releas
         [ind.id, sex or ind.headline_sex, countries],
     ).df()
     labels = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], rows["value"], strict=True)]
-    return rows.assign(label=[c.label if c else lab for c, lab in zip(labels, rows["value_label"], strict=True)])
+    rows = rows.assign(label=[_label(ind, c, lab) for c, lab in zip(labels, rows["value_label"], strict=True)])
+    return localise(rows)
 
 
 def region_medians(ind: Indicator, sex: str | None, release: str | None = None) -> pd.DataFrame:
     """Median of the countries' values per UN region and year (countries only; n = countries with a value), only
     where at least MIN_PEERS countries have one: a "median" of one or two countries would swing with who reports."""
     _, cur = cursor(release)
-    return cur.execute(
-        """SELECT c.un_region AS name, o.year, median(o.value) AS value, count(*) AS n
+    return (
+        cur.execute(
+            """SELECT c.un_region AS name, o.year, median(o.value) AS value, count(*) AS n
            FROM observations o JOIN countries c ON c.iso3 = o.country
            WHERE o.indicator_id = ? AND o.sex = ? AND o.partner_country = '' AND NOT c.is_aggregate
              AND o.value IS NOT NULL AND c.un_region IS NOT NULL
            GROUP BY ALL HAVING count(*) >= ? ORDER BY name, year""",
-        [ind.id, sex or ind.headline_sex, MIN_PEERS],
-    ).df()
+            [ind.id, sex or ind.headline_sex, MIN_PEERS],
+        )
+        .df()
+        .assign(name=lambda f: [group_text(n) for n in f["name"]])
+    )
 
 
 def category_counts(ind: Indicator, sex: str | None, release: str | None = None) -> pd.DataFrame:
@@ -306,7 +321,7 @@ def category_counts(ind: Indicator, sex: str | None, release: str | None = None)
         [ind.id, sex or ind.headline_sex],
     ).df()
     categories = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], rows["value"], strict=True)]
-    rows["label"] = [c.label if c else str(lab) for c, lab in zip(categories, rows["value_label"], strict=True)]
+    rows["label"] = [_label(ind, c, str(lab)) for c, lab in zip(categories, rows["value_label"], strict=True)]
     rows["level"] = [c.level if c else "no_data" for c in categories]
     return rows.groupby(["year", "label", "level"], as_index=False, sort=False)["n"].sum()
 
@@ -333,8 +348,8 @@ def event_series(
         once = None if records else derive([], years[-1], info.complete, un_style, info.as_of)[0].status
         for year in years:
             found.append((iso3, year, once or derive(records, year, info.complete, un_style, info.as_of)[0].status))
-    rows = pd.DataFrame(found, columns=["iso3", "asked", "status"]).merge(names, on="iso3")
+    rows = pd.DataFrame(found, columns=["iso3", "asked", "status"]).merge(localise(names), on="iso3")
     categories = {s: find_category(s, ind) for s in rows["status"].unique()}
-    rows["label"] = [categories[s].label if categories[s] else s for s in rows["status"]]  # type: ignore[union-attr]
+    rows["label"] = [_label(ind, categories[s], s) for s in rows["status"]]
     rows["level"] = [_event_level(s, categories[s], False) for s in rows["status"]]
     return rows[["iso3", "name", "asked", "status", "label", "level"]].rename(columns={"asked": "year"})

@@ -10,6 +10,7 @@ from functools import wraps
 from flask import Blueprint, Response, g, jsonify, request
 
 from dashboard.steward import auth, publish, store, workflow
+from dashboard.steward.integrity import ControlDatabaseError
 from dashboard.steward.views import STATUS_TEXT, problems_csv, upload_limit_bytes
 from lmm.config import setting
 
@@ -18,6 +19,11 @@ blueprint = Blueprint("steward_api", __name__, url_prefix="/api/v1/submissions")
 
 def _error(status: int, message: str, **extra: object):
     return jsonify({"error": message, **extra}), status
+
+
+@blueprint.errorhandler(ControlDatabaseError)
+def _control_damaged(error: ControlDatabaseError):
+    return _error(503, str(error))
 
 
 def token_required(view):

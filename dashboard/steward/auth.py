@@ -152,19 +152,21 @@ def _failures(db, key: str) -> list[float]:
 
 def authenticate(name: str, password: str, ip: str) -> User:
     """The user for a correct name and password; AuthError otherwise (also while the limit is reached)."""
-    key = f"{name.strip().casefold()}|{ip}"
+    folded = hashlib.sha256(name.strip().casefold().encode("utf-8")).hexdigest()
+    key = f"{folded}|{ip}"  # a digest: what was typed as a name is never stored (it may be a password)
     with store.connect() as db:
         recent = _failures(db, key)
         row = db.execute("SELECT * FROM users WHERE name = ? AND NOT disabled", (name.strip(),)).fetchone()
+    who = row["name"] if row else f"unknown user {folded[:12]}"  # an unknown name is often a password
     if len(recent) >= max_attempts():
         minutes = max(1, round((min(recent) + WINDOW_SECONDS - time.time()) / 60))
-        store.audit(name, "login_locked", name, ip=ip)
+        store.audit(who, "login_locked", who, ip=ip)
         raise AuthError(f"Too many failed sign-ins for this account from your address. Try again in {minutes} min.")
     ok = verify_password(password, row["password_hash"] if row else _DUMMY_HASH)
     if not (ok and row):
         with store.transaction() as db:
             db.execute("INSERT INTO login_failures (key, ip, at) VALUES (?, ?, ?)", (key, ip, time.time()))
-            store.audit_in(db, name, "login_failed", name, ip=ip)
+            store.audit_in(db, who, "login_failed", who, ip=ip)
         left = max_attempts() - len(recent) - 1
         raise AuthError("Wrong user name or password." + (f" {left} attempt(s) left." if left < 3 else ""))
     with store.transaction() as db:

@@ -11,7 +11,11 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, flash, g, redirect, request, url_for
 
+from dashboard.i18n import datetime as local_datetime
+from dashboard.i18n import t
+from dashboard.i18n.web import template_values
 from dashboard.steward import api, auth, publish, store, workflow
+from dashboard.steward.integrity import ControlDatabaseError
 from dashboard.steward.views import problems_csv, render_home, render_page, render_submission, upload_limit_bytes
 from lmm.config import setting
 from warehouse import releases
@@ -19,16 +23,18 @@ from warehouse import releases
 HERE = Path(__file__).resolve().parent
 pages = Blueprint("steward", __name__, url_prefix="/steward", template_folder="templates",
                   static_folder="static", static_url_path="/static")  # fmt: skip
-CSRF_MESSAGE = (
-    "This form was sent without its security token, or with one that is no longer valid (an old page, a replayed "
-    "form or a new sign-in since). Nothing was changed. Go back, reload the page and try again."
-)
+
+
+pages.context_processor(template_values)  # t(), the language, the switcher links for the templates
 
 
 @pages.app_template_filter("when")
 def when(iso: str | None) -> str:
-    """'2026-11-28T13:18:49+00:00' -> '2026-11-28 13:18 UTC' (times are stored in UTC)."""
-    return f"{iso[:10]} {iso[11:16]} UTC" if iso and len(iso) >= 16 else (iso or "")
+    """'2026-11-28T13:18:49+00:00' -> '2026-11-28 13:18 UTC' (times are stored in UTC; written as the reader's
+    language writes dates)."""
+    if not iso or len(iso) < 16:
+        return iso or ""
+    return local_datetime(iso) if iso[10:11] == "T" else f"{iso[:10]} {iso[11:16]} UTC"
 
 
 def login_required(view):
@@ -36,7 +42,7 @@ def login_required(view):
     def wrapped(*args, **kwargs):
         user, reason = auth.session_user()
         if user is None:
-            flash(reason or "Please sign in to use the steward area.", "info")
+            flash(reason or t("steward.msg.sign_in"), "info")
             return redirect(url_for("steward.login", next=request.full_path.rstrip("?")))
         g.user = user
         return view(*args, **kwargs)
@@ -65,7 +71,7 @@ def guard_posts():
         return _oversize()
     if not auth.csrf_ok(request.form.get("csrf_token")):
         store.audit(auth.client_ip(), "csrf_refused", request.path)
-        return render_page("steward_message.html", title="Form refused", message=CSRF_MESSAGE), 400
+        return render_page("steward_message.html", title=t("steward.msg.refused"), message=t("steward.msg.csrf")), 400
     return None
 
 
@@ -75,11 +81,10 @@ def _oversize():
         while request.stream.read(1 << 20):
             pass
     limit_mb = float(setting("LMM_UPLOAD_LIMIT_MB"))
-    message = (
-        f"The file is {size / 1024 / 1024:,.1f} MB; the largest file accepted is {limit_mb:g} MB. Nothing "
-        f"was stored. Split the rows into several files, or remove columns and rows that are not needed."
+    message = t("steward.msg.too_large", size=f"{size / 1024 / 1024:,.1f}", limit=f"{limit_mb:g}")
+    response = Response(
+        render_page("steward_message.html", title=t("steward.msg.too_large_title"), message=message), 413
     )
-    response = Response(render_page("steward_message.html", title="File too large", message=message), 413)
     response.headers["Connection"] = "close"
     return response
 
@@ -108,7 +113,7 @@ def logout():
     if user:
         store.audit(user.name, "logout", user.name)
     auth.sign_out()
-    flash("You are signed out.", "info")
+    flash(t("steward.msg.signed_out"), "info")
     return redirect(url_for("steward.login"))
 
 
@@ -143,12 +148,30 @@ def template(fmt: str):
     return Response(body, mimetype=mime, headers=headers)
 
 
+@pages.get("/practices-template.<fmt>")
+@login_required
+def practice_template(fmt: str):
+    """The practice template: one row per practice (a sheet 'practices'); uploaded through the same form."""
+    from dashboard.steward.practice_template import practice_csv_template, practice_xlsx_template
+    from dashboard.steward.views import country_list
+
+    if fmt == "csv":
+        body, mime = practice_csv_template(), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mime = practice_xlsx_template(country_list()), xlsx
+    else:
+        abort(404)
+    headers = {"Content-Disposition": f'attachment; filename="lmm-practice-template.{fmt}"'}
+    return Response(body, mimetype=mime, headers=headers)
+
+
 @pages.post("/upload")
 @login_required
 def upload():
     file = request.files.get("file")
     if file is None or not file.filename:
-        flash("Choose a file to upload (.csv or .xlsx).", "error")
+        flash(t("steward.msg.choose_file"), "error")
         return redirect(url_for("steward.home"))
     sub = workflow.receive_upload(g.user, file.filename, file.read())
     return redirect(url_for("steward.submission", submission_id=sub.id))
@@ -180,13 +203,13 @@ def problems(submission_id: str):
 def submit(submission_id: str):
     sub = _own_submission(submission_id)
     if request.form.get("confirm") != "yes":
-        flash("Tick the confirmation box to submit.", "error")
+        flash(t("steward.msg.tick"), "error")
         return redirect(url_for("steward.submission", submission_id=sub.id))
     default = request.form.get("default_mode", "append")
     keys = [s["key"] for s in (sub.diff or {}).get("series", [])]
     modes = {k: request.form.get(f"mode:{k}") or default for k in keys}
     return _act(sub.id, lambda: workflow.submit(sub, g.user, modes, request.form.get("release")),
-                "Submitted for review. An admin will check and publish it.")  # fmt: skip
+                t("steward.msg.submitted"))  # fmt: skip
 
 
 def _act(submission_id: str, action, done: str):
@@ -202,20 +225,20 @@ def _act(submission_id: str, action, done: str):
 @admin_required
 def approve(submission_id: str):
     return _act(submission_id, lambda: publish.approve(submission_id, g.user.name),
-                "Approved. The new release is being built; this page shows its progress.")  # fmt: skip
+                t("steward.msg.approved"))  # fmt: skip
 
 
 @pages.post("/submissions/<submission_id>/reject")
 @admin_required
 def reject(submission_id: str):
     reason = request.form.get("reason", "").strip()
-    return _act(submission_id, lambda: publish.reject(submission_id, g.user.name, reason), "Rejected.")
+    return _act(submission_id, lambda: publish.reject(submission_id, g.user.name, reason), t("steward.msg.rejected"))
 
 
 @pages.post("/submissions/<submission_id>/retry")
 @admin_required
 def retry(submission_id: str):
-    return _act(submission_id, lambda: publish.retry(submission_id, g.user.name), "Publishing again.")
+    return _act(submission_id, lambda: publish.retry(submission_id, g.user.name), t("steward.msg.retrying"))
 
 
 @pages.post("/releases/rollback")
@@ -224,7 +247,7 @@ def rollback():
     target = request.form.get("release_id", "")
     try:
         publish.rollback(target, actor=g.user.name)
-        flash(f"Rolled back: release {target} is served again.", "success")
+        flash(t("steward.msg.rolled_back", release=target), "success")
     except releases.ReleaseError as error:
         flash(str(error), "error")
     return redirect(url_for("steward.home") + "#releases")
@@ -232,14 +255,19 @@ def rollback():
 
 @pages.errorhandler(403)
 def forbidden(_error):
-    return render_page("steward_message.html", g.get("user"), title="Not allowed",
-                           message="This action is for admins. Nothing was changed."), 403  # fmt: skip
+    return render_page("steward_message.html", g.get("user"), title=t("steward.msg.forbidden_title"),
+                           message=t("steward.msg.forbidden")), 403  # fmt: skip
 
 
 @pages.errorhandler(404)
 def not_found(_error):
-    return render_page("steward_message.html", g.get("user"), title="Not found",
-                           message="There is no such submission, or it belongs to another steward."), 404  # fmt: skip
+    return render_page("steward_message.html", g.get("user"), title=t("steward.msg.not_found_title"),
+                           message=t("steward.msg.not_found")), 404  # fmt: skip
+
+
+@pages.errorhandler(ControlDatabaseError)
+def control_damaged(error: ControlDatabaseError):
+    return render_page("steward_message.html", title=t("steward.msg.unavailable"), message=str(error)), 503
 
 
 def register(server: Flask) -> None:

@@ -50,8 +50,9 @@ def _codes(ctx: Context, indicator: str) -> tuple[str, ...]:
 
 def _category_ok(df: Frame, ctx: Context) -> pd.Series:
     pairs = [f"{i}|{c}" for i, a in ctx.allowed.items() for c in a.codes]
-    listed = df["indicator_id"].str.cat(df["category"], sep="|").isin(pairs)
-    return df["category"].isna() | _is(df, "value") | df["kind"].isna() | listed
+    ok = df["category"].isna() | _is(df, "value") | df["kind"].isna()
+    rest = df.loc[~ok, ["indicator_id", "category"]]  # only the rows with a category to check (a few %)
+    return ok | rest["indicator_id"].str.cat(rest["category"], sep="|").isin(pairs).reindex(df.index, fill_value=False)
 
 
 def _category_message(r: pd.Series, ctx: Context) -> str:
@@ -82,8 +83,10 @@ def _date_not_future(df: Frame, ctx: Context) -> pd.Series:
 
 
 def _year_matches_date(df: Frame, _ctx: Context) -> pd.Series:
-    date_year = pd.to_numeric(df["event_date"].str.slice(0, 4), errors="coerce")
-    return df["year"].isna() | date_year.isna() | (df["year"] == date_year)
+    dated = df.loc[df["event_date"].notna() & df["year"].notna(), ["event_date", "year"]]  # events with both
+    date_year = pd.to_numeric(dated["event_date"].str.slice(0, 4), errors="coerce")
+    differs = date_year.notna() & (dated["year"] != date_year)
+    return ~differs.reindex(df.index, fill_value=False)
 
 
 def _first_duplicate(df: Frame) -> pd.Series:
@@ -92,6 +95,8 @@ def _first_duplicate(df: Frame) -> pd.Series:
     keyed = df[key].copy()
     keyed.loc[~_is(df, "event"), ["category", "event_date"]] = None  # values: one per indicator-country-year-sex
     keyed = keyed[df[["indicator_id", "country"]].notna().all(axis=1)]
+    hashed = pd.util.hash_pandas_object(keyed, index=False)  # one number per row: duplicates first by hash, then
+    keyed = keyed[hashed.duplicated(keep=False)]  # exactly among the few rows whose hashes repeat
     repeated = keyed.duplicated(key, keep=False)
     if not repeated.any():
         return pd.Series(float("nan"), index=df.index)

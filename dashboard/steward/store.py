@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.steward import integrity
 from lmm.config import data_dir
 
 SCHEMA = """
@@ -44,6 +45,9 @@ CREATE TABLE IF NOT EXISTS submission_rows (
   country TEXT NOT NULL, partner_country TEXT NOT NULL, year INTEGER, sex TEXT NOT NULL, value REAL,
   value_label TEXT, unit TEXT, event_date TEXT, status TEXT, source TEXT NOT NULL, note TEXT);
 CREATE INDEX IF NOT EXISTS submission_rows_id ON submission_rows (submission_id);
+CREATE TABLE IF NOT EXISTS submission_practices (
+  submission_id TEXT NOT NULL, row INTEGER NOT NULL, practice_id TEXT NOT NULL, record TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS submission_practices_id ON submission_practices (submission_id);
 CREATE TABLE IF NOT EXISTS audit (
   seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
   detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
@@ -83,6 +87,7 @@ def now_iso() -> str:
 def connect() -> Iterator[sqlite3.Connection]:
     """A short-lived connection (opening one costs well under a millisecond); commits on success."""
     path = control_path()
+    integrity.refuse_if_damaged(path, _READY)  # damaged, or lost while a backup exists: refused, never recreated
     db = sqlite3.connect(path, timeout=15, isolation_level=None)
     db.row_factory = sqlite3.Row
     try:
@@ -90,9 +95,14 @@ def connect() -> Iterator[sqlite3.Connection]:
         if path not in _READY:
             db.execute("PRAGMA journal_mode = WAL")
             db.executescript(SCHEMA)
+            integrity.ensure_backup(db, path)
             _READY.add(path)
         db.execute("PRAGMA foreign_keys = ON")
         yield db
+    except sqlite3.DatabaseError as error:
+        if integrity.is_corruption(error):
+            raise integrity.mark_damaged(path, f"{path.name} is damaged ({error})") from error
+        raise
     finally:
         db.close()
 
@@ -105,9 +115,11 @@ def transaction() -> Iterator[sqlite3.Connection]:
         try:
             yield db
         except BaseException:
+            integrity.after_rollback()
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        integrity.after_commit(db, control_path())  # a verified backup after each change worth keeping
 
 
 # --- audit log -----------------------------------------------------------------------------------------------
@@ -129,6 +141,7 @@ def audit_in(db: sqlite3.Connection, actor: str, action: str, subject: str = "",
     last = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
     at, text = now_iso(), json.dumps(detail, sort_keys=True, default=str)
+    integrity.note_action(action)
     digest = _entry_hash(prev, seq, at, actor, action, subject, text)
     db.execute(
         "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -222,7 +235,12 @@ def insert_submission(values: dict[str, object], rows: pd.DataFrame | None, acto
         names = ", ".join(_columns(values))
         marks = ", ".join("?" * len(values))
         db.execute(f"INSERT INTO submissions ({names}) VALUES ({marks})", tuple(values.values()))  # noqa: S608
-        if rows is not None and len(rows):
+        if rows is not None and len(rows) and "record" in rows.columns:  # a practice file (steward/practices.py)
+            db.executemany(
+                "INSERT INTO submission_practices (submission_id, row, practice_id, record) VALUES (?, ?, ?, ?)",
+                ((values["id"], int(r.row), r.practice_id, r.record) for r in rows.itertuples()),
+            )
+        elif rows is not None and len(rows):
             frame = rows[ROW_COLUMNS].astype(object).where(rows[ROW_COLUMNS].notna(), None)
             db.executemany(
                 f"INSERT INTO submission_rows (submission_id, {', '.join(ROW_COLUMNS)}) "  # noqa: S608
@@ -259,6 +277,13 @@ def submission_rows(submission_id: str) -> pd.DataFrame:
         return pd.DataFrame(cur.fetchall(), columns=ROW_COLUMNS)
 
 
+def submission_practice_rows(submission_id: str) -> pd.DataFrame:
+    """A practice submission's records (row, practice_id, record JSON); empty for a file of figures."""
+    with connect() as db:
+        sql = "SELECT row, practice_id, record FROM submission_practices WHERE submission_id = ? ORDER BY row"
+        return pd.DataFrame(db.execute(sql, (submission_id,)).fetchall(), columns=["row", "practice_id", "record"])
+
+
 def series_key(indicator_id: str, country: str, partner: str) -> str:
     return f"{indicator_id}|{country}|{partner}"
 
@@ -270,13 +295,7 @@ def rolled_back_releases() -> set[str]:
     """Releases a later rollback undid: published before the rollback and newer than the release it went back to."""
     from warehouse import releases
 
-    history = releases.read_history()
-    published = [(h.release_id, h.at) for h in history if h.action == "publish"]
-    undone: set[str] = set()
-    for h in history:
-        if h.action == "rollback":
-            undone |= {rid for rid, at in published if rid > h.release_id and at <= h.at}
-    return undone
+    return releases.withdrawn()
 
 
 def accepted_submissions() -> list[Submission]:
@@ -295,6 +314,10 @@ def accepted_submission_frames() -> list[pd.DataFrame]:
 
 
 def submission_frame(sub: Submission) -> pd.DataFrame:
+    practices = submission_practice_rows(sub.id)
+    if len(practices):  # merged by loaders.practices.merge_practices; warehouse.merge ignores kind 'practice'
+        return practices.assign(kind="practice", mode="replace", submitted_by=_flag(sub.institution or sub.user_name),
+                                submission=sub.id)  # fmt: skip
     rows = submission_rows(sub.id)
     keys = [series_key(i, c, p) for i, c, p in zip(rows.indicator_id, rows.country, rows.partner_country, strict=True)]
     cited = rows["source"].fillna("").str.replace(";", ",").str.replace("=", ":")

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from dashboard.steward import publish, store
+from dashboard.steward import practices, publish, store
 from dashboard.steward.auth import User
 from dashboard.steward.diff import compute_diff
 from dashboard.steward.upload import UploadError, read_upload
@@ -68,7 +68,11 @@ def _check(user: User, filename: str, data: bytes) -> tuple[pd.DataFrame, pd.Dat
     except UploadError as error:
         problem = pd.DataFrame([{"row": None, "column": "", "cell": "", "value": "", "message": str(error)}])
         return pd.DataFrame(), problem[PROBLEM_COLUMNS], None
-    outcome = validate(table, make_context(None if user.is_admin else user.countries))
+    ctx = make_context(None if user.is_admin else user.countries)
+    if table.layout == "practices":  # the practice template: same path, its own checks and diff
+        rows, problems = practices.check(table, ctx, user.institution or user.name)
+        return rows, problems, practices.practice_diff(rows) if problems.empty else None
+    outcome = validate(table, ctx)
     if not outcome.ok:
         return pd.DataFrame(), outcome.problems, None
     return outcome.rows, outcome.problems, compute_diff(outcome.rows, None if user.is_admin else user.countries)
@@ -80,7 +84,10 @@ def current_diff(sub: store.Submission, user_scope: tuple[str, ...] | None) -> d
         return sub.diff
     if sub.diff_release == releases.current_release_id():
         return sub.diff
-    diff = compute_diff(store.submission_rows(sub.id), user_scope)
+    if sub.diff.get("kind") == "practices":
+        diff = practices.practice_diff(store.submission_practice_rows(sub.id))
+    else:
+        diff = compute_diff(store.submission_rows(sub.id), user_scope)
     store.update_submission(sub.id, diff=diff, diff_release=diff["release"])
     return diff
 

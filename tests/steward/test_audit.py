@@ -69,3 +69,50 @@ def _at(path: Path, seq: int) -> str:
         return db.execute("SELECT at FROM audit WHERE seq = ?", (seq,)).fetchone()[0]
     finally:
         db.close()
+
+
+def test_an_entry_edited_in_the_file_itself_is_reported(own_log: Path) -> None:
+    """No SQL at all: the bytes of an entry changed in the database file (same length, so SQLite still reads it)."""
+    with store.connect() as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = own_log.read_bytes()
+    assert data.count(b'{"rows": 3}') == 1
+    own_log.write_bytes(data.replace(b'{"rows": 3}', b'{"rows": 9}'))
+    done = _verify(own_log.parent)
+    assert done.returncode == 1 and "TAMPERED: entry 4" in done.stdout and "was altered" in done.stdout
+
+
+def _backup(data: Path) -> None:
+    env = {"LMM_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "lmm.cli", "control", "backup"], capture_output=True, text=True,
+                          env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_removed_tail_is_reported_against_the_verified_backup(own_log: Path) -> None:
+    """Deleting the newest entries leaves a valid chain; the last verified backup (`lmm control backup`, also made
+    after each review and publish) still has them."""
+    _backup(own_log.parent)
+    _tamper(own_log, "DELETE FROM audit WHERE seq >= 4")
+    assert store.verify_audit() == []  # the chain alone cannot tell
+    done = _verify(own_log.parent)
+    assert done.returncode == 1
+    assert "TAMPERED: entries 4 to 5 are in the backup but no longer in the log (removed)" in done.stdout
+
+
+def test_a_rewritten_chain_is_reported_against_the_verified_backup(own_log: Path) -> None:
+    """An edit with every later hash recomputed (someone who read store.py) also verifies as a chain."""
+    _backup(own_log.parent)
+    _tamper(own_log, "UPDATE audit SET actor = 'someone else' WHERE seq = 2")
+    db = sqlite3.connect(own_log, isolation_level=None)
+    prev = db.execute("SELECT hash FROM audit WHERE seq = 1").fetchone()[0]
+    for seq, at, actor, action, subject, detail in db.execute(
+        "SELECT seq, at, actor, action, subject, detail FROM audit WHERE seq >= 2 ORDER BY seq"
+    ).fetchall():
+        digest = store._entry_hash(prev, seq, at, actor, action, subject, detail)
+        db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, seq))
+        prev = digest
+    db.close()
+    assert store.verify_audit() == []
+    done = _verify(own_log.parent)
+    assert done.returncode == 1 and "entries 2 to 5 differ from the backup (the chain was rewritten)" in done.stdout

@@ -17,8 +17,10 @@
       return false;
     }
     var mb = (file.size / 1024 / 1024).toFixed(1);
-    message.textContent = "\u201c" + file.name + "\u201d is " + mb + " MB; the largest file accepted is " + limitMb +
-      " MB. Split the rows into several files.";
+    var words = form.getAttribute("data-too-large");  // the page's language (steward.upload.too_large)
+    message.textContent = words ? words.replace("{name}", file.name).replace("{size}", mb).replace("{limit}", limitMb)
+      : "\u201c" + file.name + "\u201d is " + mb + " MB; the largest file accepted is " + limitMb +
+        " MB. Split the rows into several files.";
     message.hidden = false;
     return true;
   }
@@ -31,6 +33,6 @@
       return;
     }
     button.disabled = true;
-    button.textContent = "Uploading and checking\u2026";
+    button.textContent = form.getAttribute("data-uploading") || "Uploading and checking\u2026";
   });
 }());

@@ -1,0 +1,198 @@
+"""Browser: time until /country/MEX is fully drawn in headless Chromium (Playwright on Debian's /usr/bin/chromium,
+the app under gunicorn on loopback), the bytes the page downloads and whether they are compressed; the same bytes
+for every other page, against the size of all observations (no page may ship them all).
+
+"Fully drawn": the scorecard's tiles are in the page, every sparkline has its SVG drawn (`.sparkline .main-svg`),
+the legal-events section is there, no Dash component is loading (`[data-dash-is-loading]`, `._dash-loading`) and
+no request to the app is in flight; the time is the page's own clock (performance.now(), from navigation start)
+when that first holds, checked at every animation frame. The context bypasses the app's Content-Security-Policy
+only so the check can run in the page (CSP forbids eval); nothing else changes.
+
+Cold: a new browser context each run (empty cache: JS bundles downloaded). Warm: the same page loaded again in that
+context (bundles cached, as for a reader moving between profiles). Bytes: the encoded body sizes Chromium reports
+(what crossed the wire) plus headers; every text response (HTML, JS, CSS, JSON) over 1 KB must carry
+Content-Encoding (gzip, br or zstd: Chromium offers zstd and flask-compress prefers it).
+
+    .venv/bin/python -m bench.browser_bench [--quick] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import statistics
+from pathlib import Path
+from typing import Any
+
+from bench._common import add_quick, gunicorn, load_average, percentile, real_release, summary
+
+CHROMIUM = "/usr/bin/chromium"
+TARGET_S = 1.5
+PROFILE = "/country/MEX"
+OTHER_PAGES = ["/", "/compare", "/indicator/female_lfpr", "/corridor/MEX/USA", "/framework", "/sources"]
+DRAWN_JS = """() => {
+  const tiles = document.querySelectorAll('#country-scorecard .tile');
+  const sparks = document.querySelectorAll('#country-scorecard .sparkline');
+  const drawn = document.querySelectorAll('#country-scorecard .sparkline .main-svg');
+  const busy = document.querySelector('[data-dash-is-loading="true"], ._dash-loading');
+  const events = document.querySelector('#country-events');
+  if (tiles.length > 0 && sparks.length > 0 && drawn.length >= sparks.length && !busy && events
+      && (window.__lmmInFlight || 0) === 0) {
+    return {ms: performance.now(), tiles: tiles.length, sparklines: sparks.length};
+  }
+  return null;
+}"""
+# Counts the page's own fetch/XHR calls in flight (Dash's callbacks use fetch).
+IN_FLIGHT_JS = """
+(() => {
+  window.__lmmInFlight = 0;
+  const fetch0 = window.fetch;
+  window.fetch = function (...args) {
+    window.__lmmInFlight++;
+    return fetch0.apply(this, args).finally(() => { window.__lmmInFlight--; });
+  };
+})();
+"""
+ENCODINGS = ("gzip", "br", "zstd", "deflate")
+TEXT_TYPES = ("text/", "javascript", "json", "css", "xml", "svg")
+
+
+class Traffic:
+    """Responses of one page load: wire bytes and whether each text response was compressed."""
+
+    def __init__(self) -> None:
+        self.responses: list[dict[str, Any]] = []
+
+    def on_finished(self, request: Any) -> None:
+        response = request.response()
+        if response is None:
+            return
+        sizes = request.sizes()
+        headers = response.headers
+        self.responses.append({
+            "url": request.url, "status": response.status, "type": headers.get("content-type", ""),
+            "encoding": headers.get("content-encoding", ""), "body": sizes["responseBodySize"],
+            "headers": sizes["responseHeadersSize"], "from_cache": response.from_service_worker or sizes["responseBodySize"] < 0,
+        })  # fmt: skip
+
+    @property
+    def wire_bytes(self) -> int:
+        return sum(max(r["body"], 0) + max(r["headers"], 0) for r in self.responses)
+
+    def uncompressed_text(self) -> list[str]:
+        """Text responses over 1 KB without gzip/br (a 304 or an empty body is fine)."""
+        return [f"{r['url']} ({r['body']} B, {r['type']})" for r in self.responses
+                if r["status"] == 200 and r["body"] > 1024 and any(t in r["type"] for t in TEXT_TYPES)
+                and r["encoding"] not in ENCODINGS]  # fmt: skip
+
+
+def profile_run(browser: Any, base: str) -> dict[str, Any]:
+    """One cold load of the profile and one warm reload in the same context."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context.add_init_script(IN_FLIGHT_JS)
+    page = context.new_page()
+    out: dict[str, Any] = {}
+    for phase in ("cold", "warm"):
+        traffic = Traffic()
+        page.on("requestfinished", traffic.on_finished)
+        page.goto(base + PROFILE, wait_until="commit")
+        drawn = page.wait_for_function(DRAWN_JS, polling="raf", timeout=60_000).json_value()
+        page.wait_for_load_state("networkidle")
+        page.remove_listener("requestfinished", traffic.on_finished)
+        out[phase] = {"seconds": drawn["ms"] / 1000, "tiles": drawn["tiles"], "sparklines": drawn["sparklines"],
+                      "bytes": traffic.wire_bytes, "requests": len(traffic.responses),
+                      "uncompressed": traffic.uncompressed_text()}  # fmt: skip
+    context.close()
+    return out
+
+
+def page_bytes(browser: Any, base: str, path: str) -> dict[str, Any]:
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    traffic = Traffic()
+    page.on("requestfinished", traffic.on_finished)
+    page.goto(base + path, wait_until="networkidle", timeout=60_000)
+    page.wait_for_timeout(200)
+    context.close()
+    app = [r for r in traffic.responses if "/_dash-component-suites/" not in r["url"]]  # data, not the JS bundles
+    return {"bytes": traffic.wire_bytes, "data_bytes": sum(max(r["body"], 0) for r in app),
+            "uncompressed": traffic.uncompressed_text()}  # fmt: skip
+
+
+def all_observations_bytes(data_dir: Path, release_id: str) -> int:
+    """All observations of the release as gzip-compressed CSV: what shipping every observation would cost."""
+    import duckdb
+
+    con = duckdb.connect(str(data_dir / "releases" / f"{release_id}.duckdb"), read_only=True)
+    try:
+        text = con.execute("SELECT * FROM observations").df().to_csv(index=False)
+    finally:
+        con.close()
+    return len(gzip.compress(text.encode(), compresslevel=6))
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_quick(parser)
+    parser.add_argument("--repeat", type=int, help="cold + warm loads of the profile (default 7, quick 3)")
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (3 if args.quick else 7)
+    data_dir, release_id = real_release()
+    with gunicorn(data_dir) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                                     "--disable-dev-shm-usage"])  # fmt: skip
+        try:
+            profile_run(browser, server.url)  # warm the server (first requests fill the workers' memos)
+            runs = [profile_run(browser, server.url) for _ in range(repeat)]
+            pages = {path: page_bytes(browser, server.url, path) for path in [PROFILE, *OTHER_PAGES]}
+        finally:
+            browser.close()
+    everything = all_observations_bytes(data_dir, release_id)
+    result: dict[str, Any] = {"release": release_id, "runs": repeat}
+    for phase in ("cold", "warm"):
+        seconds = [r[phase]["seconds"] for r in runs]
+        result[phase] = {"median_s": round(statistics.median(seconds), 3), "p95_s": round(percentile(seconds, 0.95), 3),
+                         "bytes": runs[-1][phase]["bytes"], "requests": runs[-1][phase]["requests"],
+                         "tiles": runs[-1][phase]["tiles"], "sparklines": runs[-1][phase]["sparklines"]}  # fmt: skip
+    uncompressed = sorted({u for r in runs for p in ("cold", "warm") for u in r[p]["uncompressed"]}
+                          | {u for p in pages.values() for u in p["uncompressed"]})  # fmt: skip
+    result["uncompressed_responses"] = uncompressed
+    result["pages"] = pages
+    result["all_observations_gzip_bytes"] = everything
+    largest = max(pages, key=lambda p: pages[p]["data_bytes"])
+    result["largest_page_data"] = {"page": largest, "bytes": pages[largest]["data_bytes"],
+                                   "share_of_all_observations": round(pages[largest]["data_bytes"] / everything, 3)}  # fmt: skip
+    result["load_average_1m"] = load_average()
+    _print(result)
+    cold = result["cold"]
+    share = result["largest_page_data"]["share_of_all_observations"]
+    result["summary"] = [
+        summary(f"profile {PROFILE} fully drawn, cold cache ({cold['tiles']} tiles, {cold['sparklines']} sparklines;"
+                f" warm p95 {result['warm']['p95_s']:.2f} s)", f"p95 {cold['p95_s']:.2f} s (median {cold['median_s']:.2f})",
+                f"< {TARGET_S} s", cold["p95_s"] < TARGET_S),
+        summary(f"profile download, compressed (cold {cold['bytes'] / 1e3:,.0f} kB; warm)",
+                f"{result['warm']['bytes'] / 1e3:,.0f} kB", "gzip/br/zstd on every text response", not uncompressed),
+        summary(f"largest page data vs all observations ({largest})",
+                f"{share:.1%} of {everything / 1e6:.1f} MB", "no page ships all observations", share < 0.5),
+    ]  # fmt: skip
+    return result
+
+
+def _print(result: dict[str, Any]) -> None:
+    for phase in ("cold", "warm"):
+        r = result[phase]
+        print(f"{PROFILE} {phase:<4} fully drawn: median {r['median_s']:.3f} s, p95 {r['p95_s']:.3f} s over "
+              f"{result['runs']} runs; {r['tiles']} tiles, {r['sparklines']} sparklines; {r['requests']} requests, "
+              f"{r['bytes'] / 1e3:,.0f} kB on the wire")  # fmt: skip
+    for path, figures in result["pages"].items():
+        print(f"  {path:<28} {figures['bytes'] / 1e3:>8,.0f} kB cold (data, not JS bundles: "
+              f"{figures['data_bytes'] / 1e3:,.0f} kB)")  # fmt: skip
+    print(f"all observations as gzip CSV: {result['all_observations_gzip_bytes'] / 1e6:.1f} MB; largest page data "
+          f"{result['largest_page_data']}")  # fmt: skip
+    print("uncompressed text responses: " + (", ".join(result["uncompressed_responses"]) or "none"))
+
+
+if __name__ == "__main__":
+    main()
