@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8050
 HOST ?= 127.0.0.1
-DEBIAN_TEST_PACKAGES := chromium chromium-driver fonts-liberation postgresql poppler-utils npm
+DEBIAN_TEST_PACKAGES := chromium chromium-driver fonts-liberation postgresql poppler-utils
 
 .PHONY: run test install install-test system-packages build seed lint typecheck pytest bench bench-quick soak clean
 
@@ -30,6 +30,9 @@ system-packages:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@# npm fetches axe-core; Debian's npm only where no Node.js is installed already (it conflicts with other builds)
+	@command -v npm >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
 
 install-test: $(BIN)/activate system-packages
 	$(BIN)/pip install --quiet -e '.[test]'
