@@ -59,8 +59,8 @@ bench: install-test  # every bench/*_bench.py, a summary table, bench/results/*.
 bench-quick: install-test  # the same with fewer runs and smaller sizes
 	$(BIN)/python -m bench --quick
 
-soak: install-test
-	$(BIN)/python -m bench.soak
+soak: install-test  # faults and attacks against gunicorn on loopback; e.g. make soak SOAK_ARGS="--seconds 120"
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

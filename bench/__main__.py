@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown bench {', '.join(unknown)} (have: {', '.join(bench_names())})")
     RESULTS.mkdir(exist_ok=True)
-    failed, rows = [], []
+    failed: list[str] = []
     for name in args.names or bench_names():
         print(f"== bench {name}", flush=True)
         record = run(name, args.quick)
@@ -97,12 +97,24 @@ def main(argv: list[str] | None = None) -> int:
         status = "ok" if record["ok"] else "FAILED"
         print(f"== bench {name}: {status} in {record['seconds']:.1f} s -> {path.relative_to(HERE.parent)}", flush=True)
         failed += [] if record["ok"] else [name]
-        rows += summary_rows(record)
+    rows = latest_rows()
     print_table(rows)
     (RESULTS / "summary.json").write_text(json.dumps(
         {"at": datetime.now(UTC).isoformat(timespec="seconds"), "quick": args.quick, "commit": _commit(),
          "rows": rows}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
     return 1 if failed else 0
+
+
+def latest_rows() -> list[dict[str, Any]]:
+    """The summary rows of every bench's latest record in bench/results (those just run and earlier ones)."""
+    rows = []
+    for name in bench_names():
+        path = RESULTS / f"{name}.json"
+        if path.exists():
+            record = json.loads(path.read_text(encoding="utf-8"))
+            when = str(record.get("started_at", ""))[:16] + (" quick" if record.get("quick") else "")
+            rows += [{**row, "run": when} for row in summary_rows(record)]
+    return rows
 
 
 def summary_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -148,10 +160,11 @@ LEGACY = {  # benches that return figures but no summary rows
 def print_table(rows: list[dict[str, Any]]) -> None:
     """One table: bench, figure, measured, target, met."""
     mark = {True: "yes", False: "NO", None: ""}
-    table = [("bench", "figure", "measured", "target", "met?")] + [
-        (r["bench"].removesuffix("_bench"), r["figure"], r["measured"], r["target"], mark[r["met"]]) for r in rows
+    table = [("bench", "figure", "measured", "target", "met?", "run (UTC)")] + [
+        (r["bench"].removesuffix("_bench"), r["figure"], r["measured"], r["target"], mark[r["met"]], r.get("run", ""))
+        for r in rows
     ]
-    widths = [min(max(len(str(row[i])) for row in table), limit) for i, limit in enumerate((10, 92, 28, 34, 4))]
+    widths = [min(max(len(str(row[i])) for row in table), limit) for i, limit in enumerate((10, 92, 28, 34, 4, 22))]
     print("\n== summary")
     for n, row in enumerate(table):
         print("  ".join(str(cell)[: widths[i]].ljust(widths[i]) for i, cell in enumerate(row)).rstrip())

@@ -165,12 +165,10 @@ def _wait(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
 @contextmanager
 def data_dir_env(data_dir: Path) -> Iterator[None]:
     """Point this process at data_dir (the app and the CLI read LMM_DATA_DIR at call time)."""
-    previous = os.environ.get("LMM_DATA_DIR")
+    saved = dict(os.environ)  # restored whole afterwards: the setting is written here, never read
     os.environ["LMM_DATA_DIR"] = str(data_dir)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("LMM_DATA_DIR", None)
-        else:
-            os.environ["LMM_DATA_DIR"] = previous
+        os.environ.clear()
+        os.environ.update(saved)

@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     memory.sample()
     memory.thread.start()
     readers.start()
-    deadline = time.monotonic() + ARGS.seconds
+    deadline, rounds = time.monotonic() + ARGS.seconds, 0
     try:
         while time.monotonic() < deadline:
             progressed = False
@@ -289,8 +289,10 @@ def main(argv: list[str] | None = None) -> int:
                 progressed = True
             if not progressed:
                 break
-            print(f"  {time.monotonic() - started:6.0f} s  " + ", ".join(f"{n.split()[0]} {t.attempts}"
-                                                                      for n, t in families.items()), flush=True)  # fmt: skip
+            rounds += 1
+            attempts, failures = (sum(getattr(t, k) for t in families.values()) for k in ("attempts", "failures"))
+            print(f"  {time.monotonic() - started:6.0f} s  round {rounds}: {attempts} attempts so far, {failures} "
+                  f"failures, {len(readers.latencies)} reader requests", flush=True)  # fmt: skip
     finally:
         readers.finish()
         memory.stop.set()

@@ -221,9 +221,11 @@ def _raw_upload(soak: Soak, body: bytes, sent: float, kill_when: Callable[[], bo
     cut = int(len(body) * sent)
     with socket.create_connection(("127.0.0.1", soak.port), timeout=120) as sock:
         sock.sendall(head + start + body[:cut] + (end if sent >= 1 else b""))
-        time.sleep(0.3)
-        worker = _worker_holding(soak, sock.getsockname()[1])
         deadline = time.monotonic() + 60
+        worker = None
+        while worker is None and time.monotonic() < deadline:  # busy workers accept it a little later
+            worker = _worker_holding(soak, sock.getsockname()[1])
+            time.sleep(0.01)
         while worker and not kill_when() and time.monotonic() < deadline:
             time.sleep(0.005)
         if worker:
@@ -241,7 +243,8 @@ def _uploads() -> set[str]:
 def worker_killed_mid_upload(soak: Soak, tally: Tally) -> None:
     tally.attempts += 1
     before, files = counts(), _uploads()
-    _raw_upload(soak, csv_rows(1.5, rows=20_000), soak.rng.uniform(0.1, 0.9), lambda: True)
+    if not _raw_upload(soak, csv_rows(1.5, rows=20_000), soak.rng.uniform(0.1, 0.9), lambda: True):
+        tally.fail("no worker took the upload within a minute")
     time.sleep(1.0)
     if counts() != before or _uploads() != files:
         tally.fail("a cut upload left a submission, rows or a file behind")
@@ -254,7 +257,8 @@ def worker_killed_mid_validation(soak: Soak, tally: Tally) -> None:
 
     tally.attempts += 1
     before, files = counts(), _uploads()
-    _raw_upload(soak, csv_rows(1.75, rows=120_000), 1.0, lambda: _uploads() != files)
+    if not _raw_upload(soak, csv_rows(1.75, rows=120_000), 1.0, lambda: _uploads() != files):
+        tally.fail("no worker took the upload within a minute")
     time.sleep(1.0)
     rows_added = counts()[1] - before[1]
     new = [n for n in _uploads() - files if store.get_submission(n.split(".")[0]) is not None]

@@ -31,7 +31,7 @@ def create_app() -> dash.Dash:
     server = Flask(__name__)
     server.config["JSON_SORT_KEYS"] = False
     app = MonitorDash(
-        __name__,
+        "dashboard",  # the package: pages register as dashboard.pages.<name>, the modules tests import (no duplicates)
         server=server,  # type: ignore[arg-type]  # Dash's hints say bool | Callable; a Flask server is documented
         use_pages=True,
         pages_folder=str(HERE / "pages"),

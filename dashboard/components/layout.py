@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dash import dcc, html
 
+from dashboard.components.attrs import with_attrs
 from dashboard.i18n import href, t
 from dashboard.i18n.web import switcher_links
 
@@ -26,19 +25,16 @@ def language_switcher() -> html.Nav:
         short = link["code"].upper()
         item: html.Span | html.A
         if link["current"]:
-            current: dict[str, Any] = {"aria-current": "true"}
-            item = html.Span(short, className="lang-current", title=link["name"], **current)
+            item = with_attrs(html.Span(short, className="lang-current", title=link["name"]), {"aria-current": "true"})
         else:
             item = html.A(short, href=link["href"], lang=link["code"], hrefLang=link["code"], title=link["name"],
-                          className="lang-link",
-                          **{"data-lang-switch": link["code"], "aria-label": f"{short} {link['name']}"})  # fmt: skip
+                          className="lang-link")  # fmt: skip
+            with_attrs(item, {"data-lang-switch": link["code"], "aria-label": f"{short} {link['name']}"})
         items.append(html.Li(item))
-    label: dict[str, Any] = {"aria-label": t("nav.language")}
-    return html.Nav(html.Ul(items), className="lang-switcher", **label)
+    return with_attrs(html.Nav(html.Ul(items), className="lang-switcher"), {"aria-label": t("nav.language")})
 
 
 def page_shell(content) -> html.Div:
-    main_label: dict[str, Any] = {"aria-label": t("nav.main")}
     return html.Div(
         [
             html.A(t("nav.skip"), href="#main", className="skip-link"),
@@ -46,7 +42,9 @@ def page_shell(content) -> html.Div:
             html.Header(
                 [
                     html.A(t("app.title"), href=href("/"), className="brand"),
-                    html.Nav([html.A(t(key), href=href(path)) for key, path in NAV], **main_label),
+                    with_attrs(
+                        html.Nav([html.A(t(key), href=href(path)) for key, path in NAV]), {"aria-label": t("nav.main")}
+                    ),
                     language_switcher(),
                 ],
                 className="site-header",

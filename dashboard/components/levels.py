@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dash import html
 
+from dashboard.components.attrs import with_attrs
 from dashboard.i18n import t
 from indicators.levels import COLOURED, LEVELS, STATUS_LABELS, TEXT_COLOUR, LevelStyle
 
@@ -37,5 +36,5 @@ def level_badge(level: str | None, extra_text: str | None = None, **attrs: objec
 def legend(include_status: bool = True) -> html.Ul:
     """The four levels plus no data (and the two statuses) with their names, for maps and heat maps."""
     levels = [*COLOURED, "no_data"] + (list(STATUS_LABELS) if include_status else [])
-    attrs: dict[str, Any] = {"aria-label": t("legend.label")}
-    return html.Ul([html.Li(level_badge(level)) for level in levels], className="level-legend", **attrs)
+    items = html.Ul([html.Li(level_badge(level)) for level in levels], className="level-legend")
+    return with_attrs(items, {"aria-label": t("legend.label")})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -81,7 +82,8 @@ def test_routing_errors_are_json(client):
     name=st.sampled_from(["indicator", "country", "year_from", "limit", "offset", "sex", "partner", "release"]),
 )
 def test_no_input_gives_a_server_error(client, path, value, name):
-    url = f"/api/v1/{path}" + (value.replace("/", "") if path.endswith("/") else "")
+    # the value goes into the path percent-encoded, as a client would send it ("?" or "#" would end the path)
+    url = f"/api/v1/{path}" + (quote(value, safe="") if path.endswith("/") else "")
     answer = client.get(url, query_string={"indicator": "female_lfpr", name: value} if path == "observations" else {})
     assert answer.status_code < 500, answer.get_data(as_text=True)[:300]
 

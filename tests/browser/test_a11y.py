@@ -79,9 +79,11 @@ def tab(browser, gunicorn_server: str) -> Iterator[object]:
     assert errors == [], f"browser console errors: {errors}"
 
 
-def settle(page) -> None:
-    """Wait for Dash's callbacks and for assets/i18n.js to have named the components it fixes (one frame)."""
-    page.wait_for_load_state("networkidle")
+def settle(page, idle: bool = True) -> None:
+    """Wait for Dash's callbacks (network idle) and for assets/i18n.js to have named the components it fixes (it
+    works one animation frame after each redraw)."""
+    if idle:
+        page.wait_for_load_state("networkidle")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
@@ -104,7 +106,7 @@ def test_axe_finds_no_serious_violation(tab, axe_source: str, path: str, ready: 
     for lang in LANGS:
         tab.goto(url(path, lang))
         tab.locator(ready).first.wait_for(state="attached", timeout=30_000)
-        settle(tab)
+        settle(tab, idle=False)  # the content is drawn: a frame for assets/i18n.js is enough
         assert tab.evaluate("document.documentElement.lang") == lang
         found = run_axe(tab, axe_source)
         RESULTS.setdefault(path, {})[lang] = found

@@ -236,14 +236,17 @@ def stop_gunicorn(server: Server) -> None:
 
 @pytest.fixture(scope="package")
 def app(site: Site) -> Iterator[Flask]:
-    """The app in this process, one for the package. Dash keeps the app that last answered one of its requests in a
-    context variable, and an app created after that registers its pages' redirects on that one (and fails): so the
-    variable is cleared before and after, and no test here creates another."""
+    """The app in this process, one for the package, isolated from apps other tests made: Dash keeps the app that
+    last answered one of its requests in a context variable (an app created after that registers its pages'
+    redirects on that one, and fails), and its page registry keeps pages imported under other module names (which
+    then clash as duplicate paths); both are cleared before, the variable after."""
+    import dash
     import dash._get_app as dash_app
 
     from dashboard.app import create_app
 
     dash_app.app_context.set(None)
+    dash.page_registry.clear()
     yield create_app().server
     dash_app.app_context.set(None)
 

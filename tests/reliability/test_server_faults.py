@@ -31,15 +31,28 @@ from warehouse import releases
 BOUNDARY = "lmmreliabilityboundary"
 
 
-def worker_holding(server: Server, client_port: int) -> int:
-    """The gunicorn worker whose socket is connected to our client port (via /proc/net/tcp and its fds)."""
+def worker_holding(server: Server, client_port: int, timeout: float = 30) -> int:
+    """The gunicorn worker whose socket is connected to our client port (via /proc/net/tcp and its fds), once one
+    has accepted the connection."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return _holder(server, client_port)
+        except LookupError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _holder(server: Server, client_port: int) -> int:
     inode = None
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         local, remote = (int(a.split(":")[1], 16) for a in fields[1:3])
         if local == server.port and remote == client_port:
             inode = fields[9]
-    assert inode, "the server has not accepted the connection"
+    if not inode:
+        raise LookupError("the server has not accepted the connection yet")
     for pid in server.workers():
         for fd in Path(f"/proc/{pid}/fd").iterdir():
             try:
