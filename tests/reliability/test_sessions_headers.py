@@ -13,7 +13,6 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.browser.conftest import browser  # noqa: F401 - the session's headless Chromium (a fixture)
 from tests.reliability.conftest import PASSWORD, Server, Site
 from tests.reliability.test_access_matrix import csrf, signed_in
 
@@ -142,33 +141,3 @@ def test_security_headers_through_gunicorn(server: Server) -> None:
 
 
 # --- the browser under the CSP -----------------------------------------------------------------------------
-
-LISTEN = """
-window.__csp = [];
-document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-"""
-
-
-@pytest.mark.browser
-def test_pages_run_under_the_csp_without_a_violation(browser, server: Server) -> None:  # noqa: F811
-    # the pages with the most script (maps, charts, tables, the steward form); tests/browser loads every page and
-    # fails on any console error, which includes a CSP violation
-    paths = ["/", "/country/MEX", "/indicator/female_lfpr", "/compare?countries=MEX,PHL", "/steward/login"]
-    context = browser.new_context(base_url=server.url)
-    context.add_init_script(LISTEN)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        for path in paths:
-            response = tab.goto(path, wait_until="domcontentloaded")
-            assert response is not None and "script-src" in response.headers["content-security-policy"]
-            if path != "/steward/login":
-                tab.wait_for_selector("#main h1", timeout=30_000)  # Dash ran: the page's layout is drawn
-                tab.wait_for_load_state("networkidle")  # its callbacks and plotly too
-            violations = tab.evaluate("window.__csp")
-            assert violations == [], (path, violations)
-    finally:
-        context.close()
-    assert errors == [], errors
