@@ -3,7 +3,7 @@
 Dash's index page carries a few inline <script> blocks (its config and the renderer start-up). Rather than
 allowing every inline script, each HTML response's own inline scripts are hashed into `script-src`, so an
 injected script is refused by the browser. Verified in headless Chromium (tests/browser): no CSP violation on the
-Dash pages or the steward area.
+Dash pages or the steward area. Pages are also guarded against a `?release=` they cannot serve (a message, not a 500).
 """
 
 from __future__ import annotations

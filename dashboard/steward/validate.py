@@ -76,7 +76,12 @@ def validate(table: RawTable, ctx: Context) -> Outcome:
 
 
 def _problems(rows: pd.Index, column: str, values: pd.Series | list, messages: pd.Series | list) -> pd.DataFrame:
+    if len(rows) == 0:  # the usual case, ~60 times per file: no frame to build
+        return _NO_PROBLEMS
     return pd.DataFrame({"row": list(rows), "column": column, "value": list(values), "message": list(messages)})
+
+
+_NO_PROBLEMS = pd.DataFrame({"row": [], "column": [], "value": [], "message": []})
 
 
 def _formulas(table: RawTable) -> pd.DataFrame:
