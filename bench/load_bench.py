@@ -8,13 +8,15 @@ Clients then replay page views with other countries, views and indicators substi
 
     profile /country/<ISO3> 35%, world map /?view=... 20%, compare 15%, indicator page 10%, API reads 20%
 
-Each client runs one page view after another (closed loop, no think time, a fixed random seed per client) until the
-time is up. Two `lmm build` runs publish new releases into the served LMM_DATA_DIR at 1/4 and 1/2 of the run; the
+Two phases, each on a fresh gunicorn and release: first the stress case, where each client runs one page view after
+another (closed loop, no think time, a fixed random seed per client) until the time is up; then the same clients as
+readers, pausing between page views as a person reading the page would (`--think`, default 2 s: uniform between half
+and one and a half times that). The 300 ms target is judged on both and reported for each. Two `lmm build` runs publish new releases into the served LMM_DATA_DIR at 1/4 and 1/2 of the run; the
 bench checks that the API then serves them (X-LMM-Release). An error is any answer >= 400, a timeout (30 s) or a
 connection failure. Latency: per request (the page mix = every non-API request), and per page view (its requests
 one after another, as the browser's chain of callbacks).
 
-    .venv/bin/python -m bench.load_bench [--quick] [--seconds 60] [--clients 32] [--threads N]
+    .venv/bin/python -m bench.load_bench [--quick] [--seconds 60] [--clients 32] [--threads N] [--think 2]
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import requests
 
 from bench._common import (
     add_quick,
+    data_dir_env,
     gunicorn,
     load_average,
     percentile,
@@ -143,7 +146,7 @@ def page_view(scenario: str, recorded: dict[str, list[Request]], rng: random.Ran
                     r.kind) for r in recorded[scenario]]  # fmt: skip
 
 
-def client(n: int, base: str, recorded: dict[str, list[Request]], until: float, out: Results) -> None:
+def client(n: int, base: str, recorded: dict[str, list[Request]], until: float, out: Results, think: float) -> None:
     rng = random.Random(1000 + n)
     session = requests.Session()
     names, weights = list(WEIGHTS), list(WEIGHTS.values())
@@ -171,6 +174,8 @@ def client(n: int, base: str, recorded: dict[str, list[Request]], until: float, 
         if not failed:
             with out.lock:
                 out.views[scenario].append(time.perf_counter() - view_started)
+        if think:
+            time.sleep(max(0.0, min(rng.uniform(think / 2, think * 1.5), until - time.monotonic())))
     session.close()
 
 
@@ -185,14 +190,23 @@ def publisher(data_dir: Path, starts: list[float], done: list[dict[str, Any]]) -
             done.append({"error": repr(exc), "started": began})
 
 
+def fresh_release() -> tuple[Path, str]:
+    """The bench's real release folder and the release it serves now (a phase before may have published others)."""
+    from warehouse.releases import current_release_id
+
+    data_dir, _ = real_release()
+    with data_dir_env(data_dir):
+        return data_dir, current_release_id() or ""
+
+
 def _pcts(values: list[float]) -> dict[str, float]:
     return {"n": len(values), "p50_ms": round(1000 * percentile(values, 0.5), 1),
             "p95_ms": round(1000 * percentile(values, 0.95), 1), "p99_ms": round(1000 * percentile(values, 0.99), 1),
             "max_ms": round(1000 * max(values), 1)}  # fmt: skip
 
 
-def run(seconds: float, clients: int, extra: list[str]) -> dict[str, Any]:
-    data_dir, first_release = real_release()
+def run(seconds: float, clients: int, extra: list[str], think: float = 0.0) -> dict[str, Any]:
+    data_dir, first_release = fresh_release()
     with gunicorn(data_dir, extra) as server:
         recorded = record(server.url)
         out = Results()
@@ -207,7 +221,8 @@ def run(seconds: float, clients: int, extra: list[str]) -> dict[str, Any]:
         pub = threading.Thread(target=publisher, args=(data_dir, [started + seconds / 4, started + seconds / 2],
                                                        published))  # fmt: skip
         pub.start()
-        threads = [threading.Thread(target=client, args=(n, server.url, recorded, until, out)) for n in range(clients)]
+        threads = [threading.Thread(target=client, args=(n, server.url, recorded, until, out, think))
+                   for n in range(clients)]  # fmt: skip
         for t in threads:
             t.start()
         for t in threads:
@@ -223,7 +238,7 @@ def run(seconds: float, clients: int, extra: list[str]) -> dict[str, Any]:
     every = [x for xs in out.latencies.values() for x in xs]
     total = len(every)
     result: dict[str, Any] = {
-        "gunicorn": command, "clients": clients, "seconds": round(elapsed, 1), "requests": total,
+        "gunicorn": command, "clients": clients, "think_s": think, "seconds": round(elapsed, 1), "requests": total,
         "errors": sum(out.errors.values()), "error_kinds": dict(out.errors),
         "throughput_rps": round(total / elapsed, 1),
         "page_views_per_s": round(sum(len(v) for v in out.views.values()) / elapsed, 1),
@@ -257,23 +272,36 @@ def report(result: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_quick(parser)
-    parser.add_argument("--seconds", type=float, help="load duration (default 60, quick 20)")
+    parser.add_argument("--seconds", type=float, help="load duration of each phase (default 60, quick 20)")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--threads", type=int, help="gunicorn --threads (default: the Procfile's)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--think", type=float, default=2.0, help="readers' mean pause between page views (0: skip)")
     args = parser.parse_args(argv)
     extra = ["--workers", str(args.workers)] + (["--threads", str(args.threads)] if args.threads else [])
-    result = run(args.seconds or (20 if args.quick else 60), args.clients, extra)
+    seconds = args.seconds or (20 if args.quick else 60)
+    print("closed loop (no think time):")
+    result = run(seconds, args.clients, extra)
     report(result)
-    p95 = result["page_mix_requests"]["p95_ms"]
-    result["summary"] = [
-        summary(f"errors under load while publishing ({result['requests']:,} requests, "
+    result["summary"] = _summary(result, "closed loop, no think time")
+    if args.think:
+        print(f"readers (think time {args.think / 2:g}-{args.think * 1.5:g} s between page views):")
+        readers = run(seconds, args.clients, extra, think=args.think)
+        report(readers)
+        result["readers"] = readers
+        result["summary"] += _summary(readers, f"readers pausing {args.think / 2:g}-{args.think * 1.5:g} s")
+    return result
+
+
+def _summary(result: dict[str, Any], phase: str) -> list[dict[str, Any]]:
+    p95, mix = result["page_mix_requests"]["p95_ms"], result["page_mix_requests"]
+    return [
+        summary(f"errors under load while publishing, {phase} ({result['requests']:,} requests, "
                 f"{len(result['published'])} publishes)", str(result["errors"]), "0", result["errors"] == 0),
-        summary(f"page mix p95 at {args.clients} clients ({result['throughput_rps']:.0f} req/s; "
-                f"p50 {result['page_mix_requests']['p50_ms']:.0f}, p99 {result['page_mix_requests']['p99_ms']:.0f} ms)",
+        summary(f"page mix p95 at {result['clients']} clients, {phase} ({result['throughput_rps']:.0f} req/s; "
+                f"p50 {mix['p50_ms']:.0f}, p99 {mix['p99_ms']:.0f} ms)",
                 f"{p95:.0f} ms", f"< {TARGET_P95_MS:.0f} ms", p95 < TARGET_P95_MS),
     ]  # fmt: skip
-    return result
 
 
 if __name__ == "__main__":
