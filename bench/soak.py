@@ -29,6 +29,8 @@ from typing import Any
 
 import requests
 
+from bench._common import child_pids
+
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "soak password 0123"
 READ_URLS = ["/", "/country/MEX", "/api/v1/health", "/api/v1/countries", "/api/v1/scorecards/MEX",
@@ -81,19 +83,7 @@ class Soak:
         return int(self.url.rsplit(":", 1)[1])
 
     def workers(self) -> list[int]:
-        return children(self.proc.pid)
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
+        return child_pids(self.proc.pid)
 
 
 def rss_mb(pid: int) -> float | None:
@@ -120,7 +110,7 @@ def wait_ready(url: str, workers: int, proc: subprocess.Popen, timeout: float = 
         try:
             if (
                 requests.get(url + "/api/v1/health", timeout=10).status_code == 200
-                and len(children(proc.pid)) >= workers
+                and len(child_pids(proc.pid)) >= workers
             ):
                 return
         except requests.RequestException:

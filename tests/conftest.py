@@ -84,3 +84,21 @@ def gunicorn_server(release_id: str, data_dir: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+class data_dir_set:
+    """LMM_DATA_DIR pointed elsewhere for a block (the app and the CLI read it at each call)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.previous = path, os.environ.get("LMM_DATA_DIR")
+
+    def __enter__(self) -> Path:
+        self.previous = os.environ.get("LMM_DATA_DIR")
+        os.environ["LMM_DATA_DIR"] = str(self.path)
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is None:
+            os.environ.pop("LMM_DATA_DIR", None)
+        else:
+            os.environ["LMM_DATA_DIR"] = self.previous

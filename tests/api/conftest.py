@@ -3,14 +3,14 @@ plus a newer one with a planted formula-like value (so the shared data dir's `cu
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.conftest import data_dir_set
 
 PLANTED = {"value_label": "=cmd|' /C calc'!A0", "flags": '=HYPERLINK("http://x.invalid","y")'}
 
@@ -42,7 +42,7 @@ def two_releases(release_id: str, data_dir: Path, tmp_path_factory: pytest.TempP
     (other / "releases").mkdir()
     for suffix in (".duckdb", ".sha256"):
         shutil.copy(data_dir / "releases" / f"{release_id}{suffix}", other / "releases")
-    with _data_dir(other):
+    with data_dir_set(other):
         releases.point_current_to(release_id)
         seed = read_seed(seed_dir())
         planted = pd.DataFrame(
@@ -63,27 +63,3 @@ def two_releases(release_id: str, data_dir: Path, tmp_path_factory: pytest.TempP
         tables = dict(seed.tables, observations=pd.concat([seed["observations"], planted], ignore_index=True))
         second = build_release(BuildInputs(Seed(tables), status_year=2024, actor="pytest", reason="second release"))
     return TwoReleases(other, release_id, second)
-
-
-class _data_dir:
-    """Point LMM_DATA_DIR elsewhere for a block (the reader resolves it at each call)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.previous = path, os.environ.get("LMM_DATA_DIR")
-
-    def __enter__(self) -> Path:
-        self.previous = os.environ.get("LMM_DATA_DIR")
-        os.environ["LMM_DATA_DIR"] = str(self.path)
-        return self.path
-
-    def __exit__(self, *exc: object) -> None:
-        if self.previous is None:
-            os.environ.pop("LMM_DATA_DIR", None)
-        else:
-            os.environ["LMM_DATA_DIR"] = self.previous
-
-
-@pytest.fixture
-def in_two_releases(two_releases: TwoReleases) -> Iterator[TwoReleases]:
-    with _data_dir(two_releases.data_dir):
-        yield two_releases

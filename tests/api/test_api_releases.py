@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import _data_dir
+from tests.conftest import data_dir_set
 
 URLS = [
     "/api/v1/scorecards/MEX",
@@ -17,9 +17,9 @@ URLS = [
 def test_earlier_release_stays_readable_and_unchanged(client, two_releases, release_id, data_dir):
     first, second = two_releases.first, two_releases.second
     assert first == release_id and second > first
-    with _data_dir(data_dir):  # the session's data dir: only the first release exists there
+    with data_dir_set(data_dir):  # the session's data dir: only the first release exists there
         before = {url: client.get(url).get_data() for url in URLS}
-    with _data_dir(two_releases.data_dir):  # the same release after a newer one was published over it
+    with data_dir_set(two_releases.data_dir):  # the same release after a newer one was published over it
         current = client.get("/api/v1/scorecards/MEX")
         assert current.headers["X-LMM-Release"] == second and current.get_json()["status_year"] == 2024
         for url in URLS:

@@ -22,7 +22,8 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.conftest import ROOT, free_port, wait_for_http
+from bench._common import child_pids
+from tests.conftest import ROOT, data_dir_set, free_port, wait_for_http
 
 PASSWORD = "correct horse battery staple"
 HEADER = "indicator_id,country,partner_country,year,sex,value,category,event_date,source,note\n"
@@ -65,24 +66,6 @@ def make_site(path: Path, release_id: str, session_data: Path, accounts: bool = 
             auth.create_user("phl", "steward", PASSWORD, ["PHL"], "Philippine Statistics Authority")
             site.tokens = {name: auth.issue_token(name, actor="pytest") for name in ("admin", "mex", "phl")}
     return site
-
-
-class data_dir_set:
-    """LMM_DATA_DIR pointed elsewhere for a block (the app and the CLI read it at each call)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.previous = path, os.environ.get("LMM_DATA_DIR")
-
-    def __enter__(self) -> Path:
-        self.previous = os.environ.get("LMM_DATA_DIR")
-        os.environ["LMM_DATA_DIR"] = str(self.path)
-        return self.path
-
-    def __exit__(self, *exc: object) -> None:
-        if self.previous is None:
-            os.environ.pop("LMM_DATA_DIR", None)
-        else:
-            os.environ["LMM_DATA_DIR"] = self.previous
 
 
 @pytest.fixture(scope="package")
@@ -180,7 +163,7 @@ class Server:
         return int(self.url.rsplit(":", 1)[1])
 
     def workers(self) -> list[int]:
-        return sorted(children(self.proc.pid))
+        return child_pids(self.proc.pid)
 
     def wait_workers(self, count: int, timeout: float = 30) -> list[int]:
         deadline = time.monotonic() + timeout
@@ -194,18 +177,6 @@ class Server:
                     pass
             time.sleep(0.1)
         raise TimeoutError(f"gunicorn did not get back to {count} workers")
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def start_gunicorn(site: Site, workers: int = 2, log: Path | None = None, **env: str) -> Server:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import requests
 
+from bench._common import child_pids
 from dashboard.steward import publish, store
 from tests.steward.conftest import HEADER
 
@@ -75,18 +76,6 @@ def test_no_request_fails_while_a_submission_is_published(gunicorn_server: str, 
     assert count[0] > 100
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def _gunicorn_workers(url: str) -> list[int]:
     port = url.rsplit(":", 1)[1]
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
@@ -96,7 +85,7 @@ def _gunicorn_workers(url: str) -> list[int]:
             continue
         if b"gunicorn" in b" ".join(args) and f"127.0.0.1:{port}".encode() in args:
             master = int(cmdline.parent.name)
-            workers = [p for p in _children(master) if b"gunicorn" in Path(f"/proc/{p}/cmdline").read_bytes()]
+            workers = [p for p in child_pids(master) if b"gunicorn" in Path(f"/proc/{p}/cmdline").read_bytes()]
             if workers:
                 return workers
     raise LookupError(f"no gunicorn master for {url}")
