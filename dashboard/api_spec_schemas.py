@@ -16,6 +16,17 @@ def obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[s
     return {"type": "object", "properties": properties, "required": required or list(properties)}
 
 
+PRACTICE_CORE: dict[str, Any] = {  # the fields a practice's summary and its full record share
+    "practice_id": {"type": "string"},
+    "name": {"type": "string"},
+    "name_en": STR,
+    "institution": {"type": "string"},
+    "start_year": INT,
+    "end_year": INT,
+    "activity": {"type": "string"},
+    "status_as_of": INT,
+}
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -149,14 +160,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "PracticeSummary": obj(
         {
-            "practice_id": {"type": "string"},
-            "name": {"type": "string"},
-            "name_en": STR,
-            "institution": {"type": "string"},
-            "start_year": INT,
-            "end_year": INT,
-            "activity": {"type": "string"},
-            "status_as_of": INT,
+            **PRACTICE_CORE,
             "summary": {"type": "string", "description": "Texts cite sources as [ref]."},
             "submitted_by": {"type": "string"},
             "submitted_role": {"type": "string"},
@@ -170,14 +174,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Practice": obj(
         {
-            "practice_id": {"type": "string"},
-            "name": {"type": "string"},
-            "name_en": STR,
-            "institution": {"type": "string"},
-            "start_year": INT,
-            "end_year": INT,
-            "activity": {"type": "string"},
-            "status_as_of": INT,
+            **PRACTICE_CORE,
             "summary": {"type": "string"},
             "evidence": STR,
             "success_factors": STR,
