@@ -2,9 +2,10 @@
 the app under gunicorn on loopback), the bytes the page downloads and whether they are compressed; the same bytes
 for every other page, against the size of all observations (no page may ship them all).
 
-"Fully drawn": the scorecard's tiles are in the page, every sparkline has its SVG drawn (`.sparkline .main-svg`),
-the legal-events section is there, no Dash component is loading (`[data-dash-is-loading]`, `._dash-loading`) and
-no request to the app is in flight; the time is the page's own clock (performance.now(), from navigation start)
+"Fully drawn": the scorecard's tiles are in the page, every sparkline has its image drawn (each `.sparkline` holds an
+`img.spark-graph` that is `complete` with a decoded picture, `naturalWidth > 0`), the legal-events section is there
+and every image in it is drawn, no Dash component is loading (`[data-dash-is-loading]`, `._dash-loading`) and no
+request to the app is in flight; the time is the page's own clock (performance.now(), from navigation start)
 when that first holds, checked at every animation frame. The context bypasses the app's Content-Security-Policy
 only so the check can run in the page (CSP forbids eval); nothing else changes.
 
@@ -33,11 +34,12 @@ OTHER_PAGES = ["/", "/compare", "/indicator/female_lfpr", "/corridor/MEX/USA", "
 DRAWN_JS = """() => {
   const tiles = document.querySelectorAll('#country-scorecard .tile');
   const sparks = document.querySelectorAll('#country-scorecard .sparkline');
-  const drawn = document.querySelectorAll('#country-scorecard .sparkline .main-svg');
+  const isDrawn = (img) => img.complete && img.naturalWidth > 0;
+  const drawn = [...sparks].filter((s) => { const img = s.querySelector('img.spark-graph'); return img && isDrawn(img); });
   const busy = document.querySelector('[data-dash-is-loading="true"], ._dash-loading');
   const events = document.querySelector('#country-events');
-  if (tiles.length > 0 && sparks.length > 0 && drawn.length >= sparks.length && !busy && events
-      && (window.__lmmInFlight || 0) === 0) {
+  if (tiles.length > 0 && sparks.length > 0 && drawn.length === sparks.length && !busy && events
+      && [...events.querySelectorAll('img')].every(isDrawn) && (window.__lmmInFlight || 0) === 0) {
     return {ms: performance.now(), tiles: tiles.length, sparklines: sparks.length};
   }
   return null;

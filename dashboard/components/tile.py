@@ -7,20 +7,19 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dash import dcc, html
+from dash import html
 from typing_extensions import TypeIs
 
 from dashboard.components.attrs import with_attrs
 from dashboard.components.levels import level_badge, style_of
 from dashboard.components.provenance import provenance, provenance_badge, provenance_text
+from dashboard.components.svg import SPARK_HEIGHT, SPARK_WIDTH, data_uri, spark_svg
 from dashboard.i18n import category_text, group_text, ind_text, number, percent, t, unit_text
 from indicators.levels import format_code
 from indicators.trend import NOT_AVAILABLE, TREND_ICONS
 
 # Event statuses in words (status.<code>), for event indicators whose registry has no category table.
 STATUSES = ("in_force", "party", "not_in_force", "denounced", "not_ratified", "not_known", "signatory", "no_action")
-SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
-SPARK_COLOUR = "#0B4F8A"
 
 
 def missing(value: Any) -> TypeIs[None]:
@@ -146,36 +145,17 @@ def peer_text(row: Mapping[str, Any], prefix: str) -> str | None:
 
 
 def sparkline(points: Sequence[tuple[int, float]], unit: str | None, label: str) -> html.Div | None:
-    """A static plotly line of the series (a plain dict figure: no validation cost), with words for screen readers."""
+    """The series as a small SVG image drawn on the server (no plotly), its first and last values in the alt text."""
+    points = [p for p in points if math.isfinite(p[1])]
     if len(points) < 2:
         return None
-    years, values = [p[0] for p in points], [p[1] for p in points]
-    figure = {
-        "data": [
-            {"type": "scatter", "x": years, "y": values, "mode": "lines", "line": {"color": SPARK_COLOUR, "width": 2}},
-            {
-                "type": "scatter",
-                "x": years[-1:],
-                "y": values[-1:],
-                "mode": "markers",
-                "marker": {"color": SPARK_COLOUR},
-            },
-        ],
-        "layout": {
-            "height": 48,
-            "margin": {"l": 2, "r": 6, "t": 4, "b": 4},
-            "xaxis": {"visible": False, "fixedrange": True},
-            "yaxis": {"visible": False, "fixedrange": True},
-            "showlegend": False,
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-        },
-    }
-    words = t("tile.spark", label=label, first_year=years[0], first=with_unit(values[0], unit), last_year=years[-1],
-              last=with_unit(values[-1], unit))  # fmt: skip
-    graph = dcc.Graph(figure=figure, config=SPARK_CONFIG, className="spark-graph", style={"height": "48px"})  # type: ignore[arg-type]
-    span = with_attrs(html.Span(f"{years[0]}-{years[-1]}", className="spark-span"), {"aria-hidden": "true"})
-    return with_attrs(html.Div([graph, span], className="sparkline", role="img"), {"aria-label": words})
+    (first_year, first), (last_year, last) = points[0], points[-1]
+    words = t("tile.spark", label=label, first_year=first_year, first=with_unit(first, unit), last_year=last_year,
+              last=with_unit(last, unit))  # fmt: skip
+    image = html.Img(src=data_uri(spark_svg(points)), alt=words, className="spark-graph", width=SPARK_WIDTH,
+                     height=SPARK_HEIGHT)  # fmt: skip
+    span = with_attrs(html.Span(f"{first_year}-{last_year}", className="spark-span"), {"aria-hidden": "true"})
+    return html.Div([image, span], className="sparkline")
 
 
 def status_badge(row: Mapping[str, Any]) -> html.Span:

@@ -1,20 +1,27 @@
-"""Legal events timeline: dated ratifications and dual-citizenship reforms of one country, as a chart with the same
-events listed beside it in words (the list is the accessible, printable form)."""
+"""Legal events timeline: dated ratifications and dual-citizenship reforms of one country, as a chart (an SVG image
+drawn on the server: no plotly.js) with the same events listed beside it in words (the list is the accessible,
+printable form)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
-from dash import dcc, html
+from dash import html
 
+from dashboard.components.svg import FONT, data_uri, scale
 from dashboard.components.tile import status_words, with_attrs
 from dashboard.i18n import date, ind_text, t
 
 REFORM_INDICATORS = {"dual_citizenship_acceptance"}
 LANES = ("ratifications", "reforms")  # lane names: timeline.lane.*
 LANE_COLOURS = {"ratifications": "#0B4F8A", "reforms": "#B3480B"}
-CONFIG = {"displayModeBar": False, "responsive": True}
+WIDTH, LANE_HEIGHT = 700, 60  # the SVG's box; it scales with the column's width
+GRID, MUTED, INK = "#e5e5e5", "#444444", "#1a1a1a"
 
 
 def short_name(indicator_id: str) -> str:
@@ -49,46 +56,56 @@ def _machine_date(event: Mapping[str, Any]) -> str:
     return str(event["event_date"]) if event.get("event_date") else str(int(event["year"]))
 
 
-def timeline_figure(events: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> dict[str, Any]:
-    """A plain-dict plotly figure: one lane per kind of event, a marker and short label per event."""
-    traces = []
-    for name in LANES:
-        rows = [e for e in events if lane(e) == name]
-        if not rows:
-            continue
-        traces.append(
-            {
-                "type": "scatter",
-                "name": t(f"timeline.lane.{name}"),
-                "x": [e["event_date"] or f"{int(e['year'])}-07-01" for e in rows],
-                "y": [t(f"timeline.lane.{name}")] * len(rows),
-                "mode": "markers+text",
-                "text": [short_name(e["indicator_id"]) for e in rows],
-                "textposition": ["top center" if i % 2 == 0 else "bottom center" for i in range(len(rows))],
-                "hovertext": [f"{when(e)}: {event_words(e, titles)}" for e in rows],
-                "hoverinfo": "text",
-                "marker": {"size": 11, "color": LANE_COLOURS[name], "symbol": "diamond"},
-                "textfont": {"size": 11, "color": "#1a1a1a"},
-                "cliponaxis": False,
-            }
-        )
-    return {
-        "data": traces,
-        "layout": {
-            "height": 70 + 60 * len(traces),
-            "margin": {"l": 170, "r": 20, "t": 28, "b": 30},
-            "xaxis": {"type": "date", "showgrid": True, "gridcolor": "#e5e5e5"},
-            "yaxis": {
-                "type": "category",
-                "fixedrange": True,
-                "automargin": True,
-                "range": [-0.7, len(traces) - 0.3],
-            },
-            "showlegend": False,
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-        },
-    }
+def event_year(event: Mapping[str, Any]) -> float:
+    """The event's place on the time axis: its date as a fraction of its year, mid-year when the source gives no
+    date."""
+    if event.get("event_date"):
+        day = dt.date.fromisoformat(str(event["event_date"])[:10])
+        return day.year + (day.timetuple().tm_yday - 1) / 366
+    return int(event["year"]) + 0.5
+
+
+def year_ticks(lo: float, hi: float) -> list[int]:
+    """Round years between lo and hi, at most 8 of them (every 1, 2, 5, 10, 20, 50 or 100 years)."""
+    step = next((s for s in (1, 2, 5, 10, 20, 50) if (hi - lo) / s <= 8), 100)
+    return list(range(math.ceil(lo / step) * step, math.floor(hi) + 1, step))
+
+
+def _text(x: float, y: float, words: str, size: int, extra: str = "") -> str:
+    return f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' {extra}>{escape(words)}</text>"
+
+
+def _lanes(events: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    return [(name, rows) for name in LANES if (rows := [e for e in events if lane(e) == name])]
+
+
+def timeline_svg(events: Sequence[Mapping[str, Any]]) -> tuple[str, int, int]:
+    """(SVG, width, height): one lane per kind of event (the first at the bottom), a year axis with grid lines, a
+    diamond and a short label per event, labels alternately above and below."""
+    lanes = _lanes(events)
+    names = [t(f"timeline.lane.{name}") for name, _ in lanes]
+    left, right, top, bottom = round(max(90, 6.5 * max(map(len, names)) + 20)), 20, 28, 30
+    height = 70 + LANE_HEIGHT * len(lanes)
+    years = [event_year(e) for e in events]
+    pad = max(1.0, 0.05 * (max(years) - min(years)))
+    lo, hi = min(years) - pad, max(years) + pad
+    x_of = functools.partial(scale, lo=lo, hi=hi, start=left, end=WIDTH - right)
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {height}' width='{WIDTH}'"
+             f" height='{height}' font-family='{FONT}' text-anchor='middle'>"]  # fmt: skip
+    for year in year_ticks(lo, hi):
+        x = x_of(year)
+        parts.append(f"<path d='M{x:.1f} {top}V{height - bottom}' stroke='{GRID}'/>")
+        parts.append(_text(x, height - bottom + 18, str(year), 12, f"fill='{MUTED}'"))
+    for i, ((name, rows), words) in enumerate(zip(lanes, names, strict=True)):
+        y = scale(i, -0.7, len(lanes) - 0.3, height - bottom, top)
+        parts.append(f"<path d='M{left} {y:.1f}H{WIDTH - right}' stroke='{GRID}'/>")
+        parts.append(_text(left - 10, y + 4, words, 12, f"fill='{MUTED}' text-anchor='end'"))
+        for k, event in enumerate(rows):
+            x = x_of(event_year(event))
+            parts.append(f"<path d='M{x:.1f} {y - 7:.1f}l7 7-7 7-7-7z' fill='{LANE_COLOURS[name]}'/>")
+            parts.append(_text(x, y - 11 if k % 2 == 0 else y + 20, short_name(event["indicator_id"]), 11,
+                               f"fill='{INK}'"))  # fmt: skip
+    return "".join([*parts, "</svg>"]), WIDTH, height
 
 
 def timeline(events: Sequence[Mapping[str, Any]], titles: Mapping[str, str], id_prefix: str) -> html.Div:
@@ -102,13 +119,12 @@ def timeline(events: Sequence[Mapping[str, Any]], titles: Mapping[str, str], id_
         )  # fmt: skip
         for e in events
     ]
-    chart = dcc.Graph(id=f"{id_prefix}-timeline-graph", figure=timeline_figure(events, titles), config=CONFIG)  # type: ignore[arg-type]
+    svg, width, height = timeline_svg(events)
+    chart = html.Img(id=f"{id_prefix}-timeline-graph", src=data_uri(svg), alt=t("timeline.chart_label", n=len(events)),
+                     className="timeline-svg", width=width, height=height)  # fmt: skip
     return html.Div(
         [
-            with_attrs(
-                html.Div(chart, className="timeline-chart", role="img"),
-                {"aria-label": t("timeline.chart_label", n=len(events))},
-            ),
+            html.Div(chart, className="timeline-chart"),
             with_attrs(html.Ol(items, className="timeline-list"), {"aria-label": t("timeline.list_label")}),
         ],
         className="timeline",

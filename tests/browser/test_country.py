@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from indicators.levels import LEVELS
 from tests.browser.conftest import screenshot
@@ -37,11 +38,24 @@ def test_female_lfpr_tile_shows_value_year_and_label(page, release_id: str, iso3
     assert tile.locator(".tile-value").inner_text() == f"{value:.1f} %"
     assert tile.locator(".tile-year").inner_text() == str(year)
     assert label in tile.locator(".level-badge").inner_text()
-    tile.locator(".sparkline .main-svg").first.wait_for()  # the small series is drawn
+    spark = tile.locator(".sparkline img.spark-graph")
+    expect(spark).to_have_js_property("complete", True)  # the small series is drawn (a decoded SVG image)
+    assert spark.evaluate("img => img.naturalWidth") > 0
+    assert re.fullmatch(r"Female labour force .+: \d{4} [\d.]+ % to \d{4} [\d.]+ %", spark.get_attribute("alt") or "")
     assert page.locator("#country-name").inner_text().endswith(f"({iso3})")
     if iso3 == "MEX":
         assert (value, year) == (pytest.approx(47.317), 2023)
+        assert (spark.get_attribute("alt") or "").endswith("to 2023 47.3 %")
+        assert (spark.bounding_box() or {}).get("height") == 48
         page.locator("#country-events .timeline-item").first.wait_for()
+        chart = page.locator("#country-timeline-graph")
+        expect(chart).to_have_js_property("complete", True)
+        assert chart.evaluate("img => img.naturalWidth") > 0
+        assert (
+            chart.get_attribute("alt")
+            == f"Timeline of {page.locator('.timeline-item').count()} legal events; listed beside the chart."
+        )
+        assert page.evaluate("typeof window.Plotly") == "undefined"  # no plotly.js on the profile
         screenshot(page, "country-MEX")
         page.emulate_media(media="print")
         screenshot(page, "country-MEX-print")

@@ -8,10 +8,13 @@ import importlib
 import io
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import dash
 import pandas as pd
 import pytest
+from dash import dcc
 
 from dashboard.components import provenance as prov
 from dashboard.components import tile as t
@@ -31,6 +34,9 @@ def mex(release_id: str) -> q.Profile:
     found = q.profile("MEX", release_id)
     assert found is not None
     return found
+
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def sql(release_id: str, query: str, params: list[object]) -> list[tuple]:
@@ -177,6 +183,59 @@ def test_timeline_has_dated_ratifications_and_reforms(mex: q.Profile, release_id
     assert dated == [("1952-08-23",)]
     kinds = {(e["indicator_id"], e["status"], e["year"]) for e in mex.events}
     assert ("ilo_c100", "in_force", 1952) in kinds and ("dual_citizenship_acceptance", "reform", 1998) in kinds
+
+
+def svg_of(img: Any) -> ElementTree.Element:
+    """The SVG document inside an image's data: URI."""
+    assert img.src.startswith("data:image/svg+xml,")
+    return ElementTree.fromstring(unquote(img.src.removeprefix("data:image/svg+xml,")))
+
+
+def share(value: float, values: list[float]) -> float:
+    """Where `value` sits between the smallest and the largest of `values` (0 to 1)."""
+    return (value - min(values)) / (max(values) - min(values))
+
+
+def test_sparkline_is_an_svg_image_of_the_series(mex: q.Profile) -> None:
+    points = mex.series["female_lfpr"]
+    assert points[0][0] == 1990 and points[-1] == (2023, pytest.approx(47.317))
+    spark = t.sparkline(points, "%", "Female LFPR")
+    image, span = spark.children  # type: ignore[union-attr]
+    first = f"{t.format_number(points[0][1])} %"
+    assert image.alt == f"Female LFPR: 1990 {first} to 2023 47.3 %"  # the words a screen reader gets
+    assert span.children == "1990-2023" and getattr(span, "aria-hidden") == "true"  # shown; the alt says it
+    svg = svg_of(image)
+    line = svg.find(f"{SVG}polyline")
+    assert line is not None
+    drawn = [tuple(map(float, pair.split(","))) for pair in line.attrib["points"].split()]
+    assert len(drawn) == len(points)
+    years, values = [p[0] for p in points], [p[1] for p in points]
+    xs, ys = [d[0] for d in drawn], [d[1] for d in drawn]
+    for (year, value), x, y in zip(points, xs, ys, strict=True):  # x follows the year, y the value (upside down)
+        assert share(x, xs) == pytest.approx(share(year, years), abs=1e-3)
+        assert 1 - share(y, ys) == pytest.approx(share(value, values), abs=1e-3)
+    dot = svg.find(f"{SVG}path")
+    assert dot is not None and dot.attrib["d"] == f"M{xs[-1]:g} {ys[-1]:g}h0"  # the last point is marked
+    assert t.sparkline(points[:1], "%", "Female LFPR") is None
+
+
+def test_profile_draws_no_plotly_graph(page) -> None:
+    """Sparklines and the timeline are images drawn on the server: the profile never loads plotly.js."""
+    layout = page.layout(iso3="MEX")
+    assert not [c for c in walk(layout) if isinstance(c, dcc.Graph)]
+    assert len([c for c in walk(layout) if getattr(c, "className", None) == "spark-graph"]) >= 10
+
+
+def test_timeline_image_places_every_event(page, mex: q.Profile) -> None:
+    image = find(page.layout(iso3="MEX"), "country-timeline-graph")
+    assert image.alt == f"Timeline of {len(mex.events)} legal events; listed beside the chart."
+    svg = svg_of(image)
+    labels = {(el.text or ""): float(el.attrib["x"]) for el in svg.iter(f"{SVG}text")}
+    assert {"Ratifications", "Dual-citizenship reforms", "C100", "CEDAW", "Dual citizenship"} <= set(labels)
+    diamonds = [el for el in svg.iter(f"{SVG}path") if el.attrib["d"].endswith("z")]
+    assert len(diamonds) == len(mex.events)
+    assert labels["1950"] < labels["C100"] < labels["1960"]  # ratified 1952-08-23
+    assert labels["1980"] < labels["CEDAW"] < labels["1990"]  # 1981
 
 
 def test_context_indicators_have_no_colour(mex: q.Profile) -> None:
