@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
-from indicators.registry import load_registry, methodology_dict, registry_tables
+from indicators.registry import load_registry
+from indicators.registry_export import methodology_dict, registry_tables
 from loaders.practices import merge_practices
 from loaders.seed import Seed
 from warehouse import backend, releases

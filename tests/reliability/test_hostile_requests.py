@@ -246,9 +246,11 @@ SQL_ALLOWED = {
     ("warehouse/read.py", "table_counts"): "table names listed by DuckDB itself",
     ("warehouse/backend.py", "attach_lake"): "ATTACH takes no parameters: literals through quote()",
     ("warehouse/backend.py", "_install_missing"): "INSTALL takes no parameters: a path through quote()",
-    **{("warehouse/ducklake.py", fn): "DuckLake DDL: release table names, attach aliases, int()/quote()d literals"
-       for fn in ("_forget_pruned", "_opened", "_prune", "_table_source", "attach_release", "cursor", "locked_writer",
-                  "publish")},
+    **{(path, fn): "DuckLake DDL: release table names, attach aliases, int()/quote()d literals"
+       for path, fns in (("warehouse/ducklake.py", ("_prune", "locked_writer", "publish")),
+                         ("warehouse/lake_reader.py", ("_forget_pruned", "_opened", "_table_source", "attach_release",
+                                                       "cursor")))
+       for fn in fns},
 }  # fmt: skip
 
 
