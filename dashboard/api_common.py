@@ -25,6 +25,7 @@ SEXES = ("total", "female", "male")
 _CODE = re.compile(r"^[A-Za-z0-9]{3,4}$")
 CACHE_CURRENT = "public, max-age=300"  # the current release can be replaced by a publish: revalidate often
 CACHE_PINNED = "public, max-age=86400"  # an explicit ?release= never changes
+COMPRESSED_ETAG_SUFFIXES = ("zstd", "br", "gzip", "deflate")  # Flask-Compress's algorithms (COMPRESS_ALGORITHM)
 T = TypeVar("T")
 
 
@@ -81,9 +82,19 @@ def begin(allowed: Iterable[str] = (), extra_key: str = "") -> Ctx:
     query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
     digest = hashlib.blake2b(f"{request.path}?{query}|{extra_key}".encode(), digest_size=8).hexdigest()
     ctx = Ctx(release_id, cur, f"{release_id}-{digest}", CACHE_PINNED if wanted else CACHE_CURRENT)
-    if request.if_none_match and request.if_none_match.contains_weak(ctx.etag):
-        raise NotModified(ctx.etag, ctx.cache_control)
+    if held := held_etag(ctx.etag):
+        raise NotModified(held, ctx.cache_control)
     return ctx
+
+
+def held_etag(etag: str) -> str | None:
+    """The client's copy of this answer named in If-None-Match: our ETag, or the one Flask-Compress gave a compressed
+    answer (`<etag>:<encoding>`, what a browser sends back), so a revalidation is a 304 without running the query."""
+    if request.if_none_match:
+        for tag in (etag, *(f"{etag}:{encoding}" for encoding in COMPRESSED_ETAG_SUFFIXES)):
+            if request.if_none_match.contains_weak(tag):
+                return tag
+    return None
 
 
 def open_release(wanted: str | None) -> tuple[str, duckdb.DuckDBPyConnection]:
@@ -175,8 +186,18 @@ def resolve(kind: str, parameter: str, raw: str | None, options: dict[str, str])
 
 
 def json_response(payload: object, status: int = 200, ctx: Ctx | None = None) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_plain)
-    return finish(Response(body, status=status, mimetype="application/json"), ctx)
+    return finish(Response(json_text(payload), status=status, mimetype="application/json"), ctx)
+
+
+def json_response_with_rows(payload: dict[str, object], rows: list[str], ctx: Ctx) -> Response:
+    """json_response(payload + {"rows": [...]}), the same bytes, for rows already written as JSON (json_text); the
+    payload has at least one field."""
+    body = f'{json_text(payload)[:-1]}, "rows": [{", ".join(rows)}]}}'
+    return finish(Response(body, mimetype="application/json"), ctx)
+
+
+def json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, default=_plain)
 
 
 def ok(ctx: Ctx, payload: dict[str, object]) -> Response:

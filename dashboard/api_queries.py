@@ -6,6 +6,7 @@ import json
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from indicators.levels import LEVELS, STATUS_LABELS
 from warehouse import releases
@@ -32,14 +33,31 @@ def observation_rows(
     cur: duckdb.DuckDBPyConnection, kind: str | None, filters: dict[str, object], limit: int, offset: int
 ) -> list[dict[str, object]]:
     """warehouse.read.export_rows as plain dicts (no DataFrame): the same SQL; numbers written as pandas' to_json
-    writes them for `lmm export --format json` (10 decimals; 10 significant digits below 1e-15 and from 1e16)."""
-    sql = _EVENTS_SQL if kind == "event" else _OBSERVATIONS_SQL
-    result = cur.execute(sql, {**filters, "limit": limit, "offset": offset})
+    writes them for `lmm export --format json` (json_number). dashboard/api_index.py answers the same from memory."""
+    result = _observations(cur, kind, {**filters, "limit": limit, "offset": offset})
     names = [d[0] for d in result.description or []]
-    return [{name: _json_number(v) for name, v in zip(names, row, strict=True)} for row in result.fetchall()]
+    rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+    for name in (d[0] for d in result.description or [] if d[1] in ("DOUBLE", "FLOAT")):
+        for row in rows:  # the float columns (value): the others are written as they are
+            row[name] = json_number(row[name])
+    return rows
 
 
-def _json_number(value: object) -> object:
+def observation_table(cur: duckdb.DuckDBPyConnection, kind: str | None, indicator: str) -> pa.Table:
+    """Every row of one indicator, as observation_rows reads them (same SQL and order, no filter), in Arrow."""
+    everything = {**dict.fromkeys(("country", "year_from", "year_to", "sex", "partner")), "limit": 2**62, "offset": 0}
+    return _observations(cur, kind, {"indicator": indicator, **everything}).to_arrow_table()
+
+
+def _observations(
+    cur: duckdb.DuckDBPyConnection, kind: str | None, params: dict[str, object]
+) -> duckdb.DuckDBPyConnection:
+    return cur.execute(_EVENTS_SQL if kind == "event" else _OBSERVATIONS_SQL, params)
+
+
+def json_number(value: object) -> object:
+    """A float as pandas' to_json writes it (10 decimals; 10 significant digits below 1e-15 and from 1e16), NaN as
+    null; any other value unchanged."""
     if not isinstance(value, float):
         return value
     if value != value:  # NaN: no value

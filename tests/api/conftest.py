@@ -4,6 +4,7 @@ plus a newer one with a planted formula-like value (so the shared data dir's `cu
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,3 +64,9 @@ def two_releases(release_id: str, data_dir: Path, tmp_path_factory: pytest.TempP
         tables = dict(seed.tables, observations=pd.concat([seed["observations"], planted], ignore_index=True))
         second = build_release(BuildInputs(Seed(tables), status_year=2024, actor="pytest", reason="second release"))
     return TwoReleases(other, release_id, second)
+
+
+@pytest.fixture
+def in_two_releases(two_releases: TwoReleases) -> Iterator[TwoReleases]:
+    with data_dir_set(two_releases.data_dir):
+        yield two_releases
