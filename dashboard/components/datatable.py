@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from dash import dash_table, dcc, html
@@ -19,6 +19,7 @@ from dash import dash_table, dcc, html
 from dashboard.i18n import t
 from indicators.levels import TEXT_COLOUR
 
+T = TypeVar("T", pd.DataFrame, list[dict[str, Any]])
 FONT = '"Liberation Sans", Arial, Helvetica, sans-serif'  # the app's font (DataTable sets monospace otherwise)
 
 
@@ -40,14 +41,31 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def records(frame: pd.DataFrame, columns: Sequence[Column]) -> list[dict[str, object]]:
-    """JSON-safe rows (NaN/NA -> None) holding only the table's columns (plain loops: pandas' own were slower)."""
+def records(frame: pd.DataFrame | Sequence[Mapping[str, object]], columns: Sequence[Column]) -> list[dict[str, object]]:
+    """JSON-safe rows (NaN/NA -> None) holding only the table's columns (plain loops: pandas' own were slower), from
+    a frame or from plain rows."""
     ids = [c.id for c in columns]
-    values = frame[ids].astype(object).to_numpy()
-    return [{k: None if _missing(v) else v for k, v in zip(ids, row, strict=True)} for row in values]
+    if not isinstance(frame, pd.DataFrame):
+        return [{k: None if _missing(v := row.get(k)) else v for k in ids} for row in frame]
+    return [dict(zip(ids, row, strict=True)) for row in zip(*(_plain(frame[k]) for k in ids), strict=True)]
 
 
-def data_table(table_id: str, frame: pd.DataFrame, columns: Sequence[Column], page_size: int = 25, **extra: Any):
+def _plain(column: pd.Series) -> list[object]:
+    """A column as Python values, missing ones as None (a column at a time: most have none missing)."""
+    values = column.astype(object).tolist()
+    missing = column.isna()
+    if not missing.any():
+        return values
+    return [None if gone else v for v, gone in zip(values, missing.tolist(), strict=True)]
+
+
+def data_table(
+    table_id: str,
+    frame: pd.DataFrame | Sequence[Mapping[str, object]],
+    columns: Sequence[Column],
+    page_size: int = 25,
+    **extra: Any,
+):
     """The table: native sort (several columns with shift-click), a case-insensitive filter row, pages. `extra`
     overrides or adds DataTable properties (e.g. style_data_conditional, sort_by, fixed_columns)."""
     props: dict[str, Any] = {
@@ -93,14 +111,22 @@ def search_box(input_id: str, label: str, placeholder: str | None = None) -> htm
     )
 
 
-def search_rows(frame: pd.DataFrame, term: str | None, columns: Sequence[Column]) -> pd.DataFrame:
-    """Rows where the shown columns together contain every word of `term` (case-insensitive); all rows for none."""
+def search_rows(frame: T, term: str | None, columns: Sequence[Column]) -> T:
+    """Rows (of a frame, or plain rows) where the shown columns together contain every word of `term`
+    (case-insensitive); all rows for none."""
     words = (term or "").casefold().split()
-    if not words or frame.empty:
+    if not words or len(frame) == 0:
         return frame
-    values = frame[[c.id for c in columns]].astype(object).to_numpy()
+    ids = [c.id for c in columns]
+    if isinstance(frame, pd.DataFrame):
+        values: Any = frame[ids].astype(object).to_numpy()
+    else:
+        values = ([row.get(k) for k in ids] for row in frame)
     texts = (" ".join("" if _missing(v) else str(v) for v in row).casefold() for row in values)
-    return frame[[all(w in text for w in words) for text in texts]]
+    keep = [all(w in text for w in words) for text in texts]
+    if isinstance(frame, pd.DataFrame):
+        return frame[keep]  # type: ignore[return-value]
+    return [row for row, kept in zip(frame, keep, strict=True) if kept]  # type: ignore[return-value]
 
 
 def shown_frame(rows: list[dict[str, object]] | None, columns: Sequence[dict[str, str]]) -> pd.DataFrame:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from dash import html
 
 from dashboard.components.levels import style_of
-from dashboard.i18n import number, t
+from dashboard.i18n import current_lang, number, t, use_lang
 from indicators.levels import TEXT_COLOUR, LevelStyle
 
 CONTEXT = LevelStyle("Context, not scored", "◇", "#FFFFFF")
@@ -43,7 +44,15 @@ class HeatRow:
 
 
 def style_for(level: str | None) -> LevelStyle:
-    return CONTEXT._replace(label=t("level.context")) if level == "context" else style_of(level)
+    """A level's style with its label in the reader's language (kept per level and language: a table asks for it
+    once or twice per cell)."""
+    return _style(level, current_lang())
+
+
+@lru_cache(maxsize=64)
+def _style(level: str | None, lang: str) -> LevelStyle:
+    with use_lang(lang):
+        return CONTEXT._replace(label=t("level.context")) if level == "context" else style_of(level)
 
 
 def format_number(value: float | None, unit: str = "") -> str:

@@ -77,9 +77,7 @@ def value_outputs(frame: pd.DataFrame, title: str, unit: str) -> tuple[Figure, s
 def level_figure(frame: pd.DataFrame, title: str, height: int = 440) -> Figure:
     """One trace per level, each in its fixed colour, so the colours are discrete and every hover names its level."""
     _check(frame)
-    levels = frame["level"].fillna("no_data")
-    traces = [_level_trace(frame[levels == level], level) for level in LEVEL_ORDER if (levels == level).any()]
-    return _figure(traces, title, height)
+    return _figure(_level_traces(frame, frame["level"].fillna("no_data").tolist(), LEVEL_ORDER), title, height)
 
 
 def value_figure(frame: pd.DataFrame, title: str, unit: str) -> Figure:
@@ -99,9 +97,8 @@ def value_figure(frame: pd.DataFrame, title: str, unit: str) -> Figure:
             }
         )  # fmt: skip
     rest = frame[~is_current]
-    levels = rest["level"].fillna("no_data").replace({CURRENT: "no_data"})
-    traces += [_level_trace(rest[levels == lv], lv) for lv in ("no_data", *STATUS_LABELS) if (levels == lv).any()]
-    return _figure(traces, title)
+    levels = rest["level"].fillna("no_data").replace({CURRENT: "no_data"}).tolist()
+    return _figure(traces + _level_traces(rest, levels, ("no_data", *STATUS_LABELS)), title)
 
 
 def _check(frame: pd.DataFrame) -> None:
@@ -110,29 +107,51 @@ def _check(frame: pd.DataFrame) -> None:
         raise ValueError(f"map frame lacks columns {missing}; it needs {list(MAP_COLUMNS)}")
 
 
-def _level_trace(rows: pd.DataFrame, level: str) -> dict[str, Any]:
+def _level_traces(frame: pd.DataFrame, levels: list[str], order: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A trace per level in `order` that some row has (rows in the frame's order), split in one pass."""
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for code, text, level in zip(frame["iso3"].tolist(), hover_texts(frame), levels, strict=True):
+        locations, texts = groups.setdefault(level, ([], []))
+        locations.append(code)
+        texts.append(text)
+    return [_level_trace(*groups[level], level) for level in order if level in groups]
+
+
+def _level_trace(locations: list[str], texts: list[str], level: str) -> dict[str, Any]:
     style = style_of(level)
     return {
-        "type": "choropleth", "locations": rows["iso3"].tolist(), "locationmode": "ISO-3", "z": [1] * len(rows),
+        "type": "choropleth", "locations": locations, "locationmode": "ISO-3", "z": [1] * len(locations),
         "colorscale": [[0, style.colour], [1, style.colour]], "showscale": False, "zmin": 0, "zmax": 1,
-        "text": hover_texts(rows), "hovertemplate": "%{text}<extra></extra>",
+        "text": texts, "hovertemplate": "%{text}<extra></extra>",
         "marker": {"line": {"color": BORDER, "width": 0.4}}, "name": f"{style.icon} {style.label}",
     }  # fmt: skip
 
 
 def hover_texts(rows: pd.DataFrame) -> list[str]:
-    """'<b>Mexico</b><br>47.3 %<br>Year: 2023<br>!! Significant challenges' per row."""
-    years = rows["year"] if "year" in rows.columns else pd.Series([None] * len(rows), index=rows.index)
+    """'<b>Mexico</b><br>47.3 %<br>Year: 2023<br>!! Significant challenges' per row (the words of each level and
+    year looked up once per call: a map has 250 rows and a handful of levels)."""
+    years = rows["year"].tolist() if "year" in rows.columns else [None] * len(rows)
+    no_value, year_words, level_words = t("map.no_value"), {}, {}
     texts = []
-    for name, value_text, year, level in zip(rows["name"], rows["value_text"], years, rows["level"], strict=True):
-        parts = [f"<b>{name}</b>", str(value_text) if isinstance(value_text, str) and value_text else t("map.no_value")]
+    for name, value_text, year, level in zip(rows["name"].tolist(), rows["value_text"].tolist(), years,
+                                             rows["level"].tolist(), strict=True):  # fmt: skip
+        parts = [f"<b>{name}</b>", str(value_text) if isinstance(value_text, str) and value_text else no_value]
         if year is not None and not pd.isna(year):
-            parts.append(t("map.year", year=int(year)))
+            if year not in year_words:
+                year_words[year] = t("map.year", year=int(year))
+            parts.append(year_words[year])
         if level != CURRENT:
-            style = style_of(None if pd.isna(level) else str(level))
-            parts.append(f"{style.icon} {style.label}")
+            key = None if pd.isna(level) else str(level)
+            if key not in level_words:
+                level_words[key] = _level_words(key)
+            parts.append(level_words[key])
         texts.append("<br>".join(parts))
     return texts
+
+
+def _level_words(level: str | None) -> str:
+    style = style_of(level)
+    return f"{style.icon} {style.label}"
 
 
 def _figure(traces: list[dict[str, Any]], title: str, height: int = 440) -> Figure:
@@ -160,7 +179,8 @@ def describe(frame: pd.DataFrame, title: str) -> str:
 
 def with_level_labels(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame plus `level_label` ('!! Significant challenges'): the table beside a map says the level in words."""
-    return frame.assign(level_label=[f"{style_of(lv).icon} {style_of(lv).label}" for lv in frame["level"]])
+    words = {lv: _level_words(lv) for lv in frame["level"].unique()}
+    return frame.assign(level_label=frame["level"].map(words))
 
 
 NOTE_WIDTH = [{"if": {"column_id": "note"}, "minWidth": "11rem"}]  # DataTable style_cell_conditional

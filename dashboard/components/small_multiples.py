@@ -8,9 +8,8 @@ The figure is built as a plain plotly dict (dcc.Graph takes it as is): plotly's 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-
-import pandas as pd
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from dashboard.i18n import number, t
 
@@ -50,10 +49,13 @@ def domains(n: int, rows: int, height: int) -> list[tuple[list[float], list[floa
     return out
 
 
-def small_multiples(series: pd.DataFrame, countries: Sequence[tuple[str, str]], title: str) -> Figure:
-    """series: indicator_id, title, unit, country, year, value, green, direction. countries: (iso3, name) in
-    legend order. One subplot per indicator that has data, in the order of first appearance."""
-    indicators = list(series.drop_duplicates("indicator_id").itertuples())
+def small_multiples(series: Sequence[Mapping[str, Any]], countries: Sequence[tuple[str, str]], title: str) -> Figure:
+    """series: rows of indicator_id, title, unit, country, year, value, green, direction. countries: (iso3, name)
+    in legend order. One subplot per indicator that has data, in the order of first appearance."""
+    first: dict[str, Mapping[str, Any]] = {}
+    for r in series:
+        first.setdefault(r["indicator_id"], r)
+    indicators = list(first.values())
     rows = max(math.ceil(len(indicators) / COLUMNS), 1)
     height = ROW_HEIGHT * rows + 150
     layout = _layout(title, height)
@@ -64,26 +66,25 @@ def small_multiples(series: pd.DataFrame, countries: Sequence[tuple[str, str]], 
         suffix = "" if k == 1 else str(k)
         layout[f"xaxis{suffix}"] = {**AXIS, "domain": xd, "anchor": f"y{suffix}", "tickformat": "d", "nticks": 6}
         layout[f"yaxis{suffix}"] = {**AXIS, "domain": yd, "anchor": f"x{suffix}", "nticks": 5, "rangemode": "tozero"}
-        layout["annotations"].append(_subplot_title(short(ind.title, ind.unit), xd, yd))
+        layout["annotations"].append(_subplot_title(short(ind["title"], ind["unit"]), xd, yd))
         for index, (code, name) in enumerate(countries):
-            points = groups.get((ind.indicator_id, code))
+            points = groups.get((ind["indicator_id"], code))
             if points is not None:
                 data.append(_line(points, code, name, index, suffix, code not in shown))
                 shown.add(code)
-        line = threshold(ind.direction, ind.green)
+        line = threshold(ind["direction"], ind["green"])
         if line is not None:
             layout["shapes"].append(_hline(suffix, line[0]))
     return {"data": data, "layout": layout}
 
 
-def _points(series: pd.DataFrame) -> dict[tuple[str, str], tuple[list[int], list[float]]]:
-    """(indicator, country) -> (years, values), in one pass over plain lists (a pandas groupby costs more here)."""
+def _points(series: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], tuple[list[int], list[float]]]:
+    """(indicator, country) -> (years, values), in one pass (a pandas groupby costs more here)."""
     out: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
-    columns = [series[c].tolist() for c in ("indicator_id", "country", "year", "value")]
-    for ind, country, year, value in zip(*columns, strict=True):
-        xs, ys = out.setdefault((ind, country), ([], []))
-        xs.append(int(year))
-        ys.append(round(float(value), 4))
+    for r in series:
+        xs, ys = out.setdefault((r["indicator_id"], r["country"]), ([], []))
+        xs.append(int(r["year"]))
+        ys.append(round(float(r["value"]), 4))
     return out
 
 

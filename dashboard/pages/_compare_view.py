@@ -15,7 +15,7 @@ from dashboard.components.datatable import Column, records
 from dashboard.components.heatmap import HeatCell, HeatRow, format_number, heatmap, style_for
 from dashboard.components.small_multiples import Figure, empty_figure, small_multiples
 from dashboard.i18n import category_text, href, ind_text, percent, t, theme_text, unit_text
-from dashboard.i18n.names import localise, sort_key
+from dashboard.i18n.names import names
 from dashboard.queries import compare as q
 from indicators.aggregate import QUINTILES, rank_band
 from indicators.levels import format_code
@@ -24,6 +24,7 @@ from indicators.trend import NOT_AVAILABLE, TREND_ICONS
 
 HEATMAP_MAX = 40  # countries drawn as heat-map columns (the table holds every member)
 CHART_MAX = 10  # lines per small chart
+Row = dict[str, Any]  # a scorecard or series row (dashboard.queries.compare)
 
 
 def table_columns() -> list[Column]:
@@ -59,7 +60,7 @@ class Content:
     heatmap: Any = None
     figure: Figure = field(default_factory=dict)
     charts_note: str = ""
-    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[c.id for c in TABLE_COLUMNS]))
+    table: list[Row] = field(default_factory=list)  # enriched scorecard rows in display order (every column)
 
 
 def _present(value: object) -> bool:
@@ -70,13 +71,6 @@ def ordered_themes(themes: pd.DataFrame) -> pd.DataFrame:
     """Themes in the framework's order (registry), unknown ones last."""
     order = {theme_id: i for i, theme_id in enumerate(load_registry().themes)}
     return themes.assign(_o=themes["theme_id"].map(order).fillna(len(order))).sort_values(["_o", "title"])
-
-
-def country_options(ref: q.Reference) -> list[dict[str, str]]:
-    return [
-        {"label": f"{name} ({code})", "value": code}
-        for code, name in sorted(ref.names.items(), key=lambda x: sort_key(x[1]))
-    ]
 
 
 def group_options(ref: q.Reference, current: q.Group | None = None) -> list[dict[str, str]]:
@@ -137,57 +131,72 @@ def trend_text(row: Mapping[str, object]) -> str:
     return t("tile.changed_in", year=int(changed)) if _present(changed) else ""  # type: ignore[call-overload]
 
 
-def enrich(
-    card: pd.DataFrame, categories: Mapping[tuple[str, str], str], themes: pd.DataFrame, codes: Sequence[str] = ()
-) -> pd.DataFrame:
+def enrich(card: list[Row], categories: Mapping[tuple[str, str], str], themes: pd.DataFrame,
+           codes: Sequence[str] = ()) -> list[Row]:  # fmt: skip
     """Scorecard rows + the words shown: level key and text, value text, band, trend; in display order (theme,
-    scored first, title, then the countries in the order chosen)."""
-    rows = card.to_dict("records")
-    keys = [level_key(r) for r in rows]
-    order = {t: i for i, t in enumerate(ordered_themes(themes)["theme_id"])}
-    out = card.assign(
-        title=[ind_text(i, "title", x) for i, x in zip(card["indicator_id"], card["title"], strict=True)],
-        name=localise(card, "country", "name")["name"],
-        theme_title=[theme_title(i, x) for i, x in zip(card["theme"], card["theme_title"], strict=True)],
-        unit=[unit_text(u) for u in card["unit"]],
-        level_key=keys,
-        level_text=[f"{style_for(k).icon} {style_for(k).label}" for k in keys],
-        shown=[shown_value(r, categories) for r in rows],
-        band=[band_text(r) for r in rows],
-        trend_text=[trend_text(r) for r in rows],
-        number=card["value"].round(4),
-        _theme=card["theme"].map(order).fillna(len(order)),
-        _pos=card["country"].map({c: i for i, c in enumerate(codes)}).fillna(len(codes)),
-    )
-    keys, ascending = ["_theme", "scored", "title", "indicator_id", "_pos"], [True, False, True, True, True]
-    return out.sort_values(keys, ascending=ascending, kind="stable")
+    scored first, title, then the countries in the order chosen). Plain rows: the words are per row anyway, and a
+    frame cost more than the rest of the page; titles, units and level words are looked up once each."""
+    order = {theme_id: i for i, theme_id in enumerate(ordered_themes(themes)["theme_id"])}
+    position = {c: i for i, c in enumerate(codes)}
+    local = names()
+    titles, units = _Words(ind_text, "title"), _Words(unit_text)
+    themes_, levels = _Words(theme_title), _Words(_level_text)
+    out = []
+    for r in card:
+        key = level_key(r)
+        out.append({**r, "title": titles(r["indicator_id"], r["title"]), "name": local.get(r["country"], r["name"]),
+                    "theme_title": themes_(r["theme"], r["theme_title"]), "unit": units(r["unit"]), "level_key": key,
+                    "level_text": levels(key), "shown": shown_value(r, categories), "band": band_text(r),
+                    "trend_text": trend_text(r), "number": round(r["value"], 4) if _present(r["value"]) else None})  # fmt: skip
+    rank = len(order)
+    return sorted(out, key=lambda r: (order.get(r["theme"], rank), not r["scored"], r["title"], r["indicator_id"],
+                                      position.get(r["country"], len(position))))  # fmt: skip
 
 
-def heat_rows(frame: pd.DataFrame, theme_scores: pd.DataFrame) -> list[HeatRow]:
-    """Per theme: the theme aggregate, then its indicators (scored first), one cell per country. `frame` is in
-    display order (enrich); plain dicts, not pandas groupby: 10x faster for a few hundred cells."""
+class _Words:
+    """A text function kept per argument for one page build (the same title or unit recurs once per country)."""
+
+    def __init__(self, fn: Any, *fixed: str) -> None:
+        self.fn, self.fixed = fn, fixed
+        self.kept: dict[Any, Any] = {}
+
+    def __call__(self, key: Any, *rest: Any) -> Any:
+        if key not in self.kept:
+            self.kept[key] = self.fn(key, *self.fixed, *rest)
+        return self.kept[key]
+
+
+def _level_text(key: str) -> str:
+    style = style_for(key)
+    return f"{style.icon} {style.label}"
+
+
+def heat_rows(rows: list[Row], theme_scores: list[Row]) -> list[HeatRow]:
+    """Per theme: the theme aggregate, then its indicators (scored first), one cell per country. `rows` are in
+    display order (enrich)."""
     aggregates: dict[str, dict[str, HeatCell]] = {}
-    for r in theme_scores.to_dict("records"):
+    for r in theme_scores:
         aggregates.setdefault(str(r["theme"]), {})[str(r["country"])] = _aggregate_cell(r)
-    rows: list[HeatRow] = []
+    out: list[HeatRow] = []
     cells: dict[str, HeatCell] = {}
     theme = indicator = None
-    for r in frame.to_dict("records"):
+    label = t("compare.theme_aggregate")
+    for r in rows:
         if r["theme"] != theme:
-            theme, label = r["theme"], t("compare.theme_aggregate")
-            rows.append(HeatRow(f"theme-{theme}", label, aggregates.get(str(theme), {}), html.Strong(label),
-                                group=str(r["theme_title"]), kind="aggregate"))  # fmt: skip
+            theme = r["theme"]
+            out.append(HeatRow(f"theme-{theme}", label, aggregates.get(str(theme), {}), html.Strong(label),
+                               group=str(r["theme_title"]), kind="aggregate"))  # fmt: skip
         if r["indicator_id"] != indicator:
             indicator, cells = r["indicator_id"], {}
             header = [
                 html.A(r["title"], href=href(f"/indicator/{indicator}")),
                 html.Span(f" ({r['unit']})", className="heat-unit"),
             ]
-            rows.append(
+            out.append(
                 HeatRow(str(indicator), f"{r['title']} ({r['unit']})", cells, header, group=str(r["theme_title"]))
             )
         cells[str(r["country"])] = _cell(r)
-    return rows
+    return out
 
 
 def short_label(text: str) -> str:
@@ -240,15 +249,22 @@ def messages(selection: q.Selection, ref: q.Reference) -> list[html.P]:
     return [html.P(t, className="notice") for t in warnings] + [html.P(t, className="note") for t in notes]
 
 
-def table_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
+def table_rows(selection: q.Selection, release: str | None) -> list[Row]:
+    """The scorecard of the selection, enriched, in display order."""
     if not selection.members:
-        return Content().table
+        return []
     card = q.scorecard(list(selection.members), selection.theme, release)
     return enrich(card, q.categories(release), q.themes(release), selection.members)
 
 
-def table_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    return records(frame, TABLE_COLUMNS)  # ids only: the same in every language
+def table_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
+    """table_rows as a frame (the table's columns at least, also when empty)."""
+    rows = table_rows(selection, release)
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=[c.id for c in TABLE_COLUMNS])
+
+
+def table_records(rows: pd.DataFrame | list[Row]) -> list[dict[str, object]]:
+    return records(rows, TABLE_COLUMNS)  # ids only: the same in every language
 
 
 def chart_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
@@ -257,15 +273,15 @@ def chart_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
     if not codes:
         return pd.DataFrame()
     series = _localised(q.series(codes, selection.theme, release, scored_only=selection.theme is None))
-    return series[["indicator_id", "title", "unit", "country", "name", "year", "value", "source_id"]]
+    columns = ["indicator_id", "title", "unit", "country", "name", "year", "value", "source_id"]
+    return pd.DataFrame(series, columns=columns)
 
 
-def _localised(series: pd.DataFrame) -> pd.DataFrame:
-    """Series with titles and units in the reader's language."""
-    if series.empty:
-        return series
-    titles = [ind_text(i, "title", x) for i, x in zip(series["indicator_id"], series["title"], strict=True)]
-    return localise(series, "country", "name").assign(title=titles, unit=[unit_text(u) for u in series["unit"]])
+def _localised(series: list[Row]) -> list[Row]:
+    """Series rows with titles, units and country names in the reader's language."""
+    titles, units, local = _Words(ind_text, "title"), _Words(unit_text), names()
+    return [{**r, "title": titles(r["indicator_id"], r["title"]), "unit": units(r["unit"]),
+             "name": local.get(r["country"], r["name"])} for r in series]  # fmt: skip
 
 
 def build(selection: q.Selection, ref: q.Reference, release: str | None, with_table: bool = True) -> Content:
@@ -274,16 +290,15 @@ def build(selection: q.Selection, ref: q.Reference, release: str | None, with_ta
     if not selection.members:
         content.heatmap, content.figure = html.P(t("compare.nothing")), empty_figure(t("compare.pick_short"))
         return content
-    frame = table_frame(selection, release)
+    rows = table_rows(selection, release)
     scores = q.theme_scores(list(selection.members), selection.theme, release)
     shown = [(c, ref.names[c]) for c in selection.members[:HEATMAP_MAX]]
     columns = [(code, name, html.A(name, href=href(f"/country/{code}"))) for code, name in shown]
-    year = int(frame["status_year"].iloc[0]) if len(frame) else ""
-    caption = t("compare.heatmap_caption", year=year)
-    content.heatmap = heatmap(heat_rows(frame, scores), columns, caption, "compare-heatmap-table")
+    caption = t("compare.heatmap_caption", year=int(rows[0]["status_year"]) if rows else "")
+    content.heatmap = heatmap(heat_rows(rows, scores), columns, caption, "compare-heatmap-table")
     content.figure, content.charts_note = _charts(selection, ref, release)
     if with_table:
-        content.table = frame
+        content.table = rows
     return content
 
 
@@ -291,7 +306,7 @@ def _charts(selection: q.Selection, ref: q.Reference, release: str | None) -> tu
     """Scored indicators only across all themes (fewer charts to draw); a chosen theme adds its context series."""
     codes = list(selection.members[:CHART_MAX])
     series = _localised(q.series(codes, selection.theme, release, scored_only=selection.theme is None))
-    if series.empty:
+    if not series:
         return empty_figure(t("compare.no_series")), ""
     which = t("compare.which_scored") if selection.theme is None else t("compare.which_all")
     note = t("compare.charts_note", which=which, more=t("compare.choose_theme") if selection.theme is None else "")

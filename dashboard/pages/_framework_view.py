@@ -4,7 +4,8 @@ and the methodology as tables. Builders over dashboard.queries.framework; the pa
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ from dashboard.components.levels import level_badge, style_of
 from dashboard.i18n import (
     area_text,
     category_text,
+    current_lang,
     group_text,
     guideline_text,
     has,
@@ -25,11 +27,14 @@ from dashboard.i18n import (
     principle_text,
     t,
     theme_text,
+    use_lang,
 )
-from dashboard.i18n.names import localise, names, sort_key
+from dashboard.i18n.names import names, sort_key
 from dashboard.pages._practice_view import principle_block
+from dashboard.queries import framework as q
 from indicators import trend
 from indicators.levels import COLOURED, STATUS_LABELS, TEXT_COLOUR
+from warehouse.connection import cursor
 
 
 def method_columns() -> list[Column]:
@@ -82,21 +87,30 @@ def _is_true(value: object) -> bool:
 def principle_sections(principles: pd.DataFrame, guidelines: pd.DataFrame, mapped: pd.DataFrame,
                        themes: pd.DataFrame, practices: pd.DataFrame | None = None) -> list[html.Section]:  # fmt: skip
     """One section per area, one block per principle: gist, verified flag, guidelines, reading notes, indicators,
-    and the practices that illustrate it beside their country's score (dashboard/pages/_practice_view.py)."""
+    and the practices that illustrate it beside their country's score (dashboard/pages/_practice_view.py). The
+    frames are split by principle once (plain rows), not filtered once per principle."""
     notes = _reading_notes(themes)
-    sections = []
-    for (numeral, area_title), part in principles.groupby(["area", "area_title"], sort=False):
-        area_title = area_text(numeral, area_title)
-        blocks = [
-            _with_practices(_principle(p, guidelines, mapped, notes.get(int(p["principle"]), [])), p, practices)
-            for p in part.to_dict("records")
-        ]
-        sections.append(html.Section([html.H3(f"{numeral}. {area_title}"), *blocks], className="area"))
-    return sections
+    refs, inds = _by_principle(guidelines), _by_principle(mapped)
+    illustrated = set() if practices is None or practices.empty else {int(n) for n in practices["principle"]}
+    areas: dict[tuple[str, str], list[html.Div]] = {}
+    for p in principles.to_dict("records"):
+        number = int(p["principle"])
+        block = _principle(p, refs.get(number, []), inds.get(number, []), notes.get(number, []))
+        block = _with_practices(block, number, practices if number in illustrated else None)
+        areas.setdefault((str(p["area"]), str(p["area_title"])), []).append(block)
+    return [html.Section([html.H3(f"{numeral}. {area_text(numeral, title)}"), *blocks], className="area")
+            for (numeral, title), blocks in areas.items()]  # fmt: skip
 
 
-def _with_practices(block: html.Div, p: Mapping[str, object], practices: pd.DataFrame | None) -> html.Div:
-    extra = None if practices is None else principle_block(int(p["principle"]), practices)  # type: ignore[call-overload]
+def _by_principle(frame: pd.DataFrame) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in frame.to_dict("records"):
+        out.setdefault(int(row["principle"]), []).append(row)
+    return out
+
+
+def _with_practices(block: html.Div, number: int, practices: pd.DataFrame | None) -> html.Div:
+    extra = None if practices is None else principle_block(number, practices)
     if extra is not None:
         block.children.append(extra)  # type: ignore[union-attr]
     return block
@@ -123,26 +137,25 @@ def _flag(verified: object, what: str = "wording") -> html.Span:
     return html.Span(t(f"framework.to_verify.{what}"), className="flag flag-verify", title=t("framework.not_checked"))
 
 
-def _principle(p: Mapping[str, object], guidelines: pd.DataFrame, mapped: pd.DataFrame,
+def _principle(p: Mapping[str, object], refs: list[dict[str, Any]], inds: list[dict[str, Any]],
                notes: list[tuple[str, str]]) -> html.Div:  # fmt: skip
     number = int(p["principle"])  # type: ignore[call-overload]
-    refs = guidelines[guidelines["principle"] == number]
-    inds = mapped[mapped["principle"] == number]
     parts: list[Any] = [
         html.H4([t("home.option.principle", n=number, title=principle_text(number, "title", p["title"])),
                  _flag(p["verified"])], id=f"principle-{number}"),
         html.P(str(principle_text(number, "gist", p["gist"]))),
     ]  # fmt: skip
-    if len(refs):
-        parts.append(html.Ul([html.Li([t("framework.guideline", n=g.guideline), _flag(g.verified, "number"),
-                                       f" {guideline_text(g.guideline, g.gist)}"])
-                              for g in refs.itertuples()], className="guidelines"))  # fmt: skip
+    if refs:
+        parts.append(html.Ul([html.Li([t("framework.guideline", n=g["guideline"]), _flag(g["verified"], "number"),
+                                       f" {guideline_text(g['guideline'], g['gist'])}"])
+                              for g in refs], className="guidelines"))  # fmt: skip
     parts += [html.P([html.Strong(t("framework.reading_note", title=title)), text], className="caveat")
               for title, text in notes]  # fmt: skip
-    if len(inds):
-        items = [html.Li([html.A(ind_text(r.indicator_id, "title", r.title), href=href(f"/indicator/{r.indicator_id}")),
-                          "" if r.scored else html.Span(t("framework.context_mark"), className="context-mark")])
-                 for r in inds.itertuples()]  # fmt: skip
+    if inds:
+        context = t("framework.context_mark")
+        items = [html.Li([html.A(ind_text(r["indicator_id"], "title", r["title"]), href=href(f"/indicator/{r['indicator_id']}")),
+                          "" if r["scored"] else html.Span(context, className="context-mark")])
+                 for r in inds]  # fmt: skip
         parts += [html.P(t("framework.mapped", n=len(inds))), html.Ul(items, className="indicator-list")]
     else:
         parts.append(html.P(t("framework.gap"), className="notice"))
@@ -169,11 +182,12 @@ def matrix_fixed() -> list[Column]:
 
 
 def matrix_columns(principles: pd.DataFrame) -> list[Column]:
+    titles = [(int(n), principle_text(n, "title", x)) for n, x in zip(principles["principle"].tolist(),
+                                                                       principles["title"].tolist(), strict=True)]  # fmt: skip
     return matrix_fixed() + [
-        Column(f"p{int(p.principle)}", f"P{int(p.principle)} {principle_text(p.principle, 'title', p.title)}",
-               width="7.5rem", description=t("framework.col.principle_help", n=int(p.principle),
-                                             title=principle_text(p.principle, "title", p.title)))
-        for p in principles.itertuples()
+        Column(f"p{n}", f"P{n} {title}", width="7.5rem",
+               description=t("framework.col.principle_help", n=n, title=title))
+        for n, title in titles
     ]  # fmt: skip
 
 
@@ -185,49 +199,84 @@ def cell_text(coverage: float, score: object, level: object) -> str:
     return f"{coverage:>4.0%} · {words}"
 
 
-def matrix_frame(coverage: pd.DataFrame, principles: pd.DataFrame) -> pd.DataFrame:
-    """One row per country (never an aggregate) and one text column pN per principle, sorted by name."""
-    coverage = localise(coverage, "country", "name")
-    if "un_region" in coverage.columns:
-        coverage = coverage.assign(un_region=[group_text(r) for r in coverage["un_region"]])
-    cells = coverage.assign(text=[cell_text(c, s, lv) for c, s, lv in
-                                  zip(coverage["coverage"], coverage["score"], coverage["level"], strict=True)])  # fmt: skip
-    wide = cells.pivot(index=["country", "name", "un_region"], columns="principle", values="text")
-    wide.columns = [f"p{int(p)}" for p in wide.columns]
-    wide = wide.reset_index()
-    for n in principles["principle"]:
-        if f"p{int(n)}" not in wide.columns:
-            wide[f"p{int(n)}"] = no_indicator()
-    has = coverage.assign(has=coverage["score"].notna() & coverage["level"].isin(COLOURED))
-    per_country = has.groupby("country").agg(aggregates=("has", "sum"), mean_coverage=("coverage", "mean"))
-    wide = wide.merge(per_country, left_on="country", right_index=True, how="left")
-    wide["mean_coverage"] = (100 * wide["mean_coverage"]).round(0)
-    link = href("/country/XXX").replace("XXX", "")  # with ?lang= when the page is not in English
-    path, _, query = link.partition("?")
-    wide["country_link"] = (
-        "["
-        + wide["name"].str.replace("]", "", regex=False)
-        + "]("
-        + path
-        + wide["country"]
-        + ("?" + query if query else "")
-        + ")"
-    )
-    if not names():
-        return wide.sort_values("name", kind="stable")
-    return wide.iloc[sorted(range(len(wide)), key=lambda i: sort_key(wide["name"].iloc[i]))]
+def matrix_rows(coverage: Mapping[str, Any], principles: pd.DataFrame) -> list[dict[str, Any]]:
+    """One row per country (never an aggregate) and one text pN per principle, sorted by name: plain rows built in
+    one pass over the coverage columns (queries.framework.coverage; a pandas pivot, merge and a text per cell cost
+    ~40 ms for 250 x 15 cells)."""
+    local, gap, texts = names(), no_indicator(), _cell_texts()
+    wanted = dict.fromkeys(f"p{int(n)}" for n in principles["principle"])
+    regions: dict[object, str] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    sums: dict[str, list[float]] = {}
+    columns = ("country", "name", "un_region", "principle", "score", "level", "coverage")
+    for country, name, region, principle, score, level, share in zip(
+        *(coverage[c].tolist() for c in columns), strict=True
+    ):
+        row = rows.get(country)
+        if row is None:
+            if region not in regions:
+                regions[region] = group_text(region)
+            row = rows[country] = {"country": country, "name": local.get(country, name), "un_region": regions[region],
+                                   **dict.fromkeys(wanted, gap)}  # fmt: skip
+            sums[country] = [0, 0.0, 0]
+        has = score is not None and not math.isnan(score) and level in COLOURED
+        row[f"p{int(principle)}"] = texts(share, level if has else None)
+        acc = sums[country]  # aggregates, sum of coverage, principles
+        acc[0], acc[1], acc[2] = acc[0] + has, acc[1] + share, acc[2] + 1
+    path, _, query = href("/country/XXX").replace("XXX", "").partition("?")  # with ?lang= when not in English
+    suffix = "?" + query if query else ""
+    for country, row in rows.items():
+        aggregates, total, n = sums[country]
+        row["aggregates"], row["mean_coverage"] = int(aggregates), round(100 * total / n, 0)
+        row["country_link"] = f"[{str(row['name']).replace(']', '')}]({path}{country}{suffix})"
+    order = (lambda r: sort_key(r["name"])) if local else (lambda r: str(r["name"]))
+    return sorted(rows.values(), key=order)
+
+
+def matrix(region: str | None, release: str | None) -> list[dict[str, Any]]:
+    """matrix_rows of the release (or of one UN region), the same for every reader: kept per release, language and
+    region (a view frame, like the home page's). Shared rows: callers copy what they change (records() does)."""
+    return _matrix(cursor(release)[0], current_lang(), region)
+
+
+@lru_cache(maxsize=32)
+def _matrix(release_id: str, lang: str, region: str | None) -> list[dict[str, Any]]:
+    with use_lang(lang):
+        return matrix_rows(q.coverage(region, release_id), q.principles(release_id))
+
+
+def matrix_frame(coverage: Mapping[str, Any], principles: pd.DataFrame) -> pd.DataFrame:
+    """matrix_rows as a frame (tests, downloads)."""
+    return pd.DataFrame(matrix_rows(coverage, principles))
+
+
+def _cell_texts() -> Callable[[float, str | None], str]:
+    """cell_text for (coverage, level of an aggregate or None), each distinct pair written once per table."""
+    words: dict[str, str] = {lv: f"{style_of(lv).icon} {style_of(lv).label}" for lv in COLOURED}
+    gap = no_aggregate()
+    kept: dict[tuple[float, str | None], str] = {}
+
+    def text(coverage: float, level: str | None) -> str:
+        key = (coverage, level)
+        if key not in kept:
+            kept[key] = f"{coverage:>4.0%} · {words[level] if level is not None else gap}"
+        return kept[key]
+
+    return text
 
 
 def matrix_styles(principles: pd.DataFrame) -> list[dict[str, object]]:
     """Cell fills from the level words in the cell (the colour repeats what the text says)."""
+    fills = [(style_of(lv).label, style_of(lv).colour) for lv in COLOURED]
+    gap, none = no_aggregate(), no_indicator()
     styles: list[dict[str, object]] = []
     for n in principles["principle"]:
         col = f"p{int(n)}"
-        styles += [{"if": {"column_id": col, "filter_query": f'{{{col}}} contains "{style_of(lv).label}"'},
-                    "backgroundColor": style_of(lv).colour, "color": TEXT_COLOUR} for lv in COLOURED]  # fmt: skip
-        styles.append({"if": {"column_id": col, "filter_query": f'{{{col}}} contains "{no_aggregate()}"'},
+        styles += [{"if": {"column_id": col, "filter_query": f'{{{col}}} contains "{label}"'},
+                    "backgroundColor": colour, "color": TEXT_COLOUR} for label, colour in fills]  # fmt: skip
+        styles.append({"if": {"column_id": col, "filter_query": f'{{{col}}} contains "{gap}"'},
                        "backgroundImage": GAP_PATTERN})  # fmt: skip
-        styles.append({"if": {"column_id": col, "filter_query": f'{{{col}}} = "{no_indicator()}"'}, "color": "#4D4D4D"})
+        styles.append({"if": {"column_id": col, "filter_query": f'{{{col}}} = "{none}"'}, "color": "#4D4D4D"})
     return styles
 
 

@@ -132,21 +132,23 @@ def status_lines(ind: Indicator, rows: pd.DataFrame, word: str) -> Chart:
 def count_bars(ind: Indicator, counts: pd.DataFrame, word: str) -> Chart:
     """Stacked bars: countries per category or status in each year; colour by level, plus a pattern and a name."""
     known = [category_text(ind.id, c.code, c.label) for c in ind.categories]
-    noun = t(f"chart.word.{word}")
-    labels = known + [x for x in counts["label"].unique() if x not in known]
+    noun, countries_word = t(f"chart.word.{word}"), t("chart.countries_word")
+    bars: dict[str, tuple[list[Any], list[Any], str]] = {}  # label -> (years, counts, level), in one pass
+    for year, label, level, n in zip(*(counts[c].tolist() for c in ("year", "label", "level", "n")), strict=True):
+        years, ns, _ = bars.setdefault(label, ([], [], str(level)))
+        years.append(year)
+        ns.append(n)
     traces: list[dict[str, Any]] = []
     used: dict[str, int] = {}
-    for label in labels:
-        rows = counts[counts["label"] == label]
-        if rows.empty:
+    for label in known + [x for x in bars if x not in known]:
+        if label not in bars:
             continue
-        level = str(rows["level"].iloc[0])
+        years, ns, level = bars[label]
         used[level] = used.get(level, -1) + 1
         marker = {"color": style_of(level).colour, "line": {"color": "#333333", "width": 0.5},
                   "pattern": {"shape": PATTERNS[used[level] % len(PATTERNS)], "fgcolor": "#333333"}}  # fmt: skip
-        traces.append({"type": "bar", "x": rows["year"].tolist(), "y": rows["n"].tolist(), "marker": marker,
-                       "name": f"{style_of(level).icon} {label}",
-                       "hovertemplate": f"{label}<br>%{{x}}: %{{y}} {t('chart.countries_word')}<extra></extra>"})  # fmt: skip
+        traces.append({"type": "bar", "x": years, "y": ns, "marker": marker, "name": f"{style_of(level).icon} {label}",
+                       "hovertemplate": f"{label}<br>%{{x}}: %{{y}} {countries_word}<extra></extra>"})  # fmt: skip
     figure = _figure(traces, t("chart.bars_title", title=_title(ind), word=noun), t("col.countries"),
                      barmode="stack", bargap=0.1)  # fmt: skip
     if counts.empty:
@@ -162,8 +164,7 @@ def count_bars(ind: Indicator, counts: pd.DataFrame, word: str) -> Chart:
 
 def event_chart(ind: Indicator, countries: list[str], release: str | None) -> Chart:
     status = q.status_year(release)
-    rows = q.event_series(ind, range(status - EVENT_YEARS, status + 1), countries or None, release)
+    years = range(status - EVENT_YEARS, status + 1)
     if countries:
-        return status_lines(ind, rows, "status")
-    counts = rows.groupby(["year", "label", "level"], as_index=False, sort=True).size().rename(columns={"size": "n"})
-    return count_bars(ind, counts, "status")
+        return status_lines(ind, q.event_series(ind, years, countries, release), "status")
+    return count_bars(ind, q.event_counts(ind, years, release), "status")

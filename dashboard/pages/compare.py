@@ -14,7 +14,7 @@ from dashboard.components.datatable import data_table, search_box, search_rows, 
 from dashboard.components.downloads import csv_download, graph_config
 from dashboard.components.heatmap import aria
 from dashboard.components.levels import legend
-from dashboard.i18n import dropdown_labels, t
+from dashboard.i18n import current_lang, dropdown_labels, t, use_lang
 from dashboard.pages import _compare_view as view
 from dashboard.pages._memo import memo_layout
 from dashboard.queries import compare as q
@@ -45,12 +45,17 @@ def layout(countries: str | None = None, group: str | None = None, theme: str | 
     except NoReleaseError as exc:
         return html.Div([html.H1(t("compare.title")), html.P(str(exc), role="alert", className="notice-error")])
     selection = q.resolve(countries, group, theme, ref, themes["theme_id"])
+    with use_lang(current_lang()):  # the request's language looked up once, not once per text
+        return _page(selection, ref, themes, release)
+
+
+def _page(selection: q.Selection, ref: q.Reference, themes, release: str | None) -> html.Div:
     content = view.build(selection, ref, release)
     return html.Div(
         [
             html.H1(t("compare.title")),
             html.P(t("compare.lede")),
-            _controls(selection, ref, themes),
+            _controls(selection, ref, themes, release),
             html.Div(content.messages, id="compare-messages", role="status", **aria(live="polite")),
             html.H2(t("compare.scorecard")),
             legend(),
@@ -89,7 +94,7 @@ def layout(countries: str | None = None, group: str | None = None, theme: str | 
     )
 
 
-def _controls(selection: q.Selection, ref: q.Reference, themes) -> html.Section:
+def _controls(selection: q.Selection, ref: q.Reference, themes, release: str | None) -> html.Section:
     link = "/compare" + q.query_string(selection)
     theme_options = [{"label": t("compare.all_themes"), "value": "all"}] + [
         {"label": view.theme_title(r.theme_id, r.title), "value": r.theme_id}
@@ -103,7 +108,7 @@ def _controls(selection: q.Selection, ref: q.Reference, themes) -> html.Section:
                     dcc.Dropdown(
                         labels=dropdown_labels(),
                         id="compare-countries",
-                        options=view.country_options(ref),
+                        options=q.country_options(release),
                         multi=True,
                         value=list(selection.countries),
                         placeholder=t("compare.countries_placeholder"),
@@ -180,7 +185,8 @@ def update_view(countries: list[str] | None, group: str | None, theme: str | Non
     """Main callback: the selection from the controls -> messages, heat map, charts, and the URL query."""
     ref, themes = q.reference(release), q.themes(release)
     selection = q.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
-    content = view.build(selection, ref, release, with_table=False)
+    with use_lang(current_lang()):  # the request's language looked up once, not once per text
+        content = view.build(selection, ref, release, with_table=False)
     return content.messages, content.heatmap, content.figure, content.charts_note, q.query_string(selection)
 
 
@@ -198,8 +204,8 @@ def update_table(countries: list[str] | None, group: str | None, theme: str | No
     """The table's rows for the selection, narrowed by the search words."""
     ref, themes = q.reference(release), q.themes(release)
     selection = q.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
-    frame = view.table_frame(selection, release)
-    return view.table_records(search_rows(frame, search, view.table_columns()))
+    rows = view.table_rows(selection, release)
+    return view.table_records(search_rows(rows, search, view.table_columns()))
 
 
 @callback(

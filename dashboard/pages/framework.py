@@ -13,11 +13,20 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dashboard.components.datatable import data_table, records, shown_frame
 from dashboard.components.downloads import csv_download
 from dashboard.components.heatmap import aria
-from dashboard.i18n import dropdown_labels, framework_text, group_text, note_text, parts, percent, t
+from dashboard.i18n import (
+    current_lang,
+    dropdown_labels,
+    framework_text,
+    group_text,
+    note_text,
+    parts,
+    percent,
+    t,
+    use_lang,
+)
 from dashboard.pages import _framework_view as view
 from dashboard.pages._memo import memo_layout
 from dashboard.queries import framework as q
-from dashboard.queries.practices import by_principle
 from warehouse.connection import NoReleaseError
 
 dash.register_page(
@@ -46,6 +55,12 @@ def layout(region: str | None = None, sort: str | None = None, release: str | No
     except NoReleaseError as exc:
         return html.Div([html.H1(t("framework.tab_title")), html.P(str(exc), role="alert", className="notice-error")])
     region = region if region in regions else None
+    with use_lang(current_lang()):  # the request's language looked up once, not once per text
+        return _page(principles, method, regions, region, sort, release)
+
+
+def _page(principles, method: dict, regions: list[str], region: str | None, sort: str | None,
+          release: str | None) -> html.Div:  # fmt: skip
     framework = dict(method.get("framework") or {})  # type: ignore[call-overload]
     return html.Div(
         [
@@ -82,7 +97,7 @@ def layout(region: str | None = None, sort: str | None = None, release: str | No
                 q.guidelines(release),
                 q.mapped_indicators(release),
                 q.themes(release),
-                by_principle(release),
+                q.practices(release),
             ),
             _matrix_section(principles, regions, region, sort, release),
             _methodology_section(method),
@@ -104,7 +119,7 @@ def _matrix_section(principles, regions: list[str], region: str | None, sort: st
     region_options = [{"label": t("framework.all_regions"), "value": ALL}] + [
         {"label": group_text(r), "value": r} for r in regions
     ]
-    frame = view.matrix_frame(q.coverage(region, release), principles)
+    rows = view.matrix(region, release)
     return html.Section(
         [
             html.H2(t("framework.matrix_title"), id="coverage"),
@@ -125,10 +140,10 @@ def _matrix_section(principles, regions: list[str], region: str | None, sort: st
                 ),
                 className="controls",
             ),
-            html.P(id="framework-matrix-count", children=_count(len(frame)), className="note"),
+            html.P(id="framework-matrix-count", children=_count(len(rows)), className="note"),
             data_table(
                 "framework-matrix",
-                frame,
+                rows,
                 columns,
                 page_size=50,
                 sort_by=view.sort_by(sort, columns),
@@ -203,8 +218,8 @@ def update_matrix(region: str | None, release: str | None):
     """Main callback: the region filter -> the matrix rows (sorting and column filters run in the browser)."""
     region = None if region in (None, ALL) else region
     principles = q.principles(release)
-    frame = view.matrix_frame(q.coverage(region, release), principles)
-    return records(frame, view.matrix_columns(principles)), 0, _count(len(frame))
+    rows = view.matrix(region, release)
+    return records(rows, view.matrix_columns(principles)), 0, _count(len(rows))
 
 
 @callback(

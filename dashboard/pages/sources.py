@@ -5,7 +5,9 @@ Each source is a section with id=<source_id>, so any page can link to /sources#<
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import dash
@@ -13,7 +15,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.components.downloads import csv_download
-from dashboard.i18n import date, href, ind_text, number, t
+from dashboard.i18n import current_lang, date, href, ind_text, number, t, use_lang
 from dashboard.pages._memo import memo_layout
 from dashboard.queries import source_list as q
 from warehouse.connection import NoReleaseError
@@ -48,23 +50,24 @@ def layout(release: str | None = None, **_other: str) -> html.Div:
         data = page_data(release)
     except NoReleaseError as exc:
         return html.Div([html.H1(t("sources.title")), html.P(str(exc), role="alert", className="notice-error")])
-    sources = data["sources"]
-    return html.Div(
-        [
-            html.H1(t("sources.title")),
-            html.P(t("sources.lede"), className="lede"),
-            summary_table(sources, data["usage"], data["indicators"]),
-            html.Div(
-                html.Button(t("sources.csv"), id="sources-csv-button", className="button"),
-                className="button-row",
-            ),
-            dcc.Download(id="sources-csv"),
-            html.Div([source_section(r, data) for r in sources.to_dict("records")], id="sources-list"),
-            dcc.Store(id="sources-release", data=release),
-            html.Span(id="sources-scrolled", hidden=True),
-        ],
-        className="sources-page",
-    )
+    with use_lang(current_lang()):  # the request's language looked up once, not once per text
+        parts = q.per_source(data)
+        return html.Div(
+            [
+                html.H1(t("sources.title")),
+                html.P(t("sources.lede"), className="lede"),
+                summary_table(parts),
+                html.Div(
+                    html.Button(t("sources.csv"), id="sources-csv-button", className="button"),
+                    className="button-row",
+                ),
+                dcc.Download(id="sources-csv"),
+                html.Div([source_section(p) for p in parts], id="sources-list"),
+                dcc.Store(id="sources-release", data=release),
+                html.Span(id="sources-scrolled", hidden=True),
+            ],
+            className="sources-page",
+        )
 
 
 def page_data(release: str | None) -> dict[str, pd.DataFrame]:
@@ -85,30 +88,29 @@ def _licence(row: Mapping[str, object]) -> list[object]:
     return parts
 
 
-def _no_values(sid: str, indicators: pd.DataFrame) -> str:
-    return t("sources.none_yet") if len(q.feeds(sid, indicators)) else t("sources.reference_only")
+def _no_values(p: q.SourceParts) -> str:
+    return t("sources.none_yet") if p.feeds else t("sources.reference_only")
 
 
-def summary_table(sources: pd.DataFrame, usage: pd.DataFrame, feeds: pd.DataFrame) -> html.Table:
-    counts = usage.set_index("source_id")
-    rows = []
-    for r in sources.to_dict("records"):
-        used = counts.loc[r["source_id"]] if r["source_id"] in counts.index else None
-        values = number(int(used["values"])) if used is not None else _no_values(str(r["source_id"]), feeds)
-        status = t("sources.stated") if bool(r["licence_verified"]) else t("sources.not_verified")
-        rows.append(html.Tr([html.Th(html.A(r["title"], href=f"#{r['source_id']}"), scope="row"),
-                             html.Td(r["publisher"]), html.Td(status), html.Td(values)]))  # fmt: skip
+def _values(p: q.SourceParts) -> str:
+    return number(int(p.usage["values"])) if p.usage is not None else _no_values(p)
+
+
+def summary_table(parts: list[q.SourceParts]) -> html.Table:
+    status = {True: t("sources.stated"), False: t("sources.not_verified")}
+    rows = [html.Tr([html.Th(html.A(p.row["title"], href=f"#{p.sid}"), scope="row"), html.Td(p.row["publisher"]),
+                     html.Td(status[bool(p.row["licence_verified"])]), html.Td(_values(p))])
+            for p in parts]  # fmt: skip
     head = html.Tr([html.Th(t(f"sources.head.{h}"), scope="col") for h in ("source", "publisher", "licence", "values")])
-    return html.Table([html.Caption(t("home.tile.n_sources", n=len(sources))), html.Thead(head), html.Tbody(rows)],
+    return html.Table([html.Caption(t("home.tile.n_sources", n=len(parts))), html.Thead(head), html.Tbody(rows)],
                       className="data-table", id="sources-summary")  # fmt: skip
 
 
-def source_section(row: Mapping[str, object], data: Mapping[str, pd.DataFrame]) -> html.Section:
-    sid = str(row["source_id"])
-    files = data["files"][data["files"]["source_id"] == sid]
-    dates = sorted({_text(d) for d in files["release_date"] if _text(d)})
+def source_section(p: q.SourceParts) -> html.Section:
+    row = p.row
+    dates = sorted({_text(f["release_date"]) for f in p.files if _text(f["release_date"])})
     facts: list[tuple[str, Any]] = [
-        (t("sources.fact.id"), html.Code(sid)),
+        (t("sources.fact.id"), html.Code(p.sid)),
         (t("sources.head.publisher"), _text(row["publisher"])),
         (t("sources.fact.licence"), _licence(row)),
         (t("sources.fact.citation"), _text(row["citation"])),
@@ -116,62 +118,79 @@ def source_section(row: Mapping[str, object], data: Mapping[str, pd.DataFrame]) 
             t("sources.fact.link"),
             html.A(_text(row["url"]), href=_text(row["url"])) if _text(row["url"]) else t("corridor.none"),
         ),
-        (t("sources.fact.dates"), "; ".join(date(d) for d in dates) if dates else t("sources.dates_not_stated")),
-        (t("sources.fact.in_release"), _usage_text(sid, data["usage"]) or _no_values(sid, data["indicators"])),
+        (t("sources.fact.dates"), "; ".join(_date(d) for d in dates) if dates else t("sources.dates_not_stated")),
+        (t("sources.fact.in_release"), _usage_text(p) or _no_values(p)),
         (t("col.note"), _text(row["note"])),
     ]
     items = [part for label, value in facts if value for part in (html.Dt(label), html.Dd(value))]
     return html.Section(
-        [html.H2(_text(row["title"])), html.Dl(items, className="about"), _feeds(sid, data["indicators"]),
-         _files(files), _unmatched(sid, data["unmatched"])],
-        id=sid,
+        [html.H2(_text(row["title"])), html.Dl(items, className="about"), _feeds(p), _files(p.files), _unmatched(p)],
+        id=p.sid,
         className="source",
         tabIndex="-1",
     )  # fmt: skip
 
 
-def _usage_text(sid: str, usage: pd.DataFrame) -> str:
-    used = usage[usage["source_id"] == sid]
-    if used.empty:
+def _date(value: object) -> str:
+    return _dates(_text(value), current_lang())
+
+
+@lru_cache(maxsize=256)
+def _dates(value: str, lang: str) -> str:
+    """A release date in the language's pattern (Babel's formatting is most of a file row's cost: kept)."""
+    return date(value, lang)
+
+
+def _usage_text(p: q.SourceParts) -> str:
+    u = p.usage
+    if u is None:
         return ""
-    u = used.iloc[0]
     return t("sources.usage", values=number(int(u["values"])), countries=int(u["countries"]), first=int(u["first_year"]),
              last=int(u["last_year"]))  # fmt: skip
 
 
-def _feeds(sid: str, indicators: pd.DataFrame) -> html.Div:
-    fed = q.feeds(sid, indicators)
-    if fed.empty:
+def _feeds(p: q.SourceParts) -> html.Div:
+    if not p.feeds:
         return html.Div(html.P(t("sources.feeds_none")))
-    items = [html.Li([html.A(ind_text(r.indicator_id, "title", r.title), href=href(f"/indicator/{r.indicator_id}")),
-                      "" if r.scored else t("sources.context")])
-             for r in fed.itertuples()]  # fmt: skip
-    heading = t("sources.feeds_one") if len(fed) == 1 else t("sources.feeds", n=len(fed))
+    context = t("sources.context")
+    items = [html.Li([html.A(ind_text(r["indicator_id"], "title", r["title"]), href=href(f"/indicator/{r['indicator_id']}")),
+                      "" if r["scored"] else context])
+             for r in p.feeds]  # fmt: skip
+    heading = t("sources.feeds_one") if len(p.feeds) == 1 else t("sources.feeds", n=len(p.feeds))
     return html.Div([html.H3(heading), html.Ul(items)])
 
 
-def _files(files: pd.DataFrame) -> html.Details | html.Div:
-    if files.empty:
+def _files(files: list[dict[str, Any]]) -> html.Details | html.Div:
+    if not files:
         return html.Div()
-    rows = [html.Tr([html.Td(r.file), html.Td(date(_text(r.release_date))), html.Td(r.sha256, className="checksum")])
-            for r in files.itertuples()]  # fmt: skip
+    rows = [html.Tr([html.Td(f["file"]), html.Td(_date(f["release_date"])), html.Td(f["sha256"], className="checksum")])
+            for f in files]  # fmt: skip
     head = html.Tr([html.Th(h, scope="col") for h in (t("sources.file"), t("sources.release_date"), "SHA-256")])
     table = html.Table([html.Thead(head), html.Tbody(rows)], className="data-table compact")
     return html.Details([html.Summary(t("sources.files", n=len(files))), table], className="files", open=True)
 
 
-def _unmatched(sid: str, unmatched: pd.DataFrame) -> html.Details | html.Div:
-    kept = unmatched[unmatched["source_id"] == sid]
-    if kept.empty:
+def _unmatched(p: q.SourceParts) -> html.Details | html.Div:
+    """The names and codes kept apart: one row per reason and file listing them (a source may keep hundreds of
+    aggregates apart: a row each was most of the page)."""
+    if not p.unmatched:
         return html.Div(html.P(t("sources.all_matched")), className="unmatched-none")
-    counts = ", ".join(
-        f"{n} {_reason_short(reason)}" for reason, n in kept["reason"].value_counts().sort_index().items()
-    )
-    rows = [html.Tr([html.Td(r.key), html.Td(_reason(r.reason)), html.Td(r.file)]) for r in kept.itertuples()]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for r in p.unmatched:
+        groups.setdefault((str(r["reason"]), str(r["file"])), []).append(str(r["key"]))
+    counts = Counter(str(r["reason"]) for r in p.unmatched)
+    summary = t("sources.kept_apart", n=len(p.unmatched),
+                counts=", ".join(f"{n} {_reason_short(reason)}" for reason, n in sorted(counts.items())))  # fmt: skip
+    rows = [html.Tr([html.Td(_listed(keys)), html.Td(_reason(reason)), html.Td(file)])
+            for (reason, file), keys in sorted(groups.items())]  # fmt: skip
     head = html.Tr([html.Th(h, scope="col") for h in (t("sources.as_published"), t("sources.why"), t("sources.file"))])
     table = html.Table([html.Thead(head), html.Tbody(rows)], className="data-table compact")
-    summary = t("sources.kept_apart", n=len(kept), counts=counts)
-    return html.Details([html.Summary(summary), table], className="unmatched", id=f"{sid}-unmatched")
+    return html.Details([html.Summary(summary), table], className="unmatched", id=f"{p.sid}-unmatched")
+
+
+def _listed(keys: list[str]) -> list[str]:
+    """Names as separate texts with '; ' between them (a name may hold a comma: "Korea, Rep.")."""
+    return [part for i, key in enumerate(sorted(keys)) for part in (("; ", key) if i else (key,))]
 
 
 def _reason(reason: str) -> str:
@@ -184,16 +203,15 @@ def _reason_short(reason: str) -> str:
 
 def source_list_frame(data: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """The list as a table (one row per source) for the CSV download."""
-    files, usage = data["files"], data["usage"].set_index("source_id")
     rows = []
-    for r in data["sources"].to_dict("records"):
-        sid = r["source_id"]
-        own = files[files["source_id"] == sid]
-        rows.append({"source_id": sid, "title": r["title"], "publisher": r["publisher"], "licence": r["licence"],
+    for p in q.per_source(data):
+        r = p.row
+        rows.append({"source_id": p.sid, "title": r["title"], "publisher": r["publisher"], "licence": r["licence"],
                      "licence_verified": bool(r["licence_verified"]), "citation": r["citation"], "url": r["url"],
-                     "release_dates": "; ".join(sorted({_text(d) for d in own["release_date"] if _text(d)})),
-                     "files": len(own), "values": int(usage.loc[sid, "values"]) if sid in usage.index else 0,
-                     "feeds": ", ".join(q.feeds(sid, data["indicators"])["indicator_id"])})  # fmt: skip
+                     "release_dates": "; ".join(sorted({_text(f["release_date"]) for f in p.files
+                                                        if _text(f["release_date"])})),
+                     "files": len(p.files), "values": int(p.usage["values"]) if p.usage is not None else 0,
+                     "feeds": ", ".join(str(f["indicator_id"]) for f in p.feeds)})  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -7,27 +7,31 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote, urlencode
 
+import duckdb
 import pandas as pd
 
-from dashboard.i18n import DEFAULT, PARAM, current_lang, group_text, t
-from dashboard.i18n.names import names
+from dashboard.i18n import DEFAULT, PARAM, current_lang, group_text, t, use_lang
+from dashboard.i18n.names import names, sort_key
 from warehouse.connection import cursor
+
+Row = dict[str, Any]
 
 _COUNTRIES_SQL = """
 SELECT iso3, name, un_region, un_subregion, income_group, is_aggregate
 FROM countries ORDER BY name
 """
 
+# Country names and theme titles come from the release-wide tables the page keeps (reference(), themes()): two
+# joins fewer per request.
 _SCORECARD_SQL = """
-SELECT s.indicator_id, i.title, i.theme, t.title AS theme_title, i.unit, i.type, i.direction, i.scored,
-       i.headline_sex, s.country, c.name, s.value, s.value_label, s.year, s.out_of_date, s.score, s.level,
-       s.trend, s.changed_year, s.source_id, s.flags, s.status_year
+SELECT s.indicator_id, i.title, i.theme, i.unit, i.type, i.direction, i.scored, i.headline_sex, s.country, s.value,
+       s.value_label, s.year, s.out_of_date, s.score, s.level, s.trend, s.changed_year, s.source_id, s.flags,
+       s.status_year
 FROM indicator_scores s
 JOIN indicators i ON i.indicator_id = s.indicator_id
-JOIN themes t ON t.theme_id = i.theme
-JOIN countries c ON c.iso3 = s.country
 WHERE list_contains($countries, s.country) AND ($theme IS NULL OR i.theme = $theme)
 """
 
@@ -42,19 +46,18 @@ FROM indicator_scores WHERE score IS NOT NULL
 _CATEGORIES_SQL = "SELECT indicator_id, code, label FROM categories"
 
 _THEME_SCORES_SQL = """
-SELECT s.country, s.theme, t.title AS theme_title, s.score, s.level, s.coverage, s.n_with_data, s.n_mapped
-FROM theme_scores s JOIN themes t ON t.theme_id = s.theme
+SELECT s.country, s.theme, s.score, s.level, s.coverage, s.n_with_data, s.n_mapped
+FROM theme_scores s
 WHERE list_contains($countries, s.country) AND ($theme IS NULL OR s.theme = $theme)
 """
 
 # Points of the same source as the latest value (as the trend rule does), headline sex, country level only.
 _SERIES_SQL = """
-SELECT o.indicator_id, i.title, i.unit, i.theme, i.scored, o.country, c.name, o.year, o.value, o.source_id,
+SELECT o.indicator_id, i.title, i.unit, i.theme, i.scored, o.country, o.year, o.value, o.source_id,
        i.green, i.red, i.direction
 FROM observations o
 JOIN indicators i ON i.indicator_id = o.indicator_id
 JOIN indicator_scores s ON s.indicator_id = o.indicator_id AND s.country = o.country AND s.source_id = o.source_id
-JOIN countries c ON c.iso3 = o.country
 WHERE list_contains($countries, o.country) AND i.type = 'continuous' AND o.partner_country = ''
   AND o.sex = i.headline_sex AND o.value IS NOT NULL AND o.year <= s.status_year
   AND ($theme IS NULL OR i.theme = $theme) AND (i.scored OR NOT $scored_only)
@@ -70,13 +73,21 @@ def countries(release: str | None = None) -> pd.DataFrame:
     return cur.execute(_COUNTRIES_SQL).df()
 
 
-def scorecard(codes: list[str], theme: str | None = None, release: str | None = None) -> pd.DataFrame:
-    """Latest value, year, level, trend and world rank of every non-corridor indicator for the countries."""
+def scorecard(codes: list[str], theme: str | None = None, release: str | None = None) -> list[Row]:
+    """Latest value, year, level, trend and world rank of every non-corridor indicator for the countries, as plain
+    rows (the page reads each row once: a frame cost more to build and to read than the query)."""
     release_id, cur = cursor(release)
-    card = cur.execute(_SCORECARD_SQL, {"countries": codes, "theme": theme}).df()
-    ranks = _ranks(release_id)
-    found = [ranks.get(key, (None, None)) for key in zip(card["indicator_id"], card["country"], strict=True)]
-    return card.assign(world_rank=[f[0] for f in found], world_n=[f[1] for f in found])
+    card = _rows(cur.execute(_SCORECARD_SQL, {"countries": codes, "theme": theme}))
+    ranks, names_, titles = _ranks(release_id), _reference(release_id).names, _theme_titles(release_id)
+    for row in card:
+        row["name"], row["theme_title"] = names_.get(row["country"]), titles.get(row["theme"])
+        row["world_rank"], row["world_n"] = ranks.get((row["indicator_id"], row["country"]), (None, None))
+    return card
+
+
+def _rows(cur: duckdb.DuckDBPyConnection) -> list[Row]:
+    names = [d[0] for d in cur.description or []]
+    return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
 
 
 # A release never changes once published, so what depends only on the release is kept per release id (per
@@ -101,17 +112,21 @@ def _categories(release_id: str) -> dict[tuple[str, str], str]:
     return {(ind, code): label for ind, code, label in cur.execute(_CATEGORIES_SQL).fetchall()}
 
 
-def theme_scores(codes: list[str], theme: str | None = None, release: str | None = None) -> pd.DataFrame:
+def theme_scores(codes: list[str], theme: str | None = None, release: str | None = None) -> list[Row]:
     _, cur = cursor(release)
-    return cur.execute(_THEME_SCORES_SQL, {"countries": codes, "theme": theme}).df()
+    return _rows(cur.execute(_THEME_SCORES_SQL, {"countries": codes, "theme": theme}))
 
 
 def series(
     codes: list[str], theme: str | None = None, release: str | None = None, scored_only: bool = False
-) -> pd.DataFrame:
+) -> list[Row]:
     """Yearly values of the continuous indicators for the countries (for small multiples), scored ones first."""
-    _, cur = cursor(release)
-    return cur.execute(_SERIES_SQL, {"countries": codes, "theme": theme, "scored_only": scored_only}).df()
+    release_id, cur = cursor(release)
+    rows = _rows(cur.execute(_SERIES_SQL, {"countries": codes, "theme": theme, "scored_only": scored_only}))
+    names_ = _reference(release_id).names
+    for row in rows:
+        row["name"] = names_.get(row["country"])
+    return rows
 
 
 def themes(release: str | None = None) -> pd.DataFrame:
@@ -122,6 +137,12 @@ def themes(release: str | None = None) -> pd.DataFrame:
 def _themes(release_id: str) -> pd.DataFrame:
     _, cur = cursor(release_id)
     return cur.execute(_THEMES_SQL).df()
+
+
+@lru_cache(maxsize=8)
+def _theme_titles(release_id: str) -> dict[str, str]:
+    frame = _themes(release_id)
+    return dict(zip(frame["theme_id"], frame["title"], strict=True))
 
 
 def release_id(release: str | None = None) -> str:
@@ -189,6 +210,22 @@ def reference(release: str | None = None) -> Reference:
     if not local:
         return ref
     return replace(ref, names={code: local.get(code, name) for code, name in ref.names.items()})
+
+
+def country_options(release: str | None = None) -> list[dict[str, str]]:
+    """Every country as a dropdown option, "Name (ISO3)" in the alphabetical order of the reader's language; kept
+    per release and language (250 names sorted by an accent-blind key per request cost more than the heat map)."""
+    return _country_options(cursor(release)[0], current_lang())
+
+
+@lru_cache(maxsize=8)
+def _country_options(release_id: str, lang: str) -> list[dict[str, str]]:
+    with use_lang(lang):
+        ref = reference(release_id)
+    return [
+        {"label": f"{name} ({code})", "value": code}
+        for code, name in sorted(ref.names.items(), key=lambda x: sort_key(x[1]))
+    ]
 
 
 @lru_cache(maxsize=8)

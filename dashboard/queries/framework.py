@@ -4,9 +4,12 @@ country on every principle; the release's methodology (as stored, for download).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
+from dashboard.queries.practices import by_principle
 from warehouse.connection import cursor
 
 _PRINCIPLES_SQL = """
@@ -26,12 +29,12 @@ ORDER BY m.principle, i.scored DESC, i.title
 
 _THEMES_SQL = "SELECT theme_id, title, caveat, principles FROM themes"
 
-# One row per country (never an aggregate) and principle that has scored indicators mapped.
+# One row per country (never an aggregate) and principle that has scored indicators mapped (in no order: the page
+# sorts the countries by their names in the reader's language).
 _COVERAGE_SQL = """
 SELECT c.iso3 AS country, c.name, c.un_region, s.principle, s.score, s.level, s.coverage, s.n_with_data, s.n_mapped
 FROM principle_scores s JOIN countries c ON c.iso3 = s.country
 WHERE NOT c.is_aggregate AND ($region IS NULL OR c.un_region = $region)
-ORDER BY c.name, s.principle
 """
 
 _REGIONS_SQL = """
@@ -41,44 +44,67 @@ SELECT DISTINCT un_region FROM countries WHERE NOT is_aggregate AND un_region IS
 _METHODOLOGY_SQL = "SELECT value FROM release_info WHERE key = 'methodology'"
 
 
+# A release never changes once published: its framework tables (a few hundred rows) are read once per release and
+# worker, like the other release-wide tables (dashboard/queries/compare.py); frames are copied out.
+
+
 def principles(release: str | None = None) -> pd.DataFrame:
-    _, cur = cursor(release)
-    return cur.execute(_PRINCIPLES_SQL).df()
+    return _table(cursor(release)[0], _PRINCIPLES_SQL).copy()
 
 
 def guidelines(release: str | None = None) -> pd.DataFrame:
-    _, cur = cursor(release)
-    return cur.execute(_GUIDELINES_SQL).df()
+    return _table(cursor(release)[0], _GUIDELINES_SQL).copy()
 
 
 def mapped_indicators(release: str | None = None) -> pd.DataFrame:
     """principle, indicator_id, title, theme, type, unit, scored: every indicator under every principle it serves."""
-    _, cur = cursor(release)
-    return cur.execute(_MAPPED_SQL).df()
+    return _table(cursor(release)[0], _MAPPED_SQL).copy()
 
 
 def themes(release: str | None = None) -> pd.DataFrame:
-    _, cur = cursor(release)
-    return cur.execute(_THEMES_SQL).df()
+    return _table(cursor(release)[0], _THEMES_SQL).copy()
 
 
-def coverage(region: str | None = None, release: str | None = None) -> pd.DataFrame:
+@lru_cache(maxsize=32)
+def _table(release_id: str, sql: str) -> pd.DataFrame:
+    _, cur = cursor(release_id)
+    return cur.execute(sql).df()
+
+
+def practices(release: str | None = None) -> pd.DataFrame:
+    """The practices that illustrate each principle (dashboard.queries.practices.by_principle), read once per
+    release like the framework's own tables."""
+    return _practices(cursor(release)[0]).copy()
+
+
+@lru_cache(maxsize=8)
+def _practices(release_id: str) -> pd.DataFrame:
+    return by_principle(release_id)
+
+
+def coverage(region: str | None = None, release: str | None = None) -> dict[str, np.ndarray]:
     """Principle aggregates of every country (optionally of one UN region): coverage always, score and level
-    only at or above the coverage threshold."""
+    only at or above the coverage threshold. Columns as arrays (NULL: masked), not a frame: the page reads them
+    into plain rows, and pandas' string columns cost twice the query for 3,000 rows."""
     _, cur = cursor(release)
-    return cur.execute(_COVERAGE_SQL, {"region": region}).df()
+    return cur.execute(_COVERAGE_SQL, {"region": region}).fetchnumpy()
 
 
 def regions(release: str | None = None) -> list[str]:
-    _, cur = cursor(release)
-    return [r[0] for r in cur.execute(_REGIONS_SQL).fetchall()]
+    return list(_table(cursor(release)[0], _REGIONS_SQL)["un_region"])
 
 
 def methodology_text(release: str | None = None) -> tuple[str, str]:
     """(release id, the methodology JSON exactly as the release stores it)."""
-    release_id, cur = cursor(release)
+    release_id, _ = cursor(release)
+    return release_id, _methodology_text(release_id)
+
+
+@lru_cache(maxsize=8)
+def _methodology_text(release_id: str) -> str:
+    _, cur = cursor(release_id)
     rows = cur.execute(_METHODOLOGY_SQL).fetchall()
-    return release_id, rows[0][0] if rows else "{}"
+    return rows[0][0] if rows else "{}"
 
 
 def methodology(release: str | None = None) -> dict[str, object]:

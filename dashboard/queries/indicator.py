@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import inspect
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -20,7 +22,16 @@ import pandas as pd
 from dashboard.i18n import category_text, current_lang, group_text, number, t, unit_text, use_lang
 from dashboard.i18n.names import localise, localise_sorted
 from indicators.aggregate import MIN_PEERS
-from indicators.events import derive, event_rows, is_un_style, list_info, make_record
+from indicators.events import (
+    ListInfo,
+    Record,
+    derive,
+    event_rows,
+    is_un_style,
+    list_info,
+    make_record,
+    with_entry_into_force,
+)
 from indicators.levels import find_category, level_array, scoreable
 from indicators.model import Indicator
 from indicators.registry import load_registry
@@ -31,14 +42,17 @@ CURRENT = "current"  # a current value of a context series: a value, no level (s
 SEX_LABELS = {"total": "Total", "female": "Women", "male": "Men"}
 FRAME_COLUMNS = ["iso3", "name", "value", "label", "unit", "year", "since", "level", "value_text", "note", "source_id"]
 
+# The latest row of each country (arg_max: one scan and a group-by; a QUALIFY row_number() window was planned as
+# two scans and a join, ~3x the time on a large release).
 _LATEST_SQL = """
-SELECT c.iso3, c.name, o.year, o.value, o.value_label, o.unit, o.source_id, o.flags
+SELECT c.iso3, c.name, o.latest.year AS year, o.latest.value AS value, o.latest.value_label AS value_label,
+       o.latest.unit AS unit, o.latest.source_id AS source_id, o.latest.flags AS flags
 FROM countries c
 LEFT JOIN (
-  SELECT * FROM observations
+  SELECT country, arg_max(observations, year) AS latest FROM observations
   WHERE indicator_id = $indicator AND sex = $sex AND partner_country = '' AND year <= $year
     AND (value IS NOT NULL OR ($categorical AND value_label IS NOT NULL))
-  QUALIFY row_number() OVER (PARTITION BY country ORDER BY year DESC) = 1
+  GROUP BY country
 ) o ON o.country = c.iso3
 WHERE NOT c.is_aggregate
 ORDER BY c.name
@@ -110,7 +124,12 @@ def close_matches(text: str, n: int = 5) -> list[Indicator]:
 
 
 def status_year(release: str | None = None) -> int:
-    _, cur = cursor(release)
+    return _status_year(cursor(release)[0])
+
+
+@lru_cache(maxsize=8)
+def _status_year(release_id: str) -> int:
+    _, cur = cursor(release_id)
     return int(release_info(cur)["status_year"])  # type: ignore[call-overload]
 
 
@@ -152,9 +171,10 @@ def status_frame(ind: Indicator, year: int, sex: str | None = None, release: str
     out_of_date = has & (rows["year"] < year - ind.recency_window)
     levels, labels = _levels(ind, rows)
     level = np.where(~has, "no_data", np.where(out_of_date, "out_of_date", levels))
-    frame = rows.assign(label=labels, level=level, unit=rows["unit"].fillna(ind.unit), since=pd.NA)
-    frame["value_text"] = [_value_text(v, lab, ind.unit) for v, lab in zip(frame["value"], labels, strict=True)]
-    frame["note"] = [_note(lv, y, ind, year) for lv, y in zip(frame["level"], frame["year"], strict=True)]
+    unit = unit_text(ind.unit)
+    value_text = [_value_text(v, lab, unit) for v, lab in zip(rows["value"].tolist(), labels, strict=True)]
+    frame = rows.assign(label=labels, level=level, unit=rows["unit"].fillna(ind.unit), since=pd.NA,
+                        value_text=value_text, note=_notes(level, rows["year"].tolist(), ind, year))  # fmt: skip
     return localise_sorted(frame.astype({"year": "Int64", "value": "Float64"})[FRAME_COLUMNS])
 
 
@@ -191,7 +211,18 @@ def _label(ind: Indicator, category: Any, other: Any) -> Any:
 
 
 def format_number(value: float) -> str:
-    """47.317 -> '47.3'; 1234567 -> '1,234,567'; 0.04213 -> '0.0421' (digits as the reader's language writes them)."""
+    """47.317 -> '47.3'; 1234567 -> '1,234,567'; 0.04213 -> '0.0421' (digits as the reader's language writes them).
+    Kept per value and language: Babel takes ~50 us a number and a map shows the same values year after year."""
+    return _formatted(float(value), current_lang())
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: float, lang: str) -> str:
+    with use_lang(lang):
+        return _format(value)
+
+
+def _format(value: float) -> str:
     if abs(value) >= 1000:
         return number(value, decimals=0)
     if abs(value) >= 10 or value == int(value):
@@ -201,11 +232,24 @@ def format_number(value: float) -> str:
 
 
 def _value_text(value: object, label: object, unit: str) -> str:
+    """The value as words: its category label, else the number with the unit (already in the reader's language)."""
     if isinstance(label, str) and label:
         return label
     if value is None or pd.isna(value):  # type: ignore[call-overload]
         return ""
-    return f"{format_number(float(value))} {unit_text(unit)}".strip()  # type: ignore[arg-type]
+    return f"{format_number(float(value))} {unit}".strip()  # type: ignore[arg-type]
+
+
+def _notes(levels: Any, years: list[Any], ind: Indicator, asked: int) -> list[str]:
+    """_note of every row, each distinct (level, year) written once."""
+    kept: dict[tuple[str, Any], str] = {}
+    out = []
+    for level, year in zip(levels, years, strict=True):
+        key = (level, None if year is None or pd.isna(year) else int(year))
+        if key not in kept:
+            kept[key] = _note(level, year, ind, asked)
+        out.append(kept[key])
+    return out
 
 
 def _note(level: str, year: object, ind: Indicator, asked: int) -> str:
@@ -241,7 +285,7 @@ def _event_frame(ind: Indicator, year: int, release: str | None) -> pd.DataFrame
         lab + (t("indicator.since", year=int(s)) if pd.notna(s) else "")
         for lab, s in zip(frame["label"], frame["since"], strict=True)
     ]
-    frame["note"] = [_note(lv, y, ind, year) for lv, y in zip(frame["level"], frame["year"], strict=True)]
+    frame["note"] = _notes(frame["level"].tolist(), frame["year"].tolist(), ind, year)
     return localise_sorted(frame.astype({"year": "Int64", "since": "Int64", "value": "Float64"})[FRAME_COLUMNS])
 
 
@@ -284,7 +328,7 @@ def country_series(ind: Indicator, countries: list[str], sex: str | None, releas
            FROM observations o JOIN countries c ON c.iso3 = o.country
            WHERE o.indicator_id = ? AND o.sex = ? AND o.partner_country = '' AND NOT c.is_aggregate
              AND list_contains(?, o.country)
-           ORDER BY c.name, o.year""",
+           ORDER BY c.name, o.year, o.source_id""",
         [ind.id, sex or ind.headline_sex, countries],
     ).df()
     labels = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], rows["value"], strict=True)]
@@ -292,9 +336,11 @@ def country_series(ind: Indicator, countries: list[str], sex: str | None, releas
     return localise(rows)
 
 
+@per_release
 def region_medians(ind: Indicator, sex: str | None, release: str | None = None) -> pd.DataFrame:
     """Median of the countries' values per UN region and year (countries only; n = countries with a value), only
-    where at least MIN_PEERS countries have one: a "median" of one or two countries would swing with who reports."""
+    where at least MIN_PEERS countries have one: a "median" of one or two countries would swing with who reports.
+    The same for every reader of the release: kept (per_release)."""
     _, cur = cursor(release)
     return (
         cur.execute(
@@ -310,20 +356,27 @@ def region_medians(ind: Indicator, sex: str | None, release: str | None = None) 
     )
 
 
+@per_release
 def category_counts(ind: Indicator, sex: str | None, release: str | None = None) -> pd.DataFrame:
-    """Countries per published category in each year: year, label, level, n (categorical and ordinal)."""
+    """Countries per published category in each year: year, label, level, n (categorical and ordinal). The same
+    for every reader of the release: kept (per_release); each published (label, value) is looked up once."""
     _, cur = cursor(release)
     rows = cur.execute(
         """SELECT o.year, o.value_label, o.value, count(*) AS n
            FROM observations o JOIN countries c ON c.iso3 = o.country
            WHERE o.indicator_id = ? AND o.sex = ? AND o.partner_country = '' AND NOT c.is_aggregate
-           GROUP BY ALL ORDER BY o.year""",
+           GROUP BY ALL ORDER BY o.year, o.value, o.value_label""",
         [ind.id, sex or ind.headline_sex],
     ).df()
-    categories = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], rows["value"], strict=True)]
-    rows["label"] = [_label(ind, c, str(lab)) for c, lab in zip(categories, rows["value_label"], strict=True)]
-    rows["level"] = [c.level if c else "no_data" for c in categories]
-    return rows.groupby(["year", "label", "level"], as_index=False, sort=False)["n"].sum()
+    words: dict[tuple[Any, Any], tuple[str, str]] = {}
+    counts: dict[tuple[Any, str, str], int] = {}
+    for year, label, value, n in zip(*(rows[c].tolist() for c in ("year", "value_label", "value", "n")), strict=True):
+        if (label, value) not in words:
+            found = _category(ind, label, value)
+            words[(label, value)] = (_label(ind, found, str(label)), found.level if found else "no_data")
+        key = (year, *words[(label, value)])
+        counts[key] = counts.get(key, 0) + n
+    return pd.DataFrame([(*key, n) for key, n in counts.items()], columns=["year", "label", "level", "n"])
 
 
 @per_release
@@ -331,25 +384,66 @@ def event_series(
     ind: Indicator, years: range, countries: list[str] | None = None, release: str | None = None
 ) -> pd.DataFrame:
     """Derived statuses per country and year (all countries, or the chosen ones): iso3, year, status, label, level."""
+    names, statuses = _derived(ind, years, countries, release)
+    found = [
+        (iso3, year, status)
+        for iso3, per_year in statuses.items()
+        for year, status in zip(years, per_year, strict=True)
+    ]
+    rows = pd.DataFrame(found, columns=["iso3", "asked", "status"]).merge(localise(names), on="iso3")
+    words = _status_words(ind, rows["status"].unique())
+    rows["label"] = rows["status"].map({s: w[0] for s, w in words.items()})
+    rows["level"] = rows["status"].map({s: w[1] for s, w in words.items()})
+    return rows[["iso3", "name", "asked", "status", "label", "level"]].rename(columns={"asked": "year"})
+
+
+@per_release
+def event_counts(ind: Indicator, years: range, release: str | None = None) -> pd.DataFrame:
+    """Countries per derived status in each year (all countries): year, label, level, n, sorted; counted straight
+    from the statuses (no frame of countries x years). The same for every reader of the release: kept."""
+    _, statuses = _derived(ind, years, None, release)
+    by_status = Counter(
+        (year, status) for per_year in statuses.values() for year, status in zip(years, per_year, strict=True)
+    )
+    words = _status_words(ind, {status for _, status in by_status})
+    counts: Counter[tuple[int, str, str]] = Counter()
+    for (year, status), n in by_status.items():
+        counts[(year, *words[status])] += n
+    return pd.DataFrame([(*key, counts[key]) for key in sorted(counts)], columns=["year", "label", "level", "n"])
+
+
+def _derived(ind: Indicator, years: range, countries: list[str] | None,
+             release: str | None) -> tuple[pd.DataFrame, dict[str, list[str]]]:  # fmt: skip
+    """(iso3 and name of the countries by name, iso3 -> the derived status in each year)."""
     _, cur = cursor(release)
     names = cur.execute("SELECT iso3, name FROM countries WHERE NOT is_aggregate ORDER BY name").df()
     if countries:
         names = names[names["iso3"].isin(countries)]
     events, lists = event_tables(ind, release)
     info, un_style = list_info(lists), is_un_style(ind)
-    grouped: dict[str, list] = {}
-    for country, date, year, status, source in zip(
-        events["country"], events["event_date"], events["year"], events["status"], events["source_id"], strict=True
-    ):
+    grouped: dict[str, list[Record]] = {}
+    columns = ("country", "event_date", "year", "status", "source_id")
+    for country, date, year, status, source in zip(*(events[c].tolist() for c in columns), strict=True):
         grouped.setdefault(country, []).append(make_record(date, year, status, source))
-    found = []
-    for iso3 in names["iso3"]:
-        records = grouped.get(iso3, [])  # without events the status is the same every year: derive it once
-        once = None if records else derive([], years[-1], info.complete, un_style, info.as_of)[0].status
-        for year in years:
-            found.append((iso3, year, once or derive(records, year, info.complete, un_style, info.as_of)[0].status))
-    rows = pd.DataFrame(found, columns=["iso3", "asked", "status"]).merge(localise(names), on="iso3")
-    categories = {s: find_category(s, ind) for s in rows["status"].unique()}
-    rows["label"] = [_label(ind, categories[s], s) for s in rows["status"]]
-    rows["level"] = [_event_level(s, categories[s], False) for s in rows["status"]]
-    return rows[["iso3", "name", "asked", "status", "label", "level"]].rename(columns={"asked": "year"})
+    return names, {iso3: _statuses(grouped.get(iso3, []), years, info, un_style) for iso3 in names["iso3"].tolist()}
+
+
+def _status_words(ind: Indicator, statuses: Any) -> dict[str, tuple[str, str]]:
+    """status -> (its label in the reader's language, its level)."""
+    return {s: (_label(ind, c, s), _event_level(s, c, False)) for s in statuses for c in [find_category(s, ind)]}
+
+
+def _statuses(records: list[Record], years: range, info: ListInfo, un_style: bool) -> list[str]:
+    """`derive`'s status of a country in each year. It depends on the year only through which dated records are
+    past (a prefix in date order: _order sorts by year first; ILO entry-into-force records included) and whether
+    the year reached the lists' as_of year, so it is derived once per such state, not once per year (a country
+    with events took 31 derives: ~40 ms for an indicator most countries ratified)."""
+    dated = sorted(r.year for r in (records if un_style else with_entry_into_force(records)) if r.year is not None)
+    kept: dict[tuple[int, bool], str] = {}
+    out = []
+    for year in years:
+        state = (bisect_right(dated, year), info.as_of is not None and year >= info.as_of)
+        if state not in kept:
+            kept[state] = derive(records, year, info.complete, un_style, info.as_of)[0].status
+        out.append(kept[state])
+    return out
