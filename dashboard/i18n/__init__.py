@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import yaml
+from flask import g, has_request_context, request
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("en", "es", "fr")
@@ -62,10 +63,6 @@ def normalise(lang: object) -> str | None:
 
 def _from_request() -> str | None:
     """?lang= of the request, else of the page that sent it (Dash callbacks), else the remembered choice."""
-    try:
-        from flask import g, has_request_context, request
-    except ImportError:  # pragma: no cover - flask is a dependency
-        return None
     if not has_request_context():
         return None
     cached = g.get("lmm_lang")
@@ -98,7 +95,7 @@ def use_lang(lang: str | None) -> Iterator[str]:
 def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     """The text of `key` in `lang` (default: the current language), with {placeholders} filled from `params`.
     A key missing in a translation falls back to English; a key missing in English raises KeyError."""
-    code = normalise(lang) or current_lang()
+    code = current_lang() if lang is None else normalise(lang) or current_lang()  # None: thousands of calls a page
     text = catalogue(code).get(key)
     if text is None:
         text = catalogue(DEFAULT)[key]
