@@ -1,15 +1,15 @@
 """A template's text cells in; converted rows plus every problem (row, column, value, message) out.
 
 Two passes, so that every bad cell is reported (stack-notes: a type error can hide a column's range errors):
-1. each column is converted here, recording every cell that fails (not a number, unknown indicator or country,
-   a formula), with its spreadsheet row (header = row 1);
+1. each column is converted (convert.py), recording every cell that fails (not a number, unknown indicator or
+   country, a formula), with its spreadsheet row (header = row 1);
 2. pandera validates the converted values lazily (range for the unit, category in the indicator's list, year
    in the future, country outside the steward's scope, duplicates, missing source ...), see rules.py.
+Both passes are vectorised over whole columns (arrow, numpy); messages are built only for the failing cells.
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -18,6 +18,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.steward.cells import PAIR, arrow, categorical, first_bytes, keep, series
+from dashboard.steward.convert import CONVERTERS, NO_PROBLEMS, indicator_facts
+from dashboard.steward.convert import country_message as _country_message  # noqa: F401 - practices.py uses it
+from dashboard.steward.convert import problems as _problems
 from dashboard.steward.rules import run_rules
 from dashboard.steward.template import SEXES, Allowed, uploadable
 from dashboard.steward.upload import RawTable
@@ -75,15 +79,6 @@ def validate(table: RawTable, ctx: Context) -> Outcome:
     return Outcome(_rows(converted, ctx) if report.empty else converted.iloc[0:0], report)
 
 
-def _problems(rows: pd.Index, column: str, values: pd.Series | list, messages: pd.Series | list) -> pd.DataFrame:
-    if len(rows) == 0:  # the usual case, ~60 times per file: no frame to build
-        return _NO_PROBLEMS
-    return pd.DataFrame({"row": list(rows), "column": column, "value": list(values), "message": list(messages)})
-
-
-_NO_PROBLEMS = pd.DataFrame({"row": [], "column": [], "value": [], "message": []})
-
-
 def _formulas(table: RawTable) -> pd.DataFrame:
     """Formula cells of a workbook (never evaluated) and text cells a spreadsheet would run as a formula."""
     found = [
@@ -91,173 +86,43 @@ def _formulas(table: RawTable) -> pd.DataFrame:
                   ["a formula is not accepted (it is never calculated here): type the value itself"])
         for (row, column), formula in table.formulas.items()
     ]  # fmt: skip
-    for column in table.frame.columns:
-        text = table.frame[column]
-        text = text[text.str.startswith(FORMULA_START)]  # few cells: the rest of the test runs on these
-        risky = text.str.strip("-+").ne("") & pd.to_numeric(text.str.replace(",", "."), errors="coerce").isna()
-        if risky.any():
-            bad = text[risky]
-            found.append(_problems(bad.index, column, bad, [
-                f"starts with {v[0]!r} like a spreadsheet formula; formulas are not accepted: type the value itself "
-                f"(to start a note with {v[0]!r}, begin it with a word)" for v in bad]))  # fmt: skip
-    return pd.concat(found, ignore_index=True) if found else _problems(pd.Index([]), "", [], [])
+    found += [_formula_like(table.frame[column], column) for column in table.frame.columns]
+    found = [f for f in found if len(f)]
+    return pd.concat(found, ignore_index=True) if found else NO_PROBLEMS
+
+
+def _formula_like(text: pd.Series, column: str) -> pd.DataFrame:
+    firsts = first_bytes(arrow(text))
+    starts = np.logical_or.reduce([firsts == ord(c) for c in FORMULA_START])  # ~10x faster than a lookup table
+    if not starts.any():
+        return NO_PROBLEMS
+    text = text[starts]  # few cells: the rest of the test runs on these
+    risky = text.str.strip("-+").ne("") & pd.to_numeric(text.str.replace(",", "."), errors="coerce").isna()
+    bad = text[risky]
+    return _problems(bad.index, column, bad, [
+        f"starts with {v[0]!r} like a spreadsheet formula; formulas are not accepted: type the value itself "
+        f"(to start a note with {v[0]!r}, begin it with a word)" for v in bad])  # fmt: skip
 
 
 def _convert(cells: pd.DataFrame, decimal_comma: bool, ctx: Context) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    out = pd.DataFrame(index=cells.index)
+    """Typed columns plus each row's indicator facts, indexed (and with a column) by spreadsheet row."""
+    columns: dict[str, pd.Series] = {}
     problems: list[pd.DataFrame] = []
     for column, convert in CONVERTERS.items():
-        values, bad = convert(cells[column], ctx, decimal_comma)
-        out[column] = values
+        columns[column], bad = convert(cells[column], ctx, decimal_comma)
         problems.append(bad)
-    meta = pd.DataFrame(
-        [(i, a.kind, a.value_min, a.value_max, a.whole, "sex" in a.indicator.disaggregations,
-          "partner_country" in a.indicator.disaggregations, a.indicator.unit, a.indicator.headline_sex)
-         for i, a in ctx.allowed.items()],
-        columns=["indicator_id", "kind", "vmin", "vmax", "whole", "by_sex", "corridor", "unit", "headline"],
-    )  # fmt: skip
-    # each row's indicator facts (a left join by position: ~2x faster than merge; -1, unknown, takes the NaN row)
-    meta = pd.concat([meta, meta.iloc[:0].reindex([len(meta)])], ignore_index=True)
-    facts = meta.iloc[pd.Index(meta["indicator_id"]).get_indexer(out["indicator_id"])].drop(columns="indicator_id")
-    joined = pd.concat([out.reset_index(names="row"), facts.reset_index(drop=True)], axis=1).set_index(
-        "row", drop=False
-    )
-    joined["sex"] = joined["sex"].fillna(joined["headline"]).fillna("total")  # empty: the indicator's headline sex
+    facts = indicator_facts(columns["indicator_id"], ctx)
+    columns["sex"] = _sex_or_headline(columns["sex"], facts["headline"])
+    rows = pd.Index(cells.index.to_numpy(dtype=np.int64), name="row")
+    joined = pd.DataFrame({"row": rows.to_numpy(), **columns, **facts}, copy=False).set_axis(rows)
     return joined, problems
 
 
-def _empty_to_na(text: pd.Series) -> pd.Series:
-    try:  # pyarrow's if_else: ~6x faster than Series.where on 100,000 text cells
-        arr = pa.array(text)
-        out = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr).to_pandas()
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return text.where(text != "", None)
-    out.index = text.index
-    return out
-
-
-def _indicator(raw: pd.Series, ctx: Context, _dc: bool) -> tuple[pd.Series, pd.DataFrame]:
-    text = _empty_to_na(raw.str.lower())
-    bad = text.notna() & ~text.isin(list(ctx.allowed))
-    messages = {v: _indicator_message(v, ctx) for v in text[bad].unique()}
-    empty = text.isna()
-    found = pd.concat([
-        _problems(text[bad].index, "indicator_id", raw[bad], text[bad].map(messages)),
-        _problems(text[empty].index, "indicator_id", raw[empty],
-                  ["indicator_id is empty: every row names the figure it gives (see the template's 'indicators' sheet)"]
-                  * int(empty.sum())),
-    ])  # fmt: skip
-    return text.where(~bad, None), found
-
-
-def _indicator_message(value: str, ctx: Context) -> str:
-    if value in ctx.registered:
-        return (f"indicator {value!r} comes from {ctx.registered[value]} and is not open to steward uploads; "
-                f"the uploadable ids are in the template's 'indicators' sheet")  # fmt: skip
-    close = difflib.get_close_matches(value, list(ctx.allowed), n=3, cutoff=0.5)
-    hint = f"; closest: {', '.join(close)}" if close else "; see the template's 'indicators' sheet"
-    return f"unknown indicator {value!r}{hint}"
-
-
-def _country(raw: pd.Series, ctx: Context, _dc: bool, column: str = "country") -> tuple[pd.Series, pd.DataFrame]:
-    text = _empty_to_na(raw.str.upper())
-    bad = text.notna() & ~text.isin([c for c, (_, aggregate) in ctx.countries.items() if not aggregate])
-    messages = {v: _country_message(v, raw[text == v].iloc[0], ctx) for v in text[bad].unique()}
-    found = [_problems(text[bad].index, column, raw[bad], text[bad].map(messages))]
-    if column == "country":
-        empty = text.isna()
-        found.append(_problems(text[empty].index, column, raw[empty],
-                               ["country is empty: give the ISO3 code (e.g. MEX)"] * int(empty.sum())))  # fmt: skip
-    return text.where(~bad, None), pd.concat(found)
-
-
-def _partner(raw: pd.Series, ctx: Context, dc: bool) -> tuple[pd.Series, pd.DataFrame]:
-    return _country(raw, ctx, dc, column="partner_country")
-
-
-def _country_message(code: str, raw: str, ctx: Context) -> str:
-    if code in ctx.countries:
-        return f"{ctx.country_label(code)} is an aggregate (a region or income group), not a country"
-    by_name = {n.casefold(): c for c, (n, agg) in ctx.countries.items() if not agg}
-    if raw.strip().casefold() in by_name:
-        return f"write the ISO3 code: {by_name[raw.strip().casefold()]} for {raw.strip()!r}"
-    codes = [c for c, (_, agg) in ctx.countries.items() if not agg and len(c) == 3]
-    close = difflib.get_close_matches(code, codes, n=3, cutoff=0.6)
-    hint = f"; closest: {', '.join(ctx.country_label(c) for c in close)}" if close else ""
-    return f"unknown country code {raw.strip()!r}: use an ISO3 code (e.g. MEX){hint}"
-
-
-def _number(raw: pd.Series, decimal_comma: bool) -> tuple[pd.Series, pd.Series]:
-    text = raw.str.replace("\u00a0", "").str.replace(" ", "")
-    if decimal_comma:
-        text = text.where(text.str.contains(r"\.", regex=True), text.str.replace(",", "."))
-    numbers = _to_float(text.where(text != "", None))
-    bad = (text != "") & (numbers.isna() | ~np.isfinite(numbers.fillna(0)))
-    return numbers.where(~bad, np.nan), bad
-
-
-def _to_float(text: pd.Series) -> pd.Series:
-    """Numbers from text (missing stays NaN). pyarrow's cast when every cell is a plain number (the usual file,
-    ~10x faster than to_numeric); when one is not, to_numeric, which makes each bad cell NaN."""
-    try:
-        values = pc.cast(pa.array(text), pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return pd.to_numeric(text, errors="coerce").astype(float)
-    return pd.Series(values, index=text.index, dtype=float)
-
-
-def _year(raw: pd.Series, _ctx: Context, _dc: bool) -> tuple[pd.Series, pd.DataFrame]:
-    numbers, bad = _number(raw, False)
-    fraction = numbers.notna() & (numbers % 1 != 0)
-    messages = ["year must be a whole year such as 2024"] * int((bad | fraction).sum())
-    found = _problems(raw[bad | fraction].index, "year", raw[bad | fraction], messages)
-    return numbers.where(~fraction, np.nan), found
-
-
-def _sex(raw: pd.Series, _ctx: Context, _dc: bool) -> tuple[pd.Series, pd.DataFrame]:
-    text = raw.str.lower().replace({"both": "total", "all": "total", "f": "female", "m": "male"})
-    bad = (text != "") & ~text.isin(SEXES)
-    found = _problems(raw[bad].index, "sex", raw[bad], ["sex must be total, female or male (or empty)"]
-                      * int(bad.sum()))  # fmt: skip
-    return _empty_to_na(text).where(~bad, None), found
-
-
-def _value(raw: pd.Series, _ctx: Context, decimal_comma: bool) -> tuple[pd.Series, pd.DataFrame]:
-    numbers, bad = _number(raw, decimal_comma)
-    message = "not a number: write digits only, e.g. 12.5 (no units, % sign or thousands separators)"
-    return numbers, _problems(raw[bad].index, "value", raw[bad], [message] * int(bad.sum()))
-
-
-def _category(raw: pd.Series, _ctx: Context, _dc: bool) -> tuple[pd.Series, pd.DataFrame]:
-    text = raw.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
-    return _empty_to_na(text), _problems(pd.Index([]), "category", [], [])
-
-
-def _event_date(raw: pd.Series, _ctx: Context, _dc: bool) -> tuple[pd.Series, pd.DataFrame]:
-    given = raw[raw != ""].str.replace(r"T00:00:00$", "", regex=True)  # dated rows only (events: a few %)
-    text = _empty_to_na(raw).mask(raw != "", given)
-    parsed = pd.to_datetime(given, format="%Y-%m-%d", errors="coerce")
-    bad = (parsed.isna() | (given.str.len() != 10)).reindex(raw.index, fill_value=False)
-    message = "write the date as YYYY-MM-DD (e.g. 2024-03-01)"
-    found = _problems(raw[bad].index, "event_date", raw[bad], [message] * int(bad.sum()))
-    return text.where(~bad, None), found
-
-
-def _text(column: str, limit: int):
-    def convert(raw: pd.Series, _ctx: Context, _dc: bool) -> tuple[pd.Series, pd.DataFrame]:
-        long = raw.str.len() > limit
-        found = _problems(raw[long].index, column, raw[long].str.slice(0, 60) + "...",
-                          [f"{column} is longer than {limit} characters"] * int(long.sum()))  # fmt: skip
-        return _empty_to_na(raw).where(~long, None), found
-
-    return convert
-
-
-CONVERTERS = {
-    "indicator_id": _indicator, "country": _country, "partner_country": _partner, "year": _year, "sex": _sex,
-    "value": _value, "category": _category, "event_date": _event_date, "source": _text("source", 500),
-    "note": _text("note", 1000),
-}  # fmt: skip
+def _sex_or_headline(sex: pd.Series, headline: pd.Series) -> pd.Series:
+    """An empty sex is the indicator's headline sex (total for an unknown indicator); both share SEXES' codes."""
+    given, default = sex.cat.codes.to_numpy(), headline.cat.codes.to_numpy()
+    codes = np.where(given >= 0, given, np.where(default >= 0, default, SEXES.index("total")))
+    return categorical(codes, list(SEXES), sex.index)
 
 
 def _report(found: list[pd.DataFrame], table: RawTable) -> pd.DataFrame:
@@ -268,37 +133,73 @@ def _report(found: list[pd.DataFrame], table: RawTable) -> pd.DataFrame:
     report = pd.concat(frames, ignore_index=True)
     report = report.drop_duplicates(["row", "column"], keep="first")
     report["row"] = report["row"].astype("Int64")
-    raw = table.frame
-    report["value"] = [
-        raw.at[r, c] if c in raw.columns and r in raw.index and (r, c) not in table.formulas else v
-        for r, c, v in zip(report["row"], report["column"], report["value"], strict=True)
-    ]
-    report["cell"] = [f"{table.letters.get(c, '')}{r}" if c in table.letters else "" for r, c in
-                      zip(report["row"], report["column"], strict=True)]  # fmt: skip
+    report["value"] = _as_written(report, table).astype(str)
+    report["cell"] = (report["column"].map(table.letters) + report["row"].astype(str)).fillna("")
     order = {c: i for i, c in enumerate(["", *table.frame.columns])}
     report["_order"] = report["column"].map(order).fillna(0)
-    report["value"] = report["value"].astype(str)
     return report.sort_values(["row", "_order"], kind="stable")[PROBLEM_COLUMNS].reset_index(drop=True)
+
+
+def _as_written(report: pd.DataFrame, table: RawTable) -> pd.Series:
+    """Each problem's cell as the steward wrote it; a formula keeps its text, a row's problem its given value."""
+    values = report["value"].to_numpy(dtype=object, copy=True)
+    rows, columns = report["row"].to_numpy(dtype=np.int64), report["column"].to_numpy(dtype=object)
+    for column in set(columns) & set(table.frame.columns):
+        at = np.flatnonzero(columns == column)
+        written = np.isin(rows[at], table.frame.index)
+        if table.formulas:
+            written &= [(row, column) not in table.formulas for row in rows[at]]
+        values[at[written]] = table.frame[column].reindex(rows[at[written]]).to_numpy(dtype=object)
+    return pd.Series(values, index=report.index)
 
 
 def _rows(converted: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """The rows as stored: events get their status and year, categories their label and numeric code."""
-    out = converted.copy()
-    events = out["kind"] == "event"
-    categories = out["kind"] == "category"
-    date_year = pd.to_numeric(out["event_date"].str.slice(0, 4), errors="coerce")
-    out["year"] = out["year"].where(out["year"].notna(), date_year).astype("Int64")
-    out["status"] = out["category"].where(events, None)
-    labels = pd.DataFrame([(i, c.code, c.label) for i, a in ctx.allowed.items() for c in a.indicator.categories],
-                          columns=["indicator_id", "category", "value_label"])  # fmt: skip
-    coded = out.loc[categories, ["indicator_id", "category"]]  # only category rows get a label and a code
-    found = coded.merge(labels, on=["indicator_id", "category"], how="left")
-    labelled = pd.Series(found["value_label"].to_numpy(), index=coded.index).reindex(out.index)
-    out["value_label"] = labelled.where(categories, None)
-    codes = pd.to_numeric(coded["category"], errors="coerce").reindex(out.index)
-    out["value"] = out["value"].where(~categories, codes).where(~events, np.nan)
-    out["partner_country"] = out["partner_country"].fillna("")
-    out["sex"] = out["sex"].where(~events, "total")
-    out["kind"] = np.where(events, "event", "observation")
-    out["event_date"] = out["event_date"].where(events, None)
+    events = (converted["kind"] == "event").to_numpy()
+    categories = (converted["kind"] == "category").to_numpy()
+    index = converted.index
+    labels, codes = _category_facts(converted, categories, ctx)
+    out = converted.assign(
+        year=_years(converted), status=series(keep(arrow(converted["category"]), events), index),
+        value_label=labels, value=_values(converted, events, categories, codes),
+        indicator_id=series(arrow(converted["indicator_id"]), index),
+        country=series(arrow(converted["country"]), index),
+        partner_country=series(pc.fill_null(arrow(converted["partner_country"]), ""), index),
+        sex=series(pc.if_else(pa.array(events), "total", arrow(converted["sex"])), index),
+        kind=series(pa.array(["observation", "event"]).take(pa.array(events.astype(np.int8))), index),
+        event_date=series(keep(arrow(converted["event_date"]), events), index),
+    )  # fmt: skip
     return out.reset_index(drop=True)
+
+
+def _years(converted: pd.DataFrame) -> pd.Series:
+    """The year; an event given only its date takes the date's year."""
+    years = converted["year"].to_numpy(dtype=float, copy=True)
+    missing = np.isnan(years)
+    if missing.any():
+        dated = converted["event_date"][missing].str.slice(0, 4)
+        years[missing] = pd.to_numeric(dated, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return pd.Series(years, index=converted.index).astype("Int64")
+
+
+def _values(converted: pd.DataFrame, events: np.ndarray, categories: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The number; a category's numeric code (an ordinal's 1, 2 ...; NaN for a word), none for an event."""
+    values = converted["value"].to_numpy(dtype=float, copy=True)
+    values[events] = np.nan
+    values[categories] = codes
+    return values
+
+
+def _category_facts(converted: pd.DataFrame, categories: np.ndarray, ctx: Context) -> tuple[pd.Series, np.ndarray]:
+    """(each category row's label, missing on other rows; the numeric code of each category row), looked up in
+    the registry's categories (the rules let only listed codes through)."""
+    listed = [(f"{i}|{c.code}", c.label, c.code) for i, a in ctx.allowed.items() for c in a.indicator.categories]
+    keys, labels, codes = ([row[k] for row in listed] for k in range(3))
+    rows = pa.array(categories)
+    pairs = pc.binary_join_element_wise(arrow(converted["indicator_id"][categories]),
+                                        arrow(converted["category"]).filter(rows), PAIR)  # fmt: skip
+    at = np.full(len(converted), len(keys))  # the position after the last: no label, no code
+    at[categories] = pc.index_in(pairs, value_set=pa.array(keys, pa.large_string())).fill_null(len(keys)).to_numpy()
+    label = pa.array([*labels, None], pa.large_string()).take(pa.array(at))
+    numbers = pd.to_numeric(pd.Series([*codes, None], dtype=object), errors="coerce").to_numpy(dtype=float)
+    return series(label, converted.index), numbers[at[categories]]
