@@ -64,10 +64,11 @@ def page_modules() -> dict[str, Any]:
     """The page modules as the app registers them (dash.register_page needs the app)."""
     import dash
 
-    from dashboard.app import create_app
+    from dashboard.app import create_app, tune_garbage_collection
 
     if not dash.page_registry:
         create_app()
+        tune_garbage_collection()  # as in every gunicorn worker
     return {key.rsplit(".", 1)[-1]: sys.modules[key] for key in dash.page_registry}
 
 

@@ -2,9 +2,9 @@
 
 A published release never changes and a new one has a new id, so a layout is a pure function of (release id,
 language, the URL's path variables and query): every worker may keep the last `n` it built and serve them again
-without serving stale figures. The kept tree also carries its JSON as plain dicts and lists (built once), so Dash's
-encoder writes it with the C JSON encoder instead of calling `to_plotly_json` on every component: building and
-encoding a country profile took ~30 ms of CPU per request, serving a kept one takes well under a millisecond.
+without serving stale figures. A kept tree served again also carries its JSON as plain dicts and lists (built
+once), so Dash's encoder writes it with the C JSON encoder instead of calling `to_plotly_json` on every component:
+building and encoding a country profile took ~30 ms of CPU per request, serving a kept one well under a millisecond.
 Measured by bench/pages_bench.py (as served and uncached) and bench/load_bench.py.
 
 Memory: a kept country profile is ~1.4 MB (tree + JSON); the sizes given per page keep a worker under ~100 MB.
@@ -33,6 +33,15 @@ def _frozen(value: object) -> object:
     return tuple(_frozen(v) for v in value) if isinstance(value, list | tuple) else value
 
 
+def _with_json(tree: Any) -> Any:
+    """The kept tree, carrying its JSON from its second use on (a layout asked for once costs no more than one
+    built anew; encoding and parsing it again took ~10 ms of a country profile's ~40)."""
+    if hasattr(tree, "to_plotly_json") and "to_plotly_json" not in vars(tree):
+        plain = json.loads(to_json(tree))
+        object.__setattr__(tree, "to_plotly_json", lambda: plain)  # encode the kept JSON, not the tree
+    return tree
+
+
 def memo_layout(maxsize: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         kept: OrderedDict[tuple, Any] = OrderedDict()
@@ -48,13 +57,12 @@ def memo_layout(maxsize: int) -> Callable[[Callable[..., Any]], Callable[..., An
                 return fn(**query)
             key = (release_id, current_lang(), tuple(sorted((k, _frozen(v)) for k, v in query.items())))
             with lock:
-                if key in kept:
+                kept_tree = kept.get(key)
+                if kept_tree is not None:
                     kept.move_to_end(key)
-                    return kept[key]
+            if kept_tree is not None:
+                return _with_json(kept_tree)
             tree = fn(**query)
-            plain = json.loads(to_json(tree))
-            if hasattr(tree, "to_plotly_json"):
-                object.__setattr__(tree, "to_plotly_json", lambda: plain)  # encode the kept JSON, not the tree
             with lock:
                 kept[key] = tree
                 while len(kept) > maxsize:
