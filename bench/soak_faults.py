@@ -14,7 +14,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ from urllib.parse import quote
 import duckdb
 import requests
 
+from bench._common import at_once
 from bench.soak import PAGE_CALLBACK, PASSWORD, ROOT, Soak, Tally
 
 HEADER = "indicator_id,country,partner_country,year,sex,value,category,event_date,source,note\n"
@@ -127,22 +127,6 @@ def wait_job(sid: str, timeout: float = 300) -> object:
             return sub
         time.sleep(0.2)
     return store.get_submission(sid)
-
-
-def at_once(*calls: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        results[i] = calls[i]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 # --- faults --------------------------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import threading
 import time
 from pathlib import Path
 
 import requests
 
+from bench._common import at_once
 from tests.reliability.conftest import (
     HEADER,
     Server,
@@ -131,23 +131,6 @@ def test_a_worker_killed_mid_validation_stores_no_submission(site: Site, server:
 
     assert all(store.get_submission(name.split(".")[0]) is None for name in orphans)  # kept bytes, no submission
     after_the_fault(site, server, accepted, counts)
-
-
-def at_once(*calls):
-    """Run the calls in threads released together; their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        results[i] = calls[i]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_two_uploads_at_the_same_moment_are_both_kept(site: Site, server: Server) -> None:
