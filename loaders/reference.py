@@ -13,13 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.base import CountryModel, LoaderError, LoadResult, normalise_name, require_columns, sha256_of
+from loaders.wb_class import current_classes
 
 SOURCE_ID = "country_codes"
-WB_INCOME_SOURCE_ID = "wb_class"
 CODES_FILE = "country-codes/country-codes.csv"
 M49_FILE = "country-codes/UNSD-en_M49.csv"
-CLASS_FILE = "wb-income-class/CLASS.xlsx"
-WDI_META_GLOB = "wb-wdi-flfp/Metadata_Country_*.csv"
 
 # World Bank economies that have no ISO 3166 entry of their own.
 WB_ONLY_ECONOMIES = {
@@ -103,34 +101,9 @@ def _read_codes(raw_dir: Path) -> pd.DataFrame:
 
 
 def _wb_classes(raw_dir: Path) -> pd.DataFrame:
-    """Region and income group per economy: the newer WDI metadata first, CLASS.xlsx (FY2023) where it is silent."""
-    class_path = raw_dir / CLASS_FILE
-    klass = pd.read_excel(class_path, sheet_name="List of economies", engine="calamine")
-    require_columns(klass, ["Economy", "Code", "Region", "Income group"], class_path, 1)
-    klass = klass.dropna(subset=["Code"])  # a blank row separates economies from aggregates
-    klass = klass.rename(
-        columns={"Economy": "wb_name", "Code": "iso3", "Region": "wb_region", "Income group": "income_group"}
-    )
-    meta_paths = sorted(raw_dir.glob(WDI_META_GLOB))
-    if meta_paths:
-        meta = pd.read_csv(meta_paths[0], encoding="utf-8-sig", dtype=str, keep_default_na=False)
-        require_columns(meta, ["Country Code", "Region", "IncomeGroup", "TableName"], meta_paths[0], 1)
-        meta = meta.rename(
-            columns={
-                "Country Code": "iso3",
-                "Region": "wb_region",
-                "IncomeGroup": "income_group",
-                "TableName": "wb_name",
-            }
-        )
-        meta = meta.replace("", None)
-        klass = (
-            meta[["iso3", "wb_name", "wb_region", "income_group"]]
-            .set_index("iso3")
-            .combine_first(klass[["iso3", "wb_name", "wb_region", "income_group"]].set_index("iso3"))
-            .reset_index()
-        )
-    return klass
+    """Region and income group per economy: World Bank FY2026 as published (loaders/wb_class.py: older files only
+    for economies FY2026 does not list; a group FY2026 leaves blank stays blank)."""
+    return current_classes(raw_dir)
 
 
 def _country_rows(codes: pd.DataFrame) -> pd.DataFrame:
@@ -198,13 +171,6 @@ def load_countries(raw_dir: Path) -> tuple[CountryIndex, LoadResult]:
     index = CountryIndex(table, aliases=_official_names(codes))
     files = {name: sha256_of(raw_dir / name) for name in [CODES_FILE, M49_FILE]}
     return index, LoadResult(source_id=SOURCE_ID, files=files, release_date="2026-05-15")
-
-
-def wb_class_result(raw_dir: Path) -> LoadResult:
-    """Provenance of World Bank CLASS.xlsx (income groups and regions read into the country table above)."""
-    # The workbook states no date; its Notes sheet says the groups were set on 1 July 2022 (FY2023).
-    files = {CLASS_FILE: sha256_of(raw_dir / CLASS_FILE)}
-    return LoadResult(source_id=WB_INCOME_SOURCE_ID, files=files, release_date="2022-07-01 (FY2023 classification)")
 
 
 def _official_names(codes: pd.DataFrame) -> dict[str, str]:

@@ -20,7 +20,8 @@ import pandera.pandas as pa
 
 from loaders.base import EventListModel, EventModel, LoadResult, ObservationModel, UnmatchedModel
 from loaders.practices import PRACTICE_TABLES, load_practices, reference_problems
-from loaders.reference import CountryIndex, load_countries, wb_class_result
+from loaders.reference import CountryIndex, load_countries
+from loaders.wb_class import history as wb_class_history
 
 # Loader modules in the order they run; each exposes SOURCE_ID and load(raw_dir, countries).
 LOADER_MODULES = [
@@ -33,6 +34,10 @@ LOADER_MODULES = [
     "loaders.unsd_gender",
     "loaders.iab",
     "loaders.owid",
+    "loaders.knomad",
+    "loaders.knomad_remittances",
+    "loaders.iab_rates",
+    "loaders.wb_class",
 ]
 SEED_TABLES = [
     "countries",
@@ -59,7 +64,7 @@ class Seed:
 def run_loaders(raw_dir: Path, progress: Callable[[str], None] = lambda _msg: None) -> Seed:
     """Parse every source; raise the first loader's error (with its file and row) before anything is written."""
     countries, reference = load_countries(raw_dir)
-    results = [reference, wb_class_result(raw_dir)]
+    results = [reference, wb_class_history(raw_dir, countries)]  # FY2023; loaders.wb_class: FY2026
     for name in LOADER_MODULES:
         module = importlib.import_module(name)
         progress(f"parsing {module.SOURCE_ID}")

@@ -31,16 +31,22 @@ CONTRACT_IDS = {
     "women_share_emigrants ilo_c189 ilo_c190 un_cedaw tertiary_women_emigration_rate ilo_c100 ilo_c111 ilo_c156 "
     "ilo_c183",
     "context": "sdg1072_all sdg1072_d2 sdg1072_d5 migrant_stock emigrant_stock migrant_stock_share_pop "
-    "migrant_stock_corridor female_lfpr_longrun social_protection_aspire lfpr_national migrant_deaths",
+    "migrant_stock_corridor female_lfpr_longrun social_protection_aspire lfpr_national migrant_deaths "
+    "remittance_flow_corridor emigration_rate_total emigration_rate_low emigration_rate_medium emigration_rate_tertiary "
+    "wb_income_group",
 }
 CONTRACT_SOURCES = (
     "country_codes wb_class wb_wdi globalcit un_sdg undesa_ims iab_brain_drain un_treaties ilo_normlex unsd_gender "
-    "owid steward"
+    "owid steward wb_class_fy2026 knomad_migration knomad_remittances iab_emigration_rates"
 ).split()
 # SOURCE.txt says no licence is stated or it is not verified (and steward data have per-submission terms).
-LICENCE_NOT_VERIFIED = {"globalcit", "iab_brain_drain", "un_treaties", "ilo_normlex", "unsd_gender", "owid", "steward"}
+LICENCE_NOT_VERIFIED = set(
+    "globalcit iab_brain_drain un_treaties ilo_normlex unsd_gender owid steward knomad_migration knomad_remittances "
+    "iab_emigration_rates".split()
+)
 FEMALE_HEADLINE = {"female_lfpr", "women_managers", "informal_employment_women", "women_share_immigrants"} | {
-    "women_share_emigrants"
+    "women_share_emigrants",
+    "emigration_rate_tertiary",
 }
 
 

@@ -139,3 +139,94 @@ def test_lmm_export_cli_prints_the_same_rows(data_dir: Path, release_id: str) ->
 def _m49_to_iso3(raw_dir: Path) -> dict[int, str]:
     with open(raw_dir / "country-codes" / "country-codes.csv", encoding="utf-8") as handle:
         return {int(r["M49"]): r["ISO3166-1-Alpha-3"] for r in csv.DictReader(handle) if r["M49"]}
+
+
+# --- issue 16: KNOMAD matrices, IAB emigration rates, World Bank FY2026 (read with openpyxl / pandas' Stata reader) --
+
+
+def _wb_names(raw_dir: Path) -> dict[str, str]:
+    """World Bank name -> code (FY2026 list) plus the spellings it lacks, as the KNOMAD files write them."""
+    book = openpyxl.load_workbook(raw_dir / "wb-income-class-fy2026" / "CLASS_2025_10_07.xlsx", read_only=True)
+    names = {str(r[0]): str(r[1]) for r in book["List of economies"].iter_rows(min_row=2, values_only=True) if r[2]}
+    return names | {
+        "Cote d'Ivoire": "CIV", "Curacao": "CUW", "Czech Republic": "CZE", "Faeroe Islands": "FRO",
+        "GuineaBissau": "GNB", "Holy See": "VAT", "Korea, Dem. Rep.": "PRK", "Puerto Rico": "PRI",
+        "Sao Tome and Principe": "STP", "Somalia": "SOM", "TimorLeste": "TLS", "Turkey": "TUR", "Western Sahara": "ESH",
+    }  # fmt: skip
+
+
+def _matrix_cells(path: Path, names: dict[str, str]) -> list[tuple[str, str, float]]:
+    """(row ISO3, column ISO3, number) of every numeric country x country cell off the diagonal."""
+    rows = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    labels = [v for v in rows[1][1:] if v is not None]
+    apart = {"World", "WORLD", "Other North", "Other South"}
+    return [
+        (names[a], names[b], float(rows[i + 2][j + 1]))
+        for i, a in enumerate(labels)
+        for j, b in enumerate(labels)
+        if i != j and not {a, b} & apart and isinstance(rows[i + 2][j + 1], int | float)
+    ]
+
+
+def test_knomad_migrant_stocks(raw_dir: Path, release_id: str) -> None:
+    path = raw_dir / "knomad-migration-matrix-2021" / "bilateral_migration_matrix_2021_latest.xlsx"
+    cells = _matrix_cells(path, _wb_names(raw_dir))  # rows = origin, columns = destination
+    for origin, destination, value in RNG.sample(cells, SAMPLE):
+        assert exported("migrant_stock_corridor", origin, 2021, partner=destination) == [value], (origin, destination)
+    for origin, destination in [("NPL", "QAT"), ("PHL", "SAU"), ("IND", "ARE")]:
+        assert exported("migrant_stock_corridor", origin, 2021, sex="total", partner=destination), (origin, destination)
+
+
+def test_knomad_remittances_flagged(raw_dir: Path, release_id: str) -> None:
+    path = raw_dir / "knomad-remittance-matrix-2021-resaved" / "bilateral_remittance_matrix_2021.xlsx"
+    cells = _matrix_cells(path, _wb_names(raw_dir))  # rows = sending (host), columns = receiving (origin)
+    _, cur = cursor()
+    for sending, receiving, value in RNG.sample(cells, SAMPLE):
+        frame = export_rows(cur, "remittance_flow_corridor", country=receiving, partner=sending)
+        assert frame["value"].tolist() == [pytest.approx(value)], (sending, receiving)
+        assert "third_party_copy=not verified against the publisher's file" in frame["flags"].iloc[0]
+
+
+def test_iab_emigration_rates(raw_dir: Path, release_id: str) -> None:
+    import pandas as pd
+
+    frame = pd.read_stata(raw_dir / "iab-emigration-rates" / "iabbd_8010_v1_emigration.dta")
+    codes = {"Nepal": "NPL", "Philippines": "PHL", "India": "IND", "Mexico": "MEX", "Ghana": "GHA", "Guinea": "GIN"}
+    rows = frame[frame["origin"].isin(list(codes))]
+    sexes = {"Male and Female": "total", "Male": "male", "Female": "female"}
+    indicators = {"tot_rate": "total", "low_rate": "low", "med_rate": "medium", "high_rate": "tertiary"}
+    for i in RNG.sample(range(len(rows)), SAMPLE):
+        row = rows.iloc[i]
+        column = RNG.choice(list(indicators))
+        got = exported(f"emigration_rate_{indicators[column]}", codes[row.origin], int(row.year), sex=sexes[row.gender])
+        assert got == [pytest.approx(float(row[column]) * 100, rel=1e-6)], (row.origin, row.year, column)
+
+
+def test_wb_income_group_both_editions(raw_dir: Path, release_id: str) -> None:
+    _, cur = cursor()
+    for folder, name, year in [("wb-income-class-fy2026", "CLASS_2025_10_07.xlsx", 2025), ("wb-income-class", "CLASS.xlsx", 2022)]:  # fmt: skip
+        book = openpyxl.load_workbook(raw_dir / folder / name, read_only=True)
+        rows = [r for r in book["List of economies"].iter_rows(min_row=2, values_only=True) if r[1] and r[2]]
+        for row in RNG.sample(rows, SAMPLE):
+            frame = export_rows(cur, "wb_income_group", country=row[1], year_from=year, year_to=year)
+            assert frame["value_label"].tolist() == ([row[3]] if row[3] else []), (row[1], year)
+    current = dict(
+        cur.execute("SELECT iso3, income_group FROM countries WHERE iso3 IN ('VEN', 'ETH', 'BGR')").fetchall()
+    )
+    assert current == {"VEN": None, "ETH": None, "BGR": "High income"}  # FY2026; unclassified stay null
+
+
+def test_lmm_export_cli_remittances_of_nepal(raw_dir: Path, data_dir: Path, release_id: str) -> None:
+    env = dict(os.environ, LMM_DATA_DIR=str(data_dir))
+    cmd = [sys.executable, "-m", "lmm.cli", "export", "--indicator", "remittance_flow_corridor", "--country", "NPL"]
+    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    rows = list(csv.DictReader(out.splitlines()))
+    qatar = [r for r in rows if r["partner_country"] == "QAT"]
+    sheet = openpyxl.load_workbook(
+        raw_dir / "knomad-remittance-matrix-2021-resaved" / "bilateral_remittance_matrix_2021.xlsx", read_only=True
+    ).worksheets[0]
+    grid = list(sheet.iter_rows(values_only=True))
+    column = list(grid[1]).index("Nepal")
+    cell = next(r[column] for r in grid[2:] if r[0] == "Qatar")  # row Qatar (sending), column Nepal (receiving)
+    assert len(qatar) == 1 and float(qatar[0]["value"]) == pytest.approx(cell)
+    assert all("third_party_copy=" in r["flags"] for r in rows) and len(rows) > 20

@@ -34,6 +34,21 @@ def test_committed_seed_matches_the_original_files(fresh_seed, table: str) -> No
     pd.testing.assert_frame_equal(left, right, check_dtype=False, check_categorical=False)
 
 
+def test_committed_seed_holds_every_loader_source() -> None:
+    """A loader added to LOADER_MODULES without regenerating the seed shows here by name."""
+    import importlib
+
+    from loaders.seed import LOADER_MODULES
+
+    committed = read_seed(seed_dir())
+    sources = set(committed["source_files"].source_id)
+    assert {"country_codes", "wb_class"} | {importlib.import_module(m).SOURCE_ID for m in LOADER_MODULES} <= sources
+    indicators = set(committed["observations"].indicator_id)
+    assert {"remittance_flow_corridor", "emigration_rate_tertiary", "wb_income_group"} <= indicators
+    knomad = committed["observations"][committed["observations"].source_id == "knomad_migration"]
+    assert len(knomad) > 10_000 and set(knomad.year) == {2021}
+
+
 def test_seed_is_small() -> None:
     size = sum(p.stat().st_size for p in seed_dir().glob("*.parquet"))
     assert size < 5 * 1024 * 1024
