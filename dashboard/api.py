@@ -47,6 +47,8 @@ from warehouse import releases
 from warehouse.connection import NoReleaseError, serving_warning
 from warehouse.read import export_rows, release_info
 from warehouse.safe_csv import neutralise_frame
+from warehouse.scorecard import NoScorecard, read_scorecard
+from warehouse.scorecard_words import with_words
 
 log = logging.getLogger(__name__)
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -180,14 +182,20 @@ def scorecard(iso3: str) -> Response:
     ctx = begin()
     code = resolve("country", "iso3", iso3, per_release(ctx, "countries", q.country_names))
     country = q.country(ctx.cur, code)
-    info = release_info(ctx.cur)
+    try:
+        card = with_words(read_scorecard(ctx.cur, code, ctx.release_id))
+    except NoScorecard as error:
+        raise ApiError(404, "no_scorecard", error.reason, parameter="iso3", area_kind=country.get("area_kind"),
+                       successors=country.get("successors")) from error  # fmt: skip
     body = {
         "country": country,
-        "status_year": info["status_year"],
-        "methodology_version": info["methodology_version"],
+        "status_year": card["status_year"],
+        "methodology_version": card["methodology_version"],
         "peer_groups": {kind: country.get(kind) for kind in q.PEER_KINDS},
         "indicator_scores": q.indicator_scores(ctx.cur, code, country),
         **q.aggregate_scores(ctx.cur, code),
+        "themes": card["themes"],
+        "principles": card["principles"],
     }
     return ok(ctx, body)
 

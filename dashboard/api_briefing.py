@@ -15,6 +15,8 @@ from indicators.levels import COLOURED, LEVELS, STATUS_LABELS, TEXT_COLOUR
 from warehouse import briefing
 from warehouse.connection import cursor
 from warehouse.read import release_info
+from warehouse.scorecard import read_scorecard
+from warehouse.scorecard_words import with_words
 
 SERIES = ("female_lfpr", "remittance_cost")  # key charts: the country against its region's median over time
 MAP_INDICATOR = "female_lfpr"
@@ -40,8 +42,8 @@ def render_html(release_id: str, iso3: str) -> str:
     found, cur = cursor(release_id)
     info = release_info(cur)
     country = q.country(cur, iso3)
+    card = with_words(read_scorecard(cur, iso3, found))  # the page's, the API's and the CLI's statements
     scores = pd.DataFrame(q.indicator_scores(cur, iso3, country))
-    aggregates = q.aggregate_scores(cur, iso3)
     indicators = {row["indicator_id"]: row for row in q.indicators(cur)}
     used = sorted({s for s in scores["source_id"].dropna()} | {"country_codes", "wb_class"})
     sources = cur.execute(
@@ -50,7 +52,7 @@ def render_html(release_id: str, iso3: str) -> str:
     charts = [_score_chart(scores, str(country["name"]))]
     charts += [c for c in (_series_chart(cur, country, indicators[i]) for i in SERIES if i in indicators) if c]
     charts.append(_map(cur, country, indicators.get(MAP_INDICATOR)))
-    return _page(found, info, country, scores, aggregates, [c for c in charts if c], sources)
+    return _page(found, info, country, card, [c for c in charts if c], sources)
 
 
 def _badge(level: str | None, out_of_date: bool = False, value_label: str | None = None) -> str:
@@ -72,7 +74,7 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _peer(row: pd.Series) -> str:
+def _peer(row: dict) -> str:
     peer = (row.get("peer_medians") or {}).get("un_region")
     if not peer or peer.get("median") is None:
         return ""
@@ -176,29 +178,40 @@ def _table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _aggregate_rows(items: list[dict], key: str) -> list[list[str]]:
+def _group_rows(groups: list[dict], key: str) -> list[list[str]]:
+    """Themes or principles: number/id, title, level, the scorecard's sentence, coverage; then why it is missing."""
     rows = []
-    for item in items:
-        scored = item.get("score") is not None and item.get("level") not in (None, "no_data")
-        state = _badge(item["level"]) if scored else _badge("no_data")
-        coverage = f"{item['n_with_data']} of {item['n_mapped']} indicators ({(item['coverage'] or 0):.0%})"
-        score = f"{item['score']:.0f}" if scored else "not scored: coverage below 80%"
-        rows.append([escape(str(item[key])), escape(item["title"]), state, score, coverage])
+    for g in groups:
+        scored = g["status"] == "scored"
+        coverage = f"{g['n_with_data']} of {g['n_mapped']} index indicators" if g["n_mapped"] else "-"
+        why = "".join(f"<li>{escape(m['text'])}</li>" for m in g["missing"]) if not scored else ""
+        steward = f"<br><small>{escape(g['steward_text'])}</small>" if not scored and g.get("steward_text") else ""
+        text = escape(g["text"]) + (f'<ul class="missing">{why}</ul>' if why else "") + steward
+        rows.append([escape(str(g[key])), escape(g["title"]), _badge(g["level"] if scored else "no_data"), text,
+                     coverage])  # fmt: skip
     return rows
 
 
-def _scorecard(scores: pd.DataFrame) -> str:
+def _scorecard(card: dict) -> str:
     parts = []
-    for theme, group in scores.groupby("theme", sort=True):
+    for theme in card["themes"]:
         rows = [
-            [escape(r["title"]), _value(r), "" if pd.isna(r["year"]) else str(int(r["year"])),
-             _badge(r["level"], bool(r["out_of_date"]), r["value_label"]), _trend(r["trend"]), _peer(r),
-             escape(r["source_id"] if isinstance(r["source_id"], str) else "")]
-            for r in (row for _, row in group.iterrows())
+            [escape(e["title"]), escape(e["display_value"]), "" if e["year"] is None else str(int(e["year"])),
+             _entry_badge(e), escape(e["trend_text"]), _peer(e), escape(e["source_id"] or "")]
+            for e in theme["indicators"]
         ]  # fmt: skip
         headers = ["Indicator", "Latest value", "Year", "Level", "Trend", "Region median", "Source"]
-        parts.append(f"<h3>{escape(str(theme).replace('_', ' ').capitalize())}</h3>" + _table(headers, rows, "score"))
+        parts.append(f"<h3>{escape(theme['title'])}</h3>" + _table(headers, rows, "score"))
     return "".join(parts)
+
+
+def _entry_badge(entry: dict) -> str:
+    """The scorecard's status words for one indicator (as the CLI, API and page say them)."""
+    if entry["status"] == "scored":
+        return _badge(entry["level"]) + ("" if entry["index"] else " <small>(supplementary)</small>")
+    if entry["status"] == "context":
+        return '<span class="ctx">context (not scored)</span>'
+    return f'<span class="badge" style="background:#eee;color:{TEXT_COLOUR}">{escape(entry["level_text"])}</span>'
 
 
 def _trend(trend: object) -> str:
@@ -217,7 +230,7 @@ def _css_string(*lines: str) -> str:
     return '"' + "\\A ".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
 
 
-def _page(release_id, info, country, scores, aggregates, charts, sources) -> str:
+def _page(release_id, info, country, card, charts, sources) -> str:
     first, second = _footer_text(release_id, info, country, sources)
     figures = "".join(f'<figure><img src="{uri}" alt="{escape(alt)}"></figure>' for uri, alt in charts)
     legend = " ".join(_badge(level) for level in [*COLOURED, "no_data"]) + " " + _badge("no_data", True)
@@ -237,13 +250,15 @@ def _page(release_id, info, country, scores, aggregates, charts, sources) -> str
 status year {info["status_year"]}, methodology {info["methodology_version"]}.</p>
 <p class="legend">Levels: {legend}. Colours always come with an icon and a label; missing values are shown as
 no data, never as zero. Peer medians are for the UN region ({escape(str(country.get("un_region")))}).</p></header>
-<h2>Themes</h2><p class="legend">A theme's score is the mean of its indicators' scores; its level comes from its two
-worst indicator levels (SDSN two-worst rule: green only if both are green, red only if both are red), so weak
-indicators show. Below 80% coverage a theme is not scored.</p>
-{_table(["Theme", "Title", "Level", "Score", "Coverage"], _aggregate_rows(aggregates["theme_scores"], "theme"))}
+<h2>Themes</h2><p class="legend">A theme's score is the mean of its index indicators' scores (indicators whose public
+data cover at least 80% of UN member states; the others are supplementary: shown, not counted); its level comes
+from its two worst indicator levels (SDSN two-worst rule: green only if both are green, red only if both are red),
+so weak indicators show. A score needs 80% of the index indicators and at least two of them; where there is none,
+the reasons are listed.</p>
+{_table(["Theme", "Title", "Level", "Result", "Coverage"], _group_rows(card["themes"], "theme"))}
 {figures}
-<h2>Scorecard</h2>{_scorecard(scores)}
-<h2>MFLM principles</h2>{_table(["No.", "Principle", "Level", "Score", "Coverage"], _aggregate_rows(aggregates["principle_scores"], "principle"), "principles")}
+<h2>Scorecard</h2>{_scorecard(card)}
+<h2>MFLM principles</h2>{_table(["No.", "Principle", "Level", "Result", "Coverage"], _group_rows(card["principles"], "principle"), "principles")}
 <h2>Sources</h2>{_table(["Id", "Title", "Publisher", "Licence", "Citation"], source_rows, "sources")}
 <footer class="screen-only"><p>{escape(first)}</p><p>{escape(second)}</p></footer>
 </body></html>

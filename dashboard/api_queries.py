@@ -68,7 +68,8 @@ def json_number(value: object) -> object:
 
 def countries(cur: duckdb.DuckDBPyConnection, aggregates: bool) -> pd.DataFrame:
     return cur.execute(
-        """SELECT iso3, iso2, m49, name, un_region, un_subregion, wb_region, income_group, is_aggregate, aggregate_kind
+        """SELECT iso3, iso2, m49, name, un_region, un_subregion, wb_region, income_group, is_aggregate, aggregate_kind,
+                  area_kind, un_member, ilo_member, iso3166_3, successors
            FROM countries WHERE $aggregates OR NOT is_aggregate ORDER BY is_aggregate, iso3""",
         {"aggregates": aggregates},
     ).df()
@@ -76,7 +77,9 @@ def countries(cur: duckdb.DuckDBPyConnection, aggregates: bool) -> pd.DataFrame:
 
 def country(cur: duckdb.DuckDBPyConnection, iso3: str) -> dict[str, object]:
     frame = cur.execute(
-        "SELECT iso3, name, un_region, un_subregion, wb_region, income_group FROM countries WHERE iso3 = ?", [iso3]
+        """SELECT iso3, name, un_region, un_subregion, wb_region, income_group, area_kind, un_member, ilo_member,
+                  successors FROM countries WHERE iso3 = ?""",
+        [iso3],
     ).df()
     return json.loads(frame.to_json(orient="records"))[0]
 
@@ -128,8 +131,8 @@ def level_style(level: str | None, out_of_date: bool | None = False, value_label
     """The label and icon shown for a score: out of date and not known are states, not colours."""
     if out_of_date:
         return STATUS_LABELS["out_of_date"]
-    if value_label == "not_known" and level == "no_data":
-        return STATUS_LABELS["not_known"]
+    if value_label in ("not_known", "not_applicable") and level == "no_data":
+        return STATUS_LABELS[value_label]
     return LEVELS.get(level) if level else None  # type: ignore[call-overload]
 
 

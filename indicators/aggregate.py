@@ -56,12 +56,14 @@ def aggregate(
     n_mapped: int,
     threshold: float = COVERAGE_THRESHOLD,
     weights: Sequence[float] | None = None,
+    min_indicators: int = 1,
 ) -> Aggregate:
     """Aggregate of the (score, level) pairs of the indicators mapped to a principle or theme for one country.
 
     coverage = indicators with a score / n_mapped (the indicators mapped, with or without data). Below
     `threshold` (SDSN: 80%) there is no score and the level is no_data; the coverage is still reported.
     Otherwise score = the (weighted, default equal) mean of the available scores and level = `second_worst`.
+    Fewer than `min_indicators` indicators with data: no score either (one indicator alone is shown as itself).
     """
     if weights is not None and len(weights) != len(indicator_scores):
         raise ValueError(f"{len(weights)} weights for {len(indicator_scores)} indicator scores")
@@ -70,17 +72,19 @@ def aggregate(
     if len(present) > n_mapped:
         raise ValueError(f"{len(present)} indicators with data but only {n_mapped} mapped")
     coverage = len(present) / n_mapped if n_mapped else 0.0
-    if not present or coverage < threshold - _EPS:
+    if len(present) < max(min_indicators, 1) or coverage < threshold - _EPS:
         return Aggregate(None, "no_data", coverage, len(present), n_mapped)
     total = sum(w for _, _, w in present)
     score = sum(float(s) * w for s, _, w in present if s is not None) / total
     return Aggregate(score, second_worst(lv for _, lv, _ in present), coverage, len(present), n_mapped)
 
 
-def batch_aggregate(scores: pd.DataFrame, mapping: pd.DataFrame, key: str, threshold: float) -> pd.DataFrame:
-    """`aggregate` for every country x key. scores: country, indicator_id, score, level (one row per country and
-    mapped indicator, no-data rows included); mapping: indicator_id, key, weight.
-    Out: country, key, score, level, coverage, n_with_data, n_mapped.
+def batch_aggregate(
+    scores: pd.DataFrame, mapping: pd.DataFrame, key: str, threshold: float, min_indicators: int = 1
+) -> pd.DataFrame:
+    """`aggregate` for every country x key, with at least `min_indicators` indicators with data. scores: country,
+    indicator_id, score, level (one row per country and mapped indicator, no-data rows included); mapping:
+    indicator_id, key, weight. Out: country, key, score, level, coverage, n_with_data, n_mapped.
     """
     rows = scores.merge(mapping, on="indicator_id")
     has = rows["score"].notna()
@@ -95,7 +99,7 @@ def batch_aggregate(scores: pd.DataFrame, mapping: pd.DataFrame, key: str, thres
     rank = pd.Series([two_worst_rank(a, b) for a, b in zip(pair["max"], pair["min"], strict=True)], index=pair.index)
     out = out.join(rank.rename("rank"))
     out["coverage"] = out["n_with_data"] / out["n_mapped"]
-    ok = (out["coverage"] >= threshold - _EPS) & (out["n_with_data"] > 0)
+    ok = (out["coverage"] >= threshold - _EPS) & (out["n_with_data"] >= max(min_indicators, 1))
     out["score"] = (out["ws"] / out["w"]).where(ok)
     levels = np.asarray(COLOURED, dtype=object)[out["rank"].fillna(0).astype(int).to_numpy()]
     out["level"] = np.where(ok, levels, "no_data")

@@ -23,6 +23,11 @@ from indicators.model import Indicator
 ILO_STATUSES = frozenset({"in_force", "not_in_force", "party", "denounced"})
 UN_STATUSES = frozenset({"party", "signatory", "no_action"})
 NOT_RATIFIED, NOT_KNOWN, NO_ACTION = "not_ratified", "not_known", "no_action"
+NOT_APPLICABLE = "not_applicable"  # the area is outside the list's universe (e.g. not a UN member state)
+# Statuses that say something has NOT happened (a signature says the treaty was not ratified): true only as of the
+# list's date, so they hold for its tolerance and no longer. Ratifications and denunciations are durable.
+ABSENCE_STATUSES = frozenset({NOT_RATIFIED, NO_ACTION, "signatory"})
+STALE_FLAG = "not_known_since"
 # Events that can open a country's record: before them the instrument was not (yet) ratified / acted on.
 # A UN "party" cannot: the country may have signed before, and the list does not date signatures.
 FIRST_STEPS = {False: frozenset({"in_force", "not_in_force", "party"}), True: frozenset({"signatory", "no_action"})}
@@ -160,6 +165,14 @@ class ListInfo(NamedTuple):
     as_of: int | None  # latest as_of year over the indicator's lists
     complete_as_of: int | None  # latest as_of year over its complete lists
     sources: str
+    as_of_text: str = ""  # the newest list's as_of as published ('2022-08-25', '2020-10')
+
+
+class Scope(NamedTuple):
+    """Where an indicator's lists speak: the areas they cover, and how long an absence from them stays true."""
+
+    universe: frozenset[str] | None = None  # None: every area
+    tolerance: int | None = None  # years after the list's as-of year; None: no limit
 
 
 def as_of_year(text: object) -> int | None:
@@ -173,21 +186,34 @@ def list_info(lists: pd.DataFrame) -> ListInfo:
     complete_mask = lists["complete"].astype(bool)
     years = [y for y in map(as_of_year, lists["as_of"]) if y is not None]
     complete_years = [y for y in map(as_of_year, lists.loc[complete_mask, "as_of"]) if y is not None]
+    dated = sorted((as_of_year(text) or 0, str(text)) for text in lists["as_of"] if pd.notna(text))
     return ListInfo(
         bool(complete_mask.any()),
         max(years) if years else None,
         max(complete_years) if complete_years else None,
         ";".join(sorted(set(lists["source_id"].astype(str)))),
+        dated[-1][1] if dated else "",
     )
 
 
 def event_rows(
-    events: pd.DataFrame, event_lists: pd.DataFrame, indicators: list[Indicator], iso3: list[str], status_year: int
+    events: pd.DataFrame,
+    event_lists: pd.DataFrame,
+    indicators: list[Indicator],
+    iso3: list[str],
+    status_year: int,
+    scopes: Mapping[str, Scope] | None = None,
 ) -> pd.DataFrame:
-    """Every country x event indicator: status code (value_label), changed_year, the year it is valid for, source.
+    """Every country x event indicator: status code (value_label), changed_year, the year it is valid for, source,
+    flags.
 
     The status is valid as of the lists' as_of year when that is before the status year (a list complete to
-    2020 says nothing about 2024), so `year` = min(status_year, as_of).
+    2020 says nothing about 2024), so `year` = min(status_year, as_of). Then, by the indicator's `Scope`:
+    - an area outside the list's universe with no event of its own is not_applicable (never "not ratified");
+    - a ratification, entry into force or denunciation is durable: it keeps its status whatever the list's age;
+    - a status that says something has not happened (not_ratified / no_action from absence, a signature without a
+      ratification) holds until the list's as-of year + tolerance; past it the status is not_known, flagged
+      `not_known_since=<the list's as_of>;last_stated=<status>`, and `year` stays the list's as-of year.
     """
     ids = {ind.id for ind in indicators}
     wanted = events[events["indicator_id"].isin(ids) & (events["partner_country"].fillna("") == "")]
@@ -200,22 +226,46 @@ def event_rows(
     rows = []
     for ind in indicators:
         info = list_info(event_lists[event_lists["indicator_id"] == ind.id])
-        rows.extend(_indicator_rows(ind, info, grouped, iso3, status_year))
-    columns = ["indicator_id", "country", "value_label", "changed_year", "year", "source_id"]
+        scope = (scopes or {}).get(ind.id, Scope())
+        rows.extend(_indicator_rows(ind, info, scope, grouped, iso3, status_year))
+    columns = ["indicator_id", "country", "value_label", "changed_year", "year", "source_id", "flags"]
     return pd.DataFrame(rows, columns=columns)
 
 
 def _indicator_rows(
-    ind: Indicator, info: ListInfo, grouped: dict[tuple[str, str], list[Record]], iso3: list[str], status_year: int
-) -> list[tuple[str, str, str, int | None, int, str]]:
+    ind: Indicator,
+    info: ListInfo,
+    scope: Scope,
+    grouped: dict[tuple[str, str], list[Record]],
+    iso3: list[str],
+    status_year: int,
+) -> list[tuple[str, str, str, int | None, int, str, str]]:
     un_style = is_un_style(ind)
     valid_year = min(status_year, info.as_of) if info.as_of is not None else status_year
     absent_year = min(status_year, info.complete_as_of) if info.complete_as_of is not None else valid_year
-    rows = []
+    rows: list[tuple[str, str, str, int | None, int, str, str]] = []
     for country in iso3:
         records = grouped.get((ind.id, country), [])
+        if outside(scope, country, records):
+            rows.append((ind.id, country, NOT_APPLICABLE, None, valid_year, info.sources, ""))
+            continue
         result, record = derive(records, status_year, info.complete, un_style, info.as_of)
         year = max(valid_year if records else absent_year, result.changed_year or 0)  # a newer event is its own date
         source = record.source_id if record is not None and record.source_id else info.sources
-        rows.append((ind.id, country, result.status, result.changed_year, year, source))
+        status, flags = result.status, ""
+        if stale(result.status, record, year, scope, status_year):
+            status, flags = NOT_KNOWN, f"{STALE_FLAG}={info.as_of_text or year};last_stated={result.status}"
+        rows.append((ind.id, country, status, result.changed_year, year, source, flags))
     return rows
+
+
+def outside(scope: Scope, country: str, records: list[Record]) -> bool:
+    """Outside the list's universe, with no event of its own: not applicable."""
+    return not records and scope.universe is not None and country not in scope.universe
+
+
+def stale(status: str, record: Record | None, list_year: int, scope: Scope, status_year: int) -> bool:
+    """An absence (or a signature) stated by a list, read in a status year past the list's tolerance."""
+    from_list = record is None or record.year is None  # not a dated event of the country's own
+    expired = scope.tolerance is not None and status_year > list_year + scope.tolerance
+    return status in ABSENCE_STATUSES and from_list and expired

@@ -38,6 +38,8 @@ STATUS_LABELS: Mapping[str, LevelStyle] = MappingProxyType(
     {
         "out_of_date": LevelStyle("Out of date", "◷", "#BDBDBD"),
         "not_known": LevelStyle("Not known", "?", "#EEEEEE"),
+        "not_applicable": LevelStyle("Not applicable", "–", "#F5F5F5"),
+        "suspect": LevelStyle("Suspect value, not scored", "⚠", "#E4D7F5"),
     }
 )
 COLOURED: tuple[Level, ...] = ("green", "yellow", "orange", "red")

@@ -57,10 +57,17 @@ class Indicator:
     caveat: str | None = None
     steward_uploadable: bool = False
     headline_sex: str = "total"  # the sex slice that is scored (e.g. "female" for female LFPR)
+    universe: str | None = None  # event lists: the areas they cover (UNIVERSES); None: every area
+    bounds: tuple[float, ...] = ()  # (min, max) its definition allows, e.g. (0, 100) for a share: outside is suspect
+    suspect_rules: tuple[str, ...] = ()  # quality rules (indicators/quality.py) that flag suspect values
+    built_from: tuple[str, ...] = ()  # a combined code built from these indicators: never aggregated beside them
 
     @property
     def scored(self) -> bool:
         return self.direction != "context"
+
+
+UNIVERSES = ("un_members", "ilo_members")  # countries-table columns un_member / ilo_member
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,8 @@ class Principle:
     gist: str
     verified: bool
     guidelines: tuple[str, ...] = ()
+    citation: str | None = None  # where the area, title and gist were checked (when verified)
+    would_measure: str | None = None  # what data would measure it where public data do not
 
 
 @dataclass(frozen=True)
@@ -111,3 +120,6 @@ class Registry:
     methodology_version: str
     coverage_threshold: float = 0.8
     extra: dict[str, object] = field(default_factory=dict)
+    index_share: float = 0.8  # an indicator enters aggregates when current for this share of UN member states
+    min_index_indicators: int = 2  # a theme or principle score rests on at least this many index indicators
+    absence_tolerance: dict[str, int] = field(default_factory=dict)  # list source_id (or "default") -> years

@@ -5,22 +5,31 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.aggregate import MIN_PEERS, batch_aggregate
+from indicators.events import NOT_APPLICABLE
 from indicators.levels import scoreable
 from indicators.model import Indicator
+from indicators.quality import is_suspect
 
 GROUP_KINDS = ("un_region", "un_subregion", "income_group")
 PEER_COLUMNS = ["indicator_id", "group_kind", "group", "median", "q1", "q3", "n"]
 
 
 def aggregate_tables(
-    scores: pd.DataFrame, indicators: list[Indicator], threshold: float
+    scores: pd.DataFrame,
+    indicators: list[Indicator],
+    threshold: float,
+    index: set[str] | None = None,
+    min_indicators: int = 1,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """principle_scores and theme_scores: every country x principle (theme) with at least one scored indicator.
+    """principle_scores and theme_scores: every country x principle (theme) with at least one index indicator
+    applicable to the country.
 
-    n_mapped counts the scored indicators mapped (context and unscored ones never count); weights from the
-    registry (default equal).
+    n_mapped counts the index indicators mapped (indicators/index.py; supplementary, context and unscored ones never
+    count) that apply to the country: a status 'not_applicable' (outside a list's universe) is neither data nor
+    missing. A score needs coverage >= threshold and at least `min_indicators` indicators with data. Weights from
+    the registry (default equal).
     """
-    mapped = [ind for ind in indicators if scoreable(ind)]
+    mapped = [ind for ind in indicators if scoreable(ind) and (index is None or ind.id in index)]
     principles = pd.DataFrame(
         [(ind.id, p, ind.weight) for ind in mapped for p in ind.principles],
         columns=["indicator_id", "principle", "weight"],
@@ -28,9 +37,10 @@ def aggregate_tables(
     themes = pd.DataFrame(
         [(ind.id, ind.theme, ind.weight) for ind in mapped], columns=["indicator_id", "theme", "weight"]
     )
-    rows = scores[["country", "indicator_id", "score", "level"]].astype({"score": float})
-    by_principle = batch_aggregate(rows, principles, "principle", threshold).astype({"principle": int})
-    return by_principle, batch_aggregate(rows, themes, "theme", threshold)
+    applies = scores["value_label"].astype(object).ne(NOT_APPLICABLE)
+    rows = scores.loc[applies, ["country", "indicator_id", "score", "level"]].astype({"score": float})
+    by_principle = batch_aggregate(rows, principles, "principle", threshold, min_indicators)
+    return by_principle.astype({"principle": int}), batch_aggregate(rows, themes, "theme", threshold, min_indicators)
 
 
 def _memberships(countries: pd.DataFrame, groups: dict[str, list[str]], iso3: set[str]) -> pd.DataFrame:
@@ -51,10 +61,12 @@ def peer_table(
     """peer_stats: median, quartiles and n of current values, per continuous/ordinal indicator x peer group.
 
     One row for every indicator x group (n may be 0); statistics null below MIN_PEERS values (see
-    `aggregate.peer_stats`). Out-of-date values are not current and are left out.
+    `aggregate.peer_stats`). Out-of-date values are not current and are left out; so are suspect values
+    (indicators/quality.py).
     """
     ids = [ind.id for ind in indicators if ind.type in ("continuous", "ordinal")]
     keep = scores["indicator_id"].isin(ids) & scores["value"].notna() & ~scores["out_of_date"]
+    keep &= ~is_suspect(scores["flags"].astype(object))
     values = scores.loc[keep, ["indicator_id", "country", "value"]].astype({"value": float})
     members = _memberships(countries, groups, set(scores["country"]))
     joined = values.merge(members, on="country")

@@ -22,7 +22,8 @@ from indicators.registry_types import At, Guideline, Refs, RegistryError
 
 ROOT = Path(__file__).resolve().parent
 FRAMEWORK_KEYS = frozenset(
-    "methodology_version coverage_threshold framework methodology_notes areas principles guidelines themes".split()
+    "methodology_version coverage_threshold framework methodology_notes areas principles guidelines themes "
+    "index_rule absence_tolerance_years".split()
 )
 TEXTS = {"id", "title", "gist", "description", "licence", "citation", "publisher", "numeral", "area"}
 
@@ -50,7 +51,46 @@ def _load(root: Path) -> Registry:
         raise at.error("coverage_threshold", f"must be in (0, 1], found {coverage}")
     version = shaped(framework.get("methodology_version"), "str", at, "methodology_version")
     extra = {k: framework.get(k) or {} for k in ("framework", "methodology_notes")} | {"guidelines": guidelines}
-    return Registry(_indicators(root, refs), principles, areas, refs.sources, themes, version, float(coverage), extra)
+    indicators = _indicators(root, refs)
+    share, minimum = _index_rule(framework.get("index_rule"), at)
+    return Registry(
+        indicators,
+        principles,
+        areas,
+        refs.sources,
+        themes,
+        version,
+        float(coverage),
+        extra,
+        share,
+        minimum,
+        _tolerances(framework.get("absence_tolerance_years"), at),
+    )
+
+
+def _index_rule(raw: Any, at: At) -> tuple[float, int]:
+    """index_rule: {share_of_un_members, min_indicators}: which indicators enter aggregates, and how many at least."""
+    if not isinstance(raw, dict):
+        raise at.error("index_rule", "expected a mapping {share_of_un_members, min_indicators}")
+    no_unknown(raw, {"share_of_un_members", "min_indicators", "reason"}, at, "index_rule.")
+    share = shaped(raw.get("share_of_un_members"), "num", at, "index_rule.share_of_un_members")
+    minimum = shaped(raw.get("min_indicators"), "int", at, "index_rule.min_indicators")
+    if not 0 < share <= 1:
+        raise at.error("index_rule.share_of_un_members", f"must be in (0, 1], found {share}")
+    return float(share), int(minimum)
+
+
+def _tolerances(raw: Any, at: At) -> dict[str, int]:
+    """absence_tolerance_years: {source_id or default: years}, each with a stated reason in `reasons`."""
+    if not isinstance(raw, dict) or "default" not in raw or not isinstance(raw.get("reasons"), dict):
+        raise at.error("absence_tolerance_years", "expected a mapping with 'default', per-source years and 'reasons'")
+    years = {k: v for k, v in raw.items() if k != "reasons"}
+    for key, value in years.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise at.error(f"absence_tolerance_years.{key}", f"expected a whole number of years, found {value!r}")
+        if key not in raw["reasons"]:
+            raise at.error(f"absence_tolerance_years.reasons.{key}", "every tolerance states its reason")
+    return years
 
 
 def _read(root: Path, name: str) -> dict[str, Any]:
@@ -96,6 +136,10 @@ def _make(cls: Any, raw: Any, where: str, at: At) -> Any:
 
 def _principles(items: list[Principle], areas: dict, guidelines: dict, at: At) -> dict[int, Principle]:
     principles: dict[int, Principle] = {}
+    for entry in [*items, *guidelines.values()]:
+        if entry.verified and not (entry.citation or "").strip():
+            raise at.error(f"{type(entry).__name__.lower()}s[{getattr(entry, 'number', getattr(entry, 'id', '?'))}]",
+                           "verified: true needs the citation it was checked against")  # fmt: skip
     for p in items:
         where = f"principles[{p.number}]"
         if not isinstance(p.number, int) or p.number in principles:
@@ -149,4 +193,8 @@ def _indicators(root: Path, refs: Refs) -> dict[str, Indicator]:
             found[ind.id] = (ind, name)
     if not found:
         raise RegistryError("registry/", f"no indicators under {root / 'registry'}")
+    for ind, name in found.values():
+        dangling = [part for part in ind.built_from if part not in found or part == ind.id]
+        if dangling:
+            raise RegistryError(name, f"built from unknown indicators {dangling}", ind.id, "built_from")
     return {key: ind for key, (ind, _) in found.items()}

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from indicators.model import Category, Indicator, Thresholds
+from indicators.model import UNIVERSES, Category, Indicator, Thresholds
 from indicators.registry_types import At, Refs
 
 CONTEXT_FILE = "context"  # registry/context.yaml: extra series, all of them direction "context"
@@ -32,7 +32,9 @@ KINDS = {
     **dict.fromkeys(("sdg", "caveat"), "str?"),
     **dict.fromkeys(("recency_window", "trend_window"), "int"),
     **{"thresholds": "map", "categories": "list", "weight": "num", "steward_uploadable": "bool"},
+    **{"universe": "str", "bounds": "nums", "suspect_rules": "strs", "built_from": "strs"},
 }
+SUSPECT_RULES = {"swapped_sexes", "zero_not_counted", "zero_before_first_count"}
 THRESHOLD_KEYS = ("optimum", "green", "red", "lower_bound")
 CATEGORY_KEYS = ("code", "label", "score", "level")
 
@@ -78,14 +80,23 @@ def shaped(value: Any, kind: str, at: At, field: str) -> Any:
         "list": isinstance(value, list),
         "strs": isinstance(value, list) and all(isinstance(v, str) and v for v in value),
         "ints": isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value),
+        "nums": isinstance(value, list) and len(value) == 2 and all(_number(v) for v in value) and value[0] < value[1],
     }[kind]
     if not ok:
         raise at.error(field, f"expected {kind} (see KINDS in indicators/registry_checks.py), found {value!r}")
     return tuple(value) if isinstance(value, list) else value
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _check_enums(values: dict[str, Any], at: At) -> None:
-    allowed = {"type": TYPES, "direction": DIRECTIONS, "threshold_basis": BASES, "headline_sex": SEXES}
+    allowed = {"type": TYPES, "direction": DIRECTIONS, "threshold_basis": BASES, "headline_sex": SEXES,
+               "universe": set(UNIVERSES)}  # fmt: skip
+    odd_rules = set(values.get("suspect_rules", ())) - SUSPECT_RULES
+    if odd_rules:
+        raise at.error("suspect_rules", f"{sorted(odd_rules)} not in {sorted(SUSPECT_RULES)}")
     for name, options in allowed.items():
         if name in values and values[name] not in options:
             raise at.error(name, f"{values[name]!r} is not one of {sorted(options)}")
@@ -177,6 +188,8 @@ def check_refs(ind: Indicator, stem: str, at: At, refs: Refs) -> None:
         raise at.error("theme", f"{ind.theme!r} in registry/{stem}.yaml: each theme file holds its own theme")
     if stem == CONTEXT_FILE and ind.scored:
         raise at.error("direction", f"{CONTEXT_FILE}.yaml holds context indicators only")
+    if ind.universe is not None and ind.type != "event":
+        raise at.error("universe", "only event indicators (ratification lists) have a universe")
     dangling = {
         "principles": [p for p in ind.principles if p not in refs.principles],
         "source_ids": [s for s in ind.source_ids if s not in refs.sources],

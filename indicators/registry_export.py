@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators import aggregate, events, levels, peers, release, trend
+from indicators import aggregate, events, index, levels, peers, quality, release, trend
 from indicators.model import Indicator, Registry
 from indicators.registry_checks import CATEGORY_KEYS, LEVELS, THRESHOLD_KEYS
 from indicators.registry_types import Guideline
@@ -77,7 +77,8 @@ def _nullable(frame: pd.DataFrame) -> pd.DataFrame:
 # enough to recompute a score.
 METHOD_KEYS = frozenset(
     "theme title unit type direction threshold_basis thresholds categories recency_window trend_window weight "
-    "headline_sex principles source_ids caveat disaggregations".split()
+    "headline_sex principles source_ids caveat disaggregations universe bounds suspect_rules built_from "
+    "steward_uploadable".split()
 )
 
 
@@ -97,9 +98,44 @@ def methodology_dict(registry: Registry) -> dict[str, Any]:
         "principles": {str(n): asdict(p) for n, p in registry.principles.items()},
         "themes": {t.id: asdict(t) for t in registry.themes.values()},
         "guidelines": {g.id: asdict(g) for g in _guidelines(registry).values()},
-        "rules": _rules(registry.coverage_threshold),
+        "rules": _rules(registry),
+        "index_rule": {"share_of_un_members": registry.index_share, "min_indicators": registry.min_index_indicators},
+        "absence_tolerance_years": registry.absence_tolerance,
+        "unverified_framework_entries": _unverified(registry),
     }
     return json.loads(json.dumps(payload))  # plain lists and str keys; fails here, not at export, if not JSON
+
+
+def _unverified(registry: Registry) -> dict[str, list[str]]:
+    """Framework entries whose wording is still to be checked against the ILO publication (not on the public page)."""
+    return {
+        "principles": [str(p.number) for p in registry.principles.values() if not p.verified],
+        "guidelines": [g.id for g in _guidelines(registry).values() if not g.verified],
+    }
+
+
+def release_methodology(method: dict[str, Any], registry: Registry, index_rows: pd.DataFrame) -> dict[str, Any]:
+    """A release's methodology: the registry's plus which indicators are index indicators in this release, and the
+    principles no public data measure (fewer than the minimum of index indicators), with what would measure them."""
+    rows = index_rows.to_dict("records")
+    in_index = {r["indicator_id"] for r in rows if r["index"]}
+    counts = {n: sum(1 for i in in_index if n in registry.indicators[i].principles) for n in registry.principles}
+    not_measured = sorted(n for n, count in counts.items() if count < registry.min_index_indicators)
+    reasons = {str(n): _not_measured(registry, n, in_index) for n in not_measured}
+    index_entries = {r["indicator_id"]: {k: r[k] for k in ("index", "un_members_scored", "un_members", "share", "reason")}
+                     for r in rows}  # fmt: skip
+    extra = {"index": index_entries, "not_measured": not_measured, "not_measured_reasons": reasons}
+    return json.loads(json.dumps({**method, **extra}))
+
+
+def _not_measured(registry: Registry, number: int, in_index: set[str]) -> dict[str, Any]:
+    mapped = [i for i in registry.indicators.values() if number in i.principles and levels.scoreable(i)]
+    return {
+        "index_indicators": sorted(i.id for i in mapped if i.id in in_index),
+        "supplementary_indicators": sorted(i.id for i in mapped if i.id not in in_index),
+        "steward_indicators": sorted(i.id for i in mapped if i.steward_uploadable),
+        "would_measure": registry.principles[number].would_measure or "",
+    }
 
 
 def _scoring_facts(ind: Indicator) -> dict[str, Any]:
@@ -125,8 +161,9 @@ def _doc(obj: object) -> str:
     return inspect.getdoc(obj) or ""
 
 
-def _rules(coverage_threshold: float) -> dict[str, Any]:
+def _rules(registry: Registry) -> dict[str, Any]:
     """The scoring rules as data and text, taken from the code that applies them (one place to change)."""
+    coverage_threshold = registry.coverage_threshold
 
     def styles(table: Any) -> dict[str, dict[str, str]]:
         return {key: {"label": s.label, "icon": s.icon, "colour": s.colour} for key, s in table.items()}
@@ -159,7 +196,16 @@ def _rules(coverage_threshold: float) -> dict[str, Any]:
             "rule": _doc(aggregate.aggregate),
             "two_worst": _doc(aggregate.second_worst),
             "mapped": _doc(peers.aggregate_tables),
+            "min_indicators": registry.min_index_indicators,
+            "index": _doc(index),
         },
+        "suspect": {
+            "flag": quality.SUSPECT,
+            "rule": _doc(quality),
+            "swap_near": quality.SWAP_NEAR,
+            "swap_far": quality.SWAP_FAR,
+        },  # fmt: skip
+        "scored_areas": _doc(release.scored_areas),
         "events": {
             "rule": _doc(events.event_status),
             "ilo_statuses": sorted(events.ILO_STATUSES),
@@ -176,6 +222,10 @@ def _rules(coverage_threshold: float) -> dict[str, Any]:
             "style": _doc(events.is_un_style),
             "lists": _doc(events.list_info),
             "valid_year": _doc(events.event_rows),
+            "absence_statuses": sorted(events.ABSENCE_STATUSES),
+            "stale_flag": events.STALE_FLAG,
+            "not_applicable": events.NOT_APPLICABLE,
+            "universes": _doc(release.event_scopes),
             "as_of_year": _doc(events.as_of_year),
         },
         "peers": {

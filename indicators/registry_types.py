@@ -25,6 +25,7 @@ class Guideline:
     principle: int
     gist: str
     verified: bool
+    citation: str | None = None  # where the number and topic were checked (required when verified)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from indicators.events import NOT_KNOWN, event_rows
+from indicators.events import NOT_APPLICABLE, NOT_KNOWN, Scope, event_rows
+from indicators.index import index_table
 from indicators.levels import (
     category_result,
     check_thresholds,
@@ -23,6 +24,7 @@ from indicators.levels import (
 )
 from indicators.model import Indicator, Registry
 from indicators.peers import aggregate_tables, peer_table
+from indicators.quality import is_suspect
 from indicators.trend import NOT_AVAILABLE, batch_trends
 
 KEY = ["indicator_id", "country"]
@@ -58,23 +60,55 @@ def score_release(
     source than the latest value, or before a value flagged `break=...`, are left out.
     A category code missing from an indicator's table raises ValueError (never a silent colour).
     """
-    iso3 = _country_codes(countries)
+    iso3 = scored_areas(countries)
     indicators = _country_level(registry.indicators.values(), observations, events)
     _check_registry(indicators)
-    scores = _indicator_scores(observations, events, event_lists, indicators, iso3, status_year)
+    scopes = event_scopes(indicators, event_lists, countries, registry)
+    scores = _indicator_scores(observations, events, event_lists, indicators, iso3, status_year, scopes)
     scores["methodology_version"] = registry.methodology_version
-    principle_scores, theme_scores = aggregate_tables(scores, indicators, registry.coverage_threshold)
+    index = index_table(scores, indicators, countries, registry.index_share)
+    principle_scores, theme_scores = aggregate_tables(
+        scores, indicators, registry.coverage_threshold, set(index.loc[index["index"], "indicator_id"]),
+        registry.min_index_indicators,
+    )  # fmt: skip
     return {
         "indicator_scores": scores,
         "principle_scores": principle_scores,
         "theme_scores": theme_scores,
         "peer_stats": peer_table(scores, indicators, countries, groups or {}),
+        "indicator_index": index,
     }
 
 
-def _country_codes(countries: pd.DataFrame) -> list[str]:
+# Areas with no scorecard: no permanent population, or no longer existing (shown in their successors' profiles).
+UNSCORED_KINDS = ("uninhabited", "historical")
+
+
+def scored_areas(countries: pd.DataFrame) -> list[str]:
+    """ISO3 of every area that gets a scorecard: not an aggregate, not uninhabited, not historical."""
     keep = ~countries["is_aggregate"].fillna(False).astype(bool)
+    if "area_kind" in countries.columns:
+        keep &= ~countries["area_kind"].isin(UNSCORED_KINDS)
     return sorted(countries.loc[keep, "iso3"].astype(str).unique())
+
+
+def event_scopes(
+    indicators: list[Indicator], event_lists: pd.DataFrame, countries: pd.DataFrame, registry: Registry
+) -> dict[str, Scope]:
+    """Per event indicator: its universe's members (UN or ILO member States) and its lists' absence tolerance."""
+    members = {
+        universe: frozenset(countries.loc[countries[column].fillna(False).astype(bool), "iso3"].astype(str))
+        for universe, column in (("un_members", "un_member"), ("ilo_members", "ilo_member"))
+        if column in countries.columns
+    }
+    tolerance = registry.absence_tolerance
+    scopes = {}
+    for ind in (i for i in indicators if i.type == "event"):
+        sources = sorted(set(event_lists.loc[event_lists["indicator_id"] == ind.id, "source_id"].astype(str)))
+        years = [tolerance.get(s, tolerance.get("default")) for s in sources] or [tolerance.get("default")]
+        known = [y for y in years if y is not None]
+        scopes[ind.id] = Scope(members.get(ind.universe or ""), min(known) if known else None)
+    return scopes
 
 
 def _country_level(
@@ -105,7 +139,7 @@ def _meta(indicators: list[Indicator]) -> pd.DataFrame:
 
 def _indicator_scores(
     observations: pd.DataFrame, events: pd.DataFrame, event_lists: pd.DataFrame, indicators: list[Indicator],
-    iso3: list[str], status_year: int,
+    iso3: list[str], status_year: int, scopes: dict[str, Scope],
 ) -> pd.DataFrame:  # fmt: skip
     meta = _meta(indicators)
     by_id = {ind.id: ind for ind in indicators}
@@ -113,7 +147,9 @@ def _indicator_scores(
     obs = _usable(observations, meta[meta["indicator_id"].isin(value_ids)], iso3, status_year)
     values = _value_rows(obs, by_id, status_year)
     event_inds = [ind for ind in indicators if ind.type == "event"]
-    found = pd.concat([values, _event_scores(events, event_lists, event_inds, iso3, status_year)], ignore_index=True)
+    found = pd.concat(
+        [values, _event_scores(events, event_lists, event_inds, iso3, status_year, scopes)], ignore_index=True
+    )
     grid = pd.MultiIndex.from_product([meta["indicator_id"], iso3], names=KEY).to_frame(index=False)
     out = grid.merge(found, on=KEY, how="left")
     out["status_year"] = status_year
@@ -140,7 +176,8 @@ def _value_rows(obs: pd.DataFrame, by_id: dict[str, Indicator], status_year: int
     latest = obs.drop_duplicates(KEY, keep="last").reset_index(drop=True)
     latest["out_of_date"] = latest["year"] < status_year - latest["recency_window"]
     latest["has_value"] = True
-    scored = latest["scoreable"] & ~latest["out_of_date"]
+    suspect = is_suspect(latest["flags"])
+    scored = latest["scoreable"] & ~latest["out_of_date"] & ~suspect
     continuous = latest["type"] == "continuous"
     bounds = [_floats(latest[c]) for c in ("optimum", "lower_bound", "green", "red")]
     value = _floats(latest["value"])
@@ -148,8 +185,10 @@ def _value_rows(obs: pd.DataFrame, by_id: dict[str, Indicator], status_year: int
     latest["level"] = pd.Series(level_array(value, *bounds), dtype=object).where(continuous, None)
     latest = _categorical_results(latest, obs, by_id, scored & ~continuous)
     latest.loc[~latest["scoreable"], "level"] = None
-    latest.loc[latest["scoreable"] & latest["out_of_date"], "level"] = "no_data"
-    trends = _trends(obs[obs["type"] == "continuous"], latest[scored & continuous], status_year)
+    latest.loc[latest["scoreable"] & (latest["out_of_date"] | suspect), "level"] = "no_data"
+    latest.loc[suspect, "score"] = np.nan
+    trends = _trends(obs[(obs["type"] == "continuous") & ~is_suspect(obs["flags"])], latest[scored & continuous],
+                     status_year)  # fmt: skip
     latest = latest.merge(trends, on=KEY, how="left")
     return latest[[*KEY, "value", "value_label", "year", "out_of_date", "score", "level", "trend", "changed_year",
                    "source_id", "flags", "has_value"]]  # fmt: skip
@@ -215,25 +254,25 @@ def _trends(obs: pd.DataFrame, latest: pd.DataFrame, status_year: int) -> pd.Dat
 
 
 def _event_scores(
-    events: pd.DataFrame, event_lists: pd.DataFrame, indicators: list[Indicator], iso3: list[str], status_year: int
-) -> pd.DataFrame:
-    """Derived statuses (value_label) scored through each indicator's table; not_known is never coloured."""
-    rows = event_rows(events, event_lists, indicators, iso3, status_year)
+    events: pd.DataFrame, event_lists: pd.DataFrame, indicators: list[Indicator], iso3: list[str], status_year: int,
+    scopes: dict[str, Scope],
+) -> pd.DataFrame:  # fmt: skip
+    """Derived statuses (value_label) scored through each indicator's table; not_known and not_applicable are never
+    coloured. Never out of date: a ratification is durable, and an absence past its list's tolerance is already
+    not_known (events.event_rows)."""
+    rows = event_rows(events, event_lists, indicators, iso3, status_year, scopes)
     by_id = {ind.id: ind for ind in indicators}
-    recency = rows["indicator_id"].map({ind.id: ind.recency_window for ind in indicators})
-    rows["out_of_date"] = rows["year"] < status_year - recency
     pairs = list(zip(rows["indicator_id"], rows["value_label"], strict=True))
     results = {pair: _event_result(by_id[pair[0]], pair[1]) for pair in set(pairs)}
     rows["score"] = [np.nan if results[p][0] is None else results[p][0] for p in pairs]
     rows["level"] = [results[p][1] for p in pairs]
-    rows.loc[rows["out_of_date"], "score"] = np.nan
-    rows.loc[rows["out_of_date"] & rows["level"].notna(), "level"] = "no_data"
-    return rows.assign(value=np.nan, flags="", has_value=True)
+    return rows.assign(value=np.nan, out_of_date=False, has_value=True)
 
 
 def _event_result(ind: Indicator, status: str) -> tuple[float | None, str | None]:
+    unknown = status in (NOT_KNOWN, NOT_APPLICABLE)
     if not scoreable(ind):
-        return None, "no_data" if status == NOT_KNOWN else None
-    if status == NOT_KNOWN and find_category(status, ind) is None:
+        return None, "no_data" if unknown else None
+    if unknown and find_category(status, ind) is None:
         return None, "no_data"
     return category_result(status, ind)  # raises when the table lacks a status the events produce

@@ -52,7 +52,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     from warehouse.connection import cursor
-    from warehouse.read import release_info, table_counts, theme_coverage
+    from warehouse.read import release_info, table_counts, theme_coverage, un_member_coverage
 
     release_id, cur = cursor(args.release)
     info = release_info(cur)
@@ -63,6 +63,8 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"  {name:<24}{count:>10,}")
     print("\ncoverage per theme (scored indicators, countries x indicators with a current value):")
     print(theme_coverage(cur).to_string(index=False))
+    print("\nscored for the 193 UN member states, per theme and MFLM principle (targets: themes 90%, principles 80%):")
+    print(un_member_coverage(cur).to_string(index=False))
     _print_apart(cur, args.unmatched)
     return 0
 

@@ -131,6 +131,16 @@ class CountryModel(pa.DataFrameModel):
     income_group: Series[str] = pa.Field(nullable=True)
     is_aggregate: Series[bool]
     aggregate_kind: Series[str] = pa.Field(nullable=True, description="world / region / income / other")
+    area_kind: Series[str] = pa.Field(
+        nullable=True, isin=["state", "territory", "uninhabited", "historical"], description="null for aggregates"
+    )
+    un_member: Series[bool] = pa.Field(description="a UN member state (the universe of UN treaty lists)")
+    ilo_member: Series[bool] = pa.Field(description="an ILO member State (the universe of ILO ratification lists)")
+    iso3166_3: Series[str] = pa.Field(nullable=True, description="historical areas: the ISO 3166-3 code")
+    successors: Series[str] = pa.Field(
+        nullable=True, description="historical areas: successor ISO3 codes, comma-separated"
+    )
+    years: Series[str] = pa.Field(nullable=True, description="historical areas: the years the area existed")
 
     class Config:
         strict = True

@@ -30,20 +30,22 @@ DUALCIT = {
     "2": "immigrants only",
     "3": "full acceptance",
 }
-# Loss of citizenship on voluntary acquisition of a foreign one (mode L05). 3/6 only hit naturalised citizens, so
-# citizens by birth keep theirs: "lost with exceptions" (dualcit_comb also counts them as accepting for emigrants).
+# Loss of citizenship on voluntary acquisition of a foreign one (mode L05), in GLOBALCIT's categories: 3/6 only hit
+# naturalised citizens, so citizens by birth keep theirs (dualcit_comb counts them as accepting for emigrants).
 L05 = {
     "0": "kept (0: no provision)",
     "1": "lost (1: generally applicable provision, lapse)",
-    "2": "lost (2: generally applicable, lapse)",
-    "3": "lost with exceptions (3: only applies to naturalised citizens)",
+    "2": "lost except where the law names exceptions (2: generally applicable provision with exceptions, lapse)",
+    "3": "kept by citizens by birth, lost by naturalised citizens (3: provision only applies to naturalised "
+    "citizens, lapse)",
     "4": "lost (4: generally applicable provision, withdrawal)",
-    "5": "lost (5: generally applicable provision but with exceptions, withdrawal)",
-    "6": "lost with exceptions (6: only applies to naturalised citizens)",
+    "5": "lost except where the law names exceptions (5: generally applicable provision with exceptions, withdrawal)",
+    "6": "kept by citizens by birth, may be withdrawn from naturalised citizens (6: provision only applies to "
+    "naturalised citizens, withdrawal)",
 }
 A06B = {
-    "0": "not required (0: no generalised renunciation requirement)",
-    "1": "required with exceptions (1: requirement not effective, major exceptions)",
+    "0": "not required (0: no renunciation requirement)",
+    "1": "required in law but not effective (1: major exceptions)",
     "2": "required with exceptions (2: renunciation requirement with exceptions)",
     "3": "required (3: renunciation requirement)",
     "9": "Not applicable: no residence-based naturalisation",  # the registry label: scored as no_data

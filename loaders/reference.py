@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.areas import un_member_codes, with_area_facts
 from loaders.base import CountryModel, LoaderError, LoadResult, normalise_name, require_columns, sha256_of
 from loaders.wb_class import current_classes
 
@@ -82,7 +83,8 @@ class CountryIndex:
 def _aggregate_row(code: str, name: str, kind: str, m49: int | None = None) -> dict[str, object]:
     return {
         "iso3": code, "iso2": None, "m49": m49, "name": name, "un_region": None, "un_subregion": None,
-        "wb_region": None, "income_group": None, "is_aggregate": True, "aggregate_kind": kind,
+        "wb_region": None, "income_group": None, "is_aggregate": True, "aggregate_kind": kind, "area_kind": None,
+        "un_member": False, "ilo_member": False, "iso3166_3": None, "successors": None, "years": None,
     }  # fmt: skip
 
 
@@ -164,12 +166,16 @@ def load_countries(raw_dir: Path) -> tuple[CountryIndex, LoadResult]:
         }
         countries = pd.concat([countries, pd.DataFrame([row])], ignore_index=True)
     countries = countries.merge(classes[["iso3", "wb_region", "income_group"]], on="iso3", how="left")
+    independent = dict(zip(codes["ISO3166-1-Alpha-3"], codes["is_independent"] == "Yes", strict=True))
+    independent["CHI"] = False  # the Channel Islands are Crown dependencies (the World Bank lists them together)
+    un_members = un_member_codes(raw_dir, dict(zip(countries["iso2"], countries["iso3"], strict=True)))
+    countries = with_area_facts(countries, independent, un_members)
     aggregates = pd.DataFrame(_un_aggregates(raw_dir) + _wb_aggregates(classes, set(countries.iso3)))
     table = CountryModel.validate(
         pd.concat([countries, aggregates], ignore_index=True)[list(CountryModel.to_schema().columns)], lazy=True
     )
     index = CountryIndex(table, aliases=_official_names(codes))
-    files = {name: sha256_of(raw_dir / name) for name in [CODES_FILE, M49_FILE]}
+    files = {name: sha256_of(raw_dir / name) for name in [CODES_FILE, M49_FILE]}  # UN members: see un_treaties
     return index, LoadResult(source_id=SOURCE_ID, files=files, release_date="2026-05-15")
 
 

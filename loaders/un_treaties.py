@@ -20,8 +20,13 @@ FOLDER = "un-hr-treaties"
 # The repository has no release; its last commit (2022-08-25) is the date the statuses are valid for.
 AS_OF = "2022-08-25"
 UN_MEMBERS = 193
-# file -> indicator id. The other 16 files (CAT, CRC, OP-CEDAW, ...) have no indicator in the catalogue yet.
-TREATY_FILES = {"hr_status_icmw.csv": "un_icrmw", "hr_status_cedaw.csv": "un_cedaw"}
+# file -> indicator id. The other 14 files (CAT, CRC, OP-CEDAW, ...) have no indicator in the catalogue yet.
+TREATY_FILES = {
+    "hr_status_icmw.csv": "un_icrmw",
+    "hr_status_cedaw.csv": "un_cedaw",
+    "hr_status_icescr.csv": "un_icescr",
+    "hr_status_iccpr.csv": "un_iccpr",
+}
 COLUMNS = ["iso2", "member", "state party", "year ratification or accession", "signatory", "no action", "status"]
 # status as published -> (event status, the 0/1 column that must be 1 for it)
 STATUSES = {
@@ -77,7 +82,7 @@ def parse_status_file(
             if iso3 in seen:
                 raise LoaderError(path, f"{iso3} listed twice (first on row {seen[iso3]})", row=line, column="iso2")
             seen[iso3] = line
-            records.append(_event(indicator_id, iso3, status, year, row.get("note")))
+            records.append(_event(indicator_id, iso3, status, year, _note(row)))
     if count != UN_MEMBERS:
         raise LoaderError(path, f"expected {UN_MEMBERS} UN member states, found {count} rows")
     parties = sum(1 for r in records if r["status"] == "party")
@@ -92,7 +97,7 @@ def _check_row(path: Path, line: int, row: dict[str, str]) -> tuple[str, int | N
     status, flag_column = STATUSES[text]
     flags = {c: (row[c] or "").strip() for c in ["state party", "signatory", "no action"]}
     expected = {c: "1" if c == flag_column else "0" for c in flags}
-    if flags != expected:
+    if flags != expected and not _party_with_blank_dummy(text, flags, row):
         raise LoaderError(path, f"status {text!r} needs the 0/1 columns {expected}, found {flags}", row=line)
     year_text = (row["year ratification or accession"] or "").strip()
     if (status == "party") != bool(year_text) or (year_text and not year_text.isdigit()):
@@ -103,6 +108,21 @@ def _check_row(path: Path, line: int, row: dict[str, str]) -> tuple[str, int | N
     return status, int(year_text) if year_text else None
 
 
+def _party_with_blank_dummy(text: str, flags: dict[str, str], row: dict[str, str]) -> bool:
+    """The one slip the files hold (ICESCR, Moldova): status 'state party' with its year, every 0/1 column 0.
+    Status and year agree, so the row is read as a party and its note says the column was 0 (see `_note`)."""
+    year = (row["year ratification or accession"] or "").strip()
+    return text == "state party" and year.isdigit() and set(flags.values()) == {"0"}
+
+
+def _note(row: dict[str, str]) -> str | None:
+    note = (row.get("note") or "").strip()
+    if _party_with_blank_dummy((row["status"] or "").strip(), {c: (row[c] or "").strip() for c in
+                               ["state party", "signatory", "no action"]}, row):  # fmt: skip
+        note = "; ".join(filter(None, [note, "the file's 'state party' column reads 0; status and year say party"]))
+    return note or None
+
+
 def _resolve(row: dict[str, str], countries: CountryIndex) -> str | None:
     iso2 = (row["iso2"] or "").strip().upper()
     return countries.from_iso2(iso2) or OLD_ISO2.get(iso2) or countries.from_name(row["member"] or "")
@@ -111,7 +131,7 @@ def _resolve(row: dict[str, str], countries: CountryIndex) -> str | None:
 def _event(indicator_id: str, iso3: str, status: str, year: int | None, note: str | None) -> dict[str, object]:
     return {
         "indicator_id": indicator_id, "country": iso3, "partner_country": NO_PARTNER, "event_date": None,
-        "year": year, "status": status, "note": (note or "").strip() or None, "source_id": SOURCE_ID,
+        "year": year, "status": status, "note": note, "source_id": SOURCE_ID,
     }  # fmt: skip
 
 

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
+from indicators.quality import flag_suspect
 from indicators.registry import load_registry
-from indicators.registry_export import methodology_dict, registry_tables
+from indicators.registry_export import methodology_dict, registry_tables, release_methodology
 from loaders.practices import merge_practices
 from loaders.seed import Seed
 from warehouse import backend, releases
@@ -100,6 +101,7 @@ def release_tables(release_id: str, inputs: BuildInputs, progress: Progress) -> 
     tables["observations"], tables["events"], merged = apply_submissions(
         tables["observations"], tables["events"], inputs.submissions
     )
+    tables["observations"] = flag_suspect(tables["observations"], registry.indicators.values())
     tables.update(merge_practices(tables, inputs.submissions))  # steward practices replace records by id
     tables.update(registry_tables(registry))
     year = inputs.status_year or status_year_default()
@@ -122,7 +124,7 @@ def _release_info(release_id: str, inputs: BuildInputs, registry, year: int, tab
         "reason": inputs.reason,
         "status_year": year,
         "methodology_version": registry.methodology_version,
-        "methodology": methodology_dict(registry),
+        "methodology": release_methodology(methodology_dict(registry), registry, tables["indicator_index"]),
         "parent_release": releases.current_release_id(),
         "row_counts": {name: len(frame) for name, frame in tables.items()},
     }

@@ -19,7 +19,24 @@ from indicators.levels import format_code
 from indicators.trend import NOT_AVAILABLE, TREND_ICONS
 
 # Event statuses in words (status.<code>), for event indicators whose registry has no category table.
-STATUSES = ("in_force", "party", "not_in_force", "denounced", "not_ratified", "not_known", "signatory", "no_action")
+STATUSES = (
+    "in_force",
+    "party",
+    "not_in_force",
+    "denounced",
+    "not_ratified",
+    "not_known",
+    "signatory",
+    "no_action",
+    "not_applicable",
+)
+STALE, SUSPECT = "not_known_since=", "suspect="
+
+
+def flag_value(row: Mapping[str, Any], prefix: str) -> str | None:
+    """The value of the first flag starting with `prefix` ("not_known_since=2022-08-25;..." -> "2022-08-25")."""
+    parts = [p for p in str(row.get("flags") or "").split(";") if p.startswith(prefix)]
+    return parts[0][len(prefix) :] if parts else None
 
 
 def missing(value: Any) -> TypeIs[None]:
@@ -71,8 +88,10 @@ def status_key(row: Mapping[str, Any]) -> str | None:
     """What the level badge shows: a level, out_of_date, not_known; None for context indicators (no colour)."""
     if is_context(row):
         return None
-    if row.get("type") == "event" and row.get("value_label") == "not_known":
-        return "not_known"
+    if row.get("type") == "event" and row.get("value_label") in ("not_known", "not_applicable"):
+        return str(row["value_label"])
+    if flag_value(row, SUSPECT) is not None:
+        return "suspect"
     if row.get("out_of_date"):
         return "out_of_date"
     return row.get("level") or "no_data"
@@ -87,8 +106,11 @@ def value_text(row: Mapping[str, Any]) -> str:
     if not has_value(row):
         return t("level.no_data")
     if row.get("type") == "event":
-        if row.get("value_label") == "not_known":
-            return t("level.not_known")
+        since = flag_value(row, STALE)
+        if since is not None:
+            return t("tile.not_known_since", since=since)
+        if row.get("value_label") in ("not_known", "not_applicable"):
+            return t(f"level.{row['value_label']}")
         return category_words(row)
     if row.get("type") in ("categorical", "ordinal") or missing(row.get("value")):
         return category_words(row)
@@ -100,8 +122,8 @@ def year_text(row: Mapping[str, Any]) -> str:
     year = row.get("year")
     if not has_value(row) or missing(year):
         return ""
-    if row.get("type") == "event" and row.get("value_label") == "not_known":
-        return t("tile.list_as_of", when=row.get("list_as_of") or year)
+    if row.get("type") == "event" and row.get("value_label") in ("not_known", "not_applicable"):
+        return t("tile.list_as_of", when=flag_value(row, STALE) or row.get("list_as_of") or year)
     if row.get("out_of_date"):
         return t("tile.value_from", year=int(year))
     return t("tile.status_as_of", year=int(year)) if row.get("type") == "event" else str(int(year))
@@ -121,7 +143,14 @@ def trend_text(row: Mapping[str, Any]) -> str:
 
 
 def not_known_text(row: Mapping[str, Any]) -> str:
-    """Why a status is not known (a partial list) rather than "not ratified"."""
+    """Why a status is not known (a partial list, or a complete list past its tolerance) or not applicable (outside
+    the list's universe), rather than "not ratified"."""
+    if row.get("value_label") == "not_applicable":
+        return t("tile.not_applicable")
+    since = flag_value(row, STALE)
+    if since is not None:
+        last = flag_value(row, "last_stated=") or ""
+        return t("tile.stale_list", since=since, last=status_words(last).lower())
     stated, rows = row.get("list_stated_total"), row.get("list_rows")
     size = (
         t("tile.partial_size", rows=int(rows), stated=int(stated)) if not missing(stated) and not missing(rows) else ""
@@ -198,8 +227,12 @@ def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) 
         ),
         html.P([status_badge(row), html.Span(trend_text(row), className="tile-trend")], className="tile-status"),
     ]
-    if row.get("type") == "event" and row.get("value_label") == "not_known":
+    if row.get("type") == "event" and row.get("value_label") in ("not_known", "not_applicable"):
         body.append(html.P(not_known_text(row), className="tile-note"))
+    if key == "suspect":
+        body.append(html.P(t("tile.suspect", reason=flag_value(row, SUSPECT) or ""), className="tile-note"))
+    if row.get("index") is False and key in ("green", "yellow", "orange", "red"):
+        body.append(html.P(t("tile.supplementary"), className="tile-note tile-supplementary"))
     spark = sparkline(points, row.get("unit"), title) if row.get("type") == "continuous" else None
     if spark is not None:
         body.append(spark)
@@ -207,9 +240,10 @@ def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) 
     if peers:
         body.append(html.Ul([html.Li(words) for words in peers], className="tile-peers"))
     if has_value(row):
-        not_known = key == "not_known"  # the source's list is partial: its age is the list's, not a value's
+        not_known = key in ("not_known", "not_applicable")  # a list's status: its age is the list's, not a value's
         old = bool(row.get("out_of_date")) and not not_known
-        label = t("tile.partial_label") if not_known else None
+        partial = key == "not_known" and flag_value(row, STALE) is None
+        label = t("tile.partial_label") if partial else None
         body.append(provenance_badge(row.get("source_id"), row.get("flags"), old, row.get("source_title"), label))
     if row.get("caveat"):
         caveat = ind_text(row["indicator_id"], "caveat", row["caveat"])

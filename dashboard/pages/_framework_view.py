@@ -62,7 +62,18 @@ def method_columns() -> list[Column]:
 
 
 METHOD_COLUMNS = method_columns()  # English (import time); the page calls method_columns()
-LEVEL_KEYS = ("green", "yellow", "orange", "red", "no_data", "out_of_date", "not_known", "context")  # levelmeaning.*
+LEVEL_KEYS = (
+    "green",
+    "yellow",
+    "orange",
+    "red",
+    "no_data",
+    "out_of_date",
+    "not_known",
+    "not_applicable",
+    "suspect",
+    "context",
+)  # levelmeaning.*
 
 
 def no_indicator() -> str:
@@ -131,10 +142,12 @@ def _reading_notes(themes: pd.DataFrame) -> dict[int, list[tuple[str, str]]]:
     return notes
 
 
-def _flag(verified: object, what: str = "wording") -> html.Span:
-    if _is_true(verified):
-        return html.Span(t("framework.verified"), className="flag flag-verified")
-    return html.Span(t(f"framework.to_verify.{what}"), className="flag flag-verify", title=t("framework.not_checked"))
+def _flag(verified: object, citation: object = None) -> html.Span | str:
+    """A "verified" badge (its citation as the title) where the entry was checked; nothing otherwise: unverified
+    entries are listed in the methodology, not flagged as an editorial to-do on the public page."""
+    if not _is_true(verified):
+        return ""
+    return html.Span(t("framework.verified"), className="flag flag-verified", title=str(citation or ""))
 
 
 def _principle(p: Mapping[str, object], refs: list[dict[str, Any]], inds: list[dict[str, Any]],
@@ -142,11 +155,11 @@ def _principle(p: Mapping[str, object], refs: list[dict[str, Any]], inds: list[d
     number = int(p["principle"])  # type: ignore[call-overload]
     parts: list[Any] = [
         html.H4([t("home.option.principle", n=number, title=principle_text(number, "title", p["title"])),
-                 _flag(p["verified"])], id=f"principle-{number}"),
+                 _flag(p["verified"], p.get("citation"))], id=f"principle-{number}"),
         html.P(str(principle_text(number, "gist", p["gist"]))),
     ]  # fmt: skip
     if refs:
-        parts.append(html.Ul([html.Li([t("framework.guideline", n=g["guideline"]), _flag(g["verified"], "number"),
+        parts.append(html.Ul([html.Li([t("framework.guideline", n=g["guideline"]), _flag(g["verified"], g.get("citation")),
                                        f" {guideline_text(g['guideline'], g['gist'])}"])
                               for g in refs], className="guidelines"))  # fmt: skip
     parts += [html.P([html.Strong(t("framework.reading_note", title=title)), text], className="caveat")
@@ -167,7 +180,7 @@ def _principle(p: Mapping[str, object], refs: list[dict[str, Any]], inds: list[d
 # components per draw. Cell texts start with the coverage right-aligned in 4 characters ("  0%", " 45%", "100%"), so
 # sorting a principle's column as text sorts it by coverage; the words after it say whether an aggregate exists.
 
-NO_INDICATOR = "no scored indicator"  # English; cells say no_indicator() in the reader's language
+NO_INDICATOR = "not measured by public data"  # English; cells say no_indicator() in the reader's language
 
 
 def matrix_fixed() -> list[Column]:

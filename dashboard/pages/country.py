@@ -3,7 +3,7 @@ theme aggregates, legal events timeline, print layout and a CSV of exactly what 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -15,11 +15,11 @@ from dashboard.components.downloads import csv_download
 from dashboard.components.levels import legend, level_badge
 from dashboard.components.tile import aggregate_words, csv_row, tile, tile_body, with_attrs
 from dashboard.components.timeline import timeline
-from dashboard.i18n import area_text, group_text, href, parts, principle_text, t, theme_text
+from dashboard.i18n import area_text, group_text, href, ind_text, parts, percent, principle_text, t, theme_text
 from dashboard.i18n.names import country_name
 from dashboard.pages._memo import memo_layout
 from dashboard.pages._practice_view import country_section
-from dashboard.queries.country import CountryRef, Profile, lookup, profile
+from dashboard.queries.country import CountryRef, Profile, historical_areas, lookup, no_scorecard, profile
 from dashboard.queries.practices import of_country
 from warehouse.releases import ReleaseError
 
@@ -63,8 +63,53 @@ def render(code: str, group: str, release: str | None) -> html.Div:
         return unknown_page(code, matches)
     if ref.is_aggregate:
         return aggregate_page(ref)
+    unscored = no_scorecard(ref.iso3, release)
+    if unscored is not None:
+        return unscored_page(*unscored)
     prof = profile(ref.iso3, release)
     return unknown_page(code, []) if prof is None else profile_page(prof, group, release)
+
+
+def unscored_page(area: Mapping[str, Any], reason: str, values: Sequence[Mapping[str, Any]]) -> html.Div:
+    """An uninhabited area (no scorecard, and why) or a historical one (why, its successors, its values)."""
+    kind = area.get("area_kind")
+    body: list[Any] = [
+        html.H1(f"{country_name(area['iso3'], area['name'])} ({area['iso3']})"),
+        html.P(
+            t(f"country.unscored.{kind}", years=area.get("years") or "", code=area.get("iso3166_3") or ""),
+            id="country-unscored",
+        ),  # fmt: skip
+    ]
+    successors = [c for c in (area.get("successors") or "").split(",") if c]
+    if successors:
+        links = [dcc.Link(country_name(c, c), href=href(f"/country/{c}")) for c in successors]
+        body.append(html.P([t("country.successors"), " ", *_joined(links)], id="country-successors"))
+    if values:
+        body += [html.H2(t("country.historical_values")), historical_table(values)]
+    body.append(html.P(dcc.Link(t("country.back"), href=href("/"))))
+    return with_attrs(html.Div(body, className="country-page country-missing"), {"data-reason": reason})
+
+
+def _joined(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for n, item in enumerate(items):
+        out += ([", "] if n else []) + [item]
+    return out
+
+
+def historical_table(values: Sequence[Mapping[str, Any]]) -> html.Table:
+    """The latest value per indicator (and corridor partner) of a historical area, with year and source."""
+    head = html.Tr([html.Th(t(k)) for k in ("table.indicator", "table.value", "table.year", "table.source")])
+    rows = [
+        html.Tr([
+            html.Td(ind_text(v["indicator_id"], "title", v["title"]) + (f" → {v['partner_country']}"
+                                                                          if v.get("partner_country") else "")),
+            html.Td(v["value_label"] if v.get("value_label") else f"{v['value']:,.4g} {v.get('unit') or ''}".strip()),
+            html.Td(str(v["year"])), html.Td(v["source_id"]),
+        ])
+        for v in values
+    ]  # fmt: skip
+    return html.Table([html.Thead(head), html.Tbody(rows)], className="data-table historical-values")
 
 
 def unknown_page(code: str, matches: list[CountryRef]) -> html.Div:
@@ -117,10 +162,22 @@ def profile_page(prof: Profile, group: str, release: str | None) -> html.Div:
                 className="country-section",
             ),
             country_section(prof.country.iso3, of_country(prof.country.iso3, prof.release_id)),
+            *historical_sections(prof),
         ],
         className="country-page",
     )
     return with_attrs(page, {"data-iso3": prof.country.iso3, "data-group": group})
+
+
+def historical_sections(prof: Profile) -> list[html.Section]:
+    """The historical areas this country succeeds, with their values marked historical (e.g. Yugoslavia)."""
+    out = []
+    for ref, values in historical_areas(prof.country.iso3, prof.release_id):
+        title = t("country.historical_title", name=country_name(ref.iso3, ref.name), code=ref.iso3)
+        link = dcc.Link(title, href=href(f"/country/{ref.iso3}"))
+        body = [html.H2(link), html.P(t("country.historical_note")), historical_table(values)] if values else []
+        out.append(html.Section(body, id=f"historical-{ref.iso3}", className="country-section historical"))
+    return [s for s in out if s.children]
 
 
 def header(prof: Profile, group: str, release: str | None) -> html.Header:
@@ -136,7 +193,12 @@ def header(prof: Profile, group: str, release: str | None) -> html.Header:
                     className="agg-name",
                 ),  # fmt: skip
                 " ",
-                aggregate_view(prof.aggregates.get(("theme", th["theme"])), tables.coverage_threshold),
+                aggregate_view(
+                    prof.aggregates.get(("theme", th["theme"])),
+                    tables.coverage_threshold,
+                    prof.group("theme", th["theme"]),
+                    prof.card["min_indicators"],
+                ),
             ],
             className="agg-item",
         )
@@ -167,11 +229,17 @@ def header(prof: Profile, group: str, release: str | None) -> html.Header:
     )
 
 
-def aggregate_view(agg: Mapping[str, Any] | None, threshold: float) -> html.Span:
-    """Level badge with the score, or the coverage in words when it is below the threshold."""
-    words = aggregate_words(agg, threshold)
+def aggregate_view(agg: Mapping[str, Any] | None, threshold: float, group: Mapping[str, Any] | None = None,
+                   minimum: int = 2) -> html.Span:  # fmt: skip
+    """Level badge with the score, or why there is none in words (the scorecard's status: below coverage, a
+    single indicator, not measured by public data)."""
     if agg is None or agg.get("score") is None:
-        return html.Span(words, className="agg-coverage")
+        if group is not None:
+            words = t(f"scorecard.status.{group['status']}", n=group.get("n_with_data") or 0,
+                      of=group.get("n_mapped") or 0, needed=percent(threshold), minimum=minimum)  # fmt: skip
+            return html.Span(words, className="agg-coverage")
+        return html.Span(aggregate_words(agg, threshold), className="agg-coverage")
+    words = aggregate_words(agg, threshold)
     score = t("country.score", score=f"{agg['score']:.0f}")
     return html.Span([level_badge(agg["level"], score), " ", words.split("; ", 1)[-1]])
 
@@ -271,10 +339,13 @@ def sections(prof: Profile, group: str) -> list[Any]:
             head.append(
                 html.P(principle_text(g.source["principle"], "gist", g.source["gist"]), className="principle-gist")
             )
-        if g.rows:
+        kind, key = g.key.split("-", 1)
+        model = prof.group(kind, key)
+        if g.rows and (model is None or model["status"] == "scored"):
             head.append(
                 html.P(aggregate_view(g.aggregate, prof.tables.coverage_threshold), className="section-aggregate")
             )
+        head += explanation(prof, model, g.key)
         if g.source.get("caveat"):
             caveat = theme_text(g.source["theme"], "caveat", g.source["caveat"])
             head.append(html.P([html.Strong(t("country.normative")), caveat], className="theme-caveat"))
@@ -282,6 +353,41 @@ def sections(prof: Profile, group: str) -> list[Any]:
         body = _grids(prof, g.rows, suffix, bodies) or [html.P(t("country.none_mapped"))]
         out.append(html.Section(head + body, id=g.key, className=f"country-section section-{group}"))
     return out
+
+
+def explanation(prof: Profile, group: Mapping[str, Any] | None, section: str) -> list[Any]:
+    """Why a theme or principle has no score, in words: which index indicators are missing for this country and
+    why, and what a national data steward could submit (with a link to the steward area)."""
+    if group is None or group["status"] == "scored":
+        return []
+    titles = {
+        ind["indicator_id"]: ind_text(ind["indicator_id"], "title", ind["title"]) for ind in prof.tables.indicators
+    }
+    status = group["status"]
+    text = t(f"scorecard.status.{status}", n=group.get("n_with_data") or 0, of=group.get("n_mapped") or 0,
+             needed=percent(prof.card["coverage_threshold"]), minimum=prof.card["min_indicators"])  # fmt: skip
+    out: list[Any] = [html.P(text, className="missing-status section-aggregate")]
+    if status == "not_measured" and group.get("would_measure"):
+        out.append(html.P([html.Strong(t("scorecard.would_measure")), " ", group["would_measure"]],
+                          className="missing-would"))  # fmt: skip
+    items = [html.Li(f"{titles.get(m['indicator_id'], m['title'])}: {missing_words(m)}") for m in group["missing"]]
+    if items:
+        out.append(html.Ul(items, className="missing-list", id=f"missing-{section}"))
+    submit = [titles.get(i, i) for i in group.get("steward_could_submit") or []]
+    if submit:
+        out.append(html.P([t("scorecard.steward", items="; ".join(submit)), " ",
+                           dcc.Link(t("scorecard.steward_link"), href=href("/steward"))], className="missing-steward"))  # fmt: skip
+    return [html.Div(out, className="missing-explained")]
+
+
+def missing_words(item: Mapping[str, Any]) -> str:
+    reason = item["reason"]
+    return t(
+        f"missing.{reason}",
+        year=item.get("year") or "-",
+        since=item.get("since") or "-",
+        label=item.get("category_label") or "-",
+    )
 
 
 def scorecard_frame(prof: Profile, group: str) -> pd.DataFrame:

@@ -20,11 +20,12 @@ import pandas as pd
 from warehouse import releases
 from warehouse.connection import cursor
 from warehouse.read import release_info
+from warehouse.scorecard import country_row, no_scorecard_reason, read_scorecard
 
 _INDICATORS_SQL = """
 SELECT i.indicator_id, i.theme, i.title, i.unit, i.type, i.direction, i.headline_sex, i.caveat, i.principles,
-       i.direction <> 'context' AS scored
-FROM indicators i
+       i.direction <> 'context' AS scored, coalesce(x.index, false) AS index
+FROM indicators i LEFT JOIN indicator_index x ON x.indicator_id = i.indicator_id
 """
 _EVENT_LISTS_SQL = """
 SELECT indicator_id, source_id, complete AS list_complete, as_of AS list_as_of, stated_total AS list_stated_total,
@@ -40,8 +41,18 @@ LEFT JOIN (SELECT principle, list(indicator_id ORDER BY indicator_id) AS indicat
 ORDER BY p.principle
 """
 _COUNTRIES_SQL = """
-SELECT iso3, name, un_region, un_subregion, income_group, is_aggregate, aggregate_kind FROM countries ORDER BY name
+SELECT iso3, name, un_region, un_subregion, income_group, is_aggregate, aggregate_kind, area_kind, successors
+FROM countries ORDER BY name
 """
+# The values published for a historical area (latest per indicator, headline slice), for its successors' profiles.
+_HISTORICAL_SQL = """
+SELECT o.indicator_id, i.title, o.year, o.value, o.value_label, o.unit, o.source_id, o.flags, o.partner_country
+FROM observations o JOIN indicators i USING (indicator_id)
+WHERE o.country = $iso3 AND o.sex = i.headline_sex
+QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.partner_country ORDER BY o.year DESC) = 1
+ORDER BY o.indicator_id, o.partner_country
+"""
+UNSCORED = ("uninhabited", "historical")
 _SCORES_SQL = """
 SELECT indicator_id, value, value_label, year, out_of_date, score, level, trend, changed_year, source_id, flags
 FROM indicator_scores WHERE country = $iso3
@@ -76,6 +87,8 @@ class CountryRef:
     income_group: str | None
     is_aggregate: bool
     aggregate_kind: str | None
+    area_kind: str | None = None  # state / territory / uninhabited / historical (None: aggregates)
+    successors: str | None = None  # historical areas: successor ISO3 codes, comma-separated
 
 
 Record = dict[str, Any]
@@ -109,6 +122,12 @@ class Profile:
     series: dict[str, list[tuple[int, float]]]  # indicator -> (year, value) of its headline sex and source
     aggregates: dict[tuple[str, str], Record]  # ("theme", id) / ("principle", "13") -> score, level, coverage...
     events: list[Record]
+    card: dict[str, Any]  # the scorecard read model (warehouse/scorecard.py): statuses, missing, what to submit
+
+    def group(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The read model's theme or principle entry (status, missing, steward_could_submit)."""
+        wanted = key if kind == "theme" else int(key)
+        return next((g for g in self.card[f"{kind}s"] if g[kind] == wanted), None)
 
     @property
     def release_id(self) -> str:
@@ -175,10 +194,11 @@ def _in_registry_order(indicators: list[Record]) -> list[Record]:
 
 
 def profile(iso3: str, release: str | None = None) -> Profile | None:
-    """The profile of a (non-aggregate) country, or None when the release has no such country code."""
+    """The profile of a country with a scorecard, or None when the release has no such code or the area has none
+    (aggregates, uninhabited and historical areas: see `no_scorecard`)."""
     tables, cur = release_tables(release)
     ref = tables.countries.get(iso3)
-    if ref is None or ref.is_aggregate:
+    if ref is None or ref.is_aggregate or ref.area_kind in UNSCORED:
         return None
     params = {"iso3": iso3}
     scores = {r["indicator_id"]: r for r in records(cur, _SCORES_SQL, params)}
@@ -190,7 +210,29 @@ def profile(iso3: str, release: str | None = None) -> Profile | None:
         series=headline_series(cur.execute(_SERIES_SQL, params).fetchall(), tables.indicators, scores),
         aggregates=aggregates,
         events=records(cur, _EVENTS_SQL, params),
+        card=read_scorecard(cur, iso3, tables.release_id),
     )
+
+
+def no_scorecard(iso3: str, release: str | None = None) -> tuple[dict[str, Any], str, list[Record]] | None:
+    """(the area, why it has no scorecard, its historical values) for uninhabited and historical areas; else None."""
+    tables, cur = release_tables(release)
+    ref = tables.countries.get(iso3)
+    if ref is None or ref.area_kind not in UNSCORED:
+        return None
+    area = country_row(cur, iso3) or {}
+    values = records(cur, _HISTORICAL_SQL, {"iso3": iso3})
+    return area, no_scorecard_reason(area) or "", values
+
+
+def historical_areas(iso3: str, release: str | None = None) -> list[tuple[CountryRef, list[Record]]]:
+    """The historical areas this country succeeds (e.g. Serbia and Montenegro for Serbia), each with its values."""
+    tables, cur = release_tables(release)
+    out = []
+    for ref in tables.countries.values():
+        if ref.area_kind == "historical" and iso3 in (ref.successors or "").split(","):
+            out.append((ref, records(cur, _HISTORICAL_SQL, {"iso3": ref.iso3})))
+    return out
 
 
 def tiles(tables: ReleaseTables, ref: CountryRef, scores: dict[str, Record]) -> list[Record]:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashboard.queries.practices import by_principle
 from warehouse.connection import cursor
+from warehouse.read import release_info
 
 _PRINCIPLES_SQL = """
 SELECT p.principle, p.area, a.title AS area_title, a.position AS area_position, p.title, p.gist, p.verified,
@@ -31,10 +32,11 @@ _THEMES_SQL = "SELECT theme_id, title, caveat, principles FROM themes"
 
 # One row per country (never an aggregate) and principle that has scored indicators mapped (in no order: the page
 # sorts the countries by their names in the reader's language).
+# Principles the release's methodology declares not measured by public data are left out: their cells say so.
 _COVERAGE_SQL = """
 SELECT c.iso3 AS country, c.name, c.un_region, s.principle, s.score, s.level, s.coverage, s.n_with_data, s.n_mapped
 FROM principle_scores s JOIN countries c ON c.iso3 = s.country
-WHERE NOT c.is_aggregate AND ($region IS NULL OR c.un_region = $region)
+WHERE NOT c.is_aggregate AND ($region IS NULL OR c.un_region = $region) AND NOT list_contains($not_measured, s.principle)
 """
 
 _REGIONS_SQL = """
@@ -87,7 +89,9 @@ def coverage(region: str | None = None, release: str | None = None) -> dict[str,
     only at or above the coverage threshold. Columns as arrays (NULL: masked), not a frame: the page reads them
     into plain rows, and pandas' string columns cost twice the query for 3,000 rows."""
     _, cur = cursor(release)
-    return cur.execute(_COVERAGE_SQL, {"region": region}).fetchnumpy()
+    method = release_info(cur).get("methodology") or {}
+    not_measured = [int(n) for n in method.get("not_measured", [])] if isinstance(method, dict) else []
+    return cur.execute(_COVERAGE_SQL, {"region": region, "not_measured": not_measured}).fetchnumpy()
 
 
 def regions(release: str | None = None) -> list[str]:

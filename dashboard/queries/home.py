@@ -138,15 +138,17 @@ def _value_text(value: object, label: object, since: object, unit: str) -> str:
     return f"{format_number(float(value))} {unit_text(unit)}".strip()  # type: ignore[arg-type]
 
 
+# Every area with a scorecard, with its aggregate where the principle or theme has index indicators for it (a
+# principle no public data measure has no rows: every area shows as not measured, never as missing).
 _GROUP_SQL = {
     "principle": """
         SELECT c.iso3, c.name, s.score, s.level, s.coverage, s.n_with_data, s.n_mapped
-        FROM principle_scores s JOIN countries c ON c.iso3 = s.country
-        WHERE s.principle = TRY_CAST($key AS INTEGER) AND NOT c.is_aggregate ORDER BY c.name""",
+        FROM countries c LEFT JOIN principle_scores s ON s.country = c.iso3 AND s.principle = TRY_CAST($key AS INTEGER)
+        WHERE NOT c.is_aggregate AND c.iso3 IN (SELECT DISTINCT country FROM indicator_scores) ORDER BY c.name""",
     "theme": """
         SELECT c.iso3, c.name, s.score, s.level, s.coverage, s.n_with_data, s.n_mapped
-        FROM theme_scores s JOIN countries c ON c.iso3 = s.country
-        WHERE s.theme = $key AND NOT c.is_aggregate ORDER BY c.name""",
+        FROM countries c LEFT JOIN theme_scores s ON s.country = c.iso3 AND s.theme = $key
+        WHERE NOT c.is_aggregate AND c.iso3 IN (SELECT DISTINCT country FROM indicator_scores) ORDER BY c.name""",
 }
 _GROUP_TITLE_SQL = {
     "principle": "SELECT principle, title FROM principles WHERE principle = TRY_CAST(? AS INTEGER)",
@@ -173,19 +175,31 @@ def group_frame(kind: str, key: str, release: str | None = None) -> tuple[pd.Dat
             "iso3": rows["iso3"], "name": rows["name"], "value": rows["score"].round(1), "label": None,
             "unit": unit_text("score 0-100"), "year": pd.NA, "since": pd.NA, "level": rows["level"].fillna("no_data"),
             "source_id": None,
-            "coverage": [t("home.coverage_of", n=int(a), of=int(b)) for a, b in zip(rows["n_with_data"], rows["n_mapped"], strict=True)],
+            "coverage": [t("home.coverage_of", n=int(a), of=int(b)) if pd.notna(b) else ""
+                         for a, b in zip(rows["n_with_data"], rows["n_mapped"], strict=True)],
         }
     )  # fmt: skip
     frame["value_text"] = [
         t("home.score_of", score=format_number(v)) if ok else "" for v, ok in zip(frame["value"], scored, strict=True)
     ]
-    needed = load_registry().coverage_threshold
+    registry = load_registry()
     frame["note"] = [
-        "" if ok else t("home.note.not_scored", pct=percent(pct), needed=percent(needed))
-        for ok, pct in zip(scored, rows["coverage"].fillna(0), strict=True)
+        _group_note(ok, pct, n, m, registry.coverage_threshold, registry.min_index_indicators)
+        for ok, pct, n, m in zip(scored, rows["coverage"], rows["n_with_data"], rows["n_mapped"], strict=True)
     ]
     shown = frame.astype({"value": "Float64", "year": "Int64", "since": "Int64"})[[*FRAME_COLUMNS, "coverage"]]
     return shown, _group_title(kind, title[0][0], title[0][1])
+
+
+def _group_note(scored: bool, coverage: object, n: object, mapped: object, needed: float, minimum: int) -> str:
+    """Why a country has no aggregate: not measured (no index indicator), a single indicator, or low coverage."""
+    if scored:
+        return ""
+    if pd.isna(mapped):  # type: ignore[call-overload]
+        return t("scorecard.status.not_measured")
+    if int(n) < minimum and float(coverage) >= needed - 1e-9:  # type: ignore[call-overload, arg-type]
+        return t("scorecard.status.single_indicator", n=int(n), minimum=minimum)  # type: ignore[call-overload]
+    return t("home.note.not_scored", pct=percent(float(coverage)), needed=percent(needed))  # type: ignore[arg-type]
 
 
 @per_release

@@ -23,21 +23,32 @@ from dashboard.i18n import category_text, current_lang, group_text, number, t, u
 from dashboard.i18n.names import localise, localise_sorted
 from indicators.aggregate import MIN_PEERS
 from indicators.events import (
+    NOT_APPLICABLE,
+    NOT_KNOWN,
     ListInfo,
     Record,
+    Scope,
     derive,
     event_rows,
     is_un_style,
     list_info,
     make_record,
+    outside,
+    stale,
     with_entry_into_force,
 )
 from indicators.levels import find_category, level_array, scoreable
 from indicators.model import Indicator
 from indicators.registry import load_registry
+from indicators.release import event_scopes
 from warehouse.connection import cursor
 from warehouse.read import release_info
 
+# Areas with a scorecard (not aggregates, uninhabited or historical areas), with the list universes they belong to.
+_SCORED_AREAS_SQL = """
+SELECT iso3, name, un_member, ilo_member FROM countries
+WHERE NOT is_aggregate AND coalesce(area_kind, '') NOT IN ('uninhabited', 'historical') ORDER BY name
+"""
 CURRENT = "current"  # a current value of a context series: a value, no level (see components.map)
 SEX_LABELS = {"total": "Total", "female": "Women", "male": "Men"}
 FRAME_COLUMNS = ["iso3", "name", "value", "label", "unit", "year", "since", "level", "value_text", "note", "source_id"]
@@ -54,7 +65,7 @@ LEFT JOIN (
     AND (value IS NOT NULL OR ($categorical AND value_label IS NOT NULL))
   GROUP BY country
 ) o ON o.country = c.iso3
-WHERE NOT c.is_aggregate
+WHERE NOT c.is_aggregate AND coalesce(c.area_kind, '') NOT IN ('uninhabited', 'historical')
 ORDER BY c.name
 """
 
@@ -266,15 +277,15 @@ def _note(level: str, year: object, ind: Indicator, asked: int) -> str:
 def _event_frame(ind: Indicator, year: int, release: str | None) -> pd.DataFrame:
     """Derived ratification/treaty statuses in `year` (events.event_rows) with their category labels and levels."""
     _, cur = cursor(release)
-    countries = cur.execute("SELECT iso3, name FROM countries WHERE NOT is_aggregate ORDER BY name").df()
+    countries = cur.execute(_SCORED_AREAS_SQL).df()
     events, lists = event_tables(ind, release)
-    rows = event_rows(events, lists, [ind], list(countries["iso3"]), year).rename(
+    scopes = event_scopes([ind], lists, countries, load_registry())
+    rows = event_rows(events, lists, [ind], list(countries["iso3"]), year, scopes).rename(
         columns={"country": "iso3", "value_label": "status", "changed_year": "since"}
     )
-    frame = countries.merge(rows, on="iso3", how="left")
+    frame = countries[["iso3", "name"]].merge(rows, on="iso3", how="left")
     categories = [find_category(s, ind) for s in frame["status"]]
-    out_of_date = frame["year"] < year - ind.recency_window
-    levels = [_event_level(s, c, ood) for s, c, ood in zip(frame["status"], categories, out_of_date, strict=True)]
+    levels = [_event_level(s, c, False) for s, c in zip(frame["status"], categories, strict=True)]
     frame = frame.assign(
         value=pd.NA,
         unit=ind.unit,
@@ -290,8 +301,8 @@ def _event_frame(ind: Indicator, year: int, release: str | None) -> pd.DataFrame
 
 
 def _event_level(status: str, category, out_of_date: bool) -> str:
-    if status == "not_known":
-        return "not_known"
+    if status in ("not_known", "not_applicable"):
+        return status
     if out_of_date:
         return "out_of_date"
     return category.level if category is not None else "no_data"
@@ -416,16 +427,18 @@ def _derived(ind: Indicator, years: range, countries: list[str] | None,
              release: str | None) -> tuple[pd.DataFrame, dict[str, list[str]]]:  # fmt: skip
     """(iso3 and name of the countries by name, iso3 -> the derived status in each year)."""
     _, cur = cursor(release)
-    names = cur.execute("SELECT iso3, name FROM countries WHERE NOT is_aggregate ORDER BY name").df()
-    if countries:
-        names = names[names["iso3"].isin(countries)]
+    areas = cur.execute(_SCORED_AREAS_SQL).df()
+    names = areas[areas["iso3"].isin(countries)] if countries else areas
     events, lists = event_tables(ind, release)
     info, un_style = list_info(lists), is_un_style(ind)
+    scope = event_scopes([ind], lists, areas, load_registry())[ind.id]
     grouped: dict[str, list[Record]] = {}
     columns = ("country", "event_date", "year", "status", "source_id")
     for country, date, year, status, source in zip(*(events[c].tolist() for c in columns), strict=True):
         grouped.setdefault(country, []).append(make_record(date, year, status, source))
-    return names, {iso3: _statuses(grouped.get(iso3, []), years, info, un_style) for iso3 in names["iso3"].tolist()}
+    return names[["iso3", "name"]], {
+        iso3: _statuses(grouped.get(iso3, []), years, info, un_style, scope, iso3) for iso3 in names["iso3"].tolist()
+    }
 
 
 def _status_words(ind: Indicator, statuses: Any) -> dict[str, tuple[str, str]]:
@@ -433,17 +446,24 @@ def _status_words(ind: Indicator, statuses: Any) -> dict[str, tuple[str, str]]:
     return {s: (_label(ind, c, s), _event_level(s, c, False)) for s in statuses for c in [find_category(s, ind)]}
 
 
-def _statuses(records: list[Record], years: range, info: ListInfo, un_style: bool) -> list[str]:
+def _statuses(records: list[Record], years: range, info: ListInfo, un_style: bool, scope: Scope,
+              iso3: str) -> list[str]:  # fmt: skip
     """`derive`'s status of a country in each year. It depends on the year only through which dated records are
     past (a prefix in date order: _order sorts by year first; ILO entry-into-force records included) and whether
     the year reached the lists' as_of year, so it is derived once per such state, not once per year (a country
     with events took 31 derives: ~40 ms for an indicator most countries ratified)."""
+    if outside(scope, iso3, records):
+        return [NOT_APPLICABLE] * len(years)
     dated = sorted(r.year for r in (records if un_style else with_entry_into_force(records)) if r.year is not None)
-    kept: dict[tuple[int, bool], str] = {}
+    kept: dict[tuple[int, bool, bool], str] = {}
     out = []
+    list_year = info.complete_as_of if not records else info.as_of
     for year in years:
-        state = (bisect_right(dated, year), info.as_of is not None and year >= info.as_of)
+        past = list_year is not None and scope.tolerance is not None and year > min(year, list_year) + scope.tolerance
+        state = (bisect_right(dated, year), info.as_of is not None and year >= info.as_of, past)
         if state not in kept:
-            kept[state] = derive(records, year, info.complete, un_style, info.as_of)[0].status
+            result, record = derive(records, year, info.complete, un_style, info.as_of)
+            valid = max(min(year, list_year) if list_year is not None else year, result.changed_year or 0)
+            kept[state] = NOT_KNOWN if stale(result.status, record, valid, scope, year) else result.status
         out.append(kept[state])
     return out

@@ -111,25 +111,29 @@ def test_partial_ilo_list_shows_not_known_not_not_ratified(release_id: str, mex:
     assert "not as not ratified" in t.not_known_text(row) and "of 54 ratifications stated" in t.not_known_text(row)
 
 
-def test_complete_list_absence_is_not_ratified(mex: q.Profile) -> None:
-    row = row_of(mex, "ilo_c156")  # UNSD's C156 list names every ratifying country
-    assert (t.value_text(row), t.level_words(row)) == ("Not ratified", "Major challenges")
+def test_an_old_complete_list_absence_is_not_known_since_its_date(mex: q.Profile) -> None:
+    row = row_of(mex, "ilo_c156")  # UNSD's C156 list (2021) names every ratifying country: Mexico is absent
+    assert t.value_text(row) == "Not known since 2021" and t.level_words(row) == "Not known"
+    assert "Absent from the complete list of 2021" in t.not_known_text(row)
 
 
-def test_principle_below_coverage_shows_coverage_not_score(release_id: str, page, mex: q.Profile) -> None:
-    (score, coverage, with_data, mapped) = sql(
-        release_id,
-        "SELECT score, coverage, n_with_data, n_mapped FROM principle_scores WHERE country = 'MEX' AND principle = 13",
-        [],
-    )[0]
-    assert score is None and coverage < 0.8
-    words = t.aggregate_words(mex.aggregates[("principle", "13")], 0.8)
-    assert words == f"coverage {coverage:.0%} ({with_data} of {mapped} indicators): no aggregate below 80%"
+def test_a_principle_without_public_data_says_so_and_what_would_measure_it(page, mex: q.Profile) -> None:
     section = find(page.layout(iso3="MEX", group="principle"), "principle-13")
     shown = text(section)
-    assert words in shown and "score" not in shown.split("Recruitment and placement services")[1].split("coverage")[0]
-    scored = t.aggregate_words(mex.aggregates[("theme", "women")], 0.8)
-    assert "score" in scored and "coverage 100%" in scored
+    assert "Not measured by public data" in shown and "What would measure it:" in shown
+    assert "fee_ban_law" not in shown and "Recruitment fees charged to workers are prohibited" in shown
+    assert find(section, "missing-principle-13") is None or "score" not in shown.split("What would measure")[0]
+
+
+def test_a_theme_without_a_score_lists_what_is_missing_and_why(page) -> None:
+    layout = page.layout(iso3="TWN")  # Taiwan: outside the UN lists; no SDG 8.8.2 value
+    section = find(layout, "theme-recruitment")
+    shown = text(section)
+    assert "No score: 0 of 1 index indicators have current data for this country" in shown
+    assert (
+        "National compliance with labour rights (SDG 8.8.2): the public source has no value for this country" in shown
+    )
+    assert "A national data steward could submit" in shown and "Go to the steward area" in shown
 
 
 def test_layout_renders_real_countries(page, release_id: str) -> None:

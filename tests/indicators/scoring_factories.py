@@ -48,10 +48,14 @@ def indicator(ind_id: str, **fields: object) -> Indicator:
     return Indicator(**base)  # type: ignore[arg-type]
 
 
-def registry(*indicators: Indicator, coverage_threshold: float = 0.8) -> Registry:
+def registry(*indicators: Indicator, coverage_threshold: float = 0.8, index_share: float = 0.0,
+             min_index_indicators: int = 1, absence_tolerance: dict[str, int] | None = None) -> Registry:  # fmt: skip
+    """A test registry; by default every scored indicator is an index indicator and one suffices for a score, so
+    tests of the aggregation arithmetic are not also tests of the index rule (tested on their own)."""
     return Registry(
         indicators={ind.id: ind for ind in indicators}, principles={}, areas={}, sources={}, themes={},
-        methodology_version="test-1.0", coverage_threshold=coverage_threshold,
+        methodology_version="test-1.0", coverage_threshold=coverage_threshold, index_share=index_share,
+        min_index_indicators=min_index_indicators, absence_tolerance=absence_tolerance or {},
     )  # fmt: skip
 
 

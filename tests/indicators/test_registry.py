@@ -124,7 +124,7 @@ def test_guidelines_and_the_dual_nationality_caveat(registry: Registry) -> None:
 
 
 def test_methodology_version_and_coverage(registry: Registry) -> None:
-    assert registry.methodology_version == "2026.1"
+    assert registry.methodology_version == "2026.2"
     assert registry.coverage_threshold == 0.8
 
 
@@ -168,7 +168,7 @@ def test_steward_categorical_tables(registry: Registry) -> None:
 
 
 def test_event_tables(registry: Registry) -> None:
-    ilo = {"in_force", "party", "not_in_force", "denounced", "not_ratified", "not_known"}
+    ilo = {"in_force", "party", "not_in_force", "denounced", "not_ratified", "not_known", "not_applicable"}
     un = {"party", "signatory", "no_action"}
     for ind in registry.indicators.values():
         if ind.type != "event" or not ind.scored:
@@ -178,8 +178,11 @@ def test_event_tables(registry: Registry) -> None:
             assert set(table) == ilo and table["in_force"] == (100.0, "green"), ind.id
             assert "complete" in (ind.caveat or ""), ind.id  # not ratified is red only where the list is complete
         elif ind.id.startswith("un_"):
-            assert set(table) - {"not_known"} == un and table["no_action"][1] == "red", ind.id
+            assert set(table) - {"not_known", "not_applicable"} == un and table["no_action"][1] == "red", ind.id
         assert table.get("not_known", (None, "no_data")) == (None, "no_data"), ind.id
+        if ind.id.startswith(("ilo_", "un_")):
+            assert table["not_applicable"] == (None, "no_data"), f"{ind.id}: outside the list's universe, uncoloured"
+            assert ind.universe == ("ilo_members" if ind.id.startswith("ilo_") else "un_members"), ind.id
 
 
 def test_headline_sex(registry: Registry) -> None:
@@ -264,7 +267,7 @@ def test_registry_tables_are_warehouse_ready(registry: Registry) -> None:
 
 def test_methodology_dict_is_json_and_complete(registry: Registry) -> None:
     method = json.loads(json.dumps(methodology_dict(registry)))
-    assert method["methodology_version"] == "2026.1" and method["coverage_threshold"] == 0.8
+    assert method["methodology_version"] == "2026.2" and method["coverage_threshold"] == 0.8
     assert set(method["indicators"]) == set(registry.indicators)
     ratio = method["indicators"]["lfpr_ratio_fm"]
     assert ratio["thresholds"] == {"optimum": 100, "green": 70, "red": 50, "lower_bound": 21.5}
