@@ -245,7 +245,7 @@ def _missing(entry: dict[str, Any], stale: dict[str, str]) -> dict[str, Any]:
     return {
         "indicator_id": entry["indicator_id"], "title": entry["title"], "reason": reason,
         "year": entry["year"], "since": stale.get(entry["indicator_id"]), "steward": entry["steward_uploadable"],
-        "category_label": entry["category_label"],
+        "category_label": entry["category_label"] or entry["value_label"],
     }  # fmt: skip
 
 
