@@ -127,12 +127,12 @@ def set_up(data: Path, workers: int, seed: int) -> Soak:
     if build.returncode != 0:
         raise RuntimeError(build.stderr)
     os.environ["LMM_DATA_DIR"] = str(data)  # this process's own steward calls (accounts, retries)
-    from dashboard.steward import auth
+    from stewards import accounts
 
-    auth.create_user("admin", "admin", PASSWORD, institution="Soak team")
-    auth.create_user("mex", "steward", PASSWORD, ["MEX"], "INEGI Mexico")
-    auth.create_user("phl", "steward", PASSWORD, ["PHL"], "Philippine Statistics Authority")
-    tokens = {name: auth.issue_token(name, actor="soak") for name in ("admin", "mex", "phl")}
+    accounts.create_user("admin", "admin", PASSWORD, institution="Soak team")
+    accounts.create_user("mex", "steward", PASSWORD, ["MEX"], "INEGI Mexico")
+    accounts.create_user("phl", "steward", PASSWORD, ["PHL"], "Philippine Statistics Authority")
+    tokens = {name: accounts.issue_token(name, actor="soak") for name in ("admin", "mex", "phl")}
     port = free_port()
     log = open(data / "gunicorn.log", "ab")  # noqa: SIM115 - open for the server's life
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind", f"127.0.0.1:{port}",

@@ -60,7 +60,7 @@ def fresh_series(soak: Soak) -> tuple[str, int]:
 def intact(soak: Soak, tally: Tally, what: str) -> None:
     """The current release verifies and answers; every accepted submission is there with its file and checksum,
     and every published one is still in the current release."""
-    from dashboard.steward import store
+    from stewards import store
     from warehouse import releases
 
     current = releases.current_release_id()
@@ -94,7 +94,7 @@ def leftovers() -> list[str]:
 
 
 def counts() -> tuple[int, int]:
-    from dashboard.steward import store
+    from stewards import store
 
     with store.connect() as db:
         subs = db.execute("SELECT count(*) FROM submissions").fetchone()[0]
@@ -118,7 +118,7 @@ def submitted(soak: Soak, value: float) -> str:
 
 
 def wait_job(sid: str, timeout: float = 300) -> object:
-    from dashboard.steward import store
+    from stewards import store
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -154,7 +154,7 @@ def killed_build(soak: Soak, tally: Tally) -> None:
 
 def killed_publish_job(soak: Soak, tally: Tally) -> None:
     """An approval's publish job killed at a random moment; the admin's retry publishes it."""
-    from dashboard.steward import publish, store
+    from stewards import publish, store
 
     tally.attempts += 1
     sid = submitted(soak, 20 + tally.attempts / 100)
@@ -219,7 +219,7 @@ def _raw_upload(soak: Soak, body: bytes, sent: float, kill_when: Callable[[], bo
 
 
 def _uploads() -> set[str]:
-    from dashboard.steward import store
+    from stewards import store
 
     return {p.name for p in store.uploads_dir().glob("s*") if not p.name.endswith(".sha256")}
 
@@ -237,7 +237,7 @@ def worker_killed_mid_upload(soak: Soak, tally: Tally) -> None:
 
 
 def worker_killed_mid_validation(soak: Soak, tally: Tally) -> None:
-    from dashboard.steward import store
+    from stewards import store
 
     tally.attempts += 1
     before, files = counts(), _uploads()
@@ -392,7 +392,7 @@ def bit_rot_at_startup(soak: Soak, tally: Tally) -> None:
 def damaged_control_database(soak: Soak, tally: Tally) -> None:
     """On a copy of the runtime folder: the control database damaged, refused by `lmm control check` and by
     `lmm build`, restored from its backup with every accepted submission."""
-    from dashboard.steward import store
+    from stewards import store
 
     tally.attempts += 1
     scratch = soak.data.parent / f"control-{tally.attempts}"
@@ -478,7 +478,7 @@ def hostile_urls(soak: Soak, tally: Tally) -> None:
 
 def forged_access(soak: Soak, tally: Tally) -> None:
     """Actions a caller may not take: each must be refused and change nothing."""
-    from dashboard.steward import store
+    from stewards import store
     from warehouse import releases
 
     sid = submitted(soak, 4.5)
@@ -513,22 +513,22 @@ def forged_access(soak: Soak, tally: Tally) -> None:
 
 
 def _revoked_token() -> dict[str, str]:
-    from dashboard.steward import auth
+    from stewards import accounts
 
     name = f"revoked{int(time.time() * 1000)}"
-    auth.create_user(name, "admin", PASSWORD)
-    token = auth.issue_token(name, actor="soak")
-    auth.revoke_tokens(name, actor="soak")
+    accounts.create_user(name, "admin", PASSWORD)
+    token = accounts.issue_token(name, actor="soak")
+    accounts.revoke_tokens(name, actor="soak")
     return {"Authorization": f"Bearer {token}"}
 
 
 def sign_in_guessing(soak: Soak, tally: Tally) -> None:
     """Wrong passwords against a fresh account across both workers, then the right one: refused while locked."""
-    from dashboard.steward import auth
+    from stewards import accounts
 
     name = f"guess{int(time.time() * 1000)}"
-    auth.create_user(name, "steward", PASSWORD, ["MEX"])
-    for guess in range(auth.max_attempts() + 3):
+    accounts.create_user(name, "steward", PASSWORD, ["MEX"])
+    for guess in range(accounts.max_attempts() + 3):
         tally.attempts += 1
         answer = _login(soak, name, f"wrong {guess}")
         if answer.status_code != 401:

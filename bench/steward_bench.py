@@ -86,8 +86,8 @@ def write_files(frame: pd.DataFrame, folder: Path) -> dict[str, Path]:
 
 
 def validation_throughput(files: dict[str, Path], rows: int, repeat: int) -> dict[str, float]:
-    from dashboard.steward.upload import read_upload
-    from dashboard.steward.validate import make_context, validate
+    from stewards.upload import read_upload
+    from stewards.validate import make_context, validate
 
     context, figures = make_context(None), dict[str, float]()
     for kind, path in files.items():
@@ -113,10 +113,10 @@ def free_port() -> int:
 def approval_to_served(folder: Path) -> float:
     """Gunicorn (2 workers) serves; an admin approves; time until /api/v1/health reports the new release."""
 
-    from dashboard.steward import auth, publish, store, workflow
+    from stewards import accounts, publish, store, workflow
 
-    auth.create_user("bench-admin", "admin", "bench password 123")
-    steward = auth.create_user("bench-mex", "steward", "bench password 123", ["MEX"], "Bench institute")
+    accounts.create_user("bench-admin", "admin", "bench password 123")
+    steward = accounts.create_user("bench-mex", "steward", "bench password 123", ["MEX"], "Bench institute")
     text = ",".join(COLUMNS) + "\ntertiary_women_emigration_rate,MEX,,2024,,7.4,,,Bench survey 2024,\n"
     sub = workflow.receive_upload(steward, "mex.csv", text.encode())
     workflow.submit(sub, steward, {}, None)

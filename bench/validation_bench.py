@@ -70,8 +70,8 @@ def plant_errors(frame: pd.DataFrame, n: int) -> tuple[pd.DataFrame, int]:
 
 
 def ours(path: Path, context: Any) -> tuple[float, Any]:
-    from dashboard.steward.upload import read_upload
-    from dashboard.steward.validate import validate
+    from stewards.upload import read_upload
+    from stewards.validate import validate
 
     started = time.perf_counter()
     outcome = validate(read_upload(path.read_bytes(), path.name), context)
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     data_dir, _ = real_release()
     folder = synthetic.temporary_folder("lmm-validation-")
     with data_dir_env(data_dir):
-        from dashboard.steward.validate import make_context
+        from stewards.validate import make_context
 
         good, bad, planted = steward_csv(args.rows, folder)
         context = make_context(None)

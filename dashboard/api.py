@@ -75,7 +75,7 @@ def health() -> Response:
 
 def _control_warning() -> str | None:
     """Why the steward area's control database is refused (damaged or lost), if it is."""
-    from dashboard.steward import integrity, store
+    from stewards import integrity, store
 
     return integrity.warning(store.control_path())
 

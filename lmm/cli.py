@@ -39,12 +39,12 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from loaders.seed import read_seed
+    from stewards.store import accepted_submission_frames
     from warehouse.build import BuildInputs, build_release
-    from warehouse.submissions_source import accepted_submissions
 
     seed = read_seed(Path(args.seed) if args.seed else seed_dir())
     inputs = BuildInputs(
-        seed, accepted_submissions(), actor=args.actor, reason=args.reason, status_year=args.status_year
+        seed, accepted_submission_frames(), actor=args.actor, reason=args.reason, status_year=args.status_year
     )
     print(build_release(inputs, progress=_progress))
     return 0

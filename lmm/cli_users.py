@@ -19,30 +19,30 @@ def _read_password() -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from dashboard.steward import auth
+    from stewards import accounts
 
     if args.action == "add":
         countries = args.countries.split(",") if args.countries else []
-        user = auth.create_user(args.name, args.role, _read_password(), countries, args.institution or "",
+        user = accounts.create_user(args.name, args.role, _read_password(), countries, args.institution or "",
                                 trusted=args.trusted)  # fmt: skip
         print(f"added {user.role} {user.name}" + (f" for {', '.join(user.countries)}" if user.countries else ""))
     elif args.action == "token":
-        print(auth.issue_token(args.name))
+        print(accounts.issue_token(args.name))
         print("(shown once: keep it secret; `lmm users revoke NAME` revokes every token of the user)", file=sys.stderr)
     elif args.action == "revoke":
-        print(f"revoked {auth.revoke_tokens(args.name)} token(s) of {args.name}")
+        print(f"revoked {accounts.revoke_tokens(args.name)} token(s) of {args.name}")
     else:
-        for user in auth.list_users():
+        for user in accounts.list_users():
             scope = ",".join(user.countries) or "-"
             print(f"{user.name:<20}{user.role:<9}{scope:<24}{'trusted ' if user.trusted else ''}{user.institution}")
     return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from dashboard.steward import store
+    from stewards import store
 
     if args.action == "verify":
-        from dashboard.steward import integrity
+        from stewards import integrity
 
         problems = store.verify_audit() + integrity.audit_against_backup(store.control_path())
         for line in problems:
@@ -58,7 +58,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_control(args: argparse.Namespace) -> int:
     """The control database: check it, back it up, or restore the last verified backup over a damaged copy."""
-    from dashboard.steward import integrity, store
+    from stewards import integrity, store
 
     path = store.control_path()
     if args.action == "check":

@@ -1,6 +1,4 @@
-"""The data-steward workflow: accounts, template, upload, validation, diff, review, publishing and the audit log.
-
-Everything it keeps lives in the control database (LMM_DATA_DIR/control.sqlite, see store.py) and the original
-uploads (LMM_DATA_DIR/uploads/), never inside a release; releases are built from the seed plus the accepted
-submissions (warehouse.submissions_source -> store.accepted_submission_frames).
-"""
+"""The /steward pages and the /api/v1/submissions routes: web glue (Flask routes, views, sessions and CSRF, templates)
+over the data-steward domain in stewards/ (accounts, control database, upload, validation, diff, workflow, publish).
+The release build takes accepted submissions as an explicit input (`lmm build` and the publish job hand it
+stewards.store.accepted_submission_frames())."""

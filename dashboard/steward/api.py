@@ -9,10 +9,10 @@ from functools import wraps
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from dashboard.steward import auth, publish, store, workflow
-from dashboard.steward.integrity import ControlDatabaseError
 from dashboard.steward.views import STATUS_TEXT, problems_csv, upload_limit_bytes
 from lmm.config import setting
+from stewards import accounts, publish, store, workflow
+from stewards.integrity import ControlDatabaseError
 
 blueprint = Blueprint("steward_api", __name__, url_prefix="/api/v1/submissions")
 
@@ -31,7 +31,7 @@ def token_required(view):
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        user = auth.user_for_token(token) if token else None
+        user = accounts.user_for_token(token) if token else None
         if user is None:
             response = jsonify({"error": "a valid API token is required: Authorization: Bearer <token> "
                                          "(issued by `lmm users token NAME`)"})  # fmt: skip

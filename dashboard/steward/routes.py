@@ -14,10 +14,11 @@ from flask import Blueprint, Flask, Response, abort, flash, g, redirect, request
 from dashboard.i18n import datetime as local_datetime
 from dashboard.i18n import t
 from dashboard.i18n.web import template_values
-from dashboard.steward import api, auth, publish, store, workflow
-from dashboard.steward.integrity import ControlDatabaseError
+from dashboard.steward import api, auth
 from dashboard.steward.views import problems_csv, render_home, render_page, render_submission, upload_limit_bytes
 from lmm.config import setting
+from stewards import accounts, publish, store, workflow
+from stewards.integrity import ControlDatabaseError
 from warehouse import releases
 
 HERE = Path(__file__).resolve().parent
@@ -98,8 +99,8 @@ def login():
 def login_post():
     name, target = request.form.get("name", ""), request.form.get("next", "")
     try:
-        user = auth.authenticate(name, request.form.get("password", ""), auth.client_ip())
-    except auth.AuthError as error:
+        user = accounts.authenticate(name, request.form.get("password", ""), auth.client_ip())
+    except accounts.AuthError as error:
         flash(str(error), "error")
         return render_page("steward_login.html", next=target, login_name=name), 401
     auth.sign_in(user)
@@ -131,8 +132,8 @@ def home_bare():
 @pages.get("/template.<fmt>")
 @login_required
 def template(fmt: str):
-    from dashboard.steward.template import csv_template, xlsx_template
     from dashboard.steward.views import country_list
+    from stewards.template import csv_template, xlsx_template
 
     if fmt == "csv":
         body, mime = csv_template(), "text/csv; charset=utf-8"
@@ -152,8 +153,8 @@ def template(fmt: str):
 @login_required
 def practice_template(fmt: str):
     """The practice template: one row per practice (a sheet 'practices'); uploaded through the same form."""
-    from dashboard.steward.practice_template import practice_csv_template, practice_xlsx_template
     from dashboard.steward.views import country_list
+    from stewards.practice_template import practice_csv_template, practice_xlsx_template
 
     if fmt == "csv":
         body, mime = practice_csv_template(), "text/csv; charset=utf-8"

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from flask import render_template
 
-from dashboard.steward import auth, publish, store, workflow
-from dashboard.steward.auth import User
+from dashboard.steward import auth
 from lmm.config import setting
+from stewards import publish, store, workflow
+from stewards.accounts import User
 from warehouse import releases
 from warehouse.connection import cursor
 from warehouse.safe_csv import neutralise_frame

@@ -116,10 +116,10 @@ def test_axe_finds_no_serious_violation(tab, axe_source: str, path: str, ready: 
 
 @pytest.fixture(scope="module")
 def steward_account(release_id: str) -> str:
-    from dashboard.steward import auth
+    from stewards import accounts
 
-    if auth.get_user("a11y-steward") is None:
-        auth.create_user("a11y-steward", "steward", PASSWORD, ["MEX"], "INEGI Mexico")
+    if accounts.get_user("a11y-steward") is None:
+        accounts.create_user("a11y-steward", "steward", PASSWORD, ["MEX"], "INEGI Mexico")
     return "a11y-steward"
 
 

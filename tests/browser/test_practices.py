@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from dashboard.steward.practice_template import PRACTICE_COLUMNS
+from stewards.practice_template import PRACTICE_COLUMNS
 from tests.browser.conftest import screenshot
 
 PASSWORD = "a practice browser-test password"
@@ -99,15 +99,15 @@ def test_every_seeded_practice_cites_its_sources(page) -> None:
 
 @pytest.fixture
 def people(release_id: str, gunicorn_server: str):
-    from dashboard.steward import auth
+    from stewards import accounts
     from warehouse import releases
 
     for name, role, countries, institution in (
         ("prac-browser-mex", "steward", ["MEX"], "IME Mexico"),
         ("prac-browser-admin", "admin", [], "Monitor team"),
     ):
-        if auth.get_user(name) is None:
-            auth.create_user(name, role, PASSWORD, countries, institution)
+        if accounts.get_user(name) is None:
+            accounts.create_user(name, role, PASSWORD, countries, institution)
     before = releases.current_release_id()
     yield {"steward": "prac-browser-mex", "admin": "prac-browser-admin"}
     if before and releases.current_release_id() != before:

@@ -33,14 +33,14 @@ COUNTRY_PAGE = Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "co
 
 @pytest.fixture(scope="module")
 def people(release_id: str) -> dict[str, str]:
-    from dashboard.steward import auth
+    from stewards import accounts
 
     for name, role, countries, institution in (
         ("bgd-steward", "steward", ["BGD"], "BMET Bangladesh"),
         ("reviewer", "admin", [], "Monitor team"),
     ):
-        if auth.get_user(name) is None:
-            auth.create_user(name, role, PASSWORD, countries, institution)
+        if accounts.get_user(name) is None:
+            accounts.create_user(name, role, PASSWORD, countries, institution)
     return {"steward": "bgd-steward", "admin": "reviewer"}
 
 

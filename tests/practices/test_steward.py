@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from flask import Flask
 
-from dashboard.steward.practice_template import PRACTICE_COLUMNS, practice_xlsx_template
+from stewards.practice_template import PRACTICE_COLUMNS, practice_xlsx_template
 from tests.steward.conftest import sign_in
 
 PASSWORD = "practice steward password"
@@ -50,7 +50,7 @@ def csv_bytes(rows: list[dict[str, str]]) -> bytes:
 
 @pytest.fixture(scope="module")
 def tokens(release_id: str) -> dict[str, str]:
-    from dashboard.steward import auth
+    from stewards import accounts
 
     people = [
         ("prac-admin", "admin", [], "Monitor team"),
@@ -58,9 +58,9 @@ def tokens(release_id: str) -> dict[str, str]:
         ("prac-phl", "steward", ["PHL"], "Department of Migrant Workers"),
     ]
     for name, role, countries, institution in people:
-        if auth.get_user(name) is None:
-            auth.create_user(name, role, PASSWORD, countries, institution)
-    return {name: auth.issue_token(name, actor="pytest") for name, *_ in people}
+        if accounts.get_user(name) is None:
+            accounts.create_user(name, role, PASSWORD, countries, institution)
+    return {name: accounts.issue_token(name, actor="pytest") for name, *_ in people}
 
 
 @pytest.fixture(scope="module")

@@ -59,12 +59,12 @@ def make_site(path: Path, release_id: str, session_data: Path, accounts: bool = 
     site = Site(path, release_id)
     if accounts:
         with data_dir_set(path):
-            from dashboard.steward import auth
+            from stewards import accounts as acct
 
-            auth.create_user("admin", "admin", PASSWORD, institution="Monitor team")
-            auth.create_user("mex", "steward", PASSWORD, ["MEX"], "INEGI Mexico")
-            auth.create_user("phl", "steward", PASSWORD, ["PHL"], "Philippine Statistics Authority")
-            site.tokens = {name: auth.issue_token(name, actor="pytest") for name in ("admin", "mex", "phl")}
+            acct.create_user("admin", "admin", PASSWORD, institution="Monitor team")
+            acct.create_user("mex", "steward", PASSWORD, ["MEX"], "INEGI Mexico")
+            acct.create_user("phl", "steward", PASSWORD, ["PHL"], "Philippine Statistics Authority")
+            site.tokens = {name: acct.issue_token(name, actor="pytest") for name in ("admin", "mex", "phl")}
     return site
 
 
@@ -109,7 +109,7 @@ def assert_history_names(release_id: str) -> None:
 
 def assert_submissions_intact(ids: list[str]) -> None:
     """Each submission is in the control database with its rows, and its stored file matches its checksum."""
-    from dashboard.steward import store
+    from stewards import store
 
     for sid in ids:
         sub = store.get_submission(sid)
@@ -133,7 +133,7 @@ def leftovers() -> list[str]:
 
 
 def control_counts() -> dict[str, int]:
-    from dashboard.steward import store
+    from stewards import store
 
     with store.connect() as db:
         return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("submissions", "submission_rows")}
@@ -257,9 +257,10 @@ def publish_copy(actor: str = "pytest", tamper: Callable[[duckdb.DuckDBPyConnect
 
 def accepted_submission(value: float = 6.25, status: str = "approved") -> str:
     """An upload by the MEX steward, submitted and approved (the approval recorded; no publish job started)."""
-    from dashboard.steward import auth, store, workflow
+    from stewards import accounts as acct
+    from stewards import store, workflow
 
-    user = auth.get_user("mex")
+    user = acct.get_user("mex")
     assert user is not None
     sub = workflow.receive_upload(user, "mex.csv", csv_body(value=value))
     assert sub.status == "validated", sub.problems

@@ -46,7 +46,7 @@ MATRIX = {
 @pytest.fixture(autouse=True)
 def no_publish_jobs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Approvals are recorded; the publish job they would start is not (the matrix is about who may)."""
-    from dashboard.steward import publish
+    from stewards import publish
 
     started: list[str] = []
 
@@ -94,10 +94,10 @@ def mex_submission(state: str) -> str:
 
     import pandas as pd
 
-    from dashboard.steward import auth, store, workflow
+    from stewards import accounts, store, workflow
     from warehouse import releases
 
-    user = auth.get_user("mex")
+    user = accounts.get_user("mex")
     assert user is not None
     sid, body, current = workflow.new_submission_id(), csv_body(value=3.5), releases.current_release_id()
     stored, digest = workflow.keep_original(sid, "mex.csv", body)
@@ -127,7 +127,7 @@ class Cell:
 
 
 def _status(sid: str) -> str:
-    from dashboard.steward import store
+    from stewards import store
 
     sub = store.get_submission(sid)
     assert sub is not None
@@ -135,13 +135,13 @@ def _status(sid: str) -> str:
 
 
 def _last_upload() -> str:
-    from dashboard.steward import store
+    from stewards import store
 
     return store.list_submissions(limit=1)[0].id
 
 
 def _uploaded_after(before: str) -> bool:
-    from dashboard.steward import store
+    from stewards import store
 
     newest = store.list_submissions(limit=1)[0]
     return newest.id != before and newest.status == "validated"
@@ -205,7 +205,7 @@ ACTIONS: dict[str, Cell] = {
 
 
 def _retried(sid: str) -> bool:
-    from dashboard.steward import store
+    from stewards import store
 
     return any(e["action"] == "publish_retry" for e in store.audit_entries(10, subject=sid))
 
@@ -255,12 +255,12 @@ def test_every_form_without_its_csrf_token_is_refused(app: Flask, site: Site, ac
 
 @pytest.mark.parametrize("action", ["upload", "submit", "approve", "reject"])
 def test_a_revoked_token_is_refused_for_every_api_action(app: Flask, site: Site, action: str) -> None:
-    from dashboard.steward import auth
+    from stewards import accounts
 
     if "revoked" not in site.tokens:
-        auth.create_user("revoked", "admin", PASSWORD)
-        site.tokens["revoked"] = auth.issue_token("revoked")
-        auth.revoke_tokens("revoked")
+        accounts.create_user("revoked", "admin", PASSWORD)
+        site.tokens["revoked"] = accounts.issue_token("revoked")
+        accounts.revoke_tokens("revoked")
     cell = ACTIONS[action]
     target = cell.target()
     answer = cell.api(app.test_client(), target, {"Authorization": f"Bearer {site.tokens['revoked']}"})  # type: ignore[misc]

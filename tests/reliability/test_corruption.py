@@ -185,7 +185,7 @@ def steward_app() -> Flask:
 
 def forget_checks() -> None:
     """What a newly started process knows about the control database: nothing."""
-    from dashboard.steward import integrity, store
+    from stewards import integrity, store
 
     store._READY.clear()
     integrity._DAMAGED.clear()
@@ -229,14 +229,14 @@ CONTROL_DAMAGE: dict[str, Callable[[Path], None]] = {
 def test_a_damaged_control_database_is_refused_then_restored_with_nothing_lost(
     site: Site, app: Flask, caplog: pytest.LogCaptureFixture, how: str
 ) -> None:
-    from dashboard.steward import store
+    from stewards import store
 
     ids = [accepted_submission(value=4.5), accepted_submission(value=4.75, status="published")]
     path = store.control_path()
     checkpoint(path)
     CONTROL_DAMAGE[how](path)
     forget_checks()
-    with caplog.at_level(logging.ERROR, logger="dashboard.steward.integrity"):
+    with caplog.at_level(logging.ERROR, logger="stewards.integrity"):
         client = steward_app().test_client()
         page = client.get("/steward/login")  # the sign-in form itself needs no database
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
@@ -258,7 +258,7 @@ def test_a_damaged_control_database_is_refused_then_restored_with_nothing_lost(
         assert restored.returncode == 0 and "restored control.sqlite from control.sqlite.bak" in restored.stdout
         assert cli["audit verify"].returncode == 0 and "intact" in cli["audit verify"].stdout
     else:
-        from dashboard.steward import integrity
+        from stewards import integrity
 
         with pytest.raises(integrity.ControlDatabaseError, match="control database is damaged"):
             store.accepted_submission_frames()  # what `lmm build` reads: refused, never an empty list

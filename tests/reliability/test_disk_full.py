@@ -68,9 +68,9 @@ def test_a_build_that_hits_the_size_limit_is_abandoned_cleanly(site: Site, limit
 
 
 def test_a_publish_job_on_a_full_disk_fails_visibly_and_can_be_retried(site: Site) -> None:
-    from dashboard.steward import auth, publish, store, workflow
+    from stewards import accounts, publish, store, workflow
 
-    user = auth.get_user("mex")
+    user = accounts.get_user("mex")
     assert user is not None
     sub = workflow.receive_upload(user, "mex.csv", csv_body(value=5.5))
     workflow.submit(sub, user, {}, None)

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from dashboard.steward.template import COLUMNS
-from dashboard.steward.upload import RawTable, UploadError, read_upload
+from stewards.template import COLUMNS
+from stewards.upload import RawTable, UploadError, read_upload
 from tests.reliability.conftest import HEADER, Site, control_counts
 
 FUZZ = settings(derandomize=True, max_examples=100, deadline=None, database=None,
@@ -134,7 +134,7 @@ def note(text: str) -> None:
 
 def read_and_validate(data: bytes, name: str, ctx) -> tuple[RawTable | None, object]:
     """The properties of every input: a clear refusal or a table; validation never raises."""
-    from dashboard.steward.validate import validate
+    from stewards.validate import validate
 
     try:
         table = read_upload(data, name)
@@ -157,7 +157,7 @@ def read_and_validate(data: bytes, name: str, ctx) -> tuple[RawTable | None, obj
 
 @pytest.fixture(scope="module")
 def ctx(site: Site):
-    from dashboard.steward.validate import make_context
+    from stewards.validate import make_context
 
     return make_context(("MEX",))
 
@@ -204,9 +204,9 @@ def test_hostile_workbook_xml_is_refused_quickly(ctx, data: bytes) -> None:
          xlsx=False)  # fmt: skip
 def test_an_upload_writes_all_its_rows_or_none(site: Site, grid, xlsx: bool) -> None:
     """Through the whole upload path: a refused file adds no row; an accepted one exactly its rows."""
-    from dashboard.steward import auth, store, workflow
+    from stewards import accounts, store, workflow
 
-    user = auth.get_user("mex")
+    user = accounts.get_user("mex")
     assert user is not None
     before = control_counts()
     data = xlsx_bytes(grid) if xlsx else csv_bytes(grid, ",", True, "utf-8")

@@ -127,14 +127,14 @@ def test_a_worker_killed_mid_validation_stores_no_submission(site: Site, server:
             answer = b""
     assert answer == b"", "the response came before the kill: validation was too quick to cut"
     orphans = uploads(site) - files
-    from dashboard.steward import store
+    from stewards import store
 
     assert all(store.get_submission(name.split(".")[0]) is None for name in orphans)  # kept bytes, no submission
     after_the_fault(site, server, accepted, counts)
 
 
 def test_two_uploads_at_the_same_moment_are_both_kept(site: Site, server: Server) -> None:
-    from dashboard.steward import store
+    from stewards import store
 
     def upload(value: float):
         return lambda: requests.post(server.url + "/api/v1/submissions", headers=site.auth("mex"),
@@ -149,7 +149,7 @@ def test_two_uploads_at_the_same_moment_are_both_kept(site: Site, server: Server
 
 
 def test_two_publishes_at_the_same_moment_both_land_one_after_the_other(site: Site, server: Server) -> None:
-    from dashboard.steward import store
+    from stewards import store
 
     before = releases.current_release_id()
     ids = []

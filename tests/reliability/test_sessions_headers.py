@@ -54,11 +54,11 @@ def test_each_sign_in_starts_a_new_session_and_needs_the_form_token(app: Flask) 
 
 
 def test_the_rate_limit_holds_whatever_the_spelling_of_the_name(app: Flask, site: Site) -> None:
-    from dashboard.steward import auth
+    from stewards import accounts
 
-    auth.create_user("spelled", "steward", PASSWORD, ["MEX"])
+    accounts.create_user("spelled", "steward", PASSWORD, ["MEX"])
     client = app.test_client()
-    for name in ["spelled", "SPELLED", " Spelled ", "spelled\t", "sPeLlEd"][: auth.max_attempts()]:
+    for name in ["spelled", "SPELLED", " Spelled ", "spelled\t", "sPeLlEd"][: accounts.max_attempts()]:
         client.post("/steward/login", data={"name": name, "password": "wrong", "csrf_token": csrf(client)})
     locked = client.post("/steward/login", data={"name": "spelled", "password": PASSWORD, "csrf_token": csrf(client)})
     assert locked.status_code == 401 and "Too many failed sign-ins" in locked.get_data(as_text=True)
@@ -67,9 +67,9 @@ def test_the_rate_limit_holds_whatever_the_spelling_of_the_name(app: Flask, site
 def test_passwords_never_reach_a_log_the_audit_log_or_the_database(
     app: Flask, site: Site, server: Server, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from dashboard.steward import auth, store
+    from stewards import accounts, store
 
-    auth.create_user("careful", "steward", SECRET, ["MEX"])
+    accounts.create_user("careful", "steward", SECRET, ["MEX"])
     with caplog.at_level(logging.DEBUG):
         client = app.test_client()
         for name, password in [("careful", SECRET), ("careful", SECRET + "x"), (SECRET, "x"), ("nobody", SECRET)]:

@@ -27,12 +27,12 @@ class Accounts:
 
 @pytest.fixture(scope="session")
 def accounts(data_dir: Path) -> Accounts:
-    from dashboard.steward import auth
+    from stewards import accounts as acct
 
-    auth.create_user("admin", "admin", PASSWORD, institution="Monitor team")
-    auth.create_user("mex", "steward", PASSWORD, ["MEX"], "INEGI Mexico")
-    auth.create_user("phl", "steward", PASSWORD, ["PHL"], "Philippine Statistics Authority")
-    tokens = [auth.issue_token(name, actor="pytest") for name in ("admin", "mex", "phl")]
+    acct.create_user("admin", "admin", PASSWORD, institution="Monitor team")
+    acct.create_user("mex", "steward", PASSWORD, ["MEX"], "INEGI Mexico")
+    acct.create_user("phl", "steward", PASSWORD, ["PHL"], "Philippine Statistics Authority")
+    tokens = [acct.issue_token(name, actor="pytest") for name in ("admin", "mex", "phl")]
     return Accounts("admin", "mex", "phl", *tokens)
 
 

@@ -9,7 +9,7 @@ import time
 
 from flask.testing import FlaskClient
 
-from dashboard.steward import store
+from stewards import store
 from tests.steward.conftest import HEADER, release_fingerprint
 
 ERRORS = (
@@ -91,7 +91,7 @@ def test_steward_flow_by_token(steward_server, accounts, restore_release) -> Non
     assert [(c["year"], c["value_old"], c["value"]) for c in changed] == [(2024, 7.4, 9.9)]
     assert change.json["diff"]["release"] == published
 
-    from dashboard.steward.publish import rollback
+    from stewards.publish import rollback
 
     assert before[0] is not None
     rollback(before[0], actor="admin")
@@ -126,10 +126,10 @@ def test_api_refuses_missing_file_and_oversize(steward_server, accounts, monkeyp
 def test_trusted_steward_auto_publishes_and_replace_drops_the_published_series(
     steward_server, accounts, restore_release, monkeypatch
 ) -> None:
-    from dashboard.steward import auth
+    from stewards import accounts as acct
 
-    auth.create_user("bgd-trusted", "steward", "a trusted steward password", ["BGD"], "BMET", trusted=True)
-    token = auth.issue_token("bgd-trusted")
+    acct.create_user("bgd-trusted", "steward", "a trusted steward password", ["BGD"], "BMET", trusted=True)
+    token = acct.issue_token("bgd-trusted")
     monkeypatch.setenv("LMM_AUTO_PUBLISH", "1")
     client = steward_server.test_client()
     assert "un_sdg" in export("recruitment_cost_months", "BGD")  # the published series (2020, by sex)

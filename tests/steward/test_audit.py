@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.steward import store
+from stewards import store
 
 
 @pytest.fixture

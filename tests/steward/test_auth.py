@@ -8,25 +8,45 @@ import sys
 import pytest
 from flask import Flask
 
-from dashboard.steward import auth, store
+from dashboard.steward import auth
+from stewards import accounts as acct
+from stewards import store
 from tests.steward.conftest import PASSWORD, csrf_of, page_text, sign_in
 
 
 def test_passwords_are_salted_scrypt_and_checked_in_constant_time() -> None:
-    first, second = auth.hash_password("s3cret-enough"), auth.hash_password("s3cret-enough")
-    assert first != second and first.startswith("scrypt$16384$8$1$")
-    assert auth.verify_password("s3cret-enough", first)
-    assert not auth.verify_password("s3cret-enougH", first)
-    assert not auth.verify_password("anything", "md5$abc")
+    first, second = acct.hash_password("s3cret-enough"), acct.hash_password("s3cret-enough")
+    assert first != second and first.startswith("scrypt:32768:8:1$")  # werkzeug.security's format
+    assert acct.verify_password("s3cret-enough", first)
+    assert not acct.verify_password("s3cret-enougH", first)
+    assert not acct.verify_password("anything", "md5$abc")
+
+
+def test_an_earlier_versions_hash_still_signs_in_and_is_rewritten() -> None:
+    import base64
+    import hashlib
+
+    from stewards import store
+
+    salt = b"0123456789abcdef"
+    digest = hashlib.scrypt(b"an old password!", salt=salt, n=2**14, r=8, p=1, dklen=32, maxmem=64 * 1024 * 1024)
+    legacy = f"scrypt$16384$8$1${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    acct.create_user("legacy-user", "steward", "an old password!", ["MEX"])
+    with store.transaction() as db:
+        db.execute("UPDATE users SET password_hash = ? WHERE name = 'legacy-user'", (legacy,))
+    assert acct.authenticate("legacy-user", "an old password!", "127.0.0.1").name == "legacy-user"
+    with store.connect() as db:
+        rewritten = db.execute("SELECT password_hash FROM users WHERE name = 'legacy-user'").fetchone()[0]
+    assert rewritten.startswith("scrypt:") and acct.verify_password("an old password!", rewritten)
 
 
 def test_accounts_are_checked() -> None:
-    with pytest.raises(auth.AuthError, match="at least 10 characters"):
-        auth.create_user("shorty", "steward", "short", ["MEX"])
-    with pytest.raises(auth.AuthError, match="needs --countries"):
-        auth.create_user("nocountry", "steward", PASSWORD)
-    with pytest.raises(auth.AuthError, match="role 'root'"):
-        auth.create_user("root", "root", PASSWORD)
+    with pytest.raises(acct.AuthError, match="at least 10 characters"):
+        acct.create_user("shorty", "steward", "short", ["MEX"])
+    with pytest.raises(acct.AuthError, match="needs --countries"):
+        acct.create_user("nocountry", "steward", PASSWORD)
+    with pytest.raises(acct.AuthError, match="role 'root'"):
+        acct.create_user("root", "root", PASSWORD)
 
 
 def test_wrong_password_is_refused_without_saying_which_part(steward_server, accounts) -> None:
@@ -48,9 +68,9 @@ def _second_worker() -> Flask:
 
 
 def test_sign_in_attempts_are_limited_per_user_and_address_across_workers(steward_server, accounts) -> None:
-    auth.create_user("locked", "steward", PASSWORD, ["MEX"])
+    acct.create_user("locked", "steward", PASSWORD, ["MEX"])
     workers = [steward_server.test_client(), _second_worker().test_client()]
-    for attempt in range(auth.max_attempts()):
+    for attempt in range(acct.max_attempts()):
         client = workers[attempt % 2]
         client.post("/steward/login", data={"name": "locked", "password": "bad", "csrf_token": csrf_of(client)})
     client = workers[0]
@@ -86,14 +106,14 @@ def test_a_steward_cannot_use_admin_actions_or_see_others_submissions(steward_se
 
 
 def test_tokens_are_stored_hashed_and_revocable(steward_server, accounts) -> None:
-    auth.create_user("scripted", "steward", PASSWORD, ["MEX"])
-    token = auth.issue_token("scripted")
+    acct.create_user("scripted", "steward", PASSWORD, ["MEX"])
+    token = acct.issue_token("scripted")
     with store.connect() as db:
         stored = [r[0] for r in db.execute("SELECT token_hash FROM tokens")]
-    assert token not in stored and auth._token_hash(token) in stored
+    assert token not in stored and acct._token_hash(token) in stored
     client = steward_server.test_client()
     assert client.get("/api/v1/submissions/x", headers={"Authorization": f"Bearer {token}"}).status_code == 404
-    auth.revoke_tokens("scripted")
+    acct.revoke_tokens("scripted")
     response = client.get("/api/v1/submissions/x", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401 and "lmm users token" in response.json["error"]
     assert client.post("/api/v1/submissions").status_code == 401
@@ -132,8 +152,8 @@ def test_cli_reads_the_password_from_stdin_never_argv(data_dir) -> None:
            "--institution", "INE Guatemala"]  # fmt: skip
     done = subprocess.run(cmd, input="a long enough password\n", capture_output=True, text=True, check=True)
     assert "added steward cli-steward for GTM, MEX" in done.stdout
-    assert auth.authenticate("cli-steward", "a long enough password", "127.0.0.1").institution == "INE Guatemala"
+    assert acct.authenticate("cli-steward", "a long enough password", "127.0.0.1").institution == "INE Guatemala"
     token = subprocess.run([sys.executable, "-m", "lmm.cli", "users", "token", "cli-steward"], capture_output=True,
                            text=True, check=True).stdout.strip()  # fmt: skip
-    user = auth.user_for_token(token)
+    user = acct.user_for_token(token)
     assert user is not None and user.name == "cli-steward"

@@ -11,7 +11,7 @@ from pathlib import Path
 import requests
 
 from bench._common import child_pids
-from dashboard.steward import publish, store
+from stewards import publish, store
 from tests.steward.conftest import HEADER
 
 ROWS = "tertiary_women_emigration_rate,MEX,,2022,,6.{n},,,INEGI ENADID 2022,\n"

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from dashboard.steward import store
+from stewards import store
 from tests.steward.conftest import HEADER, page_text, release_fingerprint, sign_in, upload
 from tests.steward.test_validate import workbook
 

@@ -6,8 +6,8 @@ import io
 
 import openpyxl
 
-from dashboard.steward.template import COLUMNS, csv_template, uploadable, xlsx_template
-from dashboard.steward.upload import read_upload
+from stewards.template import COLUMNS, csv_template, uploadable, xlsx_template
+from stewards.upload import read_upload
 from tests.steward.conftest import csrf_of, page_text, sign_in
 from tests.steward.test_validate import context
 
@@ -19,7 +19,8 @@ def test_xlsx_template_has_drop_downs_and_explanations() -> None:
     assert book.sheetnames == ["data", "lists", "columns", "indicators"]
     assert [c.value for c in book["data"][1]] == COLUMNS
     rules = {str(v.sqref).split(":")[0]: v.formula1 for v in book["data"].data_validations.dataValidation}
-    assert rules["A2"] == "=lists!$A$2:$A$22"  # every uploadable indicator id
+    ids = len(uploadable())
+    assert ids == 26 and rules["A2"] == f"=lists!$A$2:$A${ids + 1}"  # every uploadable indicator id
     assert rules["B2"] == "=lists!$B$2:$B$2"  # the steward's own countries only
     assert rules["C2"] == "=lists!$C$2:$C$4"  # any partner country
     assert rules["G2"].startswith("=lists!$E$2")  # categories and event statuses
@@ -38,7 +39,7 @@ def test_filled_template_validates() -> None:
     book["data"].append(["fee_ban_law", "MEX", None, 2024, None, None, "full", None, "Ley Federal del Trabajo", None])
     out = io.BytesIO()
     book.save(out)
-    from dashboard.steward.validate import validate
+    from stewards.validate import validate
 
     outcome = validate(read_upload(out.getvalue(), "filled.xlsx"), context())
     assert outcome.ok and outcome.rows["value_label"].tolist() == ["Full prohibition of fees and related costs"]

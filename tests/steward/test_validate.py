@@ -8,9 +8,9 @@ from datetime import date
 import openpyxl
 import pytest
 
-from dashboard.steward.template import uploadable
-from dashboard.steward.upload import read_upload
-from dashboard.steward.validate import Context, validate
+from stewards.template import uploadable
+from stewards.upload import read_upload
+from stewards.validate import Context, validate
 from tests.steward.conftest import HEADER
 
 COUNTRIES = {

@@ -15,11 +15,11 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from dashboard.steward import practices, publish, store
-from dashboard.steward.auth import User
-from dashboard.steward.diff import compute_diff
-from dashboard.steward.upload import UploadError, read_upload
-from dashboard.steward.validate import PROBLEM_COLUMNS, make_context, validate
+from stewards import practices, publish, store
+from stewards.accounts import User
+from stewards.diff import compute_diff
+from stewards.upload import UploadError, read_upload
+from stewards.validate import PROBLEM_COLUMNS, make_context, validate
 from warehouse import releases
 
 MODES = ("append", "replace")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.steward.store import series_key
+from stewards.store import series_key
 from warehouse.connection import cursor
 
 OBS_KEY = ["indicator_id", "country", "partner_country", "year", "sex"]

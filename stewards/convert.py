@@ -16,11 +16,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.steward.cells import arrow, categorical, keep, lower, nonempty, positions, series, truth, upper
-from dashboard.steward.template import SEXES
+from stewards.cells import arrow, categorical, keep, lower, nonempty, positions, series, truth, upper
+from stewards.template import SEXES
 
 if TYPE_CHECKING:
-    from dashboard.steward.validate import Context
+    from stewards.validate import Context
 
 Converted = tuple[pd.Series, pd.DataFrame]  # (typed values, problems: row, column, value, message)
 SEX_WORDS = {"total": "total", "female": "female", "male": "male", "both": "total", "all": "total", "f": "female",

@@ -19,11 +19,11 @@ import pandera.pandas as pandera
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.steward.cells import PAIR, arrow, truth
-from dashboard.steward.duplicates import first_duplicate
+from stewards.cells import PAIR, arrow, truth
+from stewards.duplicates import first_duplicate
 
 if TYPE_CHECKING:
-    from dashboard.steward.validate import Context
+    from stewards.validate import Context
 
 Frame: TypeAlias = pd.DataFrame
 Row: TypeAlias = Mapping[str, Any]  # one converted row (column -> value), to word a message

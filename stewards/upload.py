@@ -23,10 +23,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.steward.cells import arrow, may_need_strip, nonempty, series
-from dashboard.steward.practice_template import PRACTICE_COLUMNS, PRACTICE_REQUIRED
-from dashboard.steward.template import COLUMNS, REQUIRED_COLUMNS
 from lmm.config import setting
+from stewards.cells import arrow, may_need_strip, nonempty, series
+from stewards.practice_template import PRACTICE_COLUMNS, PRACTICE_REQUIRED
+from stewards.template import COLUMNS, REQUIRED_COLUMNS
 
 MAGIC = {
     b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",

@@ -18,13 +18,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.steward.cells import PAIR, arrow, categorical, first_bytes, keep, series
-from dashboard.steward.convert import CONVERTERS, NO_PROBLEMS, indicator_facts
-from dashboard.steward.convert import country_message as _country_message  # noqa: F401 - practices.py uses it
-from dashboard.steward.convert import problems as _problems
-from dashboard.steward.rules import run_rules
-from dashboard.steward.template import SEXES, Allowed, uploadable
-from dashboard.steward.upload import RawTable
+from stewards.cells import PAIR, arrow, categorical, first_bytes, keep, series
+from stewards.convert import CONVERTERS, NO_PROBLEMS, indicator_facts
+from stewards.convert import country_message as _country_message  # noqa: F401 - practices.py uses it
+from stewards.convert import problems as _problems
+from stewards.rules import run_rules
+from stewards.template import SEXES, Allowed, uploadable
+from stewards.upload import RawTable
 
 PROBLEM_COLUMNS = ["row", "column", "cell", "value", "message"]
 FORMULA_START = ("=", "+", "-", "@")

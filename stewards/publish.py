@@ -1,7 +1,7 @@
 """Approval in; a new published release out, built by a background job that outlives the web worker.
 
 The approval is recorded (and audited) before the job starts, so a worker killed mid-request loses nothing: the
-job runs in its own process session (`python -m dashboard.steward.publish ID`), writes its progress to the
+job runs in its own process session (`python -m stewards.publish ID`), writes its progress to the
 control database, and builds through warehouse.build.build_release (publish lock, atomic switch). A job that
 died is shown as interrupted and an admin can retry it; a retry rebuilds from the recorded approvals.
 """
@@ -15,11 +15,11 @@ import sys
 import threading
 from pathlib import Path
 
-from dashboard.steward import store
 from lmm.config import PROJECT_ROOT, seed_dir, setting
+from stewards import store
 from warehouse import releases
 
-MODULE = "dashboard.steward.publish"
+MODULE = "stewards.publish"
 
 
 class WorkflowError(ValueError):
@@ -93,7 +93,6 @@ def run_job(submission_id: str, actor: str) -> str:
     """Inside the job process: build and publish a release with every accepted submission."""
     from loaders.seed import read_seed
     from warehouse.build import BuildInputs, build_release
-    from warehouse.submissions_source import accepted_submissions
 
     sub = store.get_submission(submission_id)
     if sub is None:
@@ -106,7 +105,7 @@ def run_job(submission_id: str, actor: str) -> str:
 
     try:
         reason = f"steward submission {sub.id} from {sub.institution or sub.user_name}: {sub.rows} rows"
-        inputs = BuildInputs(read_seed(seed_dir()), accepted_submissions(), actor=actor, reason=reason)
+        inputs = BuildInputs(read_seed(seed_dir()), store.accepted_submission_frames(), actor=actor, reason=reason)
         release_id = build_release(inputs, progress=progress)
     except Exception as error:
         store.update_submission(submission_id, actor, "publish_failed", job_state="failed",

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.steward.cells import arrow
+from stewards.cells import arrow
 
 
 def first_duplicate(df: pd.DataFrame) -> np.ndarray:

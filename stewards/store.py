@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.steward import integrity
 from lmm.config import data_dir
+from stewards import integrity
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (

@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.steward.practice_template import LIST_SEPARATORS, PRACTICE_COLUMNS, SOURCE_COLUMNS
-from dashboard.steward.upload import RawTable
-from dashboard.steward.validate import PROBLEM_COLUMNS, Context, _country_message, _formulas, _problems, _report
 from loaders.practices import ACTIVITIES, FACT_FIELDS, SLUG, citation_problems, tables_from_records
+from stewards.practice_template import LIST_SEPARATORS, PRACTICE_COLUMNS, SOURCE_COLUMNS
+from stewards.upload import RawTable
+from stewards.validate import PROBLEM_COLUMNS, Context, _country_message, _formulas, _problems, _report
 
 TEXT_LIMIT = 4000
 URL = re.compile(r"^https?://\S+$")
