@@ -17,7 +17,7 @@ from dashboard.i18n.web import index_page
 
 HERE = Path(__file__).resolve().parent
 # Flask blueprints/extensions added by other modules with register(server) (API, steward upload, security, language).
-SERVER_EXTENSIONS = ["dashboard.api", "dashboard.steward.routes", "dashboard.security", "dashboard.i18n.web"]
+SERVER_EXTENSIONS = ["dashboard.api.routes", "dashboard.steward.routes", "dashboard.security", "dashboard.i18n.web"]
 
 
 class MonitorDash(dash.Dash):

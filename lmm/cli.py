@@ -6,12 +6,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
-from lmm.config import raw_dir, seed_dir
+from lmm.config import raw_dir, seed_dir, setting
 
 # Modules that add their own sub-commands with register(subparsers) (kept apart to keep this file short).
 EXTENSIONS = ["lmm.cli_scores", "lmm.cli_users"]
@@ -78,7 +77,7 @@ def _print_apart(cur, full: bool) -> None:
         for source, file, key, reason in cur.execute(
             "SELECT source_id, file, key, reason FROM unmatched ORDER BY ALL"
         ).fetchall():
-            print(f"  {reason:<14}{source:<18}{file}: {key}")
+            print(f"  {reason:<14}{source:<20} {file}: {key}")
     else:
         print("  (`lmm info --unmatched` lists every name and code)")
 
@@ -170,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except Exception as error:  # every failure reaches the user as one readable line, not a traceback
-        if os.environ.get("LMM_DEBUG"):
+        if setting("LMM_DEBUG"):
             raise
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -53,6 +53,7 @@ SETTINGS: dict[str, Setting] = {
             "This host's path to the shared DuckLake Parquet folder (ducklake backend; empty: LMM_DATA_DIR/lake).",
         ),
         Setting("PORT", "8050", "Port the dashboard listens on (Procfile, make run)."),
+        Setting("LMM_DEBUG", "", "1: `lmm` shows the full traceback of an unexpected error instead of one line."),
     ]
 }
 

@@ -6,8 +6,8 @@ import dash
 import flask
 from dash import html
 
-from dashboard.api_common import MAX_LIMIT
-from dashboard.api_spec import openapi_document
+from dashboard.api.common import MAX_LIMIT
+from dashboard.api.spec import openapi_document
 from dashboard.i18n import number, parts, t
 from warehouse.connection import NoReleaseError, cursor
 

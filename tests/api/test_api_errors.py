@@ -120,7 +120,7 @@ def test_every_answer_names_its_release(client, release_id):
 
 
 def test_a_real_bug_is_a_logged_json_500(client, monkeypatch, caplog):
-    from dashboard import api_queries
+    from dashboard.api import queries as api_queries
 
     def broken() -> list:
         raise RuntimeError("planted bug")

@@ -1,4 +1,4 @@
-"""dashboard/api_index.py writes the same bytes as the SQL of `lmm export` (api_queries.observation_rows) for any
+"""dashboard/api/index.py writes the same bytes as the SQL of `lmm export` (api_queries.observation_rows) for any
 filters, limit and offset (hypothesis), and the app answers the same whichever of the two is used."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import api_index
-from dashboard import api_queries as q
-from dashboard.api_common import json_text
+from dashboard.api import index as api_index
+from dashboard.api import queries as q
+from dashboard.api.common import json_text
 
 
 @pytest.fixture(scope="module")

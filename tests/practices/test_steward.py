@@ -65,7 +65,8 @@ def tokens(release_id: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server(release_id: str) -> Flask:
-    from dashboard import api, security
+    from dashboard import security
+    from dashboard.api import routes as api
     from dashboard.steward import routes
 
     app = Flask("practice-steward-tests")

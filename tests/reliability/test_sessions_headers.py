@@ -120,7 +120,7 @@ def test_security_headers_on_every_kind_of_response(app: Flask, site: Site, monk
         "csrf refusal": client.post("/steward/upload"), "api 401": client.post("/api/v1/submissions"),
         "redirect": client.get("/steward/"), "download": admin.get("/steward/template.csv"),
     }  # fmt: skip
-    from dashboard import api_queries
+    from dashboard.api import queries as api_queries
 
     def broken() -> list:
         raise RuntimeError("planted bug")

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import api_queries as q
+from dashboard.api import queries as q
 from indicators.levels import COLOURED, LEVELS, STATUS_LABELS, TEXT_COLOUR
 from warehouse import briefing
 from warehouse.connection import cursor

@@ -1,4 +1,4 @@
-"""The OpenAPI 3 document of /api/v1 (served at /api/v1/openapi.json), written by hand to match dashboard/api.py.
+"""The OpenAPI 3 document of /api/v1 (served at /api/v1/openapi.json), written by hand to match dashboard/api/routes.py.
 
 tests/api/test_schemathesis.py runs schemathesis against the running app with this document: a route that
 answers outside what is written here fails that test.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from dashboard.api_common import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, SEXES, YEAR_RANGE
-from dashboard.api_spec_schemas import CODE, RELEASE_ID, SCHEMAS, STR, obj
+from dashboard.api.common import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, SEXES, YEAR_RANGE
+from dashboard.api.spec_schemas import CODE, RELEASE_ID, SCHEMAS, STR, obj
 
 HEADERS_OK = {
     "X-LMM-Release": {"description": "The release the answer was read from.", "required": True, "schema": RELEASE_ID},
@@ -154,7 +154,7 @@ def _submission_paths() -> dict[str, Any]:
 
 
 def _practice_paths() -> dict[str, Any]:
-    """Served by dashboard/api_practices.py: the good-practice library, filtered like the /practices page."""
+    """Served by dashboard/api/practices.py: the good-practice library, filtered like the /practices page."""
     listing = _with_release(
         {
             "count": {"type": "integer"},

@@ -1,4 +1,4 @@
-"""Component schemas of the OpenAPI document (dashboard/api_spec.py): the shapes of the /api/v1 answers."""
+"""Component schemas of the OpenAPI document (dashboard/api/spec.py): the shapes of the /api/v1 answers."""
 
 from __future__ import annotations
 

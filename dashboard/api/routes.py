@@ -2,7 +2,7 @@
 
 Every answer names the release it was read from (JSON field `release`, header `X-LMM-Release`); `?release=<id>`
 reads an earlier release so a citation stays valid. Bad input gets a 4xx JSON error naming the parameter (and the
-closest valid ids for unknown ones); only a real bug is a 500, logged. The contract is dashboard/api_spec.py,
+closest valid ids for unknown ones); only a real bug is a 500, logged. The contract is dashboard/api/spec.py,
 served at /api/v1/openapi.json.
 """
 
@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from dashboard import api_index, api_practices
-from dashboard import api_queries as q
-from dashboard.api_common import (
+from dashboard.api import index as api_index
+from dashboard.api import practices as api_practices
+from dashboard.api import queries as q
+from dashboard.api.common import (
     CACHE_PINNED,
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -42,7 +43,7 @@ from dashboard.api_common import (
     records,
     resolve,
 )
-from dashboard.api_spec import openapi_document
+from dashboard.api.spec import openapi_document
 from warehouse import releases
 from warehouse.connection import NoReleaseError, serving_warning
 from warehouse.read import export_rows, release_info
@@ -140,7 +141,7 @@ def _observations_json(ctx: Ctx, filters: dict[str, object], limit: int, offset:
 
 
 def _observation_rows(ctx: Ctx, filters: dict[str, object], limit: int, offset: int) -> list[str]:
-    """The rows as JSON objects: from the release's index in memory once built (api_index.py), until then (and for
+    """The rows as JSON objects: from the release's index in memory once built (dashboard/api/index.py), until then (and for
     a release too large to index) from DuckDB, read as tuples, not a DataFrame."""
     index = api_index.ready(ctx.release_id)
     if index is not None:
@@ -264,7 +265,7 @@ def briefing_html(iso3: str) -> Response:
 
 
 def _briefing(iso3: str, kind: str) -> Response:
-    from dashboard.api_briefing import briefing_file
+    from dashboard.api.briefing import briefing_file
     from warehouse.briefing import BriefingError
 
     ctx = begin(extra_key=kind)

@@ -33,7 +33,7 @@ def observation_rows(
     cur: duckdb.DuckDBPyConnection, kind: str | None, filters: dict[str, object], limit: int, offset: int
 ) -> list[dict[str, object]]:
     """warehouse.read.export_rows as plain dicts (no DataFrame): the same SQL; numbers written as pandas' to_json
-    writes them for `lmm export --format json` (json_number). dashboard/api_index.py answers the same from memory."""
+    writes them for `lmm export --format json` (json_number). dashboard/api/index.py answers the same from memory."""
     result = _observations(cur, kind, {**filters, "limit": limit, "offset": offset})
     names = [d[0] for d in result.description or []]
     rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]

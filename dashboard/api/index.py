@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard import api_queries as q
+from dashboard.api import queries as q
 from warehouse.connection import NoReleaseError, cursor
 
 log = logging.getLogger(__name__)

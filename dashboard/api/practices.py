@@ -1,12 +1,12 @@
 """`/api/v1/practices` and `/api/v1/practices/<id>`: the good-practice library of a release (?release= for an earlier
-one), filtered like the /practices page. Routes added to the API blueprint by dashboard/api.py."""
+one), filtered like the /practices page. Routes added to the API blueprint by dashboard/api/routes.py."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from dashboard import api_queries as aq
-from dashboard.api_common import bad_parameter, begin, choice_param, int_param, ok, per_release, resolve
+from dashboard.api import queries as aq
+from dashboard.api.common import bad_parameter, begin, choice_param, int_param, ok, per_release, resolve
 from dashboard.queries import practices as pq
 
 PRACTICE_PARAMS = ("q", "theme", "principle", "country", "region")
