@@ -3,8 +3,8 @@
 One sheet per OECD destination (named by its ISO3): row 1 destination name and the years 1980..2010, row 2
 "Country of birth" (Germany: "Citizenship") and per year Total / M-Total / F-Total, row 3 the total stock, row 4
 male/female shares, then one row per origin country by name. Emits `migrant_stock_corridor` with country = ORIGIN
-and partner_country = DESTINATION. Former states ("Serbia and Montenegro") and "Unknown" are reported as
-not_a_country, never merged into their successors.
+and partner_country = DESTINATION. Former states ("Serbia and Montenegro") are the historical areas of the country
+table (SCG...), never merged into their successors; "Unknown" is reported as not_a_country.
 """
 
 from __future__ import annotations
@@ -35,8 +35,11 @@ ALIASES = {
 }  # fmt: skip
 # Resolved here rather than via countries.add_names: the shared index stays as the reference built it.
 _ALIASES = {normalise_name(name): code for name, code in ALIASES.items()}
-# Not countries today: reported, never mapped to a successor state ("Unknown": origin not stated).
-NOT_COUNTRIES = {"Serbia and Montenegro", "Yugoslavia", "Czechoslovakia", "USSR", "Soviet Union", "Unknown"}
+# Former states: their historical areas (loaders/areas.py), never a successor state; reported while the country
+# table lacks them. "Unknown" (origin not stated) is not a country.
+HISTORICAL = {"Serbia and Montenegro": "SCG", "Yugoslavia": "YUG", "Czechoslovakia": "CSK", "USSR": "SUN",
+              "Soviet Union": "SUN"}  # fmt: skip
+NOT_COUNTRIES = {"Unknown"}
 
 
 def load(raw_dir: Path, countries: CountryIndex) -> LoadResult:
@@ -66,6 +69,9 @@ def resolve(name: str, countries: CountryIndex) -> tuple[str | None, str]:
     """An origin name -> (ISO3, '') or (None, reason)."""
     if name in NOT_COUNTRIES:
         return None, "not_a_country"
+    if name in HISTORICAL:
+        former = HISTORICAL[name]
+        return (former, "") if countries.is_country(former) else (None, "not_a_country")
     code = _ALIASES.get(normalise_name(name)) or countries.from_name(name)
     if code is None or not countries.is_country(code):
         return None, "unmatched"

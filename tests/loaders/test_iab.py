@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,8 @@ PINS = [
     ("USA", "United Kingdom", 1990, "F-Total", "GBR", "female", 383713),  # USA!J190; alias
     ("FRA", "Congo, Dem. Rep. of the", 2005, "Total", "COD", "total", 24557),  # FRA!Q45; alias
     ("AUT", "Ghana", 2010, "Total", "GHA", "total", 0),  # AUT!T71: a published 0 stays a 0
+    ("DEU", "Serbia and Montenegro", 2010, "Total", "SCG", "total", 415908),  # DEU!T158: historical area
+    ("USA", "Serbia and Montenegro", 1980, "F-Total", "SCG", "female", 8901),  # USA!D158
 ]
 
 
@@ -97,9 +100,17 @@ def test_origin_basis_flag(result):
 
 def test_unmatched_names_listed_not_merged(result):
     unmatched = dict(zip(result.unmatched.key, result.unmatched.reason, strict=True))
-    assert unmatched == {"Serbia and Montenegro": "not_a_country", "Unknown": "not_a_country"}
-    assert not result.observations.country.isin(["SRB", "MNE", "SCG", "YUG"]).any()
+    assert unmatched == {"Unknown": "not_a_country"}
+    assert not result.observations.country.isin(["SRB", "MNE", "YUG"]).any()  # never merged into a successor
+    assert result.observations.country.eq("SCG").sum() == 20 * 7 * 3  # the historical area, every destination
     assert result.aggregate_observations.empty
+
+
+def test_former_state_is_reported_while_the_country_table_lacks_it(countries):
+    without = copy.copy(countries)
+    without.country_iso3 = countries.country_iso3 - {"SCG"}
+    assert iab.resolve("Serbia and Montenegro", without) == (None, "not_a_country")
+    assert iab.resolve("Serbia and Montenegro", countries) == ("SCG", "")
 
 
 def test_provenance(result):
