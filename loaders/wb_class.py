@@ -26,7 +26,7 @@ import pandas as pd
 from loaders.base import NO_PARTNER, LoaderError, LoadResult, ObservationModel, is_missing, sha256_of
 
 if TYPE_CHECKING:
-    from loaders.reference import CountryIndex
+    from loaders.country_index import CountryIndex
 
 SOURCE_ID = "wb_class_fy2026"
 SHEET = "List of economies"

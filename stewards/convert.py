@@ -20,7 +20,7 @@ from stewards.cells import arrow, categorical, keep, lower, nonempty, positions,
 from stewards.template import SEXES
 
 if TYPE_CHECKING:
-    from stewards.validate import Context
+    from stewards.context import Context
 
 Converted = tuple[pd.Series, pd.DataFrame]  # (typed values, problems: row, column, value, message)
 SEX_WORDS = {"total": "total", "female": "female", "male": "male", "both": "total", "all": "total", "f": "female",

@@ -162,8 +162,8 @@ def _countries(text: str, row: int, ctx: Context, issues: list[Issue]) -> list[s
 
 def _not_theirs(pid: str, row: int, ctx: Context, issues: list[Issue]) -> None:
     """A steward may replace a published practice only when one of its countries is theirs."""
-    from dashboard.queries.practices import countries_of
     from warehouse.connection import cursor
+    from warehouse.practices import countries_of
 
     if ctx.scope is None or not pid:
         return
@@ -258,8 +258,8 @@ def _valid_date(text: str) -> bool:
 
 def practice_diff(rows: pd.DataFrame) -> dict[str, Any]:
     """What the records change in the current release: a new practice, or the replacement of a published one."""
-    from dashboard.queries.practices import record as published
     from warehouse.connection import cursor
+    from warehouse.practices import record as published
 
     release_id, cur = cursor()
     items = []

@@ -23,7 +23,7 @@ from stewards.cells import PAIR, arrow, truth
 from stewards.duplicates import first_duplicate
 
 if TYPE_CHECKING:
-    from stewards.validate import Context
+    from stewards.context import Context
 
 Frame: TypeAlias = pd.DataFrame
 Row: TypeAlias = Mapping[str, Any]  # one converted row (column -> value), to word a message

@@ -10,8 +10,7 @@ Both passes are vectorised over whole columns (arrow, numpy); messages are built
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,28 +18,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from stewards.cells import PAIR, arrow, categorical, first_bytes, keep, series
+from stewards.context import Context
 from stewards.convert import CONVERTERS, NO_PROBLEMS, indicator_facts
 from stewards.convert import country_message as _country_message  # noqa: F401 - practices.py uses it
 from stewards.convert import problems as _problems
 from stewards.rules import run_rules
-from stewards.template import SEXES, Allowed, uploadable
+from stewards.template import SEXES, uploadable
 from stewards.upload import RawTable
 
 PROBLEM_COLUMNS = ["row", "column", "cell", "value", "message"]
 FORMULA_START = ("=", "+", "-", "@")
-
-
-@dataclass
-class Context:
-    allowed: dict[str, Allowed]
-    registered: dict[str, str]  # every registry id -> its source ids (to explain why one is not uploadable)
-    countries: dict[str, tuple[str, bool]]  # code -> (name, is_aggregate)
-    scope: tuple[str, ...] | None  # the steward's countries; None for an admin
-    today: date = field(default_factory=lambda: datetime.now(UTC).date())
-
-    def country_label(self, code: str) -> str:
-        name = self.countries.get(code, ("", False))[0]
-        return f"{code} ({name})" if name else code
 
 
 @dataclass

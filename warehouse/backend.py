@@ -1,26 +1,43 @@
-"""Which warehouse backend serves releases (LMM_BACKEND), and how a process opens the DuckLake one.
-
-`local` (default): versioned DuckDB files under LMM_DATA_DIR (warehouse/releases.py). `ducklake`: releases are
-DuckLake snapshots with the catalog in PostgreSQL (LMM_DUCKLAKE_DSN) and the data as Parquet under
-LMM_DUCKLAKE_DATA (warehouse/ducklake.py). Its two extensions come from the pinned PyPI wheels
-(duckdb-extension-postgres, duckdb-extension-ducklake): installed from their files into a writable extension
-folder with auto-install and auto-load off, so nothing is ever downloaded.
-"""
+"""The one warehouse backend, chosen once from configuration (LMM_BACKEND): local versioned DuckDB files
+(warehouse/local.py, warehouse/local_reader.py) or DuckLake snapshots with the catalog in PostgreSQL
+(warehouse/ducklake.py, warehouse/lake_reader.py). Both offer the same interface: build and publish a release,
+roll back, say which release is current and which are kept, verify one, read the history, prune, take the publish
+lock, and open a release for reading. Nothing else in the project asks which backend it is."""
 
 from __future__ import annotations
 
-import fcntl
-import importlib.util
-from pathlib import Path
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from functools import lru_cache
 
 import duckdb
 
-from lmm.config import data_dir, setting
-from warehouse.releases import ReleaseError
+from lmm.config import setting
+from warehouse import ducklake, lake_reader, local, local_reader
+from warehouse.errors import ReleaseError
+from warehouse.records import HistoryEntry
+from warehouse.tables import BuildInputs, Progress
 
 BACKENDS = ("local", "ducklake")
-# extension name as DuckDB records it (the postgres one is internally `postgres_scanner`) -> the wheel holding it
-EXTENSIONS = {"postgres_scanner": "duckdb_extension_postgres", "ducklake": "duckdb_extension_ducklake"}
+
+
+@dataclass(frozen=True)
+class Backend:
+    """What a backend does: the functions of one backend module, and its reader (looked up at each call, so a
+    process that replaces its reader, as a forked worker or a test does, is served by the new one)."""
+
+    name: str
+    build_release: Callable[[BuildInputs, Progress], str]
+    rollback: Callable[[str, str], None]
+    current_release_id: Callable[[], str | None]
+    list_release_ids: Callable[[], list[str]]
+    verify: Callable[[str], bool]
+    read_history: Callable[[], list[HistoryEntry]]
+    prune: Callable[..., list[str]]
+    publish_lock: Callable[[], AbstractContextManager[None]]
+    cursor: Callable[..., tuple[str, duckdb.DuckDBPyConnection]]
+    serving_warning: Callable[[], str | None]
 
 
 def name() -> str:
@@ -30,80 +47,21 @@ def name() -> str:
     return value
 
 
-def is_ducklake() -> bool:
-    return name() == "ducklake"
+def get() -> Backend:
+    """The backend of this configuration (LMM_BACKEND is read at each call, so a test can switch it)."""
+    return _backend(name())
 
 
-def lake_dsn() -> str:
-    dsn = setting("LMM_DUCKLAKE_DSN").strip()
-    if not dsn:
-        raise ReleaseError("LMM_BACKEND=ducklake needs LMM_DUCKLAKE_DSN (e.g. 'host=db port=5432 dbname=lmm user=lmm')")
-    return dsn
-
-
-def lake_data_path() -> str:
-    """This host's view of the shared Parquet folder (LMM_DUCKLAKE_DATA, else LMM_DATA_DIR/lake), with a slash."""
-    value = setting("LMM_DUCKLAKE_DATA").strip()
-    if "://" in value:  # object store: DuckDB's file system resolves it
-        return value.rstrip("/") + "/"
-    path = Path(value) if value else data_dir() / "lake"
-    path.mkdir(parents=True, exist_ok=True)
-    return str(path.resolve()) + "/"
-
-
-def extension_file(package: str) -> Path:
-    spec = importlib.util.find_spec(package)
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    found = [f for folder in folders for f in Path(folder).glob(f"extensions/v{duckdb.__version__}/*.duckdb_extension")]
-    if not found:
-        wheel = package.replace("_", "-")
-        raise ReleaseError(f"the DuckLake backend needs the wheel {wheel}=={duckdb.__version__} (pip install it)")
-    return found[0]
-
-
-def open_duckdb() -> duckdb.DuckDBPyConnection:
-    """A new in-memory DuckDB with the postgres and ducklake extensions loaded from the wheels (no network)."""
-    folder = data_dir() / "duckdb_extensions"
-    folder.mkdir(parents=True, exist_ok=True)
-    config: dict[str, str | bool | int | float | list[str]] = {
-        "autoinstall_known_extensions": False,
-        "autoload_known_extensions": False,
-        "extension_directory": str(folder),
-    }
-    con = duckdb.connect(config=config)
-    try:
-        _install_missing(con, folder)
-        con.execute("LOAD postgres_scanner")
-        con.execute("LOAD ducklake")
-    except Exception:
-        con.close()
-        raise
-    return con
-
-
-def _install_missing(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """Copy the extension files into the extension folder once (under a lock: gunicorn workers start together)."""
-    sql = "SELECT extension_name FROM duckdb_extensions() WHERE installed"
-    if set(EXTENSIONS) <= {row[0] for row in con.execute(sql).fetchall()}:
-        return
-    with open(folder / ".install.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        installed = {row[0] for row in con.execute(sql).fetchall()}
-        for extension, package in EXTENSIONS.items():
-            if extension not in installed:
-                con.execute(f"INSTALL {quote(str(extension_file(package)))}")
-
-
-def attach_lake(con: duckdb.DuckDBPyConnection, *, read_only: bool, snapshot: int | None = None) -> None:
-    """ATTACH the lake as `lake`: read-only (optionally pinned to one snapshot) or for writing (no inlined rows,
-    so every table's data is Parquet). The data path is this host's mount of the shared folder."""
-    options = [f"DATA_PATH {quote(lake_data_path())}", "OVERRIDE_DATA_PATH true"]
-    options += ["READ_ONLY"] if read_only else ["DATA_INLINING_ROW_LIMIT 0"]
-    if snapshot is not None:
-        options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
-    con.execute(f"ATTACH {quote('ducklake:postgres:' + lake_dsn())} AS lake ({', '.join(options)})")
-
-
-def quote(text: str) -> str:
-    """A SQL string literal (ATTACH and INSTALL take no parameters)."""
-    return "'" + text.replace("'", "''") + "'"
+@lru_cache(maxsize=len(BACKENDS))
+def _backend(which: str) -> Backend:
+    if which == "ducklake":
+        return Backend(
+            which, ducklake.build_release, ducklake.rollback, ducklake.current_release_id, ducklake.list_release_ids,
+            ducklake.verify, ducklake.read_history, ducklake.prune, ducklake.publish_lock,
+            lambda release_id=None: lake_reader.READER.cursor(release_id), lambda: None,
+        )  # fmt: skip
+    return Backend(
+        which, local.build_release, local.rollback, local.current_release_id, local.list_release_ids, local.verify,
+        local.read_history, local.prune, local.publish_lock,
+        lambda release_id=None: local_reader.READER.cursor(release_id), lambda: local_reader.READER.warning,
+    )  # fmt: skip

@@ -12,7 +12,7 @@ starts with `USE` on it. A view reads the release's Parquet files as the catalog
 (immutable, so queries need no catalog round trip), or the lake table `AT (VERSION => n)` where the files alone
 would not do (deletes, other columns). Opening a release checks its id and its tables' row counts (its manifest).
 
-This module is the one warehouse/releases.py and warehouse/build.py hand over to: it publishes, rolls back and
+This module is the DuckLake side of the one backend interface (warehouse/backend.py): it publishes, rolls back and
 prunes. The process's catalog connection and the pointer are in warehouse/lake_catalog.py, the reader in
 warehouse/lake_reader.py.
 """
@@ -22,14 +22,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from lmm.config import keep_releases
-from warehouse import backend, releases
-from warehouse.connection import NoReleaseError
+from warehouse import lake_setup as backend
+from warehouse.errors import NoReleaseError, ReleaseError
 
 # lake_cursor, pointer, release_snapshots, META_TABLES and READER stay importable from here (connection.py, tests).
 from warehouse.lake_catalog import (
@@ -42,9 +41,8 @@ from warehouse.lake_catalog import (
     release_snapshots,
 )
 from warehouse.lake_reader import READER
-
-if TYPE_CHECKING:
-    from warehouse.build import BuildInputs, Progress
+from warehouse.records import HistoryEntry, new_release_id, now_iso
+from warehouse.tables import BuildInputs, Progress, release_summary, release_tables, sort_keys
 
 LOCK_KEY = 0x4C4D4D5055424C  # "LMMPUBL": the advisory lock every publish, rollback and prune takes
 _META_DDL = [
@@ -61,7 +59,7 @@ def close() -> None:
     READER.__init__()  # type: ignore[misc]
 
 
-# ---------------------------------------------------------------- what warehouse/releases.py hands over
+# ---------------------------------------------------------------- the backend interface (warehouse/backend.py)
 
 
 def current_release_id() -> str | None:
@@ -80,13 +78,13 @@ def verify(release_id: str) -> bool:
     return release_id in release_snapshots()
 
 
-def read_history() -> list[releases.HistoryEntry]:
+def read_history() -> list[HistoryEntry]:
     sql = "SELECT release_id, action, actor, at_utc, summary, changes FROM lake.release_pointer ORDER BY seq"
     try:
         rows = lake_cursor().execute(sql).fetchall()
     except (duckdb.CatalogException, NoReleaseError):
         return []
-    return [releases.HistoryEntry(r, a, who, at, s, json.loads(c or "{}")) for r, a, who, at, s, c in rows]
+    return [HistoryEntry(r, a, who, at, s, json.loads(c or "{}")) for r, a, who, at, s, c in rows]
 
 
 @contextmanager
@@ -118,29 +116,25 @@ def publish_lock() -> Iterator[None]:
 
 def build_release(inputs: BuildInputs, progress: Progress) -> str:
     """Build the tables exactly as the local backend does, then publish them as one snapshot."""
-    from warehouse import build
-
     with locked_writer() as cur:
-        release_id = releases.new_release_id()
-        tables, changes = build.release_tables(release_id, inputs, progress)
+        release_id, parent = new_release_id(), read_pointer(cur, None)
+        tables, changes = release_tables(release_id, inputs, progress, parent.release_id if parent else None)
         progress("writing the release to the lake")
-        publish(cur, release_id, tables, build.release_summary(inputs, changes), inputs.actor, changes)
+        publish(cur, release_id, tables, release_summary(inputs, changes), inputs.actor, changes)
         _prune(cur, keep_releases())
     return release_id
 
 
 def publish(cur, release_id: str, tables: dict[str, pd.DataFrame], summary: str, actor: str, changes: dict) -> int:
     """Replace every release table, record the release and point to it, in one transaction; returns its snapshot."""
-    from warehouse.build import _sort_keys
-
     if set(tables) & set(META_TABLES):
-        raise releases.ReleaseError(f"a release table may not be called {' or '.join(META_TABLES)}")
+        raise ReleaseError(f"a release table may not be called {' or '.join(META_TABLES)}")
     expected = cur.execute("SELECT * FROM lake.current_snapshot()").fetchall()[0][0] + 1  # the lock: no other writer
     stale = set(_lake_tables(cur)) - set(tables) - set(META_TABLES)
     cur.execute("BEGIN")
     for name, frame in tables.items():
         cur.register("frame_in", frame)
-        order = _sort_keys(frame)
+        order = sort_keys(frame)
         cur.execute(f'CREATE OR REPLACE TABLE lake."{name}" AS SELECT * FROM frame_in {order}')  # noqa: S608
         cur.unregister("frame_in")
     for name in stale:
@@ -158,7 +152,7 @@ def rollback(release_id: str, actor: str) -> None:
     with locked_writer() as cur:
         snapshot = release_snapshots(cur).get(release_id)
         if snapshot is None:
-            raise releases.ReleaseError(f"release {release_id} is not in the lake or was pruned; `current` not changed")
+            raise ReleaseError(f"release {release_id} is not in the lake or was pruned; `current` not changed")
         previous = read_pointer(cur, None)
         summary = f"rolled back from {previous.release_id if previous else None} to {release_id}"
         cur.execute("BEGIN")
@@ -178,11 +172,11 @@ def _commit(cur: duckdb.DuckDBPyConnection, message: str, expected: int | None) 
     cur.execute("COMMIT")
     got = cur.execute("SELECT max(snapshot_id) FROM lake.snapshots() WHERE commit_message = ?", [message]).fetchall()
     if expected is not None and got[0][0] != expected:  # only a writer bypassing the lock could cause this
-        raise releases.ReleaseError(f"{message}: committed as snapshot {got[0][0]} but recorded as {expected}")
+        raise ReleaseError(f"{message}: committed as snapshot {got[0][0]} but recorded as {expected}")
 
 
 def _now() -> str:
-    return releases.now_iso()
+    return now_iso()
 
 
 def prune(keep: int | None = None) -> list[str]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse import backend
-from warehouse.connection import NoReleaseError
+from warehouse import lake_setup as backend
+from warehouse.errors import NoReleaseError
 
 log = logging.getLogger("warehouse.ducklake")  # the backend's one logger, whichever of its modules speaks
 META_TABLES = ("releases", "release_pointer")

@@ -17,8 +17,8 @@ from contextlib import suppress
 
 import duckdb
 
-from warehouse import backend
-from warehouse.connection import NoReleaseError
+from warehouse import lake_setup as backend
+from warehouse.errors import NoReleaseError
 from warehouse.lake_catalog import META_TABLES, Pointer, lake_cursor, pointer, release_snapshots
 
 log = logging.getLogger("warehouse.ducklake")  # the backend's one logger, whichever of its modules speaks

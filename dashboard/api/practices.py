@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 
 from dashboard.api import queries as aq
 from dashboard.api.common import bad_parameter, begin, choice_param, int_param, ok, per_release, resolve
-from dashboard.queries import practices as pq
+from warehouse import practices as pq
 
 PRACTICE_PARAMS = ("q", "theme", "principle", "country", "region")
 ENDPOINTS = {"/api/v1/practices", "/api/v1/practices/{practice_id}"}

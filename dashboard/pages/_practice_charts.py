@@ -14,7 +14,7 @@ from dashboard.components.tile import status_words
 from dashboard.i18n import href, ind_text, number, t, unit_text
 from dashboard.i18n.names import country_name
 from dashboard.pages import _practice_view as view
-from dashboard.queries import practices as q
+from warehouse import practices as q
 
 
 def indicators_section(rec: dict[str, Any], release: str | None) -> html.Section:

@@ -20,7 +20,7 @@ from dashboard.i18n.names import country_name
 from dashboard.pages._memo import memo_layout
 from dashboard.pages._practice_view import country_section
 from dashboard.queries.country import CountryRef, Profile, historical_areas, lookup, no_scorecard, profile
-from dashboard.queries.practices import of_country
+from warehouse.practices import of_country
 from warehouse.releases import ReleaseError
 
 GROUPS = {"theme": "By theme", "principle": "By MFLM principle"}  # shown as country.group.*

@@ -14,7 +14,7 @@ from dashboard.i18n import href, principle_text, t, theme_text
 from dashboard.i18n.names import country_name
 from dashboard.pages import _practice_view as view
 from dashboard.pages._practice_charts import indicators_section
-from dashboard.queries import practices as q
+from warehouse import practices as q
 from warehouse.connection import NoReleaseError
 from warehouse.releases import ReleaseError
 

@@ -24,7 +24,7 @@ from dashboard.i18n import (
 )
 from dashboard.i18n.names import names, sort_key
 from dashboard.pages import _practice_view as view
-from dashboard.queries import practices as q
+from warehouse import practices as q
 from warehouse.connection import NoReleaseError
 from warehouse.releases import ReleaseError
 

@@ -9,8 +9,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from dashboard.queries.practices import by_principle
 from warehouse.connection import cursor
+from warehouse.practices import by_principle
 from warehouse.read import release_info
 
 _PRINCIPLES_SQL = """
@@ -74,7 +74,7 @@ def _table(release_id: str, sql: str) -> pd.DataFrame:
 
 
 def practices(release: str | None = None) -> pd.DataFrame:
-    """The practices that illustrate each principle (dashboard.queries.practices.by_principle), read once per
+    """The practices that illustrate each principle (warehouse.practices.by_principle), read once per
     release like the framework's own tables."""
     return _practices(cursor(release)[0]).copy()
 

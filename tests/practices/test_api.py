@@ -10,7 +10,7 @@ import zipfile
 import duckdb
 import pandas as pd
 
-from dashboard.queries import practices as pq
+from warehouse import practices as pq
 
 
 def get(client, url: str):

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from dashboard.pages import _practice_view as view
-from dashboard.queries import practices as q
 from tests.dashboard.test_compare import find, texts
+from warehouse import practices as q
 
 
 @pytest.fixture(scope="module")

@@ -93,7 +93,7 @@ CHILD = textwrap.dedent(
     import os, shutil, signal, sys
     from pathlib import Path
     import duckdb
-    from warehouse import build, releases
+    from warehouse import local as releases
 
     step, action = sys.argv[1], sys.argv[2]
     calls = {}
@@ -114,7 +114,7 @@ CHILD = textwrap.dedent(
             return patched
         return wrap
 
-    def cheap_release(path, release_id, inputs, progress):
+    def cheap_release(path, release_id, inputs, progress, parent):
         source = releases.release_path(releases.current_release_id())
         if step == "write":
             with open(source, "rb") as src, open(path, "wb") as dst:
@@ -134,7 +134,7 @@ CHILD = textwrap.dedent(
             handle.write('{"release_id": "' + entry.release_id + '", "acti')
         die()
 
-    build._write_release = cheap_release
+    releases.write_release = cheap_release
     releases.os.replace = at("replace", nth=int(os.environ.get("NTH", "1")))(os.replace)
     releases.os.symlink = at("symlink", after=True)(os.symlink)
     if step == "history-mid-line":
@@ -145,7 +145,7 @@ CHILD = textwrap.dedent(
     if step == "unlink-release":
         Path.unlink = at("unlink-release", nth=int(os.environ.get("NTH", "1")), after=True)(Path.unlink)
     if action == "publish":
-        print(build.build_release(build.BuildInputs(seed=None, actor="step test", reason="step " + step)))
+        print(releases.build_release(releases.BuildInputs(seed=None, actor="step test", reason="step " + step)))
     else:
         releases.rollback(action, actor="step test")
     """

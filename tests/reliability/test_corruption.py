@@ -30,7 +30,7 @@ from tests.reliability.conftest import (
     csv_body,
     publish_copy,
 )
-from warehouse import connection, releases
+from warehouse import local_reader, releases
 
 
 def truncate(path: Path) -> None:
@@ -80,10 +80,10 @@ class Damaged:
 
 
 @pytest.fixture
-def fresh_reader(monkeypatch: pytest.MonkeyPatch) -> Iterator[connection.ReleaseReader]:
+def fresh_reader(monkeypatch: pytest.MonkeyPatch) -> Iterator[local_reader.ReleaseReader]:
     """A reader as a newly started process has it (nothing verified or opened yet)."""
-    reader = connection.ReleaseReader()
-    monkeypatch.setattr(connection, "READER", reader)
+    reader = local_reader.ReleaseReader()
+    monkeypatch.setattr(local_reader, "READER", reader)
     yield reader
 
 

@@ -1,6 +1,7 @@
-"""SQL of the practice pages (/practices, /practices/<id>, the country profile's and the framework's practice lists)
-and of /api/v1/practices: small frames of one release, parameters only. A release built before the practice library
-existed has no practice tables: every function then answers "no practices" instead of failing."""
+"""The read model of the good-practice library: SQL of the practice pages (/practices, /practices/<id>, the country
+profile's and the framework's practice lists), of /api/v1/practices and of the steward's practice diff: small frames
+of one release, parameters only. A release built before the practice library existed has no practice tables: every
+function then answers "no practices" instead of failing."""
 
 from __future__ import annotations
 
