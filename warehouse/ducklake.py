@@ -114,7 +114,7 @@ def publish_lock() -> Iterator[None]:
         yield
 
 
-def build_release(inputs: BuildInputs, progress: Progress) -> str:
+def build_release(inputs: BuildInputs, progress: Progress = lambda _m: None) -> str:
     """Build the tables exactly as the local backend does, then publish them as one snapshot."""
     with locked_writer() as cur:
         release_id, parent = new_release_id(), read_pointer(cur, None)

@@ -188,7 +188,7 @@ def rollback(release_id: str, actor: str) -> None:
         point_current_to(release_id)
 
 
-def build_release(inputs: BuildInputs, progress: Progress) -> str:
+def build_release(inputs: BuildInputs, progress: Progress = lambda _m: None) -> str:
     """Build, seal and publish a release; return its id. The whole build happens under the publish lock into a
     `.building-*` file; only a complete file is sealed and pointed to, so any error (or a killed process) leaves
     the current release as it was."""
