@@ -169,9 +169,9 @@ def run_child(site: Site, step: str, action: str = "publish", **env: str) -> sub
 
 def next_publish(monkeypatch: pytest.MonkeyPatch) -> str:
     """The next operation, in this process: build_release with the same cheap file (a copy with its own id)."""
-    from warehouse import build
+    from warehouse import build, local
 
-    def cheap_release(path, release_id, _inputs, _progress) -> dict:
+    def cheap_release(path, release_id, _inputs, _progress, _parent) -> dict:
         shutil.copyfile(releases.release_path(releases.current_release_id() or ""), path)
         con = duckdb.connect(str(path))
         try:
@@ -181,7 +181,7 @@ def next_publish(monkeypatch: pytest.MonkeyPatch) -> str:
             con.close()
         return {"observations": 1, "events": 0, "submissions": 0}
 
-    monkeypatch.setattr(build, "_write_release", cheap_release)
+    monkeypatch.setattr(local, "write_release", cheap_release)
     return build.build_release(build.BuildInputs(seed=None, actor="step test", reason="after a kill"))  # type: ignore[arg-type]
 
 

@@ -23,7 +23,8 @@ from lmm.config import seed_dir
 from loaders.seed import Seed, read_seed
 from tests.conftest import ROOT
 from tests.scaleout.conftest import Postgres
-from warehouse import backend, ducklake, releases
+from warehouse import ducklake, releases
+from warehouse import lake_setup as backend
 from warehouse.build import BuildInputs, build_release
 from warehouse.connection import NoReleaseError, cursor
 from warehouse.read import export_rows, table_counts
