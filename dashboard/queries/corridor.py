@@ -1,21 +1,31 @@
-"""SQL of the corridor page (ORIGIN -> DESTINATION): bilateral migrant stocks by sex, agreements and recruitment
-costs between the two, and each side's scores on the rules that matter to people moving along the corridor."""
+"""SQL of the corridor page (ORIGIN -> DESTINATION): bilateral migrant stocks (IAB 1980-2010 by sex for 20 OECD
+destinations, KNOMAD 2021 for every pair, both sexes: a series break), remittances in both directions (KNOMAD 2021,
+a third-party copy), agreements and recruitment costs between the two, each side's rules and each side's scorecard
+(the read model of warehouse/scorecard.py) on the principles that matter to people moving along the corridor."""
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
 
-from dashboard.components.tile import status_key, value_text
+from dashboard.components.tile import flag_value, status_key, value_text
+from dashboard.i18n import t
 from dashboard.queries.country import CountryRef, Record, ReleaseTables, records, release_tables, tiles
+from warehouse.scorecard import NoScorecard, read_scorecard
 
 STOCK_INDICATOR = "migrant_stock_corridor"
+REMITTANCE_INDICATOR = "remittance_flow_corridor"
 AGREEMENT_INDICATOR = "bssa_in_force"
 RECRUITMENT_INDICATOR = "recruitment_cost_corridor"
+IAB_SOURCE = "iab_brain_drain"  # 1980-2010, by sex, 20 OECD destinations
+KNOMAD_SOURCE = "knomad_migration"  # 2021, every pair, both sexes
+SUSPECT = "suspect="
 # Each side's rules, scored per country: dual nationality first (the brief), then the migrant-worker instruments.
 RULE_INDICATORS = (
     "dual_citizenship_acceptance",
@@ -25,17 +35,19 @@ RULE_INDICATORS = (
     "ilo_c143",
     "un_icrmw",
 )
+# MFLM principles shown side by side: cooperation, equality of treatment (social security), recruitment, development.
+PRINCIPLES = (2, 9, 13, 15)
 
 _STOCK_SQL = """
 SELECT year, sex, value, unit, source_id, flags FROM observations
 WHERE indicator_id = $indicator AND country = $origin AND partner_country = $dest AND value IS NOT NULL
 ORDER BY year, sex
 """
-# Both directions: an agreement or a recruitment figure may be recorded from either side.
+# Both directions: an agreement, a recruitment figure or a remittance flow may be recorded from either side.
 _PAIR_OBSERVATIONS_SQL = """
 SELECT indicator_id, country, partner_country, year, sex, value, value_label, unit, source_id, flags
 FROM observations
-WHERE indicator_id IN ($agreement, $recruitment)
+WHERE indicator_id IN ($agreement, $recruitment, $remittance)
   AND ((country = $origin AND partner_country = $dest) OR (country = $dest AND partner_country = $origin))
 ORDER BY indicator_id, country, year, sex
 """
@@ -51,7 +63,9 @@ FROM indicator_scores
 WHERE country IN ($origin, $dest) AND list_contains($indicators, indicator_id)
 """
 GOOD, BAD = {"green", "yellow"}, {"orange", "red"}  # asymmetry: one side in GOOD, the other in BAD
-_DESTINATIONS_SQL = "SELECT DISTINCT partner_country FROM observations WHERE indicator_id = $indicator"
+_DESTINATIONS_SQL = (
+    "SELECT DISTINCT partner_country FROM observations WHERE indicator_id = $indicator AND source_id = $source"
+)
 
 
 @dataclass(frozen=True)
@@ -59,23 +73,42 @@ class Corridor:
     tables: ReleaseTables
     origin: CountryRef
     dest: CountryRef
-    stock: list[Record]  # year, sex, value, unit, source_id, flags
-    covered: list[str]  # destinations the stock source covers (ISO3, sorted by name)
+    stock: list[Record]  # year, sex, value, unit, source_id, flags (IAB by sex, then KNOMAD 2021 total)
+    covered: list[str]  # destinations IAB covers (ISO3, sorted by name)
     agreements: list[Record]  # bssa_in_force events and observations, either direction
     recruitment: list[Record]  # recruitment_cost_corridor observations, either direction
     rules: dict[str, list[Record]]  # iso3 -> tile rows of RULE_INDICATORS (registry order)
+    remittances: list[Record]  # remittance_flow_corridor rows, either direction (country = the receiving side)
+    cards: dict[str, dict[str, Any]]  # iso3 -> scorecard read model, or {"no_scorecard": reason, "country": {...}}
 
     @property
     def release_id(self) -> str:
         return self.tables.release_id
 
+    @property
+    def iab(self) -> list[Record]:
+        return [r for r in self.stock if r["source_id"] == IAB_SOURCE]
+
+    @property
+    def latest(self) -> Record | None:
+        """The KNOMAD 2021 stock (both sexes) of the pair; None when the matrix has no figure for it."""
+        rows = [r for r in self.stock if r["source_id"] == KNOMAD_SOURCE and r["sex"] == "total"]
+        return rows[-1] if rows else None
+
+    def received(self, iso3: str) -> Record | None:
+        """The remittance flow received by `iso3` from the other end; None when there is no figure."""
+        return next((r for r in self.remittances if r["country"] == iso3), None)
+
 
 _COVERED: dict[str, list[str]] = {}
 _COVERED_LOCK = threading.Lock()
+_CARDS: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+_CARDS_LOCK = threading.Lock()
+CARDS_KEPT = 64  # a release never changes: a card is kept per (release, country), the oldest dropped
 
 
 def corridor(origin: str, dest: str, release: str | None = None) -> Corridor | None:
-    """Both ends of the corridor; None when either code is not a country of the release."""
+    """Both ends of the corridor; None when either code is not an area of the release or is an aggregate."""
     tables, cur = release_tables(release)
     refs = [tables.countries.get(code) for code in (origin, dest)]
     if any(ref is None or ref.is_aggregate for ref in refs):
@@ -83,7 +116,7 @@ def corridor(origin: str, dest: str, release: str | None = None) -> Corridor | N
     o_ref, d_ref = refs[0], refs[1]
     assert o_ref is not None and d_ref is not None
     pair = {"origin": origin, "dest": dest}
-    kinds = {"agreement": AGREEMENT_INDICATOR, "recruitment": RECRUITMENT_INDICATOR}
+    kinds = {"agreement": AGREEMENT_INDICATOR, "recruitment": RECRUITMENT_INDICATOR, "remittance": REMITTANCE_INDICATOR}
     observed = records(cur, _PAIR_OBSERVATIONS_SQL, {**pair, **kinds})
     events = records(cur, _PAIR_EVENTS_SQL, {**pair, "agreement": AGREEMENT_INDICATOR})
     scores = records(cur, _RULE_SCORES_SQL, {**pair, "indicators": list(RULE_INDICATORS)})
@@ -96,7 +129,32 @@ def corridor(origin: str, dest: str, release: str | None = None) -> Corridor | N
         agreements=events + [r for r in observed if r["indicator_id"] == AGREEMENT_INDICATOR],
         recruitment=[r for r in observed if r["indicator_id"] == RECRUITMENT_INDICATOR],
         rules={ref.iso3: _rules(tables, ref, scores) for ref in (o_ref, d_ref)},
+        remittances=[r for r in observed if r["indicator_id"] == REMITTANCE_INDICATOR],
+        cards={ref.iso3: scorecard(tables, cur, ref.iso3) for ref in (o_ref, d_ref)},
     )
+
+
+def scorecard(tables: ReleaseTables, cur: duckdb.DuckDBPyConnection, iso3: str) -> dict[str, Any]:
+    """The scorecard read model of one side (kept per release and country); for an area without a scorecard
+    (historical, uninhabited) {"no_scorecard": why, "country": its row}."""
+    key = (tables.release_id, iso3)
+    with _CARDS_LOCK:
+        card = _CARDS.get(key)
+    if card is None:
+        try:
+            card = read_scorecard(cur, iso3, tables.release_id)
+        except NoScorecard as none:
+            card = {"no_scorecard": none.reason, "country": none.country}
+        with _CARDS_LOCK:
+            _CARDS[key] = card
+            while len(_CARDS) > CARDS_KEPT:
+                _CARDS.popitem(last=False)
+    return card
+
+
+def principles(card: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """The card's entries of PRINCIPLES (status, score, level, missing index indicators with their reasons)."""
+    return {g["principle"]: g for g in card.get("principles", []) if g["principle"] in PRINCIPLES}
 
 
 def _rules(tables: ReleaseTables, ref: CountryRef, scores: list[Record]) -> list[Record]:
@@ -108,11 +166,12 @@ def _rules(tables: ReleaseTables, ref: CountryRef, scores: list[Record]) -> list
 
 
 def covered_destinations(tables: ReleaseTables, cur: duckdb.DuckDBPyConnection) -> list[str]:
-    """Destinations with any bilateral stock in the release (read once per release and process)."""
+    """Destinations of the IAB series (by sex, 1980-2010) in the release (read once per release and process)."""
     with _COVERED_LOCK:
         known = _COVERED.get(tables.release_id)
     if known is None:
-        codes = [r[0] for r in cur.execute(_DESTINATIONS_SQL, {"indicator": STOCK_INDICATOR}).fetchall()]
+        params = {"indicator": STOCK_INDICATOR, "source": IAB_SOURCE}
+        codes = [r[0] for r in cur.execute(_DESTINATIONS_SQL, params).fetchall()]
         known = sorted(codes, key=lambda c: tables.countries[c].name if c in tables.countries else c)
         with _COVERED_LOCK:
             _COVERED[tables.release_id] = known
@@ -124,14 +183,23 @@ def country_options(tables: ReleaseTables) -> list[dict[str, str]]:
     return [{"label": f"{c.name} ({c.iso3})", "value": c.iso3} for c in tables.countries.values() if not c.is_aggregate]
 
 
+def counted(row: Record) -> float | None:
+    """The value of a stock row, or None when the release flags it as suspect (a 0 the publisher wrote for a cell
+    it did not count): missing is no data, never 0."""
+    return None if flag_value(row, SUSPECT) is not None else row["value"]
+
+
 def stock_table(stock: Sequence[Record]) -> list[Record]:
-    """Year rows with total, female, male and women's share (%) from the long stock rows."""
-    by_year: dict[int, Record] = {}
+    """Year rows with total, female, male, women's share (%), source and flags from the long stock rows; a year
+    with two sources keeps both rows apart (never happens: IAB ends in 2010, KNOMAD is 2021)."""
+    by_key: dict[tuple[int, str], Record] = {}
     for r in stock:
-        by_year.setdefault(int(r["year"]), {"year": int(r["year"]), "total": None, "female": None, "male": None})[
-            r["sex"]
-        ] = r["value"]
-    rows = [by_year[y] for y in sorted(by_year)]
+        key = (int(r["year"]), r["source_id"])
+        row = by_key.setdefault(key, {"year": key[0], "source_id": key[1], "total": None, "female": None,
+                                      "male": None, "flags": {}})  # fmt: skip
+        row[r["sex"]] = counted(r)
+        row["flags"][r["sex"]] = r["flags"] or ""
+    rows = [by_key[k] for k in sorted(by_key)]
     for row in rows:
         row["women_share"] = 100 * row["female"] / row["total"] if row["female"] and row["total"] else None
     return rows
@@ -145,10 +213,14 @@ def asymmetries(origin_rows: Sequence[Record], dest_rows: Sequence[Record]) -> l
 
 
 def corridor_frame(found: Corridor) -> pd.DataFrame:
-    """Everything the page shows, long format: stock rows, agreements, recruitment, each side's rules."""
+    """Everything the page shows, long format: stock rows (both sources, with their flags), remittances in both
+    directions (a missing one as a row without value: no data), agreements, recruitment, each side's rules and
+    its scorecard on PRINCIPLES."""
     o, d = found.origin.iso3, found.dest.iso3
-    stock = [{"section": "migrant stock", "indicator": STOCK_INDICATOR, "country": o, "partner_country": d, **r}
+    stock = [{"section": "migrant stock", "indicator": STOCK_INDICATOR, "country": o, "partner_country": d, **r,
+              "value": counted(r), "value_shown": t("level.no_data") if counted(r) is None else None}
              for r in found.stock]  # fmt: skip
+    money = [_remittance_row(found, receiver, sender) for receiver, sender in ((o, d), (d, o))]
     pair = [{"section": "agreements and recruitment", "indicator": r["indicator_id"], **r}
             for r in found.agreements + found.recruitment]  # fmt: skip
     rules = [
@@ -157,5 +229,32 @@ def corridor_frame(found: Corridor) -> pd.DataFrame:
          "flags": r["flags"]}
         for iso3, rows in found.rules.items() for r in rows
     ]  # fmt: skip
-    frame = pd.DataFrame(stock + pair + rules).drop(columns=["indicator_id"], errors="ignore")
+    frame = pd.DataFrame(stock + money + pair + rules + _card_rows(found)).drop(
+        columns=["indicator_id"], errors="ignore"
+    )
     return frame.assign(release=found.release_id)
+
+
+def _remittance_row(found: Corridor, receiver: str, sender: str) -> Record:
+    row = found.received(receiver)
+    base = {"section": "remittances", "indicator": REMITTANCE_INDICATOR, "country": receiver,
+            "partner_country": sender}  # fmt: skip
+    if row is None:
+        return {**base, "value": None, "value_shown": t("level.no_data")}
+    keep = ("year", "sex", "value", "unit", "source_id", "flags")
+    return {**base, **{k: row[k] for k in keep}}
+
+
+def _card_rows(found: Corridor) -> list[Record]:
+    out = []
+    for iso3, card in found.cards.items():
+        if "no_scorecard" in card:
+            out.append({"section": "scorecard", "country": iso3, "status": "no scorecard",
+                        "value_shown": card["no_scorecard"]})  # fmt: skip
+            continue
+        for number, group in principles(card).items():
+            missing = "; ".join(f"{m['indicator_id']}: {m['reason']}" for m in group["missing"])
+            out.append({"section": "scorecard", "indicator": f"principle {number}", "country": iso3,
+                        "value": group["score"], "level": group["level"], "status": group["status"],
+                        "missing": missing or None})  # fmt: skip
+    return out

@@ -1,5 +1,5 @@
-"""`/corridor/<ORIGIN>/<DEST>` in headless Chromium: the stock chart and table, the dropdowns and swap writing the
-URL, a destination the source does not cover, and the CSV download."""
+"""`/corridor/<ORIGIN>/<DEST>` in headless Chromium: the stock chart (IAB by sex, KNOMAD 2021, the break between)
+and table, the dropdowns and swap writing the URL, a destination IAB does not cover, and the CSV download."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from tests.browser.conftest import screenshot
 def test_mex_usa_chart_and_table_row(page) -> None:
     page.goto("/corridor/MEX/USA")
     page.locator("#corridor-stock-graph .main-svg").first.wait_for()
-    assert page.locator("#corridor-stock-graph .scatterlayer .trace").count() == 3  # total, women, men
-    last = page.locator("#corridor-stock-table tbody tr").last.inner_text().split("\t")
-    assert last == ["2010", "11,468,807", "5,182,146", "6,286,661", "45.2%"]  # published IAB values
+    assert page.locator("#corridor-stock-graph .scatterlayer .trace").count() == 4  # IAB total, women, men; KNOMAD
+    rows = page.locator("#corridor-stock-table tbody tr")
+    iab_2010 = rows.nth(rows.count() - 3).inner_text().split("\t")
+    assert iab_2010 == ["2010", "11,468,807", "5,182,146", "6,286,661", "45.2%", "IAB"]  # published IAB values
+    assert "Series break" in rows.nth(rows.count() - 2).inner_text()
+    assert rows.last.inner_text().split("\t") == ["2021", "10,924,662", "both sexes only", "KNOMAD"]
     assert "Naturalising immigrants must renounce" in page.locator("#corridor-asymmetry").inner_text()
     screenshot(page, "corridor-MEX-USA")
 
@@ -42,6 +45,8 @@ def test_csv_download_has_the_stock_rows(page, release_id: str) -> None:
         page.locator("#corridor-csv").click()
     frame = pd.read_csv(io.StringIO(open(info.value.path(), encoding="utf-8").read()), comment="#")
     stock = frame[frame["section"] == "migrant stock"]
-    rows = page.locator("#corridor-stock-table tbody tr").count()
-    assert len(stock) == 3 * rows and set(stock["partner_country"]) == {"USA"}
+    rows = page.locator("#corridor-stock-table tbody tr:not(.break-row)").count()
+    assert len(stock) == 3 * (rows - 1) + 1 and set(stock["partner_country"]) == {"USA"}  # KNOMAD: one row
+    money = frame[frame["section"] == "remittances"]
+    assert len(money) == 2 and money["flags"].str.contains("third_party_copy=").all()
     assert set(frame["release"]) == {release_id}
