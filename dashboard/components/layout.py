@@ -12,6 +12,7 @@ NAV = [
     ("nav.overview", "/"),
     ("nav.compare", "/compare"),
     ("nav.framework", "/framework"),
+    ("nav.corridors", "/corridors"),
     ("nav.practices", "/practices"),
     ("nav.sources", "/sources"),
     ("nav.stewards", "/steward"),

@@ -17,6 +17,7 @@ from dashboard.components.tile import aggregate_words, csv_row, tile, tile_body,
 from dashboard.components.timeline import timeline
 from dashboard.i18n import area_text, group_text, href, ind_text, parts, percent, principle_text, t, theme_text
 from dashboard.i18n.names import country_name
+from dashboard.pages._country_corridors import corridor_sections
 from dashboard.pages._memo import memo_layout
 from dashboard.pages._practice_view import country_section
 from dashboard.queries.country import CountryRef, Profile, historical_areas, lookup, no_scorecard, profile
@@ -162,6 +163,7 @@ def profile_page(prof: Profile, group: str, release: str | None) -> html.Div:
                 className="country-section",
             ),
             country_section(prof.country.iso3, of_country(prof.country.iso3, prof.release_id)),
+            *corridor_sections(prof),
             *historical_sections(prof),
         ],
         className="country-page",
