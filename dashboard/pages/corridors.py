@@ -11,6 +11,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
+from dashboard.components.attrs import with_attrs
 from dashboard.components.downloads import csv_download
 from dashboard.components.provenance import provenance_badge
 from dashboard.i18n import dropdown_labels, href, percent, t
@@ -25,7 +26,7 @@ from dashboard.pages._corridor_common import (
 )
 from dashboard.pages._corridor_sections import MODELLED
 from dashboard.pages._corridor_view import dropdown_options
-from dashboard.pages._memo import memo_layout
+from dashboard.pages._query import pinned_layout
 from dashboard.queries.corridors import ROLES, Ranking, ranking
 from dashboard.queries.country import ReleaseTables, find, release_tables
 from warehouse.releases import ReleaseError
@@ -47,7 +48,7 @@ def _one(value: object) -> str:
     return str(value or "").strip()[:40]
 
 
-@memo_layout(32)  # a layout per release, language and URL (see _memo.py)
+@pinned_layout(32)  # ?release= resolved once; a layout per release, language and URL
 def layout(origin: object = None, destination: object = None, release: object = None, all: object = None,
            **_query: object) -> html.Div:  # fmt: skip
     role, code = (
@@ -169,11 +170,13 @@ def _table(found: Ranking, rows: list[dict[str, Any]], by: str, total: float, pi
     body = [_row(found, n + 1, r, by, total, pinned) for n, r in enumerate(rows)]
     caption = t(f"corridors.caption.{by}", year=_year(rows, by))
     table = html.Table(
-        [html.Caption(caption), html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i > 1 and i < 5 else None)
-                                                    for i, h in enumerate(head)])), html.Tbody(body)],
+        [html.Caption(caption, className="visually-hidden"),
+         html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i > 1 and i < 5 else None)
+                             for i, h in enumerate(head)])), html.Tbody(body)],
         id=f"corridors-by-{by}", className="data-table compact corridor-table corridors-ranking",
     )  # fmt: skip
-    return html.Div(table, className="table-scroll")
+    shown = with_attrs(html.P(caption, className="ranking-caption"), {"aria-hidden": "true"})  # the caption, on screen
+    return html.Div([shown, html.Div(table, className="table-scroll")])  # a narrow screen scrolls the table alone
 
 
 def _year(rows: list[dict[str, Any]], by: str) -> str:
