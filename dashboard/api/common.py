@@ -14,6 +14,7 @@ from typing import TypeVar
 import duckdb
 from flask import Response, g, request
 
+from dashboard.memo import memo
 from warehouse import releases
 from warehouse.connection import NoReleaseError, cursor
 
@@ -112,17 +113,15 @@ def open_release(wanted: str | None) -> tuple[str, duckdb.DuckDBPyConnection]:
     return release_id, cur
 
 
-_PER_RELEASE: dict[tuple[str, str], object] = {}
-
-
 def per_release(ctx: Ctx, key: str, load: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """A small lookup (ids -> names) read once per process and release: a release never changes once published."""
-    slot = (ctx.release_id, key)
-    if slot not in _PER_RELEASE:
-        if len(_PER_RELEASE) > 32:
-            _PER_RELEASE.clear()
-        _PER_RELEASE[slot] = load(ctx.cur)
-    return _PER_RELEASE[slot]  # type: ignore[return-value]
+    """A small lookup (ids -> names) read once per process and release by the one memo (dashboard/memo.py): a
+    release never changes once published. `key` names the lookup in the memo's key."""
+    return _kept_lookup(ctx.release_id, key, load)
+
+
+@memo(64)
+def _kept_lookup(release_id: str, key: str, load: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    return load(cursor(release_id)[1])
 
 
 def int_param(name: str, low: int, high: int, default: int | None = None, too_large: str | None = None) -> int | None:

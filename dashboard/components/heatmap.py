@@ -7,13 +7,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from dash import html
 
 from dashboard.components.levels import style_of
 from dashboard.i18n import current_lang, number, t, use_lang
+from dashboard.memo import memo
 from indicators.levels import TEXT_COLOUR, LevelStyle
 
 CONTEXT = LevelStyle("Context, not scored", "◇", "#FFFFFF")
@@ -49,7 +49,7 @@ def style_for(level: str | None) -> LevelStyle:
     return _style(level, current_lang())
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _style(level: str | None, lang: str) -> LevelStyle:
     with use_lang(lang):
         return CONTEXT._replace(label=t("level.context")) if level == "context" else style_of(level)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -30,6 +29,7 @@ from dashboard.i18n import (
     use_lang,
 )
 from dashboard.i18n.names import names, sort_key
+from dashboard.memo import memo
 from dashboard.pages._practice_view import principle_block
 from dashboard.queries import framework as q
 from indicators import trend
@@ -252,7 +252,7 @@ def matrix(region: str | None, release: str | None) -> list[dict[str, Any]]:
     return _matrix(cursor(release)[0], current_lang(), region)
 
 
-@lru_cache(maxsize=32)
+@memo(32)
 def _matrix(release_id: str, lang: str, region: str | None) -> list[dict[str, Any]]:
     with use_lang(lang):
         return matrix_rows(q.coverage(region, release_id), q.principles(release_id))

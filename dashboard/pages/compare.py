@@ -16,7 +16,7 @@ from dashboard.components.heatmap import aria
 from dashboard.components.levels import legend
 from dashboard.i18n import current_lang, dropdown_labels, t, use_lang
 from dashboard.pages import _compare_view as view
-from dashboard.pages._memo import memo_layout
+from dashboard.pages._query import one, pinned_layout, view_release
 from dashboard.queries import compare as q
 from warehouse.connection import NoReleaseError
 
@@ -28,18 +28,11 @@ dash.register_page(
 )
 
 
-def _one(value: object) -> str | None:
-    """A query value as one text (a repeated key gives a list: the last one wins)."""
-    if isinstance(value, list):
-        value = value[-1] if value else None
-    return str(value).strip() if value else None
-
-
-@memo_layout(16)  # a layout per release, language and URL (see _memo.py)
+@pinned_layout(16)  # ?release= resolved once; a layout per release, language and URL
 def layout(countries: str | None = None, group: str | None = None, theme: str | None = None,
            release: str | None = None, **_other: str) -> html.Div:  # fmt: skip
     countries = ",".join(countries) if isinstance(countries, list) else countries  # ?countries=A&countries=B
-    countries, group, theme, release = _one(countries), _one(group), _one(theme), _one(release)
+    countries, group, theme, release = one(countries), one(group), one(theme), one(release)
     try:
         ref, themes = q.reference(release), q.themes(release)
     except NoReleaseError as exc:
@@ -87,7 +80,7 @@ def _page(selection: q.Selection, ref: q.Reference, themes, release: str | None)
                 className="button-row",
             ),
             dcc.Download(id="compare-csv"),
-            dcc.Store(id="compare-release", data=release),
+            dcc.Store(id="compare-release", data=view_release(release)),
             dcc.Store(id="compare-query", data=q.query_string(selection)),
         ],
         className="compare-page",

@@ -14,7 +14,7 @@ from dashboard.components.downloads import csv_download
 from dashboard.i18n import t
 from dashboard.i18n.names import country_name
 from dashboard.pages import _corridor_view as view
-from dashboard.pages._memo import memo_layout
+from dashboard.pages._query import one, pinned_layout
 from dashboard.queries.corridor import Corridor, corridor, corridor_frame
 from dashboard.queries.country import ReleaseTables, find, release_tables
 from warehouse.releases import ReleaseError
@@ -35,17 +35,15 @@ dash.register_page(
 )
 
 
-def _one(value: object) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return str(value or "").strip()[:40]
+def _code(value: object) -> str:
+    return (one(value) or "").strip()[:40].upper()
 
 
-@memo_layout(16)  # a layout per release, language and URL (see _memo.py)
+@pinned_layout(16)  # ?release= resolved once; a layout per release, language and URL
 def layout(origin: object = None, dest: object = None, release: object = None, **_query: object) -> html.Div:
-    release_id = _one(release) or None
+    release_id = one(release) or None
     try:
-        return render(_one(origin).upper(), _one(dest).upper(), release_id)
+        return render(_code(origin), _code(dest), release_id)
     except ReleaseError as error:
         return html.Div([html.H1(t("release.not_available")), html.P(str(error))], className="corridor-page")
 

@@ -18,8 +18,8 @@ from dashboard.components.timeline import timeline
 from dashboard.i18n import area_text, group_text, href, ind_text, parts, percent, principle_text, t, theme_text
 from dashboard.i18n.names import country_name
 from dashboard.pages._country_corridors import corridor_sections
-from dashboard.pages._memo import memo_layout
 from dashboard.pages._practice_view import country_section
+from dashboard.pages._query import one, pinned_layout
 from dashboard.queries.country import CountryRef, Profile, historical_areas, lookup, no_scorecard, profile
 from warehouse.practices import of_country
 from warehouse.releases import ReleaseError
@@ -39,20 +39,13 @@ dash.register_page(
 )
 
 
-def _one(value: object) -> str | None:
-    """A query value as one string (a repeated key gives a list: keep the first)."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return str(value) if value not in (None, "") else None
-
-
-@memo_layout(32)  # a layout per release, language and URL (see _memo.py)
+@pinned_layout(32)  # ?release= resolved once; a layout per release, language and URL
 def layout(iso3: str | None = None, group: object = None, release: object = None, **_query: object) -> html.Div:
-    grouping = _one(group) or "theme"
+    grouping = one(group) or "theme"
     grouping = grouping if grouping in GROUPS else "theme"
-    code = (_one(iso3) or "")[:40]
+    code = (one(iso3) or "")[:40]
     try:
-        return render(code, grouping, _one(release))
+        return render(code, grouping, one(release))
     except ReleaseError as error:
         return html.Div([html.H1(t("release.not_available")), html.P(str(error))], className="country-page")
 

@@ -25,7 +25,7 @@ from dashboard.i18n import (
     use_lang,
 )
 from dashboard.pages import _framework_view as view
-from dashboard.pages._memo import memo_layout
+from dashboard.pages._query import one, pinned_layout, view_release
 from dashboard.queries import framework as q
 from warehouse.connection import NoReleaseError
 
@@ -39,16 +39,9 @@ dash.register_page(
 ALL = "all"
 
 
-def _one(value: object) -> str | None:
-    """A query value as one text (a repeated key gives a list: the last one wins)."""
-    if isinstance(value, list):
-        value = value[-1] if value else None
-    return str(value).strip() if value else None
-
-
-@memo_layout(8)  # a layout per release, language and URL (see _memo.py)
+@pinned_layout(8)  # ?release= resolved once; a layout per release, language and URL
 def layout(region: str | None = None, sort: str | None = None, release: str | None = None, **_other: str) -> html.Div:
-    region, sort, release = _one(region), _one(sort), _one(release)
+    region, sort, release = one(region), one(sort), one(release)
     try:
         principles, method = q.principles(release), q.methodology(release)
         regions = q.regions(release)
@@ -101,7 +94,7 @@ def _page(principles, method: dict, regions: list[str], region: str | None, sort
             ),
             _matrix_section(principles, regions, region, sort, release),
             _methodology_section(method),
-            dcc.Store(id="framework-release", data=release),
+            dcc.Store(id="framework-release", data=view_release(release)),
             dcc.Store(id="framework-query", data=query_string(region, sort)),
             html.Span(id="framework-url-sync", hidden=True),
         ],

@@ -25,7 +25,7 @@ from dashboard.components.map import (
     with_level_labels,
 )
 from dashboard.i18n import date, dropdown_labels, href, number, t
-from dashboard.pages._memo import memo_layout
+from dashboard.pages._query import pinned_layout, view_release
 from dashboard.queries import home as q
 from warehouse.connection import cursor
 
@@ -54,7 +54,7 @@ def columns() -> list[Column]:
     ]
 
 
-@memo_layout(16)  # a layout per release, language and URL (see _memo.py)
+@pinned_layout(16)  # ?release= resolved once; a layout per release, language and URL
 def layout(view: str | None = None, release: str | None = None, **_query: object) -> html.Div:
     default = q.View("indicator", q.DEFAULT_VIEW.partition(":")[2])
     chosen = q.parse_view(view) or default
@@ -86,7 +86,7 @@ def layout(view: str | None = None, release: str | None = None, **_query: object
                 ],
                 className="map-and-table",
             ),
-            dcc.Store(id="home-release", data=release),
+            dcc.Store(id="home-release", data=view_release(release)),
             dcc.Store(id="home-query"),
         ]
     )

@@ -29,7 +29,7 @@ from dashboard.components.map import (
 from dashboard.i18n import t, unit_text
 from dashboard.pages import _indicator_views as views
 from dashboard.pages._indicator_chart import chart
-from dashboard.pages._memo import memo_layout
+from dashboard.pages._query import pinned_layout, view_release
 from dashboard.queries import indicator as q
 from indicators.levels import scoreable
 from indicators.model import Indicator
@@ -61,7 +61,7 @@ def columns() -> list[Column]:
     ]
 
 
-@memo_layout(16)  # a layout per release, language and URL (see _memo.py)
+@pinned_layout(16)  # ?release= resolved once; a layout per release, language and URL
 def layout(
     indicator_id: str | None = None,
     year: str | None = None,
@@ -101,7 +101,7 @@ def layout(
             table_panel(ind, frame, chosen_year, chosen_tab != "table"),
             views.about(ind),
             dcc.Store(id="indicator-id", data=ind.id),
-            dcc.Store(id="indicator-release", data=release),
+            dcc.Store(id="indicator-release", data=view_release(release)),
             dcc.Store(id="indicator-bounds", data=[years.first, years.last]),
             dcc.Store(id="indicator-query"),
         ],

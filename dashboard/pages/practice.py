@@ -14,6 +14,7 @@ from dashboard.i18n import href, principle_text, t, theme_text
 from dashboard.i18n.names import country_name
 from dashboard.pages import _practice_view as view
 from dashboard.pages._practice_charts import indicators_section
+from dashboard.pages._query import one, pinned_layout
 from warehouse import practices as q
 from warehouse.connection import NoReleaseError
 from warehouse.releases import ReleaseError
@@ -52,23 +53,18 @@ dash.register_page(
 )
 
 
-def _one(value: object) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return str(value).strip() if value not in (None, "") else None
-
-
+@pinned_layout(16)  # ?release= resolved once; a layout per release, language and URL
 def layout(practice_id: str | None = None, release: object = None, **_query: object) -> html.Div:
-    pid = (_one(practice_id) or "")[:80]
+    pid = (one(practice_id) or "")[:80]
     try:
-        release_id, found = q.practice(pid, _one(release))
+        release_id, found = q.practice(pid, one(release))
     except (NoReleaseError, ReleaseError) as error:
         return html.Div(
             [html.H1(t("release.not_available")), html.P(str(error), role="alert")], className="practice-page"
         )
     if found is None:
-        return not_found(pid, _one(release))
-    return page(found, release_id, _one(release))
+        return not_found(pid, one(release))
+    return page(found, release_id, one(release))
 
 
 def not_found(pid: str, release: str | None) -> html.Div:

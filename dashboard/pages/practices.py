@@ -24,6 +24,7 @@ from dashboard.i18n import (
 )
 from dashboard.i18n.names import names, sort_key
 from dashboard.pages import _practice_view as view
+from dashboard.pages._query import one, pinned_layout, view_release
 from warehouse import practices as q
 from warehouse.connection import NoReleaseError
 from warehouse.releases import ReleaseError
@@ -38,26 +39,20 @@ dash.register_page(
 FILTERS = ("q", "theme", "principle", "country", "region")
 
 
-def _one(value: object) -> str | None:
-    """A query value as one text (a repeated key gives a list: the last one wins)."""
-    if isinstance(value, list):
-        value = value[-1] if value else None
-    return str(value).strip()[:100] if value not in (None, "") else None
-
-
 def query_string(values: dict[str, str | None]) -> str:
     params = {k: v for k, v in values.items() if v} | ({PARAM: current_lang()} if current_lang() != DEFAULT else {})
     return "?" + urlencode(params, quote_via=quote) if params else ""
 
 
+@pinned_layout(16)  # ?release= resolved once; a layout per release, language and URL
 def layout(release: object = None, **query: object) -> html.Div:
-    release_id = _one(release)
+    release_id = one(release)
     try:
         opts = q.options(release_id)
         found, frame = q.practices(release_id)
     except (NoReleaseError, ReleaseError) as error:
         return html.Div([html.H1(t("practices.title")), html.P(str(error), role="alert", className="notice-error")])
-    chosen = {k: _one(query.get(k)) for k in FILTERS}
+    chosen = {k: one(query.get(k)) for k in FILTERS}
     chosen = _known(chosen, opts)
     cards, count, _ = shown(
         chosen["q"], chosen["theme"], chosen["principle"], chosen["country"], chosen["region"], release_id
@@ -81,7 +76,7 @@ def layout(release: object = None, **query: object) -> html.Div:
                 ],
                 className="note",
             ),
-            dcc.Store(id="practices-release-store", data=release_id),
+            dcc.Store(id="practices-release-store", data=view_release(release_id)),
             dcc.Store(id="practices-query", data=query_string(chosen)),
             html.Span(id="practices-url-sync", hidden=True),
         ],

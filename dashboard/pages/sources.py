@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import dash
@@ -16,7 +15,8 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.components.downloads import csv_download
 from dashboard.i18n import current_lang, date, href, ind_text, number, t, use_lang
-from dashboard.pages._memo import memo_layout
+from dashboard.memo import memo
+from dashboard.pages._query import one, pinned_layout, view_release
 from dashboard.queries import source_list as q
 from warehouse.connection import NoReleaseError
 
@@ -37,15 +37,9 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _one(value: object) -> str | None:
-    if isinstance(value, list):
-        value = value[-1] if value else None
-    return str(value).strip() if value else None
-
-
-@memo_layout(4)  # a layout per release, language and URL (see _memo.py)
+@pinned_layout(4)  # ?release= resolved once; a layout per release, language and URL
 def layout(release: str | None = None, **_other: str) -> html.Div:
-    release = _one(release)
+    release = one(release)
     try:
         data = page_data(release)
     except NoReleaseError as exc:
@@ -63,7 +57,7 @@ def layout(release: str | None = None, **_other: str) -> html.Div:
                 ),
                 dcc.Download(id="sources-csv"),
                 html.Div([source_section(p) for p in parts], id="sources-list"),
-                dcc.Store(id="sources-release", data=release),
+                dcc.Store(id="sources-release", data=view_release(release)),
                 html.Span(id="sources-scrolled", hidden=True),
             ],
             className="sources-page",
@@ -135,7 +129,7 @@ def _date(value: object) -> str:
     return _dates(_text(value), current_lang())
 
 
-@lru_cache(maxsize=256)
+@memo(256)
 def _dates(value: str, lang: str) -> str:
     """A release date in the language's pattern (Babel's formatting is most of a file row's cost: kept)."""
     return date(value, lang)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from dashboard.i18n import DEFAULT, PARAM, current_lang, group_text, t, use_lang
 from dashboard.i18n.names import names, sort_key
+from dashboard.memo import memo
 from warehouse.connection import cursor
 
 Row = dict[str, Any]
@@ -99,14 +99,14 @@ def categories(release: str | None = None) -> dict[tuple[str, str], str]:
     return _categories(cursor(release)[0])
 
 
-@lru_cache(maxsize=4)
+@memo(4)
 def _ranks(release_id: str) -> dict[tuple[str, str], tuple[int, int]]:
     """(indicator, country) -> (world rank, countries ranked), once per release: the window is most of the cost."""
     _, cur = cursor(release_id)
     return {(ind, c): (int(r), int(n)) for ind, c, r, n in cur.execute(_RANKS_SQL).fetchall()}
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _categories(release_id: str) -> dict[tuple[str, str], str]:
     _, cur = cursor(release_id)
     return {(ind, code): label for ind, code, label in cur.execute(_CATEGORIES_SQL).fetchall()}
@@ -133,13 +133,13 @@ def themes(release: str | None = None) -> pd.DataFrame:
     return _themes(cursor(release)[0]).copy()
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _themes(release_id: str) -> pd.DataFrame:
     _, cur = cursor(release_id)
     return cur.execute(_THEMES_SQL).df()
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _theme_titles(release_id: str) -> dict[str, str]:
     frame = _themes(release_id)
     return dict(zip(frame["theme_id"], frame["title"], strict=True))
@@ -218,7 +218,7 @@ def country_options(release: str | None = None) -> list[dict[str, str]]:
     return _country_options(cursor(release)[0], current_lang())
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _country_options(release_id: str, lang: str) -> list[dict[str, str]]:
     with use_lang(lang):
         ref = reference(release_id)
@@ -228,7 +228,7 @@ def _country_options(release_id: str, lang: str) -> list[dict[str, str]]:
     ]
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _reference(release_id: str) -> Reference:
     frame = countries(release_id)
     is_agg = frame["is_aggregate"].fillna(False).astype(bool)

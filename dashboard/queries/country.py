@@ -9,7 +9,6 @@ published, so keying by its path can never serve stale figures, in any worker.
 from __future__ import annotations
 
 import difflib
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from warehouse import releases
+from dashboard.memo import memo
 from warehouse.connection import cursor
 from warehouse.read import release_info
 from warehouse.scorecard import country_row, no_scorecard_reason, read_scorecard
@@ -137,10 +136,6 @@ class Profile:
         return pd.DataFrame(self.tiles)
 
 
-_CACHE: dict[str, ReleaseTables] = {}
-_CACHE_LOCK = threading.Lock()
-
-
 def records(cur: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, object] | None = None) -> list[Record]:
     """Rows as dicts (faster than a DataFrame for the few dozen rows a page draws)."""
     result = cur.execute(sql, dict(params or {}))
@@ -151,16 +146,12 @@ def records(cur: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, objec
 def release_tables(release: str | None = None) -> tuple[ReleaseTables, duckdb.DuckDBPyConnection]:
     """(the release-wide tables, a cursor on the same release)."""
     release_id, cur = cursor(release)
-    key = str(releases.release_path(release_id))
-    with _CACHE_LOCK:
-        tables = _CACHE.get(key)
-    if tables is None:
-        tables = _read_release_tables(release_id, cur)
-        with _CACHE_LOCK:
-            if len(_CACHE) >= 4:
-                _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[key] = tables
-    return tables, cur
+    return _kept_tables(release_id), cur
+
+
+@memo(4)
+def _kept_tables(release_id: str) -> ReleaseTables:
+    return _read_release_tables(release_id, cursor(release_id)[1])
 
 
 def _read_release_tables(release_id: str, cur: duckdb.DuckDBPyConnection) -> ReleaseTables:

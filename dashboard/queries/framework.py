@@ -4,11 +4,11 @@ country on every principle; the release's methodology (as stored, for download).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from dashboard.memo import memo
 from warehouse.connection import cursor
 from warehouse.practices import by_principle
 from warehouse.read import release_info
@@ -67,7 +67,7 @@ def themes(release: str | None = None) -> pd.DataFrame:
     return _table(cursor(release)[0], _THEMES_SQL).copy()
 
 
-@lru_cache(maxsize=32)
+@memo(32)
 def _table(release_id: str, sql: str) -> pd.DataFrame:
     _, cur = cursor(release_id)
     return cur.execute(sql).df()
@@ -79,7 +79,7 @@ def practices(release: str | None = None) -> pd.DataFrame:
     return _practices(cursor(release)[0]).copy()
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _practices(release_id: str) -> pd.DataFrame:
     return by_principle(release_id)
 
@@ -104,7 +104,7 @@ def methodology_text(release: str | None = None) -> tuple[str, str]:
     return release_id, _methodology_text(release_id)
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _methodology_text(release_id: str) -> str:
     _, cur = cursor(release_id)
     rows = cur.execute(_METHODOLOGY_SQL).fetchall()

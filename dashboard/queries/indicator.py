@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Any, TypeVar
 
 import numpy as np
@@ -21,6 +21,7 @@ import pandas as pd
 
 from dashboard.i18n import category_text, current_lang, group_text, number, t, unit_text, use_lang
 from dashboard.i18n.names import localise, localise_sorted
+from dashboard.memo import memo
 from indicators.aggregate import MIN_PEERS
 from indicators.events import (
     NOT_APPLICABLE,
@@ -74,31 +75,21 @@ T = TypeVar("T")
 
 
 def per_release(fn: Callable[..., T]) -> Callable[..., T]:
-    """Memoise a query per concrete release id and language. A published release never changes and a new one has a
-    new id, so every worker may keep the (small) answers without serving stale data; the words in an answer are in
-    the language it was asked in. Lists in the arguments are keyed as tuples; frames are copied out so callers
-    cannot change the kept answer."""
+    """A query kept per concrete release id and language by the one memo (dashboard/memo.py): `release=None` is
+    resolved to the current release's id first, so the key is always a concrete release. Frames are copied out so
+    callers cannot change the kept answer."""
     signature = inspect.signature(fn)
-
-    @lru_cache(maxsize=256)
-    def kept(release_id: str, lang: str, key: tuple[tuple[str, Any], ...]) -> T:
-        with use_lang(lang):
-            return fn(**{name: list(v) if isinstance(v, _ListKey) else v for name, v in key}, release=release_id)
+    kept = memo(256, by_language=True)(fn)
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> T:
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
-        release_id, _ = cursor(bound.arguments.pop("release", None))
-        key = tuple((name, _ListKey(v) if isinstance(v, list) else v) for name, v in bound.arguments.items())
-        return _copied(kept(release_id, current_lang(), key))
+        bound.arguments["release"], _ = cursor(bound.arguments.get("release"))
+        return _copied(kept(**bound.arguments))
 
     wrapper.cache_clear = kept.cache_clear  # type: ignore[attr-defined]
     return wrapper
-
-
-class _ListKey(tuple):
-    """A list argument, hashable for the memo and given back to the query as a list."""
 
 
 def _copied(answer: T) -> T:
@@ -138,7 +129,7 @@ def status_year(release: str | None = None) -> int:
     return _status_year(cursor(release)[0])
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _status_year(release_id: str) -> int:
     _, cur = cursor(release_id)
     return int(release_info(cur)["status_year"])  # type: ignore[call-overload]
@@ -227,7 +218,7 @@ def format_number(value: float) -> str:
     return _formatted(float(value), current_lang())
 
 
-@lru_cache(maxsize=8192)
+@memo(8192)
 def _formatted(value: float, lang: str) -> str:
     with use_lang(lang):
         return _format(value)

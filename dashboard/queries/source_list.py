@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
+from dashboard.memo import memo
 from warehouse.connection import cursor
 
 _SOURCES_SQL = """
@@ -60,7 +60,7 @@ def indicators(release: str | None = None) -> pd.DataFrame:
     return frame
 
 
-@lru_cache(maxsize=16)
+@memo(16)
 def _table(release_id: str, sql: str) -> pd.DataFrame:
     _, cur = cursor(release_id)
     return cur.execute(sql).df()
@@ -84,7 +84,7 @@ def usage(release: str | None = None) -> pd.DataFrame:
     return _usage(cursor(release)[0]).copy()
 
 
-@lru_cache(maxsize=4)
+@memo(4)
 def _usage(release_id: str) -> pd.DataFrame:
     _, cur = cursor(release_id)
     return cur.execute(_USAGE_SQL).df()
