@@ -1,7 +1,8 @@
 """A release in; its bulk zip out (built once per release, cached as LMM_DATA_DIR/bulk/<id>.zip).
 
 The zip holds tidy CSVs of the release tables (spreadsheet-safe: text cells that start like a formula get a leading
-apostrophe), observations again as SDMX-CSV, methodology.json, a README and a Frictionless datapackage.json that
+apostrophe), observations again as SDMX-CSV 1.0 and, with the dated events, as SDMX-CSV 2.0 beside an SDMX-ML 2.1
+structure message (warehouse/sdmx_bulk.py), methodology.json, a README and a Frictionless datapackage.json that
 describes every file and field (types, descriptions, primary keys, the licence of every source).
 """
 
@@ -21,6 +22,7 @@ from lmm.config import data_dir
 from warehouse.connection import cursor
 from warehouse.read import release_info
 from warehouse.safe_csv import neutralise_frame
+from warehouse.sdmx_bulk import write_sdmx
 
 # table: (primary key, description). Order = order in the zip and in datapackage.json.
 TABLES: dict[str, tuple[list[str], str]] = {
@@ -123,6 +125,7 @@ def write_zip(cur: duckdb.DuckDBPyConnection, release_id: str, path: Path) -> No
         sdmx = sdmx_frame(cur.execute("SELECT * FROM observations").df(), str(info["methodology_version"]))
         zf.writestr("observations.sdmx.csv", to_csv(sdmx))
         resources.append(_sdmx_resource())
+        resources.extend(write_sdmx(zf, cur, release_id))  # structure.sdmx.xml, observations.sdmx2.csv
         zf.writestr("methodology.json", json.dumps(info["methodology"], indent=1, ensure_ascii=False))
         resources.append(
             {
@@ -250,7 +253,8 @@ def _readme(release_id: str, info: dict) -> str:
         f"Labour Migration Policy Monitor - release {release_id}\n"
         f"Created {info['created_at']}, status year {info['status_year']}, methodology {info['methodology_version']}.\n\n"
         "datapackage.json describes every file and field (Frictionless Data Package).\n"
-        "observations.csv: tidy values; observations.sdmx.csv: the same in SDMX-CSV.\n"
+        "observations.csv: tidy values; observations.sdmx.csv: the same in SDMX-CSV 1.0; observations.sdmx2.csv:\n"
+        "the same and the dated events in SDMX-CSV 2.0, coded with the codelists of structure.sdmx.xml (SDMX-ML 2.1).\n"
         "methodology.json: thresholds, categories, mappings and weights used for the scores.\n"
         f"{NEUTRALISED}\n"
         f"Cite as: Labour Migration Policy Monitor, release {release_id}, plus the sources in sources.csv.\n"
