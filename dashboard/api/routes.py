@@ -17,13 +17,12 @@ from werkzeug.exceptions import HTTPException
 from dashboard.api import index as api_index
 from dashboard.api import practices as api_practices
 from dashboard.api import queries as q
+from dashboard.api import sdmx as api_sdmx
 from dashboard.api.common import (
     CACHE_PINNED,
     DEFAULT_LIMIT,
     MAX_LIMIT,
     MAX_OFFSET,
-    SEXES,
-    YEAR_RANGE,
     ApiError,
     Ctx,
     NotModified,
@@ -43,6 +42,7 @@ from dashboard.api.common import (
     records,
     resolve,
 )
+from dashboard.api.filters import observation_filters
 from dashboard.api.spec import openapi_document
 from warehouse import releases
 from warehouse.connection import NoReleaseError, serving_warning
@@ -54,6 +54,7 @@ from warehouse.scorecard_words import with_words
 log = logging.getLogger(__name__)
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 api_practices.add_routes(api)  # /practices and /practices/<id> (the good-practice library)
+api_sdmx.add_routes(api)  # /sdmx/structure and /sdmx/data/<indicator> (SDMX-ML 2.1, SDMX-CSV 2.0)
 OBSERVATION_PARAMS = ("indicator", "country", "year_from", "year_to", "sex", "partner", "format", "limit", "offset")
 
 
@@ -105,7 +106,7 @@ def indicator(indicator_id: str) -> Response:
 @api.get("/observations")
 def observations() -> Response:
     ctx = begin(OBSERVATION_PARAMS)
-    filters = _observation_filters(ctx)
+    filters = observation_filters(ctx, request.args.get("indicator"))
     limit = int_param("limit", 1, MAX_LIMIT, DEFAULT_LIMIT, too_large=f"limit is at most {MAX_LIMIT:,} rows per page")
     offset = int_param("offset", 0, MAX_OFFSET, 0)
     fmt = choice_param("format", ("json", "csv"), "json")
@@ -148,28 +149,6 @@ def _observation_rows(ctx: Ctx, filters: dict[str, object], limit: int, offset: 
         return index.json_rows(filters, limit, offset)
     kind = per_release(ctx, "indicator_types", q.indicator_types).get(str(filters["indicator"]))
     return [json_text(row) for row in q.observation_rows(ctx.cur, kind, filters, limit, offset)]
-
-
-def _observation_filters(ctx: Ctx) -> dict[str, object]:
-    year_from = int_param("year_from", *YEAR_RANGE)
-    year_to = int_param("year_to", *YEAR_RANGE)
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise bad_parameter("year_from", f"year_from ({year_from}) is after year_to ({year_to})")
-    sex = choice_param("sex", SEXES)
-    indicator_id = resolve(
-        "indicator", "indicator", request.args.get("indicator"), per_release(ctx, "indicators", q.indicator_titles)
-    )
-    names = per_release(ctx, "countries", q.country_names)  # aggregates' values are only in the bulk zip
-    country = _optional_country(request.args.get("country"), "country", names)
-    partner = _optional_country(request.args.get("partner"), "partner", names)
-    return {
-        "indicator": indicator_id, "country": country, "year_from": year_from, "year_to": year_to,
-        "sex": sex, "partner": partner,
-    }  # fmt: skip
-
-
-def _optional_country(raw: str | None, parameter: str, names: dict[str, str]) -> str | None:
-    return None if raw is None or raw == "" else resolve("country", parameter, raw, names)
 
 
 def _page_url(offset: int) -> str:
@@ -294,7 +273,7 @@ ENDPOINTS = {
     "/api/v1/observations", "/api/v1/scorecards/{iso3}", "/api/v1/corridors/{origin}/{destination}",
     "/api/v1/releases", "/api/v1/methodology", "/api/v1/bulk.zip", "/api/v1/releases/{release_id}/bulk.zip",
     "/api/v1/briefings/{iso3}.pdf", "/api/v1/briefings/{iso3}.html", "/api/v1/openapi.json",
-    *api_practices.ENDPOINTS,
+    *api_practices.ENDPOINTS, *api_sdmx.ENDPOINTS,
 }  # fmt: skip
 
 

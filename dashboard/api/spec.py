@@ -11,6 +11,8 @@ from typing import Any
 
 from dashboard.api.common import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, SEXES, YEAR_RANGE
 from dashboard.api.spec_schemas import CODE, RELEASE_ID, SCHEMAS, STR, obj
+from warehouse.sdmx_csv import MEDIA_TYPE as SDMX_DATA_MEDIA_TYPE
+from warehouse.sdmx_xml import MEDIA_TYPE as SDMX_STRUCTURE_MEDIA_TYPE
 
 HEADERS_OK = {
     "X-LMM-Release": {"description": "The release the answer was read from.", "required": True, "schema": RELEASE_ID},
@@ -81,13 +83,14 @@ def _with_release(properties: dict[str, Any]) -> dict[str, Any]:
     return obj({"release": RELEASE_ID, **properties})
 
 
+_FILTER_CODE = {"type": "string", "maxLength": 100, "example": "MEX"}  # an empty country or partner filters nothing
 _OBS_PARAMS = [
     _query("indicator", "Indicator id (see /indicators). Unknown: 404 with the closest ids.", CODE, required=True),
-    _query("country", "ISO3 code of the reporting country (aggregates: their WB or M49 code).", CODE),
+    _query("country", "ISO3 code of the reporting country (aggregates: their WB or M49 code); empty: all.", _FILTER_CODE),
     _query("year_from", "First year (inclusive).", {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}),
     _query("year_to", "Last year (inclusive).", {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}),
     _query("sex", "Sex slice.", {"type": "string", "enum": list(SEXES)}),
-    _query("partner", "ISO3 of the partner country (corridor indicators).", CODE),
+    _query("partner", "ISO3 of the partner country (corridor indicators); empty: all.", _FILTER_CODE),
     _query("format", "json (default) or csv (spreadsheet-safe, as `lmm export`).", {"type": "string", "enum": ["json", "csv"]}),
     _query("limit", f"Rows per page (default {DEFAULT_LIMIT:,}; above {MAX_LIMIT:,}: 413).",
            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
@@ -190,6 +193,32 @@ def _practice_paths() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _sdmx_paths() -> dict[str, Any]:
+    """Served by dashboard/api/sdmx.py: the release's SDMX (the bulk zip's structure.sdmx.xml and, per indicator,
+    its rows of observations.sdmx2.csv)."""
+    counts = {
+        "X-LMM-Count": {"description": "Rows in the answer.", "schema": {"type": "integer"}},
+        "X-LMM-Left-Out": {"description": "Events without a known year, left out (SDMX needs a TIME_PERIOD).",
+                           "schema": {"type": "integer"}},
+    }  # fmt: skip
+    data = _ok({"type": "string"}, "SDMX-CSV 2.0: STRUCTURE,STRUCTURE_ID,ACTION, the dimensions, OBS_VALUE, the "
+               "attributes; coded as /sdmx/structure says.", SDMX_DATA_MEDIA_TYPE)  # fmt: skip
+    data["headers"] = {**HEADERS_OK, **counts}
+    filters = [p for p in _OBS_PARAMS if p["name"] in ("country", "year_from", "year_to", "sex", "partner")]
+    return {
+        "/sdmx/structure": _op(
+            "SDMX-ML 2.1 structure message of the release: agency LMM, dataflow DF_LMM_OBSERVATIONS, its data "
+            "structure definition and every codelist (English, Spanish, French names).",
+            _ok({"type": "string"}, "SDMX-ML 2.1 structure message", SDMX_STRUCTURE_MEDIA_TYPE),
+            operation_id="sdmxStructure", tag="sdmx"),
+        "/sdmx/data/{indicator}": _op(
+            "One indicator's values (events for treaty indicators) as SDMX-CSV 2.0, filtered as /observations; "
+            "categorical values as codes of the indicator's codelist CL_<INDICATOR>.", data,
+            [_path("indicator", "Indicator id (see /indicators). Unknown: 404 with the closest ids.", "female_lfpr"),
+             *filters], operation_id="sdmxData", tag="sdmx"),
+    }  # fmt: skip
+
+
 def _paths() -> dict[str, Any]:
     scorecard = _with_release(
         {
@@ -251,6 +280,7 @@ def _paths() -> dict[str, Any]:
         "/briefings/{iso3}.html": _op("The same briefing as one self-contained HTML file (images inlined).",
                                       _ok({"type": "string"}, "HTML", "text/html"), [_ISO3], operation_id="briefingHtml", tag="briefings"),
         **_practice_paths(),
+        **_sdmx_paths(),
         **_submission_paths(),
     }  # fmt: skip
 
@@ -263,7 +293,7 @@ def openapi_document() -> dict[str, Any]:
             "version": "1",
             "description": (
                 "Read-only access to the published releases: countries, indicators and their methodology, tidy "
-                "observations, scorecards, corridors, bulk downloads and briefing packs. Every answer names its "
+                "observations (also as SDMX), scorecards, corridors, bulk downloads and briefing packs. Every answer names its "
                 "release (field `release`, header X-LMM-Release); add `?release=<id>` to read an earlier one. "
                 "Examples: /api-docs."
             ),

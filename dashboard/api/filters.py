@@ -1,0 +1,31 @@
+"""The filters of /api/v1/observations, shared with /api/v1/sdmx/data/<indicator>: indicator, country, year_from,
+year_to, sex, partner, each checked with an error that names the parameter (404 with the closest ids for unknown
+indicators and countries)."""
+
+from __future__ import annotations
+
+from flask import request
+
+from dashboard.api import queries as q
+from dashboard.api.common import SEXES, YEAR_RANGE, Ctx, bad_parameter, choice_param, int_param, per_release, resolve
+
+
+def observation_filters(ctx: Ctx, indicator: str | None, parameter: str = "indicator") -> dict[str, object]:
+    """The checked filters; `indicator` is the raw id from the query or the path (`parameter` names it in errors)."""
+    year_from = int_param("year_from", *YEAR_RANGE)
+    year_to = int_param("year_to", *YEAR_RANGE)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise bad_parameter("year_from", f"year_from ({year_from}) is after year_to ({year_to})")
+    sex = choice_param("sex", SEXES)
+    indicator_id = resolve("indicator", parameter, indicator, per_release(ctx, "indicators", q.indicator_titles))
+    names = per_release(ctx, "countries", q.country_names)  # aggregates' values are only in the bulk zip
+    country = _optional_country(request.args.get("country"), "country", names)
+    partner = _optional_country(request.args.get("partner"), "partner", names)
+    return {
+        "indicator": indicator_id, "country": country, "year_from": year_from, "year_to": year_to,
+        "sex": sex, "partner": partner,
+    }  # fmt: skip
+
+
+def _optional_country(raw: str | None, parameter: str, names: dict[str, str]) -> str | None:
+    return None if raw is None or raw == "" else resolve("country", parameter, raw, names)
