@@ -38,6 +38,8 @@ SOURCE_ID = "knomad_migration"
 FILE = "knomad-migration-matrix-2021/bilateral_migration_matrix_2021_latest.xlsx"
 YEAR = 2021
 BREAK = "break=source changed from IAB (OECD destinations, by sex) to KNOMAD (all pairs, both sexes)"
+# The file's own note: "KNOMAD/World Bank staff estimates based on UN Population Division (UNDESA), UNHCR, OECD, ..."
+ESTIMATE = "nature=e;estimate=KNOMAD/World Bank staff estimates from UN DESA, UNHCR, OECD and national data"
 RELEASE = re.compile(r"Bilateral Remittance Matrix 2021, (December 2022)")  # the citation printed under the matrix
 # World Bank spellings the crosswalk lacks (both KNOMAD files use them).
 ALIASES = {
@@ -74,7 +76,8 @@ class Matrix:
 MIGRATION = Matrix(
     file=FILE, source_id=SOURCE_ID, indicator_id="migrant_stock_corridor", unit="persons",
     title="Bilateral Estimates of Migrant Stocks in 2021",
-    header="Destination country (across) - Source country (down)", total="World", rows_are="country", flags=BREAK,
+    header="Destination country (across) - Source country (down)", total="World", rows_are="country",
+    flags=f"{BREAK};{ESTIMATE}",
 )  # fmt: skip
 
 

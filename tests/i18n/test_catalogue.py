@@ -111,7 +111,7 @@ def test_keys_built_from_codes_cover_exactly_the_codes(pages: dict) -> None:
     api_docs, country, indicator, sources = (pages[n] for n in ("api_docs", "country", "indicator", "sources"))
     from dashboard.queries import compare
     from dashboard.queries.indicator import SEX_LABELS
-    from dashboard.steward.auth import ROLES
+    from stewards.accounts import ROLES
     from indicators.aggregate import QUINTILES
     from indicators.levels import LEVELS, STATUS_LABELS
     from indicators.trend import TREND_LABELS
