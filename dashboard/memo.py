@@ -1,56 +1,16 @@
-"""The one memo of the web app: `@memo(n)` keeps the last `n` results of a function, keyed by all its arguments.
-
-Every memoised function takes the concrete release id among its arguments (pages resolve the release once, at the
-edge: dashboard/pages/_query.py), and the language where its result holds words: a published release never changes
-and a new one has a new id, so a kept result is never stale, in any worker. The bound is per function and per
-process; `fn.cache_clear()` empties it, `fn.__wrapped__` is the function without the memo (tests, benches).
-Results are shared by every caller: nothing may change one after it is returned.
-"""
+"""The web app's use of the one memo (warehouse/memo.py): results that hold words are kept per reader's language too."""
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from dashboard.i18n import current_lang
+from warehouse.memo import memo as _memo
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _frozen(value: object) -> object:
-    """A hashable form of an argument (Dash passes repeated query keys as lists, filters as dicts)."""
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(v) for v in value)
-    if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
-    return value
-
-
 def memo(maxsize: int, by_language: bool = False) -> Callable[[F], F]:
-    """Keep the last `maxsize` results, keyed by the arguments (and the reader's language when `by_language`)."""
-
-    def decorate(fn: F) -> F:
-        kept: OrderedDict[tuple, Any] = OrderedDict()
-        lock = threading.Lock()
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            key = (current_lang() if by_language else None, _frozen(args), _frozen(kwargs))
-            with lock:
-                if key in kept:
-                    kept.move_to_end(key)
-                    return kept[key]
-            result = fn(*args, **kwargs)
-            with lock:
-                kept[key] = result
-                while len(kept) > maxsize:
-                    kept.popitem(last=False)
-            return result
-
-        wrapper.cache_clear = kept.clear  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
-
-    return decorate
+    """`warehouse.memo.memo`, keyed by the reader's language as well when `by_language`."""
+    return _memo(maxsize, current_lang if by_language else None)

@@ -28,6 +28,7 @@ NOT_APPLICABLE = "not_applicable"  # the area is outside the list's universe (e.
 # list's date, so they hold for its tolerance and no longer. Ratifications and denunciations are durable.
 ABSENCE_STATUSES = frozenset({NOT_RATIFIED, NO_ACTION, "signatory"})
 STALE_FLAG = "not_known_since"
+DERIVED_FLAG = "in_force_derived"  # in force by the ILO 12-month rule (see with_entry_into_force), not by the list
 # Events that can open a country's record: before them the instrument was not (yet) ratified / acted on.
 # A UN "party" cannot: the country may have signed before, and the list does not date signatures.
 FIRST_STEPS = {False: frozenset({"in_force", "not_in_force", "party"}), True: frozenset({"signatory", "no_action"})}
@@ -214,6 +215,7 @@ def event_rows(
     - a status that says something has not happened (not_ratified / no_action from absence, a signature without a
       ratification) holds until the list's as-of year + tolerance; past it the status is not_known, flagged
       `not_known_since=<the list's as_of>;last_stated=<status>`, and `year` stays the list's as-of year.
+    An in-force status that comes from the ILO 12-month rule, not from the list, is flagged `in_force_derived=<date>`.
     """
     ids = {ind.id for ind in indicators}
     wanted = events[events["indicator_id"].isin(ids) & (events["partner_country"].fillna("") == "")]
@@ -252,7 +254,7 @@ def _indicator_rows(
         result, record = derive(records, status_year, info.complete, un_style, info.as_of)
         year = max(valid_year if records else absent_year, result.changed_year or 0)  # a newer event is its own date
         source = record.source_id if record is not None and record.source_id else info.sources
-        status, flags = result.status, ""
+        status, flags = result.status, f"{DERIVED_FLAG}={record.date}" if record is not None and record.derived else ""
         if stale(result.status, record, year, scope, status_year):
             status, flags = NOT_KNOWN, f"{STALE_FLAG}={info.as_of_text or year};last_stated={result.status}"
         rows.append((ind.id, country, status, result.changed_year, year, source, flags))

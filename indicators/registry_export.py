@@ -224,6 +224,7 @@ def _rules(registry: Registry) -> dict[str, Any]:
             "valid_year": _doc(events.event_rows),
             "absence_statuses": sorted(events.ABSENCE_STATUSES),
             "stale_flag": events.STALE_FLAG,
+            "derived_flag": events.DERIVED_FLAG,
             "not_applicable": events.NOT_APPLICABLE,
             "universes": _doc(release.event_scopes),
             "as_of_year": _doc(events.as_of_year),

@@ -11,12 +11,15 @@ could submit it. English sentences for these codes are in warehouse/scorecard_wo
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from indicators.events import DERIVED_NOTE, NOT_APPLICABLE, NOT_KNOWN, STALE_FLAG, derive, list_info, to_records
+from indicators.events import DERIVED_FLAG, DERIVED_NOTE, NOT_APPLICABLE, NOT_KNOWN, STALE_FLAG
 from indicators.quality import SUSPECT
+from warehouse.connection import cursor
+from warehouse.memo import memo
 
 Card = dict[str, Any]
 UNSCORED_KINDS = {"uninhabited": "uninhabited", "historical": "historical"}
@@ -107,8 +110,8 @@ def read_scorecard(cur: duckdb.DuckDBPyConnection, iso3: str, release_id: str) -
     reason = no_scorecard_reason(country)
     if reason:
         raise NoScorecard(country, reason)
-    info = {k: json.loads(v) for k, v in cur.execute("SELECT key, value FROM release_info").fetchall()}
-    method = info.get("methodology") or {}
+    facts = release_facts(release_id)
+    info, method = facts.info, facts.method
     entries = _entries(cur, country)
     aggregates = {(r["kind"], r["key"]): r for r in records(cur, _AGGREGATES_SQL, {"iso3": iso3})}
     events = _stale_events(entries)
@@ -119,9 +122,9 @@ def read_scorecard(cur: duckdb.DuckDBPyConnection, iso3: str, release_id: str) -
         "coverage_threshold": float(method.get("coverage_threshold", 0.8)),
         "min_indicators": int((method.get("index_rule") or {}).get("min_indicators", 1)),
         "country": {k: country.get(k) for k in COUNTRY_FIELDS},
-        "themes": _groups(cur, "theme", entries, aggregates, method, events),
-        "principles": _groups(cur, "principle", entries, aggregates, method, events),
-        "sources": _sources(cur, entries),
+        "themes": _groups(facts.themes, "theme", entries, aggregates, method, events),
+        "principles": _groups(facts.principles, "principle", entries, aggregates, method, events),
+        "sources": _sources(facts.sources, entries),
     }
 
 
@@ -141,30 +144,9 @@ def _entries(cur: duckdb.DuckDBPyConnection, country: dict[str, Any]) -> list[di
         entry["peer_medians"] = {k: medians.get(row["indicator_id"], {}).get(k) for k in ("un_region", "income_group")}
         entry["status"] = indicator_status(entry)
         out.append(entry)
-    derived = _derived_entry_into_force(cur, country["iso3"], out)
     for entry in out:
-        entry["note"] = DERIVED_NOTE if entry["indicator_id"] in derived else None
+        entry["note"] = DERIVED_NOTE if DERIVED_FLAG in (entry["flags"] or "") else None
     return out
-
-
-def _derived_entry_into_force(cur: duckdb.DuckDBPyConnection, iso3: str, entries: list[dict[str, Any]]) -> set[str]:
-    """Event indicators whose 'in force' comes from the ILO 12-month rule, not from the source's own statement."""
-    ids = [e["indicator_id"] for e in entries if e["type"] == "event" and e["value_label"] == "in_force"]
-    if not ids:
-        return set()
-    status_year = int(
-        json.loads(cur.execute("SELECT value FROM release_info WHERE key = 'status_year'").fetchall()[0][0])
-    )
-    events = cur.execute("SELECT * FROM events WHERE country = ? AND coalesce(partner_country, '') = ''", [iso3]).df()
-    lists = cur.execute("SELECT * FROM event_lists").df()
-    derived = set()
-    for ind_id in ids:
-        info = list_info(lists[lists["indicator_id"] == ind_id])
-        records_ = to_records(events[events["indicator_id"] == ind_id])
-        _, record = derive(records_, status_year, info.complete, False, info.as_of)
-        if record is not None and record.derived:
-            derived.add(ind_id)
-    return derived
 
 
 def indicator_status(entry: dict[str, Any]) -> str:
@@ -197,14 +179,12 @@ def _stale_events(entries: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def _groups(
-    cur: duckdb.DuckDBPyConnection, kind: str, entries: list[dict[str, Any]], aggregates: dict, method: dict,
+    titles: list[tuple[str, str]], kind: str, entries: list[dict[str, Any]], aggregates: dict, method: dict,
     stale: dict[str, str],
 ) -> list[dict[str, Any]]:  # fmt: skip
-    sql = ("SELECT theme_id AS key, title FROM themes" if kind == "theme"
-           else "SELECT CAST(principle AS VARCHAR) AS key, title FROM principles ORDER BY principle")  # fmt: skip
     not_measured = {str(n) for n in method.get("not_measured", [])}
     out = []
-    for key, title in cur.execute(sql).fetchall():
+    for key, title in titles:
         mine = [e for e in entries if (e["theme"] == key if kind == "theme" else int(key) in e["principles"])]
         aggregate = aggregates.get((kind, key))
         group = {kind: key if kind == "theme" else int(key), "title": title,
@@ -253,7 +233,31 @@ def _steward_only(entry: dict[str, Any]) -> bool:
     return entry["steward_uploadable"] and entry["source_id"] in (None, "", "steward")
 
 
-def _sources(cur: duckdb.DuckDBPyConnection, entries: list[dict[str, Any]]) -> dict[str, str]:
+def _sources(titles: dict[str, str], entries: list[dict[str, Any]]) -> dict[str, str]:
     ids = sorted({s for e in entries for s in str(e["source_id"] or "").split(";") if s})
+    return {sid: titles[sid] for sid in ids if sid in titles}
+
+
+@dataclass(frozen=True)
+class ReleaseFacts:
+    """What every scorecard of a release shares: release_info, its methodology, the titles of themes, principles and
+    sources (read once per process and release: a release never changes)."""
+
+    info: dict[str, Any]
+    method: dict[str, Any]
+    themes: list[tuple[str, str]]
+    principles: list[tuple[str, str]]
+    sources: dict[str, str]
+
+
+@memo(8)
+def release_facts(release_id: str) -> ReleaseFacts:
+    cur = cursor(release_id)[1]
+    info = {k: json.loads(v) for k, v in cur.execute("SELECT key, value FROM release_info").fetchall()}
     rows = cur.execute("SELECT source_id, title, publisher FROM sources").fetchall()
-    return {sid: f"{title} ({publisher})" for sid, title, publisher in rows if sid in ids}
+    return ReleaseFacts(
+        info, info.get("methodology") or {},
+        cur.execute("SELECT theme_id, title FROM themes").fetchall(),
+        cur.execute("SELECT CAST(principle AS VARCHAR), title FROM principles ORDER BY principle").fetchall(),
+        {sid: f"{title} ({publisher})" for sid, title, publisher in rows},
+    )  # fmt: skip

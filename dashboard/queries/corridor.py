@@ -5,8 +5,6 @@ a third-party copy), agreements and recruitment costs between the two, each side
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +14,9 @@ import pandas as pd
 
 from dashboard.components.tile import flag_value, status_key, value_text
 from dashboard.i18n import t
+from dashboard.memo import memo
 from dashboard.queries.country import CountryRef, Record, ReleaseTables, records, release_tables, tiles
+from warehouse.connection import cursor
 from warehouse.scorecard import NoScorecard, read_scorecard
 
 STOCK_INDICATOR = "migrant_stock_corridor"
@@ -100,10 +100,6 @@ class Corridor:
         return next((r for r in self.remittances if r["country"] == iso3), None)
 
 
-_COVERED: dict[str, list[str]] = {}
-_COVERED_LOCK = threading.Lock()
-_CARDS: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
-_CARDS_LOCK = threading.Lock()
 CARDS_KEPT = 64  # a release never changes: a card is kept per (release, country), the oldest dropped
 
 
@@ -135,21 +131,17 @@ def corridor(origin: str, dest: str, release: str | None = None) -> Corridor | N
 
 
 def scorecard(tables: ReleaseTables, cur: duckdb.DuckDBPyConnection, iso3: str) -> dict[str, Any]:
-    """The scorecard read model of one side (kept per release and country); for an area without a scorecard
-    (historical, uninhabited) {"no_scorecard": why, "country": its row}."""
-    key = (tables.release_id, iso3)
-    with _CARDS_LOCK:
-        card = _CARDS.get(key)
-    if card is None:
-        try:
-            card = read_scorecard(cur, iso3, tables.release_id)
-        except NoScorecard as none:
-            card = {"no_scorecard": none.reason, "country": none.country}
-        with _CARDS_LOCK:
-            _CARDS[key] = card
-            while len(_CARDS) > CARDS_KEPT:
-                _CARDS.popitem(last=False)
-    return card
+    """The scorecard read model of one side (kept per release and country by the one memo); for an area without a
+    scorecard (historical, uninhabited) {"no_scorecard": why, "country": its row}."""
+    return _card(tables.release_id, iso3)
+
+
+@memo(CARDS_KEPT)
+def _card(release_id: str, iso3: str) -> dict[str, Any]:
+    try:
+        return read_scorecard(cursor(release_id)[1], iso3, release_id)
+    except NoScorecard as none:
+        return {"no_scorecard": none.reason, "country": none.country}
 
 
 def principles(card: dict[str, Any]) -> dict[int, dict[str, Any]]:
@@ -167,15 +159,15 @@ def _rules(tables: ReleaseTables, ref: CountryRef, scores: list[Record]) -> list
 
 def covered_destinations(tables: ReleaseTables, cur: duckdb.DuckDBPyConnection) -> list[str]:
     """Destinations of the IAB series (by sex, 1980-2010) in the release (read once per release and process)."""
-    with _COVERED_LOCK:
-        known = _COVERED.get(tables.release_id)
-    if known is None:
-        params = {"indicator": STOCK_INDICATOR, "source": IAB_SOURCE}
-        codes = [r[0] for r in cur.execute(_DESTINATIONS_SQL, params).fetchall()]
-        known = sorted(codes, key=lambda c: tables.countries[c].name if c in tables.countries else c)
-        with _COVERED_LOCK:
-            _COVERED[tables.release_id] = known
-    return known
+    return _covered(tables.release_id, tuple(sorted((c.iso3, c.name) for c in tables.countries.values())))
+
+
+@memo(4)
+def _covered(release_id: str, names: tuple[tuple[str, str], ...]) -> list[str]:
+    known = dict(names)
+    params = {"indicator": STOCK_INDICATOR, "source": IAB_SOURCE}
+    codes = [r[0] for r in cursor(release_id)[1].execute(_DESTINATIONS_SQL, params).fetchall()]
+    return sorted(codes, key=lambda c: known.get(c, c))
 
 
 def country_options(tables: ReleaseTables) -> list[dict[str, str]]:

@@ -11,16 +11,16 @@ the index can never serve stale figures."""
 from __future__ import annotations
 
 import sys
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, NamedTuple
 
 import duckdb
 
+from dashboard.memo import memo
 from dashboard.queries.corridor import IAB_SOURCE, KNOMAD_SOURCE, REMITTANCE_INDICATOR, STOCK_INDICATOR
 from dashboard.queries.country import CountryRef, Record, ReleaseTables, release_tables
+from warehouse.connection import cursor
 
 ROLES = ("origin", "destination")
 RATE_INDICATOR = "emigration_rate_tertiary"
@@ -94,21 +94,14 @@ class Ranking:
         return sorted(rows, key=lambda r: (-r["money"], r["partner"]))
 
 
-_INDEX: OrderedDict[str, CorridorIndex] = OrderedDict()
-_INDEX_LOCK = threading.Lock()
-
-
 def corridor_index(tables: ReleaseTables, cur: duckdb.DuckDBPyConnection) -> CorridorIndex:
-    """The release's corridors and qualified-women rows, read once per release and process."""
-    with _INDEX_LOCK:
-        found = _INDEX.get(tables.release_id)
-    if found is None:
-        found = _read_index(cur)
-        with _INDEX_LOCK:
-            _INDEX[tables.release_id] = found
-            while len(_INDEX) > KEPT:
-                _INDEX.popitem(last=False)
-    return found
+    """The release's corridors and qualified-women rows, read once per release and process (the one memo)."""
+    return _index(tables.release_id)
+
+
+@memo(KEPT)
+def _index(release_id: str) -> CorridorIndex:
+    return _read_index(cursor(release_id)[1])
 
 
 def _read_index(cur: duckdb.DuckDBPyConnection) -> CorridorIndex:

@@ -284,7 +284,8 @@ def event_rows(events: pd.DataFrame, lists: pd.DataFrame, ind: Row, iso3: list[s
             status, changed, rec, valid_for, flags = ev["not_applicable"], None, None, valid, ""
         else:
             status, changed, rec = derive(records, year, complete, ind["event_style"] == "un", as_of, ev)
-            valid_for, flags = max(valid if records else absent, changed or 0), ""
+            valid_for = max(valid if records else absent, changed or 0)
+            flags = f"{ev['derived_flag']}={rec.date}" if rec is not None and rec.derived else ""
             from_list = rec is None or rec.year is None
             if (
                 status in ev["absence_statuses"]
