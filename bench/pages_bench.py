@@ -128,7 +128,8 @@ def cases(countries: list[str], pairs: list[tuple[str, str]]) -> list[Case]:
 
     def framework_raw(_i: int):
         names = ("_PRINCIPLES_SQL", "_GUIDELINES_SQL", "_MAPPED_SQL", "_THEMES_SQL", "_REGIONS_SQL", "_METHODOLOGY_SQL")
-        return [("framework", n, None) for n in names] + [("framework", "_COVERAGE_SQL", {"region": None})]
+        coverage = ("framework", "_COVERAGE_SQL", {"region": None, "not_measured": []})
+        return [("framework", n, None) for n in names] + [coverage]
 
     def sources_raw(_i: int):
         names = ("_SOURCES_SQL", "_FILES_SQL", "_INDICATORS_SQL", "_UNMATCHED_SQL", "_USAGE_SQL")
@@ -153,7 +154,7 @@ def cases(countries: list[str], pairs: list[tuple[str, str]]) -> list[Case]:
                                                              dest=pairs[i % len(pairs)][1]), corridor_raw),
         Case("framework", "layout", lambda _i: framework.layout(), framework_raw),
         Case("framework", "update_matrix", lambda i: framework.update_matrix(REGIONS[i % 5], None),
-             lambda i: [("framework", "_COVERAGE_SQL", {"region": REGIONS[i % 5]})]),
+             lambda i: [("framework", "_COVERAGE_SQL", {"region": REGIONS[i % 5], "not_measured": []})]),
         Case("sources", "layout", lambda _i: sources.layout(), sources_raw),
     ]  # fmt: skip
     for case in built:

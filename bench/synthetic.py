@@ -102,12 +102,12 @@ def _countries(real: pd.DataFrame, codes: list[str], rng: np.random.Generator) -
     picked = groups.iloc[rng.integers(0, len(groups), len(codes))].reset_index(drop=True)
     areas = pd.DataFrame({"iso3": codes, "iso2": None, "m49": pd.array([None] * len(codes), dtype="Int64"),
                           "name": [f"Synthetic area {c}" for c in codes]}).join(picked)  # fmt: skip
-    areas = areas.assign(is_aggregate=False, aggregate_kind=None)
+    areas = areas.assign(is_aggregate=False, aggregate_kind=None, area_kind="state", un_member=True, ilo_member=True)
     aggs = pd.DataFrame({"iso3": aggregate_codes(6), "iso2": None, "m49": pd.array([None] * 6, dtype="Int64"),
                          "name": [f"Synthetic aggregate {c}" for c in aggregate_codes(6)], "un_region": None,
                          "un_subregion": None, "wb_region": None, "income_group": None, "is_aggregate": True,
-                         "aggregate_kind": "region"})  # fmt: skip
-    frame = pd.concat([areas, aggs], ignore_index=True)[list(real.columns)]
+                         "aggregate_kind": "region", "area_kind": None, "un_member": False, "ilo_member": False})  # fmt: skip
+    frame = pd.concat([areas, aggs], ignore_index=True).reindex(columns=list(real.columns))  # other columns: empty
     return frame.astype(real.dtypes.to_dict())
 
 
