@@ -363,8 +363,8 @@ def explanation(prof: Profile, group: Mapping[str, Any] | None, section: str) ->
              needed=percent(prof.card["coverage_threshold"]), minimum=prof.card["min_indicators"])  # fmt: skip
     out: list[Any] = [html.P(text, className="missing-status section-aggregate")]
     if status == "not_measured" and group.get("would_measure"):
-        out.append(html.P([html.Strong(t("scorecard.would_measure")), " ", group["would_measure"]],
-                          className="missing-would"))  # fmt: skip
+        would = principle_text(group["principle"], "would_measure", group["would_measure"])
+        out.append(html.P([html.Strong(t("scorecard.would_measure")), " ", would], className="missing-would"))
     items = [html.Li(f"{titles.get(m['indicator_id'], m['title'])}: {missing_words(m)}") for m in group["missing"]]
     if items:
         out.append(html.Ul(items, className="missing-list", id=f"missing-{section}"))

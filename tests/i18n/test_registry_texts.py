@@ -21,7 +21,8 @@ def missing(lang: str) -> list[tuple[str, ...]]:
         if not i18n.unit(lang, ind.unit):
             gaps.append(("unit", ind.unit))
     for number in registry.principles:
-        gaps += [("principle", str(number), f) for f in ("title", "gist") if not i18n.text(lang, "principles", number, f)]  # fmt: skip
+        fields = ("title", "gist", "would_measure") if registry.principles[number].would_measure else ("title", "gist")
+        gaps += [("principle", str(number), f) for f in fields if not i18n.text(lang, "principles", number, f)]
     gaps += [("area", a) for a in registry.areas if not i18n.text(lang, "areas", a, "title")]
     gaps += [("guideline", g) for g in registry.extra.get("guidelines", {}) if not i18n.text(lang, "guidelines", g, "gist")]  # type: ignore[union-attr]  # fmt: skip
     for theme in registry.themes.values():
