@@ -114,7 +114,7 @@ def cases(countries: list[str], pairs: list[tuple[str, str]]) -> list[Case]:
         view = views[i % len(views)]
         kind, _, key = view.partition(":")
         if kind == "indicator":
-            return [("home", "_INDICATOR_SQL", {"key": key, "not_known": "Not known"})]
+            return [("home", "_INDICATOR_SQL", {"key": key})]
         return [("home", f"_GROUP_SQL.{kind}", {"key": key})]
 
     def corridor_raw(i: int):

@@ -12,6 +12,8 @@ import pandas as pd
 from dashboard.components.datatable import Column
 from dashboard.components.levels import style_of
 from dashboard.i18n import category_text, ind_text, number, t, unit_text
+from dashboard.pages import _indicator_words as words
+from dashboard.pages._status_words import format_number
 from dashboard.queries import indicator as q
 from indicators.aggregate import MIN_PEERS
 from indicators.levels import LEVEL_RANK
@@ -35,9 +37,9 @@ def chart(ind: Indicator, sex: str, countries: list[str], release: str | None) -
         return event_chart(ind, countries, release)
     if ind.type != "continuous":
         if countries:
-            return status_lines(ind, q.country_series(ind, countries, sex, release), "category")
-        return count_bars(ind, q.category_counts(ind, sex, release), "category")
-    rows = q.country_series(ind, countries, sex, release) if countries else q.region_medians(ind, sex, release)
+            return status_lines(ind, words.country_series(ind, countries, sex, release), "category")
+        return count_bars(ind, words.category_counts(ind, sex, release), "category")
+    rows = words.country_series(ind, countries, sex, release) if countries else words.region_medians(ind, sex, release)
     return value_lines(ind, rows, bool(countries))
 
 
@@ -101,8 +103,8 @@ def line_caption(ind: Indicator, rows: pd.DataFrame, what: str) -> str:
     parts = []
     for name, s in rows.groupby("name", sort=True):
         first, last = s.iloc[0], s.iloc[-1]
-        parts.append(t("chart.line_part", name=name, first=q.format_number(first["value"]), first_year=first["year"],
-                       last=q.format_number(last["value"]), last_year=last["year"]))  # fmt: skip
+        parts.append(t("chart.line_part", name=name, first=format_number(first["value"]), first_year=first["year"],
+                       last=format_number(last["value"]), last_year=last["year"]))  # fmt: skip
     return t("chart.line_caption", title=_title(ind), unit=unit_text(ind.unit), what=what, parts="; ".join(parts))
 
 
@@ -166,5 +168,5 @@ def event_chart(ind: Indicator, countries: list[str], release: str | None) -> Ch
     status = q.status_year(release)
     years = range(status - EVENT_YEARS, status + 1)
     if countries:
-        return status_lines(ind, q.event_series(ind, years, countries, release), "status")
-    return count_bars(ind, q.event_counts(ind, years, release), "status")
+        return status_lines(ind, words.event_series(ind, years, countries, release), "status")
+    return count_bars(ind, words.event_counts(ind, years, release), "status")

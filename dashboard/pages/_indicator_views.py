@@ -24,7 +24,7 @@ from dashboard.i18n import (
     theme_text,
     unit_text,
 )
-from dashboard.queries import home as home_queries
+from dashboard.pages._home_view import country_options
 from dashboard.queries import indicator as q
 from indicators.model import Indicator
 from indicators.registry import load_registry
@@ -185,7 +185,7 @@ def controls(ind: Indicator, years: q.YearRange, year: int, sexes: list[str], se
                     dcc.Dropdown(
                         labels=dropdown_labels(),
                         id="indicator-countries",
-                        options=home_queries.country_options(release),
+                        options=country_options(release),
                         value=countries,
                         multi=True,
                         placeholder=t("indicator.countries_placeholder"),

@@ -25,6 +25,7 @@ from dashboard.components.map import (
     with_level_labels,
 )
 from dashboard.i18n import date, dropdown_labels, href, number, t
+from dashboard.pages import _home_view as words
 from dashboard.pages._query import pinned_layout, view_release
 from dashboard.queries import home as q
 from warehouse.connection import cursor
@@ -60,10 +61,10 @@ def layout(view: str | None = None, release: str | None = None, **_query: object
     chosen = q.parse_view(view) or default
     notice = "" if view in (None, chosen.text) else t("home.notice.no_view", view=repr(view))
     try:
-        frame, title = q.view_frame(chosen, release)
+        frame, title = words.view_frame(chosen, release)
     except KeyError:
         chosen = default
-        frame, title = q.view_frame(chosen, release)
+        frame, title = words.view_frame(chosen, release)
         notice = t("home.notice.not_in_release", view=repr(view))
     return html.Div(
         [
@@ -94,7 +95,7 @@ def layout(view: str | None = None, release: str | None = None, **_query: object
 
 def headline(release: str | None) -> html.Section:
     """Tiles: the release and its date, countries with data, sources; then coverage per theme."""
-    facts: dict[str, Any] = q.headline(release=release)
+    facts: dict[str, Any] = words.headline(release)
     summary, n_sources, coverage = facts["summary"], facts["sources"], facts["coverage"]
     tiles = [
         _tile(t("home.tile.release"), html.Code(str(summary["release_id"]), id="home-release-id"),
@@ -150,7 +151,7 @@ def controls(view: str, release: str | None) -> html.Div:
                     html.Label(t("home.show_on_map"), htmlFor="home-view"),
                     dcc.Dropdown(
                         id="home-view",
-                        options=q.view_options(release),
+                        options=words.view_options(release),
                         value=view,
                         clearable=False,
                         labels=dropdown_labels(),
@@ -164,7 +165,7 @@ def controls(view: str, release: str | None) -> html.Div:
                     dcc.Dropdown(
                         labels=dropdown_labels(),
                         id="home-country",
-                        options=q.country_options(release),
+                        options=words.country_options(release),
                         placeholder=t("home.type_country"),
                         searchable=True,
                         clearable=True,
@@ -220,7 +221,7 @@ def show_view(view: str | None, release: str | None):
     chosen = q.parse_view(view)
     if chosen is None:
         return (no_update,) * 5
-    frame, title = q.view_frame(chosen, release)
+    frame, title = words.view_frame(chosen, release)
     figure, caption = map_outputs(_map_frame(frame), title, MAP_HEIGHT)
     columns = shown_columns(frame)
     table_columns = [{"id": c.id, "name": c.name, "type": "numeric" if c.numeric else "text"} for c in columns]

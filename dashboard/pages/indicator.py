@@ -28,6 +28,7 @@ from dashboard.components.map import (
 )
 from dashboard.i18n import t, unit_text
 from dashboard.pages import _indicator_views as views
+from dashboard.pages import _indicator_words as words
 from dashboard.pages._indicator_chart import chart
 from dashboard.pages._query import pinned_layout, view_release
 from dashboard.queries import indicator as q
@@ -80,7 +81,7 @@ def layout(
     chosen_sex = sex if sex in sex_options else sex_options[0]
     chosen_countries = views.parse_countries(countries)
     chosen_tab = tab if tab in TABS else "chart"
-    frame = q.status_frame(ind, chosen_year, chosen_sex, release)
+    frame = words.status_frame(ind, chosen_year, chosen_sex, release)
     return html.Div(
         [
             views.heading(ind),
@@ -139,7 +140,7 @@ def map_panel(ind: Indicator, frame, year: int, release: str | None, hidden: boo
         graph = value_map(views.map_frame(frame), title, unit_text(ind.unit), "indicator-map", f"{ind.id}-map-{year}")
     else:
         graph = level_map(views.map_frame(frame), title, "indicator-map", f"{ind.id}-map-{year}")
-    note = q.completeness_note(ind, release) if ind.type == "event" else views.recency_note(ind)
+    note = words.completeness_note(ind, release) if ind.type == "event" else views.recency_note(ind)
     return html.Section(
         [html.H2(t("indicator.tab.map"), id="indicator-map-title"), html.P(note, className="note"), graph],
         id="indicator-panel-map", className="panel", hidden=hidden,
@@ -209,7 +210,7 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
     """Map figure and caption, map title, table rows, columns and caption for one year."""
     ind = q.find_indicator(indicator_id)
     assert ind is not None
-    frame = q.status_frame(ind, year, sex, release)
+    frame = words.status_frame(ind, year, sex, release)
     title = views.map_title(ind, year)
     if value_scale(ind):
         figure, caption = value_outputs(views.map_frame(frame), title, unit_text(ind.unit))

@@ -1,4 +1,6 @@
-"""`/indicator/<id>`: an indicator id, a year and a sex in; per-country status frames and series for the page out.
+"""`/indicator/<id>`: an indicator id, a year and a sex in; per-country status frames and series for the page out,
+as data: values, category codes with their published English labels, levels, years, source ids and the countries'
+English names (the page puts them into words: dashboard/pages/_indicator_words.py).
 
 The status of a country in a year follows the release's rules (indicators.release): the latest value at or before
 the year, out of date when older than the recency window (shown with its year, never carried forward as
@@ -8,20 +10,15 @@ current); event indicators get the status derived from the dated events and the 
 from __future__ import annotations
 
 import difflib
-import inspect
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import category_text, current_lang, group_text, number, t, unit_text, use_lang
-from dashboard.i18n.names import localise, localise_sorted
-from dashboard.memo import memo
+from dashboard.queries.kept import per_release
 from indicators.aggregate import MIN_PEERS
 from indicators.events import (
     NOT_APPLICABLE,
@@ -39,10 +36,11 @@ from indicators.events import (
     with_entry_into_force,
 )
 from indicators.levels import find_category, level_array, scoreable
-from indicators.model import Indicator
+from indicators.model import Category, Indicator
 from indicators.registry import load_registry
 from indicators.release import event_scopes
 from warehouse.connection import cursor
+from warehouse.memo import memo
 from warehouse.read import release_info
 
 # Areas with a scorecard (not aggregates, uninhabited or historical areas), with the list universes they belong to.
@@ -52,7 +50,9 @@ WHERE NOT is_aggregate AND coalesce(area_kind, '') NOT IN ('uninhabited', 'histo
 """
 CURRENT = "current"  # a current value of a context series: a value, no level (see components.map)
 SEX_LABELS = {"total": "Total", "female": "Women", "male": "Men"}
-FRAME_COLUMNS = ["iso3", "name", "value", "label", "unit", "year", "since", "level", "value_text", "note", "source_id"]
+# A status frame: `code` is the category's code (None: no category), `label` its published English label (or the
+# published value label, or the event status, when the registry has no category for it).
+DATA_COLUMNS = ["iso3", "name", "value", "code", "label", "unit", "year", "since", "level", "source_id"]
 
 # The latest row of each country (arg_max: one scan and a group-by; a QUALIFY row_number() window was planned as
 # two scans and a join, ~3x the time on a large release).
@@ -69,35 +69,6 @@ LEFT JOIN (
 WHERE NOT c.is_aggregate AND coalesce(c.area_kind, '') NOT IN ('uninhabited', 'historical')
 ORDER BY c.name
 """
-
-
-T = TypeVar("T")
-
-
-def per_release(fn: Callable[..., T]) -> Callable[..., T]:
-    """A query kept per concrete release id and language by the one memo (dashboard/memo.py): `release=None` is
-    resolved to the current release's id first, so the key is always a concrete release. Frames are copied out so
-    callers cannot change the kept answer."""
-    signature = inspect.signature(fn)
-    kept = memo(256, by_language=True)(fn)
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        bound = signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        bound.arguments["release"], _ = cursor(bound.arguments.get("release"))
-        return _copied(kept(**bound.arguments))
-
-    wrapper.cache_clear = kept.cache_clear  # type: ignore[attr-defined]
-    return wrapper
-
-
-def _copied(answer: T) -> T:
-    if isinstance(answer, pd.DataFrame):
-        return answer.copy()  # type: ignore[return-value]
-    if isinstance(answer, tuple):
-        return tuple(_copied(part) for part in answer)  # type: ignore[return-value]
-    return answer
 
 
 @dataclass(frozen=True)
@@ -163,7 +134,7 @@ def sexes(ind: Indicator, release: str | None = None) -> list[str]:
 
 @per_release
 def status_frame(ind: Indicator, year: int, sex: str | None = None, release: str | None = None) -> pd.DataFrame:
-    """One row per country (aggregates never): the status in `year`, in FRAME_COLUMNS."""
+    """One row per country (aggregates never), by English name: the status in `year`, in DATA_COLUMNS."""
     if ind.type == "event":
         return _event_frame(ind, year, release)
     _, cur = cursor(release)
@@ -171,34 +142,33 @@ def status_frame(ind: Indicator, year: int, sex: str | None = None, release: str
     rows = cur.execute(_LATEST_SQL, params).df()
     has = rows["year"].notna()
     out_of_date = has & (rows["year"] < year - ind.recency_window)
-    levels, labels = _levels(ind, rows)
+    levels, codes, labels = _levels(ind, rows)
     level = np.where(~has, "no_data", np.where(out_of_date, "out_of_date", levels))
-    unit = unit_text(ind.unit)
-    value_text = [_value_text(v, lab, unit) for v, lab in zip(rows["value"].tolist(), labels, strict=True)]
-    frame = rows.assign(label=labels, level=level, unit=rows["unit"].fillna(ind.unit), since=pd.NA,
-                        value_text=value_text, note=_notes(level, rows["year"].tolist(), ind, year))  # fmt: skip
-    return localise_sorted(frame.astype({"year": "Int64", "value": "Float64"})[FRAME_COLUMNS])
+    frame = rows.assign(code=codes, label=labels, level=level, unit=rows["unit"].fillna(ind.unit), since=pd.NA)
+    return frame.astype({"year": "Int64", "value": "Float64"})[DATA_COLUMNS]
 
 
 def _categorical(ind: Indicator) -> bool:
     return ind.type != "continuous"
 
 
-def _levels(ind: Indicator, rows: pd.DataFrame) -> tuple[np.ndarray, list[str | None]]:
-    """Level and category label of each row's value (no level: CURRENT for context series)."""
+def _levels(ind: Indicator, rows: pd.DataFrame) -> tuple[np.ndarray, list[str | None], list[str | None]]:
+    """Level, category code and English label of each row's value (no level: CURRENT for context series; no code
+    or label for continuous values)."""
     values = rows["value"].to_numpy(dtype=float, na_value=np.nan)
     if not _categorical(ind):
+        none: list[str | None] = [None] * len(rows)
         th = ind.thresholds
         if not scoreable(ind) or th is None:
-            return np.full(len(rows), CURRENT, dtype=object), [None] * len(rows)
-        return level_array(values, th.optimum, th.lower_bound, th.green, th.red).astype(object), [None] * len(rows)
+            return np.full(len(rows), CURRENT, dtype=object), none, none
+        return level_array(values, th.optimum, th.lower_bound, th.green, th.red).astype(object), none, none
     categories = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], values, strict=True)]
     levels = [CURRENT if c is None or not scoreable(ind) else c.level for c in categories]
-    labels = [_label(ind, c, lab if isinstance(lab, str) else None) for c, lab in zip(categories, rows["value_label"], strict=True)]  # fmt: skip
-    return np.array(levels, dtype=object), labels
+    published = [lab if isinstance(lab, str) else None for lab in rows["value_label"]]
+    return np.array(levels, dtype=object), _codes(categories), _labels(categories, published)
 
 
-def _category(ind: Indicator, label: object, value: float):
+def _category(ind: Indicator, label: object, value: float) -> Category | None:
     for candidate in (label, value):
         if candidate is not None and not pd.isna(candidate):  # type: ignore[call-overload]
             found = find_category(candidate, ind)
@@ -207,66 +177,17 @@ def _category(ind: Indicator, label: object, value: float):
     return None
 
 
-def _label(ind: Indicator, category: Any, other: Any) -> Any:
-    """A category's label in the reader's language; `other` (the published label) when the table has none."""
-    return category_text(ind.id, category.code, category.label) if category is not None else other
+def _codes(categories: list[Category | None]) -> list[str | None]:
+    return [None if c is None else c.code for c in categories]
 
 
-def format_number(value: float) -> str:
-    """47.317 -> '47.3'; 1234567 -> '1,234,567'; 0.04213 -> '0.0421' (digits as the reader's language writes them).
-    Kept per value and language: Babel takes ~50 us a number and a map shows the same values year after year."""
-    return _formatted(float(value), current_lang())
-
-
-@memo(8192)
-def _formatted(value: float, lang: str) -> str:
-    with use_lang(lang):
-        return _format(value)
-
-
-def _format(value: float) -> str:
-    if abs(value) >= 1000:
-        return number(value, decimals=0)
-    if abs(value) >= 10 or value == int(value):
-        return number(round(value, 1))
-    text = f"{value:.3g}"
-    return text if "e" in text else number(float(text))
-
-
-def _value_text(value: object, label: object, unit: str) -> str:
-    """The value as words: its category label, else the number with the unit (already in the reader's language)."""
-    if isinstance(label, str) and label:
-        return label
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return ""
-    return f"{format_number(float(value))} {unit}".strip()  # type: ignore[arg-type]
-
-
-def _notes(levels: Any, years: list[Any], ind: Indicator, asked: int) -> list[str]:
-    """_note of every row, each distinct (level, year) written once."""
-    kept: dict[tuple[str, Any], str] = {}
-    out = []
-    for level, year in zip(levels, years, strict=True):
-        key = (level, None if year is None or pd.isna(year) else int(year))
-        if key not in kept:
-            kept[key] = _note(level, year, ind, asked)
-        out.append(kept[key])
-    return out
-
-
-def _note(level: str, year: object, ind: Indicator, asked: int) -> str:
-    """Why a value is missing or not scored, in words."""
-    if level == "no_data" and (year is None or pd.isna(year)):  # type: ignore[call-overload]
-        return t("indicator.note.none_up_to", year=asked)
-    if level == "out_of_date":
-        return t("indicator.note.out_of_date", year=int(year), window=ind.recency_window, asked=asked)  # type: ignore[call-overload]
-    if level == "not_known":
-        return t("indicator.note.not_known", label=t("level.not_known"))
-    return ""
+def _labels(categories: list[Category | None], published: list[Any]) -> list[Any]:
+    """Each category's English label; the published label (or status) where the registry has no category."""
+    return [other if c is None else c.label for c, other in zip(categories, published, strict=True)]
 
 
 def _event_frame(ind: Indicator, year: int, release: str | None) -> pd.DataFrame:
-    """Derived ratification/treaty statuses in `year` (events.event_rows) with their category labels and levels."""
+    """Derived ratification/treaty statuses in `year` (events.event_rows) with their category codes and levels."""
     _, cur = cursor(release)
     countries = cur.execute(_SCORED_AREAS_SQL).df()
     events, lists = event_tables(ind, release)
@@ -276,22 +197,17 @@ def _event_frame(ind: Indicator, year: int, release: str | None) -> pd.DataFrame
     )
     frame = countries[["iso3", "name"]].merge(rows, on="iso3", how="left")
     categories = [find_category(s, ind) for s in frame["status"]]
-    levels = [_event_level(s, c, False) for s, c in zip(frame["status"], categories, strict=True)]
     frame = frame.assign(
         value=pd.NA,
         unit=ind.unit,
-        level=levels,
-        label=[_label(ind, c, s) for c, s in zip(categories, frame["status"], strict=True)],  # fmt: skip
+        code=_codes(categories),
+        label=_labels(categories, frame["status"].tolist()),
+        level=[_event_level(s, c, False) for s, c in zip(frame["status"], categories, strict=True)],
     )
-    frame["value_text"] = [
-        lab + (t("indicator.since", year=int(s)) if pd.notna(s) else "")
-        for lab, s in zip(frame["label"], frame["since"], strict=True)
-    ]
-    frame["note"] = _notes(frame["level"].tolist(), frame["year"].tolist(), ind, year)
-    return localise_sorted(frame.astype({"year": "Int64", "since": "Int64", "value": "Float64"})[FRAME_COLUMNS])
+    return frame.astype({"year": "Int64", "since": "Int64", "value": "Float64"})[DATA_COLUMNS]
 
 
-def _event_level(status: str, category, out_of_date: bool) -> str:
+def _event_level(status: str, category: Category | None, out_of_date: bool) -> str:
     if status in ("not_known", "not_applicable"):
         return status
     if out_of_date:
@@ -307,23 +223,27 @@ def event_tables(ind: Indicator, release: str | None = None) -> tuple[pd.DataFra
     return events, lists
 
 
+class Completeness(NamedTuple):
+    """How far absence from an indicator's event lists can be read as "not ratified"."""
+
+    complete: bool
+    when: object  # the year (or date) the lists speak for
+    notes: str  # the lists' own notes, as published
+
+
 @per_release
-def completeness_note(ind: Indicator, release: str | None = None) -> str:
-    """What absence from the event list means for this indicator, from event_lists."""
+def completeness(ind: Indicator, release: str | None = None) -> Completeness | None:
+    """What absence from the event list means for this indicator, from event_lists; None when it has no list."""
     _, lists = event_tables(ind, release)
     if lists.empty:
-        return t("indicator.list.none")
+        return None
     info = list_info(lists)
     notes = "; ".join(str(n) for n in lists["note"].dropna())
-    if info.complete:
-        head = t("indicator.list.complete", when=info.complete_as_of or info.as_of)
-    else:
-        head = t("indicator.list.partial", when=info.as_of)
-    return f"{head} {notes}".strip()
+    return Completeness(info.complete, (info.complete_as_of or info.as_of) if info.complete else info.as_of, notes)
 
 
 def country_series(ind: Indicator, countries: list[str], sex: str | None, release: str | None = None) -> pd.DataFrame:
-    """The chosen countries' published values over time: name, iso3, year, value, label."""
+    """The chosen countries' published values over time: name, iso3, year, value, value_label, code, label."""
     _, cur = cursor(release)
     rows = cur.execute(
         """SELECT c.name, o.country AS iso3, o.year, o.value, o.value_label
@@ -333,35 +253,31 @@ def country_series(ind: Indicator, countries: list[str], sex: str | None, releas
            ORDER BY c.name, o.year, o.source_id""",
         [ind.id, sex or ind.headline_sex, countries],
     ).df()
-    labels = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], rows["value"], strict=True)]
-    rows = rows.assign(label=[_label(ind, c, lab) for c, lab in zip(labels, rows["value_label"], strict=True)])
-    return localise(rows)
+    categories = [_category(ind, lab, val) for lab, val in zip(rows["value_label"], rows["value"], strict=True)]
+    return rows.assign(code=_codes(categories), label=_labels(categories, rows["value_label"].tolist()))
 
 
 @per_release
 def region_medians(ind: Indicator, sex: str | None, release: str | None = None) -> pd.DataFrame:
-    """Median of the countries' values per UN region and year (countries only; n = countries with a value), only
-    where at least MIN_PEERS countries have one: a "median" of one or two countries would swing with who reports.
-    The same for every reader of the release: kept (per_release)."""
+    """Median of the countries' values per UN region (its English name) and year (countries only; n = countries
+    with a value), only where at least MIN_PEERS countries have one: a "median" of one or two countries would
+    swing with who reports. The same for every reader of the release: kept (per_release)."""
     _, cur = cursor(release)
-    return (
-        cur.execute(
-            """SELECT c.un_region AS name, o.year, median(o.value) AS value, count(*) AS n
+    return cur.execute(
+        """SELECT c.un_region AS name, o.year, median(o.value) AS value, count(*) AS n
            FROM observations o JOIN countries c ON c.iso3 = o.country
            WHERE o.indicator_id = ? AND o.sex = ? AND o.partner_country = '' AND NOT c.is_aggregate
              AND o.value IS NOT NULL AND c.un_region IS NOT NULL
            GROUP BY ALL HAVING count(*) >= ? ORDER BY name, year""",
-            [ind.id, sex or ind.headline_sex, MIN_PEERS],
-        )
-        .df()
-        .assign(name=lambda f: [group_text(n) for n in f["name"]])
-    )
+        [ind.id, sex or ind.headline_sex, MIN_PEERS],
+    ).df()
 
 
 @per_release
 def category_counts(ind: Indicator, sex: str | None, release: str | None = None) -> pd.DataFrame:
-    """Countries per published category in each year: year, label, level, n (categorical and ordinal). The same
-    for every reader of the release: kept (per_release); each published (label, value) is looked up once."""
+    """Countries per published category in each year: year, code, label, level, n (categorical and ordinal; code
+    and label as in `status_frame`). The same for every reader of the release: kept (per_release); each published
+    (label, value) is looked up once."""
     _, cur = cursor(release)
     rows = cur.execute(
         """SELECT o.year, o.value_label, o.value, count(*) AS n
@@ -370,48 +286,47 @@ def category_counts(ind: Indicator, sex: str | None, release: str | None = None)
            GROUP BY ALL ORDER BY o.year, o.value, o.value_label""",
         [ind.id, sex or ind.headline_sex],
     ).df()
-    words: dict[tuple[Any, Any], tuple[str, str]] = {}
-    counts: dict[tuple[Any, str, str], int] = {}
+    kinds: dict[tuple[Any, Any], tuple[str | None, str, str]] = {}
+    counts: dict[tuple[Any, ...], int] = {}
     for year, label, value, n in zip(*(rows[c].tolist() for c in ("year", "value_label", "value", "n")), strict=True):
-        if (label, value) not in words:
+        if (label, value) not in kinds:
             found = _category(ind, label, value)
-            words[(label, value)] = (_label(ind, found, str(label)), found.level if found else "no_data")
-        key = (year, *words[(label, value)])
+            kinds[(label, value)] = (found.code, found.label, found.level) if found else (None, str(label), "no_data")
+        key = (year, *kinds[(label, value)])
         counts[key] = counts.get(key, 0) + n
-    return pd.DataFrame([(*key, n) for key, n in counts.items()], columns=["year", "label", "level", "n"])
+    return pd.DataFrame([(*key, n) for key, n in counts.items()], columns=["year", "code", "label", "level", "n"])
 
 
 @per_release
 def event_series(
     ind: Indicator, years: range, countries: list[str] | None = None, release: str | None = None
 ) -> pd.DataFrame:
-    """Derived statuses per country and year (all countries, or the chosen ones): iso3, year, status, label, level."""
+    """Derived statuses per country and year (all countries, or the chosen ones), countries by English name: iso3,
+    name, year, status, code, label, level."""
     names, statuses = _derived(ind, years, countries, release)
     found = [
         (iso3, year, status)
         for iso3, per_year in statuses.items()
         for year, status in zip(years, per_year, strict=True)
     ]
-    rows = pd.DataFrame(found, columns=["iso3", "asked", "status"]).merge(localise(names), on="iso3")
-    words = _status_words(ind, rows["status"].unique())
-    rows["label"] = rows["status"].map({s: w[0] for s, w in words.items()})
-    rows["level"] = rows["status"].map({s: w[1] for s, w in words.items()})
-    return rows[["iso3", "name", "asked", "status", "label", "level"]].rename(columns={"asked": "year"})
+    rows = pd.DataFrame(found, columns=["iso3", "asked", "status"]).merge(names, on="iso3")
+    kinds = _status_kinds(ind, rows["status"].unique())
+    for n, column in enumerate(("code", "label", "level")):
+        rows[column] = rows["status"].map({s: kind[n] for s, kind in kinds.items()})
+    return rows[["iso3", "name", "asked", "status", "code", "label", "level"]].rename(columns={"asked": "year"})
 
 
 @per_release
 def event_counts(ind: Indicator, years: range, release: str | None = None) -> pd.DataFrame:
-    """Countries per derived status in each year (all countries): year, label, level, n, sorted; counted straight
+    """Countries per derived status in each year (all countries): year, code, label, level, n; counted straight
     from the statuses (no frame of countries x years). The same for every reader of the release: kept."""
     _, statuses = _derived(ind, years, None, release)
     by_status = Counter(
         (year, status) for per_year in statuses.values() for year, status in zip(years, per_year, strict=True)
     )
-    words = _status_words(ind, {status for _, status in by_status})
-    counts: Counter[tuple[int, str, str]] = Counter()
-    for (year, status), n in by_status.items():
-        counts[(year, *words[status])] += n
-    return pd.DataFrame([(*key, counts[key]) for key in sorted(counts)], columns=["year", "label", "level", "n"])
+    kinds = _status_kinds(ind, {status for _, status in by_status})
+    rows = [(year, *kinds[status], n) for (year, status), n in by_status.items()]
+    return pd.DataFrame(rows, columns=["year", "code", "label", "level", "n"])
 
 
 def _derived(ind: Indicator, years: range, countries: list[str] | None,
@@ -432,9 +347,14 @@ def _derived(ind: Indicator, years: range, countries: list[str] | None,
     }
 
 
-def _status_words(ind: Indicator, statuses: Any) -> dict[str, tuple[str, str]]:
-    """status -> (its label in the reader's language, its level)."""
-    return {s: (_label(ind, c, s), _event_level(s, c, False)) for s in statuses for c in [find_category(s, ind)]}
+def _status_kinds(ind: Indicator, statuses: Any) -> dict[str, tuple[str | None, str, str]]:
+    """status -> (its category's code, its English label, its level)."""
+    out = {}
+    for status in statuses:
+        found = find_category(status, ind)
+        code, label = (found.code, found.label) if found is not None else (None, status)
+        out[status] = (code, label, _event_level(status, found, False))
+    return out
 
 
 def _statuses(records: list[Record], years: range, info: ListInfo, un_style: bool, scope: Scope,

@@ -11,6 +11,7 @@ import dash
 import pandas as pd
 import pytest
 
+from dashboard.pages import _home_view as words
 from dashboard.queries import home as q
 from indicators.levels import COLOURED
 from lmm.config import seed_dir
@@ -37,7 +38,7 @@ def seed_value(seed: dict[str, pd.DataFrame], indicator: str, country: str, year
 
 
 def test_female_lfpr_map_frame_has_mexicos_published_2023_value(release_id: str, seed) -> None:
-    frame, title = q.view_frame(q.View("indicator", "female_lfpr"))
+    frame, title = words.view_frame(q.View("indicator", "female_lfpr"))
     mex = frame.set_index("iso3").loc["MEX"]
     assert mex["value"] == pytest.approx(seed_value(seed, "female_lfpr", "MEX", 2023))  # 47.317
     assert mex["year"] == 2023
@@ -50,7 +51,7 @@ def test_female_lfpr_map_frame_has_mexicos_published_2023_value(release_id: str,
 def test_an_aggregate_never_appears_as_a_country(release_id: str, seed, view: str) -> None:
     countries = seed["countries"]
     aggregates = set(countries.loc[countries["is_aggregate"], "iso3"])
-    frame, _ = q.view_frame(q.parse_view(view))  # type: ignore[arg-type]
+    frame, _ = words.view_frame(q.parse_view(view))  # type: ignore[arg-type]
     assert not aggregates & set(frame["iso3"])
     assert {"WLD", "EAS", "HIC"} & aggregates  # the check is not vacuous
     scored = ~countries["is_aggregate"] & ~countries["area_kind"].isin(["uninhabited", "historical"])
@@ -60,33 +61,33 @@ def test_an_aggregate_never_appears_as_a_country(release_id: str, seed, view: st
 
 def test_missing_is_shown_with_its_reason(release_id: str, seed) -> None:
     """No data, out of date and not known are distinct levels, each with a note."""
-    lfpr, _ = q.view_frame(q.View("indicator", "female_lfpr"))
+    lfpr, _ = words.view_frame(q.View("indicator", "female_lfpr"))
     published = set(seed["observations"].query("indicator_id == 'female_lfpr'")["country"])
     absent = lfpr[~lfpr["iso3"].isin(published)]
     assert not absent.empty and set(absent["level"]) == {"no_data"}
     assert set(absent["note"]) == {"No value published"}
 
-    cost, _ = q.view_frame(q.View("indicator", "remittance_cost"))
+    cost, _ = words.view_frame(q.View("indicator", "remittance_cost"))
     png = cost.set_index("iso3").loc["PNG"]  # latest published remittance cost: 2011, beyond the 5-year window
     assert (png["level"], png["year"]) == ("out_of_date", 2011)
     assert "2011" in png["note"] and "not scored" in png["note"]
 
-    c190, _ = q.view_frame(q.View("indicator", "ilo_c190"))  # ILO C190: partial list -> absent is not known
+    c190, _ = words.view_frame(q.View("indicator", "ilo_c190"))  # ILO C190: partial list -> absent is not known
     assert "not_known" in set(c190["level"])
     assert all("partial" in n for n in c190.loc[c190["level"] == "not_known", "note"])
 
 
 def test_principle_and_theme_views_show_coverage_when_too_low(release_id: str) -> None:
-    frame, title = q.view_frame(q.View("principle", "13"))  # no public index indicator: declared not measured
+    frame, title = words.view_frame(q.View("principle", "13"))  # no public index indicator: declared not measured
     assert title.startswith("Principle 13") and frame["value"].isna().all() and set(frame["level"]) == {"no_data"}
     assert set(frame["note"]) == {
         "Not measured by public data: no public indicator of it reaches 80 % of UN member states."
     }
-    frame, _ = q.view_frame(q.View("principle", "9"))
+    frame, _ = words.view_frame(q.View("principle", "9"))
     low = frame[frame["value"].isna()]
     assert not low.empty and set(low["level"]) == {"no_data"}
     assert all("80% needed" in n or "at least 2" in n for n in low["note"])
-    women, _ = q.view_frame(q.View("theme", "women"))
+    women, _ = words.view_frame(q.View("theme", "women"))
     scored = women[women["value"].notna()]
     assert not scored.empty and set(scored["level"]) <= set(COLOURED)
     assert women["coverage"].str.fullmatch(r"\d+ of \d+ indicators").all()
@@ -102,14 +103,14 @@ def test_parse_view() -> None:
 def test_unknown_views_raise_key_error(release_id: str) -> None:
     for view in ("indicator:nonsense", "principle:99", "theme:nowhere"):
         with pytest.raises(KeyError):
-            q.view_frame(q.parse_view(view))  # type: ignore[arg-type]
+            words.view_frame(q.parse_view(view))  # type: ignore[arg-type]
 
 
 def test_selector_and_country_search_options(release_id: str) -> None:
-    values = [o["value"] for o in q.view_options()]
+    values = [o["value"] for o in words.view_options()]
     assert values[0].startswith("theme:") and "principle:13" in values and "indicator:female_lfpr" in values
     assert "indicator:remittances_gdp" not in values  # context series are not scored: not offered
-    countries = {o["value"]: o["label"] for o in q.country_options()}
+    countries = {o["value"]: o["label"] for o in words.country_options()}
     assert countries["MEX"] == "Mexico (MEX)" and "WLD" not in countries
 
 

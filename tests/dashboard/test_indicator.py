@@ -10,6 +10,8 @@ import dash
 import pandas as pd
 import pytest
 
+from dashboard.i18n import use_lang
+from dashboard.pages import _indicator_words as words
 from dashboard.queries import indicator as q
 from indicators.levels import COLOURED
 from lmm.config import seed_dir
@@ -87,7 +89,7 @@ def test_status_year_agrees_with_the_releases_scores(release_id: str, indicator_
 
 
 def test_old_values_are_out_of_date_never_carried_forward(release_id: str, seed) -> None:
-    frame = q.status_frame(ind("remittance_cost"), 2025).set_index("iso3")
+    frame = words.status_frame(ind("remittance_cost"), 2025).set_index("iso3")
     png = frame.loc["PNG"]  # latest remittance cost published for Papua New Guinea: 2011
     assert (png["level"], png["year"]) == ("out_of_date", 2011)
     assert "2011" in png["note"]
@@ -96,13 +98,13 @@ def test_old_values_are_out_of_date_never_carried_forward(release_id: str, seed)
 
 
 def test_event_statuses_and_list_completeness(release_id: str) -> None:
-    c190 = q.status_frame(ind("ilo_c190"), 2025)
+    c190 = words.status_frame(ind("ilo_c190"), 2025)
     assert {"not_known"} <= set(c190["level"])  # partial list: absent is not known
-    assert "partial" in q.completeness_note(ind("ilo_c190"))
-    c189 = q.status_frame(ind("ilo_c189"), 2020).set_index("iso3")
+    assert "partial" in words.completeness_note(ind("ilo_c190"))
+    c189 = words.status_frame(ind("ilo_c189"), 2020).set_index("iso3")
     assert c189.loc["USA", "label"] == "Not ratified" and c189.loc["USA", "level"] == "red"  # complete list
-    assert "complete" in q.completeness_note(ind("ilo_c189"))
-    before = q.status_frame(ind("ilo_c189"), 2010).set_index("iso3")
+    assert "complete" in words.completeness_note(ind("ilo_c189"))
+    before = words.status_frame(ind("ilo_c189"), 2010).set_index("iso3")
     assert before.loc["PHL", "label"] == "Not ratified"  # the convention dates from 2011
 
 
@@ -207,9 +209,9 @@ def _find(component, component_id: str):
 
 def test_event_series_agrees_with_the_status_in_each_year(release_id: str) -> None:
     c189 = ind("ilo_c189")
-    series = q.event_series(c189, range(2010, 2026))
+    series = words.event_series(c189, range(2010, 2026))
     for year in (2010, 2018, 2025):
-        frame = q.status_frame(c189, year).set_index("iso3")
+        frame = words.status_frame(c189, year).set_index("iso3")
         labels = series[series["year"] == year].set_index("iso3")["label"]
         assert labels.to_dict() == frame.loc[labels.index, "label"].to_dict()
 
@@ -223,3 +225,18 @@ def test_figures_are_valid_plotly(page, views) -> None:
     for indicator_id, countries in (("female_lfpr", []), ("female_lfpr", ["MEX"]), ("ilo_c189", []),
                                     ("ilo_c189", ["PHL"]), ("dual_citizenship_acceptance", ["MEX"])):  # fmt: skip
         go.Figure(views.chart(ind(indicator_id), "total", countries, None)[0])
+
+
+def test_the_read_model_is_data_the_same_in_every_language(release_id: str) -> None:
+    """The query returns codes, English labels and levels whatever the reader's language; the page speaks."""
+    c189 = ind("ilo_c189")
+    q.status_frame.cache_clear()
+    with use_lang("es"):
+        first = q.status_frame(c189, 2020)
+        spoken = words.status_frame(c189, 2020).set_index("iso3")
+    again = q.status_frame.__wrapped__(c189, 2020, release=release_id)  # type: ignore[attr-defined]
+    pd.testing.assert_frame_equal(first, again)
+    usa = first.set_index("iso3").loc["USA"]
+    assert (usa["code"], usa["label"], usa["level"]) == ("not_ratified", "Not ratified", "red")
+    assert "value_text" not in first and "note" not in first
+    assert spoken.loc["USA", "label"] not in ("", "Not ratified") and spoken.loc["USA", "level"] == "red"
