@@ -1,5 +1,6 @@
-"""What /compare shows for a selection: messages, heat-map rows, the table frame and the small multiples. Builders
-over dashboard.queries.compare; the page module holds the layout and the callbacks."""
+"""What /compare shows for a selection, in the reader's words: messages, heat-map rows, the table frame and the
+small multiples. Builders over the data of dashboard.queries.compare (the selection: _compare_selection.py); the
+page module holds the layout and the callbacks."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dashboard.components.heatmap import HeatCell, HeatRow, format_number, heatm
 from dashboard.components.small_multiples import Figure, empty_figure, small_multiples
 from dashboard.i18n import category_text, href, ind_text, percent, t, theme_text, unit_text
 from dashboard.i18n.names import names
+from dashboard.pages._compare_selection import Selection, group_label
 from dashboard.queries import compare as q
 from indicators.aggregate import QUINTILES, rank_band
 from indicators.levels import format_code
@@ -77,7 +79,7 @@ def group_options(ref: q.Reference, current: q.Group | None = None) -> list[dict
     """Built-in groups by kind; a reader's own group (from the URL) first."""
     own = [current] if current is not None and current.kind == q.USER_KIND else []
     builtin = sorted(ref.groups.values(), key=lambda g: (list(q.GROUP_KINDS).index(g.kind), g.name))
-    return [{"label": g.label, "value": g.value} for g in own + builtin]
+    return [{"label": group_label(g), "value": g.value} for g in own + builtin]
 
 
 def level_key(row: Mapping[str, object]) -> str:
@@ -225,7 +227,7 @@ def _aggregate_cell(r: Mapping[str, object]) -> HeatCell:
     return HeatCell("no_data", "", None, t("compare.needs", coverage=coverage, pct=percent(0.8)))
 
 
-def messages(selection: q.Selection, ref: q.Reference) -> list[html.P]:
+def messages(selection: Selection, ref: q.Reference) -> list[html.P]:
     """What the reader should know about the selection: warnings (things set aside) first, then notes."""
     warnings = []
     if selection.unknown:
@@ -238,7 +240,7 @@ def messages(selection: q.Selection, ref: q.Reference) -> list[html.P]:
     if selection.group is not None:
         members = selection.group.members
         names = ", ".join(ref.names[c] for c in members[:12])
-        notes.append(f"{selection.group.label}: {names}" + ("…" if len(members) > 12 else ""))
+        notes.append(f"{group_label(selection.group)}: {names}" + ("…" if len(members) > 12 else ""))
     n = len(selection.members)
     if n > HEATMAP_MAX:
         notes.append(t("compare.msg.heatmap_max", max=HEATMAP_MAX, n=n, charts=CHART_MAX))
@@ -249,7 +251,7 @@ def messages(selection: q.Selection, ref: q.Reference) -> list[html.P]:
     return [html.P(t, className="notice") for t in warnings] + [html.P(t, className="note") for t in notes]
 
 
-def table_rows(selection: q.Selection, release: str | None) -> list[Row]:
+def table_rows(selection: Selection, release: str | None) -> list[Row]:
     """The scorecard of the selection, enriched, in display order."""
     if not selection.members:
         return []
@@ -257,7 +259,7 @@ def table_rows(selection: q.Selection, release: str | None) -> list[Row]:
     return enrich(card, q.categories(release), q.themes(release), selection.members)
 
 
-def table_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
+def table_frame(selection: Selection, release: str | None) -> pd.DataFrame:
     """table_rows as a frame (the table's columns at least, also when empty)."""
     rows = table_rows(selection, release)
     return pd.DataFrame(rows) if rows else pd.DataFrame(columns=[c.id for c in TABLE_COLUMNS])
@@ -267,7 +269,7 @@ def table_records(rows: pd.DataFrame | list[Row]) -> list[dict[str, object]]:
     return records(rows, TABLE_COLUMNS)  # ids only: the same in every language
 
 
-def chart_frame(selection: q.Selection, release: str | None) -> pd.DataFrame:
+def chart_frame(selection: Selection, release: str | None) -> pd.DataFrame:
     """What the charts draw, as a table (the chart-data download)."""
     codes = list(selection.members[:CHART_MAX])
     if not codes:
@@ -284,7 +286,7 @@ def _localised(series: list[Row]) -> list[Row]:
              "name": local.get(r["country"], r["name"])} for r in series]  # fmt: skip
 
 
-def build(selection: q.Selection, ref: q.Reference, release: str | None, with_table: bool = True) -> Content:
+def build(selection: Selection, ref: q.Reference, release: str | None, with_table: bool = True) -> Content:
     """Everything the page shows for a selection."""
     content = Content(messages=messages(selection, ref))
     if not selection.members:
@@ -302,7 +304,7 @@ def build(selection: q.Selection, ref: q.Reference, release: str | None, with_ta
     return content
 
 
-def _charts(selection: q.Selection, ref: q.Reference, release: str | None) -> tuple[Figure, str]:
+def _charts(selection: Selection, ref: q.Reference, release: str | None) -> tuple[Figure, str]:
     """Scored indicators only across all themes (fewer charts to draw); a chosen theme adds its context series."""
     codes = list(selection.members[:CHART_MAX])
     series = _localised(q.series(codes, selection.theme, release, scored_only=selection.theme is None))

@@ -15,6 +15,7 @@ from dashboard.components.downloads import csv_download, graph_config
 from dashboard.components.heatmap import aria
 from dashboard.components.levels import legend
 from dashboard.i18n import current_lang, dropdown_labels, t, use_lang
+from dashboard.pages import _compare_selection as chosen
 from dashboard.pages import _compare_view as view
 from dashboard.pages._query import one, pinned_layout, view_release
 from dashboard.queries import compare as q
@@ -34,15 +35,15 @@ def layout(countries: str | None = None, group: str | None = None, theme: str | 
     countries = ",".join(countries) if isinstance(countries, list) else countries  # ?countries=A&countries=B
     countries, group, theme, release = one(countries), one(group), one(theme), one(release)
     try:
-        ref, themes = q.reference(release), q.themes(release)
+        ref, themes = chosen.reference(release), q.themes(release)
     except NoReleaseError as exc:
         return html.Div([html.H1(t("compare.title")), html.P(str(exc), role="alert", className="notice-error")])
-    selection = q.resolve(countries, group, theme, ref, themes["theme_id"])
+    selection = chosen.resolve(countries, group, theme, ref, themes["theme_id"])
     with use_lang(current_lang()):  # the request's language looked up once, not once per text
         return _page(selection, ref, themes, release)
 
 
-def _page(selection: q.Selection, ref: q.Reference, themes, release: str | None) -> html.Div:
+def _page(selection: chosen.Selection, ref: q.Reference, themes, release: str | None) -> html.Div:
     content = view.build(selection, ref, release)
     return html.Div(
         [
@@ -81,14 +82,14 @@ def _page(selection: q.Selection, ref: q.Reference, themes, release: str | None)
             ),
             dcc.Download(id="compare-csv"),
             dcc.Store(id="compare-release", data=view_release(release)),
-            dcc.Store(id="compare-query", data=q.query_string(selection)),
+            dcc.Store(id="compare-query", data=chosen.query_string(selection)),
         ],
         className="compare-page",
     )
 
 
-def _controls(selection: q.Selection, ref: q.Reference, themes, release: str | None) -> html.Section:
-    link = "/compare" + q.query_string(selection)
+def _controls(selection: chosen.Selection, ref: q.Reference, themes, release: str | None) -> html.Section:
+    link = "/compare" + chosen.query_string(selection)
     theme_options = [{"label": t("compare.all_themes"), "value": "all"}] + [
         {"label": view.theme_title(r.theme_id, r.title), "value": r.theme_id}
         for r in view.ordered_themes(themes).itertuples()
@@ -101,7 +102,7 @@ def _controls(selection: q.Selection, ref: q.Reference, themes, release: str | N
                     dcc.Dropdown(
                         labels=dropdown_labels(),
                         id="compare-countries",
-                        options=q.country_options(release),
+                        options=chosen.country_options(release),
                         multi=True,
                         value=list(selection.countries),
                         placeholder=t("compare.countries_placeholder"),
@@ -176,11 +177,11 @@ def _controls(selection: q.Selection, ref: q.Reference, themes, release: str | N
 )
 def update_view(countries: list[str] | None, group: str | None, theme: str | None, release: str | None):
     """Main callback: the selection from the controls -> messages, heat map, charts, and the URL query."""
-    ref, themes = q.reference(release), q.themes(release)
-    selection = q.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
+    ref, themes = chosen.reference(release), q.themes(release)
+    selection = chosen.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
     with use_lang(current_lang()):  # the request's language looked up once, not once per text
         content = view.build(selection, ref, release, with_table=False)
-    return content.messages, content.heatmap, content.figure, content.charts_note, q.query_string(selection)
+    return content.messages, content.heatmap, content.figure, content.charts_note, chosen.query_string(selection)
 
 
 @callback(
@@ -195,8 +196,8 @@ def update_view(countries: list[str] | None, group: str | None, theme: str | Non
 def update_table(countries: list[str] | None, group: str | None, theme: str | None, search: str | None,
                  release: str | None) -> list[dict[str, object]]:  # fmt: skip
     """The table's rows for the selection, narrowed by the search words."""
-    ref, themes = q.reference(release), q.themes(release)
-    selection = q.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
+    ref, themes = chosen.reference(release), q.themes(release)
+    selection = chosen.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
     rows = view.table_rows(selection, release)
     return view.table_records(search_rows(rows, search, view.table_columns()))
 
@@ -229,8 +230,8 @@ def download_table(_clicks: int | None, rows: list[dict] | None, columns: list[d
 def download_chart_data(_clicks: int | None, countries: list[str] | None, group: str | None, theme: str | None,
                         release: str | None) -> dict[str, object]:  # fmt: skip
     """The yearly values the charts draw (the countries charted, headline sex, the latest value's source)."""
-    ref, themes = q.reference(release), q.themes(release)
-    selection = q.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
+    ref, themes = chosen.reference(release), q.themes(release)
+    selection = chosen.resolve(countries, group, theme, ref, themes["theme_id"], allow_default=False)
     frame = view.chart_frame(selection, release)
     note = t("compare.chart_csv_note")
     return csv_download(frame, "compare-over-time.csv", q.release_id(release), note)
@@ -250,8 +251,8 @@ def download_chart_data(_clicks: int | None, countries: list[str] | None, group:
 def make_group(_clicks: int | None, _submit: int | None, name: str | None, countries: list[str] | None,
                release: str | None):  # fmt: skip
     """The countries picked become a named group of the reader's own (in the URL, so it can be shared)."""
-    ref = q.reference(release)
-    group, *_ = q.parse_group(f"{name or t('compare.my_group')}:{','.join(countries or [])}", ref)
+    ref = chosen.reference(release)
+    group, *_ = chosen.parse_group(f"{name or t('compare.my_group')}:{','.join(countries or [])}", ref)
     if group is None:
         return dash.no_update, dash.no_update, dash.no_update
     return view.group_options(ref, group), group.value, []

@@ -53,9 +53,9 @@ def cmp(release_id: str):
 
 @pytest.fixture(scope="module")
 def ref(release_id: str):
-    from dashboard.queries import compare as q
+    from dashboard.pages import _compare_selection as chosen
 
-    return q.reference()
+    return chosen.reference()
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +77,12 @@ def latest_female_lfpr(codes: list[str]) -> pd.DataFrame:
 
 
 def test_female_lfpr_values_match_the_observations(cmp, ref, theme_ids):
+    from dashboard.pages import _compare_selection as chosen
     from dashboard.pages import _compare_view as view
-    from dashboard.queries import compare as q
 
     expected = latest_female_lfpr(TRIO)
     assert set(expected.index) == set(TRIO)
-    frame = view.table_frame(q.resolve(",".join(TRIO), None, None, ref, theme_ids), None)
+    frame = view.table_frame(chosen.resolve(",".join(TRIO), None, None, ref, theme_ids), None)
     rows = frame[frame["indicator_id"] == "female_lfpr"].set_index("country")
     for code in TRIO:
         assert rows.loc[code, "number"] == pytest.approx(expected.loc[code, "value"], abs=1e-4)
@@ -117,7 +117,7 @@ def test_small_multiples_one_line_per_country(cmp):
 
 
 def test_user_group_in_the_url_parses_and_round_trips(ref, theme_ids):
-    from dashboard.queries import compare as q
+    from dashboard.pages import _compare_selection as q
 
     selection = q.resolve(None, "Andean partners:BOL, col,ECU,PER,XXX", None, ref, theme_ids)
     assert selection.group is not None and selection.group.kind == "user"
@@ -132,7 +132,7 @@ def test_user_group_in_the_url_parses_and_round_trips(ref, theme_ids):
 
 
 def test_builtin_groups_by_name(ref, theme_ids):
-    from dashboard.queries import compare as q
+    from dashboard.pages import _compare_selection as q
 
     selection = q.resolve("MEX", "south-eastern asia", None, ref, theme_ids)
     assert selection.group is not None and selection.group.kind == "un_subregion"
@@ -211,3 +211,17 @@ def test_chart_data_download_has_the_drawn_values(cmp):
     lfpr = csv[(csv["indicator_id"] == "female_lfpr") & (csv["country"] == "MEX")]
     expected = latest_female_lfpr(["MEX"]).loc["MEX"]
     assert lfpr.loc[lfpr["year"].idxmax(), "value"] == pytest.approx(expected["value"], abs=1e-4)
+
+
+def test_the_read_model_names_countries_in_english_the_page_in_the_readers_language(release_id: str):
+    """queries.compare returns the release's names as data; the page names countries and groups in words."""
+    from dashboard.i18n import use_lang
+    from dashboard.pages import _compare_selection as chosen
+    from dashboard.queries import compare as q
+
+    with use_lang("fr"):
+        data, words = q.reference(), chosen.reference()
+        label = chosen.group_label(data.groups["sub-saharan africa"])
+    assert (data.names["MEX"], words.names["MEX"]) == ("Mexico", "Mexique")
+    assert data.groups["sub-saharan africa"].name == "Sub-Saharan Africa"
+    assert label.startswith("Sous-région de l'ONU : Afrique subsaharienne (")
