@@ -2,7 +2,8 @@
 TYPE_CHECKING too): no cycle among the project's modules, and nothing below the web app imports it.
 
 Layers, bottom up: lmm.config (settings) -> loaders, indicators -> warehouse -> stewards -> dashboard and the
-lmm command line (peers at the top)."""
+lmm command line (peers at the top). Inside the web app the read model (dashboard/queries/) returns data and the
+pages speak: nothing the queries import, directly or through another module, writes words."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("lmm", "loaders", "indicators", "warehouse", "stewards", "dashboard")
 BELOW_THE_WEB_APP = ("loaders", "indicators", "warehouse", "stewards", "lmm")
+READ_MODEL = "dashboard.queries"
+WORDS = ("dashboard.i18n", "dashboard.components", "dashboard.pages", "dashboard.memo")  # the page side
 
 
 def module_name(path: Path) -> str:
@@ -86,6 +89,45 @@ def test_the_graph_sees_imports_inside_functions() -> None:
 
 def test_no_import_cycle_among_the_projects_modules() -> None:
     assert cycles(import_graph()) == []
+
+
+def import_chains(graph: dict[str, set[str]], start: str, targets: tuple[str, ...]) -> list[str]:
+    """'a -> b -> c' for every module under `targets` that `start` imports, directly or through others (the
+    shortest chain to each)."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    for module in queue:
+        for nxt in sorted(graph.get(module, ())):
+            if nxt not in came_from:
+                came_from[nxt] = module
+                queue.append(nxt)
+    chains = []
+    for found in sorted(m for m in came_from if _under(m, targets)):
+        chain: list[str] = []
+        step: str | None = found
+        while step is not None:
+            chain.append(step)
+            step = came_from[step]
+        chains.append(" -> ".join(reversed(chain)))
+    return chains
+
+
+def _under(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def test_the_read_model_imports_no_words() -> None:
+    """dashboard/queries/ returns values, codes, levels and English names; the catalogue (dashboard.i18n), the
+    components and the pages turn them into words, so no query's answer (or memo key) depends on the language."""
+    graph = import_graph()
+    queries = sorted(m for m in graph if _under(m, (READ_MODEL,)))
+    assert len(queries) >= 9
+    assert [chain for module in queries for chain in import_chains(graph, module, WORDS)] == []
+
+
+def test_the_chain_check_finds_an_indirect_import() -> None:
+    graph = {"q.a": {"q.b"}, "q.b": {"w.i18n"}, "w.i18n": set()}
+    assert import_chains(graph, "q.a", ("w",)) == ["q.a -> q.b -> w.i18n"]
 
 
 def test_the_cycle_check_finds_a_planted_cycle() -> None:

@@ -15,6 +15,7 @@ from dashboard.components.levels import level_badge, style_of
 from dashboard.components.provenance import provenance, provenance_badge, provenance_text
 from dashboard.components.svg import SPARK_HEIGHT, SPARK_WIDTH, data_uri, spark_svg
 from dashboard.i18n import category_text, group_text, ind_text, number, percent, t, unit_text
+from indicators.flags import flag_value
 from indicators.levels import format_code
 from indicators.trend import NOT_AVAILABLE, TREND_ICONS
 
@@ -31,12 +32,6 @@ STATUSES = (
     "not_applicable",
 )
 STALE, SUSPECT = "not_known_since=", "suspect="
-
-
-def flag_value(row: Mapping[str, Any], prefix: str) -> str | None:
-    """The value of the first flag starting with `prefix` ("not_known_since=2022-08-25;..." -> "2022-08-25")."""
-    parts = [p for p in str(row.get("flags") or "").split(";") if p.startswith(prefix)]
-    return parts[0][len(prefix) :] if parts else None
 
 
 def missing(value: Any) -> TypeIs[None]:

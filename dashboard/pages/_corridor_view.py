@@ -1,7 +1,8 @@
 """What /corridor/<ORIGIN>/<DEST> shows for a pair: the controls and the sections (the 2021 stock and remittances,
 the stock over time with its series break, agreements and recruitment costs, each side's rules with the asymmetry
-note, each side's scorecard). Builders over dashboard.queries.corridor; the page module holds the layout, the
-answers to a wrong URL and the callbacks; _corridor_sections.py the 2021 figures, scorecards and historical note."""
+note, each side's scorecard), in the reader's words. Builders over the data of dashboard.queries.corridor; the page
+module holds the layout, the answers to a wrong URL, the callbacks and the CSV; _corridor_sections.py the 2021
+figures, scorecards and historical note."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from dashboard.i18n import dropdown_labels, group_text, href, ind_text, parts, p
 from dashboard.i18n.names import names, sort_key
 from dashboard.pages import _corridor_sections as sections
 from dashboard.pages._corridor_common import flag_words, persons
-from dashboard.queries.corridor import IAB_SOURCE, Corridor, asymmetries, counted, country_options, stock_table
-from dashboard.queries.country import ReleaseTables
+from dashboard.queries.corridor import IAB_SOURCE, Corridor, counted, stock_table
+from dashboard.queries.country import Record, ReleaseTables
 
 SEX_STYLE = {  # names: sex.*
     "total": ("#0B4F8A", "solid"),
@@ -30,13 +31,16 @@ KNOMAD_COLOUR = "#5B2A86"
 BREAK_X = 2015.5  # the series break is drawn between IAB's last year (2010) and KNOMAD's (2021)
 YEAR_TICKS = [1980, 1985, 1990, 1995, 2000, 2005, 2010, 2021]
 SOURCE_NAMES = {IAB_SOURCE: "IAB"}  # the table's source column; anything else is KNOMAD
+GOOD, BAD = {"green", "yellow"}, {"orange", "red"}  # asymmetry: one side in GOOD, the other in BAD
 
 
 def dropdown_options(tables: ReleaseTables, release: str | None) -> list[dict[str, str]]:
-    """The release's countries for both dropdowns, named and sorted in the reader's language."""
+    """The release's countries (never aggregates) for both dropdowns, "Name (ISO3)" named and sorted in the
+    reader's language (English: the release's own order)."""
     local = names(release)
-    return sorted(({"label": f"{local.get(o['value'], o['label'].rsplit(' (', 1)[0])} ({o['value']})", "value": o["value"]}
-                   for o in country_options(tables)), key=lambda o: sort_key(o["label"])) if local else country_options(tables)  # fmt: skip
+    options = [{"label": f"{local.get(c.iso3, c.name)} ({c.iso3})", "value": c.iso3}
+               for c in tables.countries.values() if not c.is_aggregate]  # fmt: skip
+    return sorted(options, key=lambda o: sort_key(o["label"])) if local else options
 
 
 def controls(origin: str, dest: str, options: list[dict[str, str]], release: str | None) -> html.Div:
@@ -336,6 +340,13 @@ def rules_section(found: Corridor) -> html.Section:
     )
     return html.Section([html.H2(t("corridor.rules")), _both(found), asym, html.Div(table, className="table-scroll")],
                         id="corridor-rules-section")  # fmt: skip
+
+
+def asymmetries(origin_rows: Sequence[Record], dest_rows: Sequence[Record]) -> list[tuple[Record, Record]]:
+    """(origin row, destination row) of each indicator where one side is green/yellow and the other orange/red."""
+    dest_by_id = {r["indicator_id"]: r for r in dest_rows}
+    pairs = [(o, dest_by_id[o["indicator_id"]]) for o in origin_rows if o["indicator_id"] in dest_by_id]
+    return [(o, d) for o, d in pairs if {status_key(o), status_key(d)} & GOOD and {status_key(o), status_key(d)} & BAD]
 
 
 def _words(r: Mapping[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """`/corridor/<ORIGIN>/<DEST>`: both ends of a migration corridor: migrant stocks by sex over time (chart + table),
 agreements and recruitment costs between the two, each side's dual-nationality rules, and an asymmetry note.
-The sections are built by _corridor_view.py; this module registers the page and holds its layout and callbacks."""
+The sections are built by _corridor_view.py; this module registers the page and holds its layout, its callbacks
+and its CSV."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from dataclasses import replace
 from typing import Any
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard.components.downloads import csv_download
+from dashboard.components.tile import status_key, value_text
 from dashboard.i18n import t
 from dashboard.i18n.names import country_name
 from dashboard.pages import _corridor_view as view
 from dashboard.pages._query import one, pinned_layout
-from dashboard.queries.corridor import Corridor, corridor, corridor_frame
-from dashboard.queries.country import ReleaseTables, find, release_tables
+from dashboard.queries.corridor import REMITTANCE_INDICATOR, STOCK_INDICATOR, Corridor, corridor, counted, principles
+from dashboard.queries.country import Record, ReleaseTables, find, release_tables
 from warehouse.releases import ReleaseError
 
 
@@ -128,3 +131,51 @@ def download_csv(n_clicks: int | None, state: dict[str, str] | None) -> object:
     note = t("corridor.csv_note", origin=found.origin.name, dest=found.dest.name)
     filename = f"corridor_{found.origin.iso3}_{found.dest.iso3}_{found.release_id}.csv"
     return csv_download(corridor_frame(found), filename, found.release_id, note)
+
+
+def corridor_frame(found: Corridor) -> pd.DataFrame:
+    """Everything the page shows, long format: stock rows (both sources, with their flags), remittances in both
+    directions (a missing one as a row without value: no data), agreements, recruitment, each side's rules and
+    its scorecard on the corridor's principles; `value_shown` in the reader's words."""
+    o, d = found.origin.iso3, found.dest.iso3
+    stock = [{"section": "migrant stock", "indicator": STOCK_INDICATOR, "country": o, "partner_country": d, **r,
+              "value": counted(r), "value_shown": t("level.no_data") if counted(r) is None else None}
+             for r in found.stock]  # fmt: skip
+    money = [_remittance_row(found, receiver, sender) for receiver, sender in ((o, d), (d, o))]
+    pair = [{"section": "agreements and recruitment", "indicator": r["indicator_id"], **r}
+            for r in found.agreements + found.recruitment]  # fmt: skip
+    rules = [
+        {"section": "rules", "indicator": r["indicator_id"], "country": iso3, "year": r["year"], "value": r["value"],
+         "value_shown": value_text(r), "level": status_key(r) or "context", "source_id": r["source_id"],
+         "flags": r["flags"]}
+        for iso3, rows in found.rules.items() for r in rows
+    ]  # fmt: skip
+    frame = pd.DataFrame(stock + money + pair + rules + _card_rows(found)).drop(
+        columns=["indicator_id"], errors="ignore"
+    )
+    return frame.assign(release=found.release_id)
+
+
+def _remittance_row(found: Corridor, receiver: str, sender: str) -> Record:
+    row = found.received(receiver)
+    base = {"section": "remittances", "indicator": REMITTANCE_INDICATOR, "country": receiver,
+            "partner_country": sender}  # fmt: skip
+    if row is None:
+        return {**base, "value": None, "value_shown": t("level.no_data")}
+    keep = ("year", "sex", "value", "unit", "source_id", "flags")
+    return {**base, **{k: row[k] for k in keep}}
+
+
+def _card_rows(found: Corridor) -> list[Record]:
+    out = []
+    for iso3, card in found.cards.items():
+        if "no_scorecard" in card:
+            out.append({"section": "scorecard", "country": iso3, "status": "no scorecard",
+                        "value_shown": card["no_scorecard"]})  # fmt: skip
+            continue
+        for number, group in principles(card).items():
+            missing = "; ".join(f"{m['indicator_id']}: {m['reason']}" for m in group["missing"])
+            out.append({"section": "scorecard", "indicator": f"principle {number}", "country": iso3,
+                        "value": group["score"], "level": group["level"], "status": group["status"],
+                        "missing": missing or None})  # fmt: skip
+    return out

@@ -1,5 +1,8 @@
 """Every SQL the pages run (one module per page beside this one; shared queries here), through the per-process
-read-only connection to the published release."""
+read-only connection to the published release. The read model returns data: values, codes, levels (from the
+registry where the release has none), years, flags, source ids and the release's English names; the pages put them
+into words (dashboard/pages/ and its view modules), so a query's answer and its memo key hold no language
+(kept.py; tests/test_layers.py checks that nothing here imports the catalogue, components or pages)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """SQL of the corridor page (ORIGIN -> DESTINATION): bilateral migrant stocks (IAB 1980-2010 by sex for 20 OECD
 destinations, KNOMAD 2021 for every pair, both sexes: a series break), remittances in both directions (KNOMAD 2021,
 a third-party copy), agreements and recruitment costs between the two, each side's rules and each side's scorecard
-(the read model of warehouse/scorecard.py) on the principles that matter to people moving along the corridor."""
+(the read model of warehouse/scorecard.py) on the principles that matter to people moving along the corridor. Data
+only (values, codes, levels, flags, English names); the page puts them into words (dashboard/pages/corridor.py and
+its view modules)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-import pandas as pd
 
-from dashboard.components.tile import flag_value, status_key, value_text
-from dashboard.i18n import t
-from dashboard.memo import memo
 from dashboard.queries.country import CountryRef, Record, ReleaseTables, records, release_tables, tiles
+from indicators.flags import flag_value
 from warehouse.connection import cursor
+from warehouse.memo import memo
 from warehouse.scorecard import NoScorecard, read_scorecard
 
 STOCK_INDICATOR = "migrant_stock_corridor"
@@ -62,7 +62,6 @@ SELECT country, indicator_id, value, value_label, year, out_of_date, score, leve
 FROM indicator_scores
 WHERE country IN ($origin, $dest) AND list_contains($indicators, indicator_id)
 """
-GOOD, BAD = {"green", "yellow"}, {"orange", "red"}  # asymmetry: one side in GOOD, the other in BAD
 _DESTINATIONS_SQL = (
     "SELECT DISTINCT partner_country FROM observations WHERE indicator_id = $indicator AND source_id = $source"
 )
@@ -170,11 +169,6 @@ def _covered(release_id: str, names: tuple[tuple[str, str], ...]) -> list[str]:
     return sorted(codes, key=lambda c: known.get(c, c))
 
 
-def country_options(tables: ReleaseTables) -> list[dict[str, str]]:
-    """Dropdown options: every country (not aggregates) as "Name (ISO3)"."""
-    return [{"label": f"{c.name} ({c.iso3})", "value": c.iso3} for c in tables.countries.values() if not c.is_aggregate]
-
-
 def counted(row: Record) -> float | None:
     """The value of a stock row, or None when the release flags it as suspect (a 0 the publisher wrote for a cell
     it did not count): missing is no data, never 0."""
@@ -195,58 +189,3 @@ def stock_table(stock: Sequence[Record]) -> list[Record]:
     for row in rows:
         row["women_share"] = 100 * row["female"] / row["total"] if row["female"] and row["total"] else None
     return rows
-
-
-def asymmetries(origin_rows: Sequence[Record], dest_rows: Sequence[Record]) -> list[tuple[Record, Record]]:
-    """(origin row, destination row) of each indicator where one side is green/yellow and the other orange/red."""
-    dest_by_id = {r["indicator_id"]: r for r in dest_rows}
-    pairs = [(o, dest_by_id[o["indicator_id"]]) for o in origin_rows if o["indicator_id"] in dest_by_id]
-    return [(o, d) for o, d in pairs if {status_key(o), status_key(d)} & GOOD and {status_key(o), status_key(d)} & BAD]
-
-
-def corridor_frame(found: Corridor) -> pd.DataFrame:
-    """Everything the page shows, long format: stock rows (both sources, with their flags), remittances in both
-    directions (a missing one as a row without value: no data), agreements, recruitment, each side's rules and
-    its scorecard on PRINCIPLES."""
-    o, d = found.origin.iso3, found.dest.iso3
-    stock = [{"section": "migrant stock", "indicator": STOCK_INDICATOR, "country": o, "partner_country": d, **r,
-              "value": counted(r), "value_shown": t("level.no_data") if counted(r) is None else None}
-             for r in found.stock]  # fmt: skip
-    money = [_remittance_row(found, receiver, sender) for receiver, sender in ((o, d), (d, o))]
-    pair = [{"section": "agreements and recruitment", "indicator": r["indicator_id"], **r}
-            for r in found.agreements + found.recruitment]  # fmt: skip
-    rules = [
-        {"section": "rules", "indicator": r["indicator_id"], "country": iso3, "year": r["year"], "value": r["value"],
-         "value_shown": value_text(r), "level": status_key(r) or "context", "source_id": r["source_id"],
-         "flags": r["flags"]}
-        for iso3, rows in found.rules.items() for r in rows
-    ]  # fmt: skip
-    frame = pd.DataFrame(stock + money + pair + rules + _card_rows(found)).drop(
-        columns=["indicator_id"], errors="ignore"
-    )
-    return frame.assign(release=found.release_id)
-
-
-def _remittance_row(found: Corridor, receiver: str, sender: str) -> Record:
-    row = found.received(receiver)
-    base = {"section": "remittances", "indicator": REMITTANCE_INDICATOR, "country": receiver,
-            "partner_country": sender}  # fmt: skip
-    if row is None:
-        return {**base, "value": None, "value_shown": t("level.no_data")}
-    keep = ("year", "sex", "value", "unit", "source_id", "flags")
-    return {**base, **{k: row[k] for k in keep}}
-
-
-def _card_rows(found: Corridor) -> list[Record]:
-    out = []
-    for iso3, card in found.cards.items():
-        if "no_scorecard" in card:
-            out.append({"section": "scorecard", "country": iso3, "status": "no scorecard",
-                        "value_shown": card["no_scorecard"]})  # fmt: skip
-            continue
-        for number, group in principles(card).items():
-            missing = "; ".join(f"{m['indicator_id']}: {m['reason']}" for m in group["missing"])
-            out.append({"section": "scorecard", "indicator": f"principle {number}", "country": iso3,
-                        "value": group["score"], "level": group["level"], "status": group["status"],
-                        "missing": missing or None})  # fmt: skip
-    return out

@@ -17,10 +17,10 @@ from typing import Any, NamedTuple
 
 import duckdb
 
-from dashboard.memo import memo
 from dashboard.queries.corridor import IAB_SOURCE, KNOMAD_SOURCE, REMITTANCE_INDICATOR, STOCK_INDICATOR
 from dashboard.queries.country import CountryRef, Record, ReleaseTables, release_tables
 from warehouse.connection import cursor
+from warehouse.memo import memo
 
 ROLES = ("origin", "destination")
 RATE_INDICATOR = "emigration_rate_tertiary"

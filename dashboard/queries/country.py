@@ -16,8 +16,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard.memo import memo
 from warehouse.connection import cursor
+from warehouse.memo import memo
 from warehouse.read import release_info
 from warehouse.scorecard import country_row, no_scorecard_reason, read_scorecard
 

@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from dashboard.memo import memo
 from warehouse.connection import cursor
+from warehouse.memo import memo
 from warehouse.practices import by_principle
 from warehouse.read import release_info
 

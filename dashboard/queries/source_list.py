@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.memo import memo
 from warehouse.connection import cursor
+from warehouse.memo import memo
 
 _SOURCES_SQL = """
 SELECT source_id, title, publisher, url, licence, citation, folder, licence_verified, note

@@ -141,7 +141,9 @@ def test_each_side_rules_and_asymmetry(mex_usa: q.Corridor, page) -> None:
         "red",
         "green",
     )
-    flagged = {o["indicator_id"] for o, _ in q.asymmetries(mex_usa.rules["MEX"], mex_usa.rules["USA"])}
+    from dashboard.pages._corridor_view import asymmetries
+
+    flagged = {o["indicator_id"] for o, _ in asymmetries(mex_usa.rules["MEX"], mex_usa.rules["USA"])}
     assert "naturalisation_renunciation" in flagged and "dual_citizenship_emigrants" in flagged
     assert "dual_citizenship_acceptance" not in flagged  # yellow vs green: both score well
     assert "ilo_c097" not in flagged  # not known on both sides is never an asymmetry
