@@ -75,7 +75,7 @@ def peer_table(
     stats = pd.DataFrame({"median": grouped.median(), "q1": grouped.quantile(0.25), "q3": grouped.quantile(0.75)})
     stats["n"] = grouped.size()
     kinds = members[["group_kind", "group"]].drop_duplicates()
-    grid = pd.DataFrame({"indicator_id": ids}).merge(kinds, how="cross")
+    grid = pd.DataFrame({"indicator_id": pd.Series(ids, dtype=str)}).merge(kinds, how="cross")  # str: ids may be none
     out = grid.merge(stats.reset_index(), on=keys, how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     few = out["n"] < MIN_PEERS

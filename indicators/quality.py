@@ -9,6 +9,9 @@ the registry: `bounds` (a value its definition does not allow) and `suspect_rule
 - zero_not_counted: a 0 that means "none recorded", not a measured zero (a reported 0 injuries among migrants).
 - zero_before_first_count: zeros of a series (country x partner x sex) before its first positive value, where the
   publisher fills cells it did not count with 0 (IAB corridor stocks).
+
+A value superseded by a later reform (`later_change=<YYYY-MM-DD>`, set by a loader whose source records the reform
+but not yet its coding) is out of date from the reform's year on: shown with its year, never scored as current.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pandas as pd
 from indicators.model import Indicator
 
 SUSPECT = "suspect="
+LATER_CHANGE = "later_change="
 SWAP_NEAR, SWAP_FAR = 10.0, 30.0
 REASONS = {
     "bounds": "outside its definition ({low:g}-{high:g})",
@@ -32,6 +36,12 @@ REASONS = {
 
 def is_suspect(flags: pd.Series) -> pd.Series:
     return flags.fillna("").str.contains(SUSPECT, regex=False)
+
+
+def superseded(flags: pd.Series, status_year: int) -> pd.Series:
+    """True where a later reform recorded in the flags is in force by the status year."""
+    dates = flags.fillna("").astype(str).str.extract(LATER_CHANGE + r"(\d{4})-", expand=False)
+    return pd.to_numeric(dates, errors="coerce").le(status_year).fillna(False).astype(bool)
 
 
 def flag_suspect(observations: pd.DataFrame, indicators: Iterable[Indicator]) -> pd.DataFrame:

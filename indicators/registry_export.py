@@ -176,7 +176,11 @@ def _rules(registry: Registry) -> dict[str, Any]:
         "categories": _doc(levels.find_category) + " " + _doc(release._resolve_code),
         "scoreable": _doc(levels.scoreable),
         "status_value": _doc(release.score_release),
-        "recency": {"out_of_date": "year < status_year - recency_window", "rule": _doc(trend.latest_within_window)},
+        "recency": {
+            "out_of_date": "year < status_year - recency_window, or a later_change in force by status_year",
+            "later_change_flag": quality.LATER_CHANGE,
+            "rule": _doc(trend.latest_within_window),
+        },
         "changed_year": "categorical and ordinal: the latest year whose category code differs from the previous "
         "value's (same country, headline sex, partner ''); events: the year of the event that set the status",
         "trend": {

@@ -24,7 +24,7 @@ from indicators.levels import (
 )
 from indicators.model import Indicator, Registry
 from indicators.peers import aggregate_tables, peer_table
-from indicators.quality import is_suspect
+from indicators.quality import is_suspect, superseded
 from indicators.trend import NOT_AVAILABLE, batch_trends
 
 KEY = ["indicator_id", "country"]
@@ -174,7 +174,8 @@ def _usable(observations: pd.DataFrame, meta: pd.DataFrame, iso3: list[str], sta
 
 def _value_rows(obs: pd.DataFrame, by_id: dict[str, Indicator], status_year: int) -> pd.DataFrame:
     latest = obs.drop_duplicates(KEY, keep="last").reset_index(drop=True)
-    latest["out_of_date"] = latest["year"] < status_year - latest["recency_window"]
+    too_old = latest["year"] < status_year - latest["recency_window"]
+    latest["out_of_date"] = too_old | superseded(latest["flags"], status_year)
     latest["has_value"] = True
     suspect = is_suspect(latest["flags"])
     scored = latest["scoreable"] & ~latest["out_of_date"] & ~suspect

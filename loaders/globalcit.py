@@ -6,12 +6,20 @@ are taken from the GLOBALCIT authors' own recoding scripts (Vink, van der Baaren
 0 no (generalised) requirement, 1 requirement that is not effective (major exceptions), 2 requirement with
 exceptions, 3 requirement, 9 no residence-based naturalisation.
 
-The author's derived table L05_categories_council_of_europe_2026.csv is not loaded: it covers 46 Council of Europe
-states for 2024 with two manual post-2024 overrides (DEU, UKR), i.e. it is not GLOBALCIT data.
+GLOBALCIT codes the law of 1 January, so a reform later in the year or after the last coded year is not in the file.
+The dataset's author records two in his 2026 replication package (readme_original.txt: "manual overrides ...
+reflecting reforms in force on the snapshot date", and the table L05_categories_council_of_europe_2026.csv): Germany
+(in force 27 June 2024) and Ukraine (16 January 2026). The table is not GLOBALCIT data and gives no combined code, so
+no value is taken from it: the last GLOBALCIT values coded before such a reform carry `later_change=<date>` and the
+reform is an event with its date. From the reform's year on, those values are out of date (indicators/release.py),
+never a current statement. Each reform named in the readme must show in the table as an L05 category different from
+GLOBALCIT's last coded year, and every such difference must be named in the readme: otherwise the loader stops.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +29,11 @@ from loaders.reference import CountryIndex
 
 SOURCE_ID = "globalcit"
 DATA_FILE = "globalcit/data_v3.1_country-year.csv"
+AUTHOR_TABLE = "globalcit/L05_categories_council_of_europe_2026.csv"
+AUTHOR_README = "globalcit/readme_original.txt"
+LATER_CHANGE = "later_change"  # indicators.quality reads it
+# "- Germany: <law>, in force 27 June 2024 — L05 moves from category 1 (...) to category 0 (...)." (whitespace folded)
+OVERRIDE = re.compile(r"- (?P<country>[A-Z][A-Za-z ]+): (?P<law>[^—]+?),? in force (?P<date>\d{1,2} [A-Z][a-z]+ \d{4})")
 RELEASE_DATE = "v3.1 (2025)"
 FLAGS = "dataset=v3.1"
 
@@ -70,11 +83,14 @@ def load(raw_dir: Path, countries: CountryIndex) -> LoadResult:
     path = raw_dir / DATA_FILE
     frame = _read(path)
     known = frame.iso3.map(countries.is_country)
-    result = LoadResult(source_id=SOURCE_ID, files={DATA_FILE: sha256_of(path)}, release_date=RELEASE_DATE)
+    files = {name: sha256_of(raw_dir / name) for name in (DATA_FILE, AUTHOR_TABLE, AUTHOR_README)}
+    result = LoadResult(source_id=SOURCE_ID, files=files, release_date=RELEASE_DATE)
     result.unmatched = _unmatched(frame[~known].iso3, countries)
     countries_only = frame[known]
-    result.observations = pd.concat([_observations(countries_only, ind, path) for ind in INDICATORS], ignore_index=True)
-    result.events = _reform_events(countries_only)
+    later = later_reforms(raw_dir, countries_only)
+    observations = pd.concat([_observations(countries_only, ind, path) for ind in INDICATORS], ignore_index=True)
+    result.observations = _mark_later_changes(observations, later)
+    result.events = pd.concat([_reform_events(countries_only), _later_reform_events(later)], ignore_index=True)
     return result.validated()
 
 
@@ -127,3 +143,49 @@ def _reform_events(frame: pd.DataFrame) -> pd.DataFrame:
         "event_date": None, "year": changes.year.astype("Int64"), "status": "reform", "note": notes,
         "source_id": SOURCE_ID,
     }).reset_index(drop=True)  # fmt: skip
+
+
+def later_reforms(raw_dir: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    """The reforms the author's 2026 package records after GLOBALCIT's last coded year: iso3, date, law, year (the
+    last coded year it supersedes), before and after (L05 labels)."""
+    readme = " ".join((raw_dir / AUTHOR_README).read_text(encoding="utf-8").split())
+    table = pd.read_csv(raw_dir / AUTHOR_TABLE, dtype=str, keep_default_na=False)
+    require_columns(table, ["iso3", "country", "l05_cat"], raw_dir / AUTHOR_TABLE, row=1)
+    last = frame[~frame.L05_cat.map(is_missing)].sort_values("year").drop_duplicates("iso3", keep="last")
+    coded = table.merge(last[["iso3", "year", "L05_cat"]], on="iso3", how="left")
+    differ = coded[coded.L05_cat.notna() & (coded.l05_cat != coded.L05_cat)]
+    named = {m["country"].strip(): m for m in OVERRIDE.finditer(readme)}
+    by_name = dict(zip(differ.country, differ.index, strict=True))
+    if set(named) != set(by_name):
+        raise LoaderError(raw_dir / AUTHOR_README, f"a dated override for each country whose L05 category differs from "
+                          f"GLOBALCIT's last coded year ({sorted(by_name)}), found {sorted(named)}")  # fmt: skip
+    rows = []
+    for name, match in named.items():
+        row = differ.loc[by_name[name]]
+        when = datetime.strptime(match["date"], "%d %B %Y").date()
+        if when.year < int(row.year):
+            raise LoaderError(raw_dir / AUTHOR_README, f"{name}: a reform after GLOBALCIT's last coded year {row.year}")
+        rows.append({"iso3": row.iso3, "date": when.isoformat(), "law": match["law"].strip(), "year": int(row.year),
+                     "before": L05[row.L05_cat], "after": L05.get(row.l05_cat, row.l05_cat)})  # fmt: skip
+    return pd.DataFrame(rows, columns=["iso3", "date", "law", "year", "before", "after"])
+
+
+def _mark_later_changes(observations: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
+    """The last coded values before a recorded reform carry later_change=<date> (all three indicators: the combined
+    code is built from L05, and the reform's effect on the other parts is not coded)."""
+    out = observations.copy()
+    for reform in later.itertuples():
+        rows = (out.country == reform.iso3) & (out.year == reform.year)
+        out.loc[rows, "flags"] = out.loc[rows, "flags"] + f";{LATER_CHANGE}={reform.date}"
+    return out
+
+
+def _later_reform_events(later: pd.DataFrame) -> pd.DataFrame:
+    notes = [f"{r.law}, in force {r.date}: loss on acquiring another citizenship (L05) from {r.before} to {r.after} "
+             f"(recorded by the dataset's author, {AUTHOR_TABLE.split('/')[-1]}; not yet coded by GLOBALCIT)"
+             for r in later.itertuples()]  # fmt: skip
+    return pd.DataFrame({
+        "indicator_id": "dual_citizenship_emigrants", "country": later.iso3, "partner_country": NO_PARTNER,
+        "event_date": later.date, "year": pd.to_datetime(later.date).dt.year.astype("Int64"), "status": "reform",
+        "note": notes, "source_id": SOURCE_ID,
+    })  # fmt: skip

@@ -134,7 +134,7 @@ def value_rows(obs: pd.DataFrame, ind: Row, iso3: set[str], year: int, rules: Ro
     for country, group in rows[has].sort_values("year").groupby("country"):
         records = group.to_dict("records")
         last = records[-1]
-        old = last["year"] < year - ind["recency_window"]
+        old = last["year"] < year - ind["recency_window"] or superseded(last["flags"], year, rules)
         row = {"value": last["value"], "value_label": last["value_label"], "year": last["year"], "out_of_date": old,
                "source_id": last["source_id"], "flags": last["flags"], "trend": "not_available",
                "changed_year": None, "score": None, "level": None}  # fmt: skip
@@ -144,6 +144,12 @@ def value_rows(obs: pd.DataFrame, ind: Row, iso3: set[str], year: int, rules: Ro
             _categorical(row, records, ind, rules)
         out[str(country)] = row
     return out
+
+
+def superseded(flags: object, year: int, rules: Row) -> bool:
+    """A reform the source records after the value, in force by the status year (flag later_change=YYYY-MM-DD)."""
+    found = re.search(re.escape(rules["recency"]["later_change_flag"]) + r"(\d{4})-", text(flags))
+    return found is not None and int(found.group(1)) <= year
 
 
 def suspect(flags: object, rules: Row) -> bool:

@@ -514,6 +514,24 @@ def test_release_peer_stats(release) -> None:
     assert not set(peers.index.get_level_values("indicator_id")) & {"fee_ban_law", "ilo_c181", "un_icrmw"}
 
 
+def test_a_value_superseded_by_a_later_reform_is_out_of_date_from_its_year() -> None:
+    """later_change=<date> (a reform the source records after its coding date): the value is current before the
+    reform's year, out of date (shown, not scored, not a peer) from it on, whatever the recency window."""
+    fee = indicator("fee_ban_law", type="categorical", theme="recruitment", principles=(13,), categories=FEE_TABLE)
+    obs = observations([("fee_ban_law", "AAA", 2024, None, "none", "total", "", "src", "dataset=x;later_change=2025-03-01"),
+                        ("fee_ban_law", "BBB", 2024, None, "none", "total", "", "src", "dataset=x")])  # fmt: skip
+    rows = {}
+    for year in (2024, 2025, 2026):
+        scores = score_release(obs, events([]), event_lists([]), countries(COUNTRIES[:2]), registry(fee), year)
+        rows[year] = scores["indicator_scores"].set_index("country")
+    assert (rows[2024].loc["AAA", "level"], rows[2024].loc["AAA", "out_of_date"]) == ("red", False)
+    for year in (2025, 2026):
+        aaa, bbb = rows[year].loc["AAA"], rows[year].loc["BBB"]
+        assert (aaa["value_label"], aaa["year"], aaa["out_of_date"], aaa["level"]) == ("none", 2024, True, "no_data")
+        assert pd.isna(aaa["score"])
+        assert (bbb["out_of_date"], bbb["level"], bbb["score"]) == (False, "red", 0.0)
+
+
 def test_release_refuses_an_unknown_category() -> None:
     bad = observations([*OBSERVATIONS, ("fee_ban_law", "CCC", 2022, None, "banned")])
     with pytest.raises(ValueError, match=r"fee_ban_law.*'banned'"):

@@ -44,6 +44,12 @@ DUALCIT = {
     ("MEX", 2024): 1, ("PHL", 2024): 3, ("GHA", 2024): 3, ("DEU", 2024): 0, ("USA", 2024): 3,
     ("MEX", 1997): 0, ("PHL", 2003): 2, ("GHA", 1996): 2, ("USA", 1986): 2, ("NLD", 1997): 2,
 }  # fmt: skip
+# Reforms after GLOBALCIT's last coded year (1 January 2024), dated in the author's readme_original.txt, read by hand.
+LATER = {"DEU": "2024-06-27", "UKR": "2026-01-16"}
+
+
+def flags_of(country: str, year: int, base: str) -> str:
+    return base + (f";later_change={LATER[country]}" if country in LATER and year == 2024 else "")
 
 
 @pytest.mark.parametrize(("key", "code"), DUALCIT.items())
@@ -52,7 +58,7 @@ def test_dual_citizenship_acceptance_pinned(result, original, key, code):
     found = observation(result, "dual_citizenship_acceptance", *key)
     assert found is not None and found.value == code
     assert found.value_label == globalcit.DUALCIT[str(code)]
-    assert (found.sex, found.unit, found["flags"]) == ("total", "category 0-3", "dataset=v3.1")
+    assert (found.sex, found.unit, found["flags"]) == ("total", "category 0-3", flags_of(*key, "dataset=v3.1"))
 
 
 def test_na_stays_missing(result, original):
@@ -75,7 +81,7 @@ def test_l05_pinned(result, original, country, code, binary, label):
     assert (row["L05_cat"], row["L05_bin"]) == (str(code), binary)
     found = observation(result, "dual_citizenship_emigrants", country, 2024)
     assert found.value == code and found.value_label.startswith(label)
-    assert found["flags"] == f"dataset=v3.1;L05_bin={binary}"
+    assert found["flags"] == flags_of(country, 2024, f"dataset=v3.1;L05_bin={binary}")
 
 
 # (country, A06b_cat, label start) in 2024, read by hand; 9 = no residence-based naturalisation has no scale value.
@@ -108,9 +114,10 @@ def test_reform_events(result, original, country, year, note):
 
 
 def test_no_reform_where_the_code_never_changes(result, original):
-    # Germany's 2024 reform (in force 27 June 2024) is after v3.1's last coding date (1 January 2024).
+    # Germany's 2024 reform (in force 27 June 2024) is after v3.1's last coding date (1 January 2024): it is an
+    # event of the L05 indicator (test_later_reforms), never a change of the combined code.
     assert {original[("DEU", y)]["dualcit_comb"] for y in range(1960, 2025)} == {"0"}
-    assert not (result.events.country == "DEU").any()
+    assert not ((result.events.country == "DEU") & (result.events.indicator_id == "dual_citizenship_acceptance")).any()
     # A gap of NA years is not a reform: GHA goes NA (1960) -> 2, then 2 -> 3 in 1997 only.
     assert list(result.events[result.events.country == "GHA"].year) == [1997]
 
@@ -128,14 +135,52 @@ def test_former_states_are_kept_as_historical_areas(result, original):
 
 def test_provenance(result):
     assert result.release_date == "v3.1 (2025)"
-    assert list(result.files) == [globalcit.DATA_FILE]
+    assert list(result.files) == [globalcit.DATA_FILE, globalcit.AUTHOR_TABLE, globalcit.AUTHOR_README]
+
+
+def test_later_reforms(result, original):
+    """The last coded values before a reform the author records are flagged with its date, all three indicators,
+    that year only; the reform is a dated event with both L05 categories in GLOBALCIT's words."""
+    flagged = result.observations[result.observations["flags"].str.contains("later_change=")]
+    assert sorted(set(zip(flagged.country, flagged.year, strict=True))) == [("DEU", 2024), ("UKR", 2024)]
+    assert len(flagged) == 6 and set(flagged.indicator_id) == set(globalcit.INDICATORS)
+    dated = result.events[result.events.event_date.notna()].set_index("country")
+    assert dict(dated.event_date) == LATER
+    assert set(dated.indicator_id) == {"dual_citizenship_emigrants"} and set(dated.status) == {"reform"}
+    assert original[("DEU", 2024)]["L05_cat"] == "2"
+    assert "from lost except where the law names exceptions (2" in dated.note["DEU"]
+    assert "to kept (0: no provision)" in dated.note["DEU"] and "StARModG" in dated.note["DEU"]
+    assert (
+        "from lost (4" in dated.note["UKR"] and "to lost except where the law names exceptions (5" in dated.note["UKR"]
+    )
+    assert list(dated.year) == [2024, 2026]
 
 
 def copy_raw(raw_dir: Path, tmp_path: Path) -> Path:
-    target = tmp_path / globalcit.DATA_FILE
-    target.parent.mkdir(parents=True)
-    shutil.copy(raw_dir / globalcit.DATA_FILE, target)
-    return target
+    shutil.copytree(raw_dir / "globalcit", tmp_path / "globalcit")
+    return tmp_path / globalcit.DATA_FILE
+
+
+def test_an_undated_override_stops_the_load(raw_dir, countries, tmp_path):
+    """The table says Germany's L05 changed, the readme no longer dates it: the loader names the readme."""
+    copy_raw(raw_dir, tmp_path)
+    readme = tmp_path / globalcit.AUTHOR_README
+    readme.write_text(readme.read_text(encoding="utf-8").replace("in force 27 June 2024", "since mid-2024"))
+    with pytest.raises(LoaderError) as error:
+        globalcit.load(tmp_path, countries)
+    assert "readme_original.txt" in str(error.value) and "Germany" in str(error.value)
+
+
+def test_a_table_change_the_readme_does_not_name_stops_the_load(raw_dir, countries, tmp_path):
+    copy_raw(raw_dir, tmp_path)
+    table = tmp_path / globalcit.AUTHOR_TABLE
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("ALB,"))
+    lines[at] = lines[at].replace("ALB,Albania,0,", "ALB,Albania,1,")
+    table.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(LoaderError) as error:
+        globalcit.load(tmp_path, countries)
+    assert "Albania" in str(error.value)
 
 
 def test_renamed_column_is_located(raw_dir, countries, tmp_path):
