@@ -49,7 +49,7 @@ SELECT iso3, name, un_member, ilo_member FROM countries
 WHERE NOT is_aggregate AND coalesce(area_kind, '') NOT IN ('uninhabited', 'historical') ORDER BY name
 """
 CURRENT = "current"  # a current value of a context series: a value, no level (see components.map)
-SEX_LABELS = {"total": "Total", "female": "Women", "male": "Men"}
+SEXES = ("total", "female", "male")  # the sex slices, in this order after the headline one (words: sex.*)
 # A status frame: `code` is the category's code (None: no category), `label` its published English label (or the
 # published value label, or the event status, when the registry has no category for it).
 DATA_COLUMNS = ["iso3", "name", "value", "code", "label", "unit", "year", "since", "level", "source_id"]
@@ -128,7 +128,7 @@ def sexes(ind: Indicator, release: str | None = None) -> list[str]:
         return ["total"]
     _, cur = cursor(release)
     rows = cur.execute("SELECT DISTINCT sex FROM observations WHERE indicator_id = ?", [ind.id]).fetchall()
-    found = sorted((r[0] for r in rows), key=lambda s: (s != ind.headline_sex, list(SEX_LABELS).index(s)))
+    found = sorted((r[0] for r in rows), key=lambda s: (s != ind.headline_sex, SEXES.index(s)))
     return found or [ind.headline_sex]
 
 

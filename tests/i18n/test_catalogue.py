@@ -110,17 +110,17 @@ def test_keys_built_from_codes_cover_exactly_the_codes(pages: dict) -> None:
 
     api_docs, country, indicator, sources = (pages[n] for n in ("api_docs", "country", "indicator", "sources"))
     from dashboard.queries import compare
-    from dashboard.queries.indicator import SEX_LABELS
-    from stewards.accounts import ROLES
+    from dashboard.queries.indicator import SEXES
     from indicators.aggregate import QUINTILES
     from indicators.levels import LEVELS, STATUS_LABELS
     from indicators.trend import TREND_LABELS
+    from stewards.accounts import ROLES
 
     expected = {
         "level.": {*LEVELS, *STATUS_LABELS, "context"},
         "trend.": set(TREND_LABELS),
         "status.": set(tile.STATUSES),
-        "sex.": set(SEX_LABELS),
+        "sex.": set(SEXES),
         "provenance.kind.": set(provenance.KINDS),
         "provenance.help.": set(provenance.KINDS),
         "levelmeaning.": set(_framework_view.LEVEL_KEYS),
