@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from indicators.events import DERIVED_FLAG, DERIVED_NOTE, NOT_APPLICABLE, NOT_KNOWN, STALE_FLAG
-from indicators.quality import SUSPECT
+from indicators.quality import LATER_CHANGE, SUSPECT
 from warehouse.connection import cursor
 from warehouse.memo import memo
 
@@ -222,11 +222,23 @@ def _missing(entry: dict[str, Any], stale: dict[str, str]) -> dict[str, Any]:
     reason = {"no_data": "no_public_source" if _steward_only(entry) else "no_data"}.get(
         entry["status"], entry["status"]
     )
+    since = stale.get(entry["indicator_id"])
+    later = _later_change(entry)
+    if reason == "out_of_date" and later:
+        reason, since = "superseded", later
     return {
         "indicator_id": entry["indicator_id"], "title": entry["title"], "reason": reason,
-        "year": entry["year"], "since": stale.get(entry["indicator_id"]), "steward": entry["steward_uploadable"],
+        "year": entry["year"], "since": since, "steward": entry["steward_uploadable"],
         "category_label": entry["category_label"] or entry["value_label"],
     }  # fmt: skip
+
+
+def _later_change(entry: dict[str, Any]) -> str | None:
+    """The date of a later reform the source records (flag later_change=YYYY-MM-DD), if any."""
+    for part in (entry.get("flags") or "").split(";"):
+        if part.startswith(LATER_CHANGE):
+            return part[len(LATER_CHANGE) :]
+    return None
 
 
 def _steward_only(entry: dict[str, Any]) -> bool:

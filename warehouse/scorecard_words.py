@@ -12,6 +12,7 @@ MISSING = {
     "no_public_source": "no public source covers it: only a national data steward can supply it",
     "no_data": "the public source has no value for this country",
     "out_of_date": "the latest value ({year}) is older than the indicator's recency window",
+    "superseded": "a later reform is in force since {since}: the latest coded value ({year}) is no longer current",
     "suspect": "the latest value is flagged as suspect in the source and is not scored",
     "not_known": "not known: the public ratification list is partial",
     "not_known_since": "not known since {since}: the complete list of that date is too old to say it is still so",

@@ -84,3 +84,32 @@ def test_a_successor_profile_shows_its_historical_areas(release_id: str) -> None
     for code in ("SCG", "YUG"):
         section = find(layout, f"historical-{code}")
         assert section is not None and "Historical" in text(section)
+
+
+def test_a_law_reformed_after_its_coding_date_is_not_stated_as_current(client, release_id: str) -> None:
+    """GLOBALCIT codes 1 January 2024; its author records Germany's reform in force 2024-06-27 and Ukraine's in force
+    2026-01-16. For the 2025 scorecards, Germany's 2024 codes are no longer current (no red, the reason given in
+    the API and on the profile); Ukraine's still are; Japan, with no later reform recorded, keeps its red."""
+    from dashboard.pages import country as page
+    from tests.dashboard.test_country import find, text
+
+    def dual(iso3: str) -> tuple[dict, dict]:
+        card = client.get(f"/api/v1/scorecards/{iso3}?release={release_id}").get_json()
+        assert card["status_year"] == 2025
+        scores = {s["indicator_id"]: s for s in card["indicator_scores"]}
+        return next(t for t in card["themes"] if t["theme"] == "dual_nationality"), scores
+
+    theme, scores = dual("DEU")
+    assert scores["dual_citizenship_emigrants"]["out_of_date"] and scores["dual_citizenship_emigrants"]["score"] is None
+    assert "red" not in {scores[i]["level"] for i in scores if i.startswith(("dual_", "naturalisation_"))}
+    assert theme["status"] != "scored"
+    assert {(m["reason"], m["since"]) for m in theme["missing"]} == {("superseded", "2024-06-27")}
+    shown = text(find(page.layout(iso3="DEU", group="theme", release=release_id), "theme-dual_nationality"))
+    assert "a later reform is in force since 2024-06-27" in shown
+    _, ukraine = dual("UKR")
+    assert not ukraine["dual_citizenship_emigrants"]["out_of_date"]
+    assert ukraine["dual_citizenship_emigrants"]["level"] == "red"  # lost (4, withdrawal) as of 1 January 2024
+    _, japan = dual("JPN")
+    assert (
+        japan["dual_citizenship_emigrants"]["level"] == "red" and not japan["dual_citizenship_emigrants"]["out_of_date"]
+    )
