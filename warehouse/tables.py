@@ -79,9 +79,7 @@ def release_tables(
     return tables, {"observations": len(tables["observations"]), "events": len(tables["events"]), "submissions": merged}
 
 
-def _release_info(
-    release_id: str, inputs: BuildInputs, registry, year: int, tables: dict, parent: str | None
-) -> dict:
+def _release_info(release_id: str, inputs: BuildInputs, registry, year: int, tables: dict, parent: str | None) -> dict:
     return {
         "release_id": release_id,
         "created_at": now_iso(),
