@@ -52,6 +52,12 @@ SETTINGS: dict[str, Setting] = {
             "",
             "This host's path to the shared DuckLake Parquet folder (ducklake backend; empty: LMM_DATA_DIR/lake).",
         ),
+        Setting(
+            "LMM_BRIEFINGS_AHEAD",
+            "auto",
+            "Render every country's briefing (en/es/fr, HTML and PDF) in the background after each publish: auto "
+            "(when served by gunicorn), 1 or 0.",
+        ),
         Setting("PORT", "8050", "Port the dashboard listens on (Procfile, make run)."),
         Setting("LMM_DEBUG", "", "1: `lmm` shows the full traceback of an unexpected error instead of one line."),
     ]

@@ -1,28 +1,34 @@
-"""Briefing files: a renderer's self-contained HTML in; cached HTML and PDF files out, per release and country.
+"""Briefing files: a renderer's self-contained HTML in; HTML and PDF files out, per release, country and language.
 
-Everything runs offline: figures are rendered by kaleido on Debian's Chromium with the app's own map outlines
-(stack-notes), and the PDF is Chromium printing the HTML (its @page rules put release and sources on every page).
-Files live under LMM_DATA_DIR/briefings/<release>/ and are built once (one builder at a time per country).
+Files live under LMM_DATA_DIR/briefings/<release>/<ISO3>.<lang>.html|pdf, written atomically, one writer per
+country at a time (a file lock). They are rendered ahead after each publish by the web app's render-ahead job
+(dashboard/api/briefings_ahead.py, with one kept Chromium: warehouse/briefing_print.py); a request for a briefing
+the job has not reached yet asks it to render that one next and waits for it, and renders it itself (HTML, then
+Chromium printing it) only when no job is running or the wait runs out. Everything runs offline: the PDF is
+Chromium printing the HTML, whose @page rules put release and sources on every page.
 """
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import os
 import shutil
 import subprocess
 import tempfile
-import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from lmm.config import PROJECT_ROOT, data_dir
+from lmm.config import data_dir
 
-TOPOJSON_DIR = PROJECT_ROOT / "dashboard" / "assets" / "topojson"
 PDF_TIMEOUT_S = 90
-_kaleido_lock = threading.Lock()
-_kaleido_pid: int | None = None
+# a request waits this long for the render-ahead job (nice 19: maybe starved) before rendering itself
+WAIT_FOR_JOB_S = 4.0
+KINDS = ("html", "pdf")
+JOB_LOCK = ".ahead.lock"  # held by the render-ahead job of the release for as long as it runs
+COMPLETE = ".complete.json"  # written by the job when every briefing of the release is on disk
+WANTED = ".wanted"  # requests' markers: render these next
 
 
 class BriefingError(RuntimeError):
@@ -36,33 +42,113 @@ def chromium() -> str:
     return found
 
 
-def briefing_file(release_id: str, iso3: str, kind: str, render_html: Callable[[str, str], str]) -> Path:
-    """The cached briefing (kind 'html' or 'pdf'), rendered on first request."""
-    folder = data_dir() / "briefings" / release_id
-    folder.mkdir(parents=True, exist_ok=True)
-    html_path, pdf_path = folder / f"{iso3}.html", folder / f"{iso3}.pdf"
-    target = pdf_path if kind == "pdf" else html_path
+def folder(release_id: str) -> Path:
+    path = data_dir() / "briefings" / release_id
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def path_of(release_id: str, iso3: str, lang: str, kind: str) -> Path:
+    return folder(release_id) / f"{iso3}.{lang}.{kind}"
+
+
+def briefing_file(
+    release_id: str, iso3: str, kind: str, render_html: Callable[[str, str, str], str], lang: str = "en"
+) -> Path:
+    """The briefing (kind 'html' or 'pdf'): from disk, from the render-ahead job, or rendered here."""
+    target = path_of(release_id, iso3, lang, kind)
     if target.exists():
         return target
-    with open(folder / f".{iso3}.lock", "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    if job_running(release_id) and _wait_for_job(release_id, iso3, lang, target):
+        return target
+    with country_lock(release_id, iso3):
+        html_path = path_of(release_id, iso3, lang, "html")
         if not html_path.exists():
-            _atomic_write(html_path, render_html(release_id, iso3).encode("utf-8"))
-        if kind == "pdf" and not pdf_path.exists():
-            tmp = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.tmp")
+            atomic_write(html_path, render_html(release_id, iso3, lang).encode("utf-8"))
+        if kind == "pdf" and not target.exists():
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             print_pdf(html_path, tmp)
-            os.replace(tmp, pdf_path)
+            os.replace(tmp, target)
     return target
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _wait_for_job(release_id: str, iso3: str, lang: str, target: Path) -> bool:
+    """Ask the running job for this briefing next and wait for it (False: not there in time, or the job ended)."""
+    wanted = folder(release_id) / WANTED
+    wanted.mkdir(exist_ok=True)
+    (wanted / f"{iso3}.{lang}").touch()
+    deadline = time.monotonic() + WAIT_FOR_JOB_S
+    while time.monotonic() < deadline:
+        if target.exists():
+            return True
+        if not job_running(release_id):
+            return target.exists()
+        time.sleep(0.05)
+    return False
+
+
+def wanted(release_id: str) -> list[tuple[str, str]]:
+    """(ISO3, lang) that requests are waiting for, oldest first; their markers removed."""
+    marks = folder(release_id) / WANTED
+    try:
+        found = sorted(os.scandir(marks), key=lambda e: e.stat().st_mtime)
+    except FileNotFoundError:
+        return []
+    out = []
+    for entry in found:
+        iso3, _, lang = entry.name.partition(".")
+        Path(entry.path).unlink(missing_ok=True)
+        out.append((iso3, lang))
+    return out
+
+
+@contextmanager
+def country_lock(release_id: str, iso3: str) -> Iterator[None]:
+    """One writer of a country's briefings at a time, across processes."""
+    with open(folder(release_id) / f".{iso3}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@contextmanager
+def job_lock(release_id: str) -> Iterator[bool]:
+    """The render-ahead job's lock of a release: yields True when taken (the caller is the one job), else False."""
+    with open(folder(release_id) / JOB_LOCK, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
+def job_running(release_id: str) -> bool:
+    """Whether a render-ahead job holds the release's lock (released with its process, however it ends)."""
+    path = data_dir() / "briefings" / release_id / JOB_LOCK
+    if not path.exists():
+        return False
+    with open(path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+
+
+def complete(release_id: str) -> bool:
+    return (data_dir() / "briefings" / release_id / COMPLETE).exists()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
 
 
 def print_pdf(html_path: Path, pdf_path: Path) -> None:
-    """Headless Chromium prints the HTML (no network, no browser header/footer: the page's own @page boxes)."""
+    """Headless Chromium started for this one file prints the HTML (no network, no browser header/footer: the
+    page's own @page boxes). The render-ahead job keeps one Chromium instead (warehouse/briefing_print.py)."""
     with tempfile.TemporaryDirectory(prefix="lmm-chromium-") as profile:
         cmd = [
             chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -76,31 +162,3 @@ def print_pdf(html_path: Path, pdf_path: Path) -> None:
             raise BriefingError(f"Chromium did not print {html_path.name} within {PDF_TIMEOUT_S} s") from error
     if done.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
         raise BriefingError(f"Chromium failed to print {html_path.name}: {done.stderr.strip()[-300:]}")
-
-
-def start_kaleido() -> None:
-    """One kaleido server per process (a forked worker starts its own); maps use the bundled outlines."""
-    global _kaleido_pid
-    with _kaleido_lock:
-        if _kaleido_pid == os.getpid():
-            return
-        import kaleido
-        import plotly.io as pio
-
-        pio.defaults.topojson = TOPOJSON_DIR.resolve().as_uri() + "/"
-        pio.defaults.mathjax = False
-        kaleido.start_sync_server(silence_warnings=True)
-        _kaleido_pid = os.getpid()
-
-
-def figure_data_uri(figure, width: int = 900, height: int = 420) -> str:
-    """A plotly figure as a PNG data URI (scale 2 for print)."""
-    import warnings
-
-    import plotly.io as pio
-
-    start_kaleido()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "kopts ignored when using a server": options set at start
-        png = pio.to_image(figure, format="png", width=width, height=height, scale=2)
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

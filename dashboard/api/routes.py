@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, request, send_file
 from werkzeug.exceptions import HTTPException
 
+from dashboard.api import briefings_ahead
 from dashboard.api import index as api_index
 from dashboard.api import practices as api_practices
 from dashboard.api import queries as q
@@ -245,16 +246,24 @@ def briefing_html(iso3: str) -> Response:
 
 def _briefing(iso3: str, kind: str) -> Response:
     from dashboard.api.briefing import briefing_file
+    from dashboard.i18n import LANGS
     from warehouse.briefing import BriefingError
+    from warehouse.scorecard import country_row, no_scorecard_reason
 
-    ctx = begin(extra_key=kind)
+    ctx = begin(["lang"], extra_key=kind)
+    lang = choice_param("lang", LANGS, "en")
     code = resolve("country", "iso3", iso3, per_release(ctx, "countries", q.country_names))
+    area = country_row(ctx.cur, code) or {}
+    if reason := no_scorecard_reason(area):
+        raise ApiError(404, "no_scorecard", reason, parameter="iso3", area_kind=area.get("area_kind"),
+                       successors=area.get("successors"))  # fmt: skip
     try:
-        path = briefing_file(ctx.release_id, code, kind)
+        path = briefing_file(ctx.release_id, code, kind, lang or "en")
     except BriefingError as error:
         raise ApiError(503, "briefing_unavailable", str(error)) from error
     mimetype = "application/pdf" if kind == "pdf" else "text/html"
-    response = send_file(path, mimetype=mimetype, download_name=path.name, etag=False)
+    name = f"lmm-briefing-{code}-{lang}-{ctx.release_id}.{kind}"
+    response = send_file(path, mimetype=mimetype, download_name=name, etag=False)
     return finish(response, ctx)
 
 
@@ -314,3 +323,4 @@ def http_error(error: HTTPException) -> Response:
 def register(server: Flask) -> None:
     server.register_blueprint(api)
     server.register_error_handler(HTTPException, http_error)
+    server.before_request(briefings_ahead.notice_request)  # a new release: its briefings rendered in the background

@@ -109,6 +109,8 @@ _OBS_PAGE = _with_release(
 )
 _BINARY = {"type": "string", "format": "binary"}
 _ISO3 = _path("iso3", "ISO3 code of a country (not an aggregate).", "MEX")
+_LANG = _query("lang", "Language of the briefing: en (default), es or fr (the profile page's words).",
+               {"type": "string", "enum": ["en", "es", "fr"]})  # fmt: skip
 _ERR_413 = {"413": _error("limit above the maximum; `error.limit` says it.")}
 
 
@@ -275,10 +277,11 @@ def _paths() -> dict[str, Any]:
             "Bulk download of one release (404 with the available ids when unknown).", _ok(_BINARY, "Zip file", "application/zip"),
             [_path("release_id", "Release id.", "r20261128T130015897Z", {"type": "string", "pattern": RELEASE_ID["pattern"]})],
             operation_id="bulkRelease", tag="releases"),
-        "/briefings/{iso3}.pdf": _op("Country briefing pack as PDF (scorecard, charts, map; sources and release on every page).",
-                                     _ok(_BINARY, "PDF", "application/pdf"), [_ISO3], operation_id="briefingPdf", tag="briefings"),
-        "/briefings/{iso3}.html": _op("The same briefing as one self-contained HTML file (images inlined).",
-                                      _ok({"type": "string"}, "HTML", "text/html"), [_ISO3], operation_id="briefingHtml", tag="briefings"),
+        "/briefings/{iso3}.pdf": _op("Country briefing pack as PDF (scorecard, charts, map; sources and release on every page), "
+                                     "rendered ahead after each publish.",
+                                     _ok(_BINARY, "PDF", "application/pdf"), [_ISO3, _LANG], operation_id="briefingPdf", tag="briefings"),
+        "/briefings/{iso3}.html": _op("The same briefing as one self-contained HTML file (charts inlined as SVG).",
+                                      _ok({"type": "string"}, "HTML", "text/html"), [_ISO3, _LANG], operation_id="briefingHtml", tag="briefings"),
         **_practice_paths(),
         **_sdmx_paths(),
         **_submission_paths(),

@@ -1,11 +1,13 @@
 """The MEX briefing pack, produced offline: a self-contained HTML and a PDF whose every page carries the release
-id and the sources; the pages are rendered to PNG (poppler's pdftoppm) and checked as images."""
+id and the sources; the pages are rendered to PNG (poppler's pdftoppm) and checked as images. In Spanish and
+French it says what the profile page says; the render-ahead job writes every country's briefings."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +36,7 @@ def test_html_is_self_contained(client, release_id):
     html = client.get("/api/v1/briefings/MEX.html").get_data(as_text=True)
     assert release_id in html and "Mexico (MEX)" in html
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", html), "nothing may load from the network"
-    assert html.count('src="data:image/png;base64,') >= 3, "score chart, time series and map are inlined"
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') >= 3, "score chart, series and map inline"
     assert "Achieved" in html and "✓" in html, "levels carry icon and label"
 
 
@@ -87,3 +89,82 @@ def test_pdf_pages_render_as_images(pdf, tmp_path):
 
 def _near(colour: tuple, target: tuple, tolerance: int = 12) -> bool:
     return all(abs(int(a) - b) <= tolerance for a, b in zip(colour, target, strict=True))
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_a_briefing_in_spanish_or_french_says_what_the_page_says(client, release_id, lang):
+    from dashboard.i18n import percent, t, use_lang
+    from warehouse.connection import cursor
+    from warehouse.scorecard import read_scorecard
+
+    answer = client.get(f"/api/v1/briefings/NPL.html?lang={lang}&release={release_id}")
+    assert answer.status_code == 200 and f'<html lang="{lang}">' in answer.get_data(as_text=True)
+    html = answer.get_data(as_text=True)
+    card = read_scorecard(cursor(release_id)[1], "NPL", release_id)
+    with use_lang(lang):
+        assert t("app.title") in html
+        for group in [*card["themes"], *card["principles"]]:
+            if group["status"] != "scored":
+                words = t(f"scorecard.status.{group['status']}", n=group["n_with_data"] or 0,
+                          of=group["n_mapped"] or 0, needed=percent(card["coverage_threshold"]),
+                          minimum=card["min_indicators"])  # fmt: skip
+                assert escape(words) in html, words
+            for item in group["missing"]:
+                reason = t(f"missing.{item['reason']}", year=item.get("year") or "-", since=item.get("since") or "-",
+                           label=item.get("category_label") or "-")  # fmt: skip
+                assert escape(reason) in html, reason
+
+
+def test_an_area_without_a_scorecard_has_no_briefing(client):
+    answer = client.get("/api/v1/briefings/BVT.pdf")
+    assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "no_scorecard"
+
+
+def test_an_unknown_language_is_refused(client):
+    answer = client.get("/api/v1/briefings/MEX.html?lang=de")
+    assert answer.status_code == 400 and answer.get_json()["error"]["parameter"] == "lang"
+
+
+def test_the_job_renders_every_country_ahead(release_id, data_dir, monkeypatch):
+    """The render-ahead job on a release, limited to three countries: their briefings in three languages on disk,
+    written once, requests' wishes first; the job lock keeps a second job out; a finished release is not redone."""
+    from dashboard.api import briefings_ahead
+    from warehouse import briefing
+
+    _need("chromium")
+    monkeypatch.setattr(briefings_ahead, "countries", lambda _release: ["MEX", "DEU", "SEN"])
+    (briefing.folder(release_id) / briefing.WANTED).mkdir(exist_ok=True)
+    (briefing.folder(release_id) / briefing.WANTED / "SEN.fr").touch()
+    assert list(briefings_ahead.queue(release_id, ["MEX", "DEU", "SEN"]))[:2] == [("SEN", "fr"), ("MEX", "en")]
+    with briefing.job_lock(release_id) as ours:
+        assert ours and briefing.job_running(release_id)
+        with briefing.job_lock(release_id) as second:
+            assert not second, "one job per release"
+        done = briefings_ahead.run(release_id)
+    assert done["failed"] == [] and done["stopped"] is None and done["countries"] == 3
+    for iso3 in ("MEX", "DEU", "SEN"):
+        for lang in ("en", "es", "fr"):
+            pdf = briefing.path_of(release_id, iso3, lang, "pdf")
+            assert pdf.read_bytes().startswith(b"%PDF"), pdf
+    assert briefings_ahead.run(release_id)["written"] == 0, "what is on disk is not rendered again"
+    monkeypatch.setenv("LMM_BRIEFINGS_AHEAD", "auto")
+    assert not briefings_ahead.enabled({"SERVER_SOFTWARE": "Werkzeug/3.1"})
+    assert briefings_ahead.enabled({"SERVER_SOFTWARE": "gunicorn/27.0.1"})
+    monkeypatch.setenv("LMM_BRIEFINGS_AHEAD", "0")
+    assert not briefings_ahead.enabled({"SERVER_SOFTWARE": "gunicorn/27.0.1"})
+
+
+def test_older_releases_rendered_ahead_are_pruned(tmp_path, monkeypatch):
+    """Besides the release just rendered, only the newest other complete set is kept; sets rendered on request
+    (no `.complete.json`) are left to the release's own pruning."""
+    from dashboard.api import briefings_ahead
+    from warehouse import briefing
+
+    monkeypatch.setenv("LMM_DATA_DIR", str(tmp_path))
+    for release in ("r1", "r2", "r3", "r4"):
+        folder = briefing.folder(release)
+        (folder / "MEX.en.pdf").write_bytes(b"%PDF")
+        if release != "r1":
+            (folder / briefing.COMPLETE).write_text("{}")
+    assert briefings_ahead.prune_rendered("r4") == ["r2"]
+    assert sorted(p.name for p in (tmp_path / "briefings").iterdir()) == ["r1", "r3", "r4"]

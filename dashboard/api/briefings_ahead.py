@@ -1,0 +1,236 @@
+"""Briefings rendered ahead: after each publish, every country's briefing in English, Spanish and French (HTML and
+PDF) is written to LMM_DATA_DIR/briefings/<release>/ by one background job, so a reader's first request is served
+from disk instead of waiting seconds for Chromium.
+
+Why the web app starts it, and as a subprocess:
+- The publish side (`lmm build`, the steward publish job) may not import the web app (tests/test_layers.py), and
+  starting a separate program from there would tie publishing to the renderer's needs (Chromium, fonts) and to one
+  host: with the DuckLake backend every app server has its own LMM_DATA_DIR and serves its own files. The web app
+  renders what it serves, on every host, and also covers a rollback (a release seen again is rendered if missing).
+- A worker notices a new release on a request (any page or API call; checked at most every CHECK_EVERY_S per
+  worker, with the reader's own check of the current release) and starts `python -m dashboard.api.briefings_ahead <release>`. It does not
+  render in a thread of its own: building the pages of 250 countries holds the GIL for minutes, which would delay
+  the requests that worker serves. The subprocess runs at the lowest CPU priority (nice 19, inherited by its
+  Chromium), renders one briefing at a time with one kept Chromium (warehouse/briefing_print.py), and takes the
+  release's job lock first, so one job renders a release on a host however many workers notice it (the others'
+  processes exit at once). Publishing never waits for it, and the pages only lose CPU that was idle.
+- A request for a briefing the job has not reached yet asks it to render that one next and waits for it
+  (warehouse/briefing.py); without a job, or past the wait, the request renders it as before.
+
+LMM_BRIEFINGS_AHEAD: `auto` (default) renders ahead when the app is served by gunicorn (production, the benches),
+not under Flask's test client or the Dash dev server (tests start apps by the hundred); `1` always; `0` never.
+The job ends by writing `.complete.json` (count, seconds) in the release's folder; its log is `.ahead.log` there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from dashboard.i18n import LANGS
+from lmm.config import PROJECT_ROOT, data_dir, setting
+from warehouse import briefing
+from warehouse.connection import NoReleaseError, cursor
+
+log = logging.getLogger(__name__)
+CHECK_EVERY_S = 2.0  # a worker looks for a new release at most this often
+NICE = 19
+KEEP_RENDERED = 1  # besides the release just rendered, the newest other fully rendered one (readers pinned to it)
+_state: dict[str, Any] = {"checked": -CHECK_EVERY_S, "started": {}}
+_lock = threading.Lock()
+
+
+def enabled(environ: dict[str, Any]) -> bool:
+    mode = setting("LMM_BRIEFINGS_AHEAD").strip().lower()
+    if mode in ("1", "true", "yes", "on"):
+        return True
+    if mode == "auto":
+        return str(environ.get("SERVER_SOFTWARE", "")).startswith("gunicorn")
+    return False
+
+
+def notice(environ: dict[str, Any]) -> None:
+    """On a request: start the render-ahead job of the release served now if it has none and is not complete."""
+    now = time.monotonic()
+    if now - _state["checked"] < CHECK_EVERY_S or not enabled(environ):
+        return
+    with _lock:
+        if now - _state["checked"] < CHECK_EVERY_S:
+            return
+        _state["checked"] = now
+        try:
+            release_id, cur = cursor()
+        except NoReleaseError:
+            return
+        cur.close()
+        started = _state["started"].get(release_id)
+        if started is not None and started.poll() is None:
+            return
+        if briefing.complete(release_id) or briefing.job_running(release_id):
+            return
+        _state["started"] = {release_id: start(release_id)}
+
+
+def notice_request() -> None:
+    """Flask's before-request hook (dashboard/api/routes.register); the fast lane calls `notice` itself."""
+    from flask import request
+
+    notice(request.environ)
+
+
+def start(release_id: str) -> subprocess.Popen:
+    """The job as a subprocess at the lowest priority; its output appended to the release's `.ahead.log`."""
+    logfile = open(briefing.folder(release_id) / ".ahead.log", "ab")  # noqa: SIM115 (the child writes it)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.api.briefings_ahead", release_id, str(os.getpid())], cwd=PROJECT_ROOT,
+        stdin=subprocess.DEVNULL, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    logfile.close()
+    threading.Thread(target=proc.wait, name="briefings-ahead-reaper", daemon=True).start()
+    return proc
+
+
+# --- the job ----------------------------------------------------------------------------------------------------
+
+
+def countries(release_id: str) -> list[str]:
+    """The areas of the release that have a scorecard (not aggregates, uninhabited or historical areas)."""
+    from warehouse.scorecard import no_scorecard_reason
+
+    _, cur = cursor(release_id)
+    result = cur.execute("SELECT * FROM countries WHERE NOT is_aggregate ORDER BY iso3")
+    names = [d[0] for d in result.description or []]
+    rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+    return [row["iso3"] for row in rows if no_scorecard_reason(row) is None]
+
+
+def queue(release_id: str, codes: list[str]) -> Iterator[tuple[str, str]]:
+    """(country, language) in turn, each once: whatever requests are waiting for first (looked for before every
+    briefing, so a request waits for at most the one being printed), then every country's three in order."""
+    done: set[tuple[str, str]] = set()
+    for item in ((iso3, lang) for iso3 in codes for lang in LANGS):
+        for wish in briefing.wanted(release_id):
+            if wish[0] in codes and wish[1] in LANGS and wish not in done:
+                done.add(wish)
+                yield wish
+        if item not in done:
+            done.add(item)
+            yield item
+
+
+class Renderer:
+    """Writes one briefing at a time with one kept Chromium; a country's facts are read once for its languages."""
+
+    def __init__(self, release_id: str, printer: Any) -> None:
+        self.release_id, self.printer = release_id, printer
+        self._facts: tuple[str, Any] | None = None
+
+    def render(self, iso3: str, lang: str) -> int:
+        """The briefing's HTML and PDF unless on disk already; the files printed (0 or 1)."""
+        pdf = briefing.path_of(self.release_id, iso3, lang, "pdf")
+        if pdf.exists():
+            return 0
+        with briefing.country_lock(self.release_id, iso3):
+            if pdf.exists():  # a request rendered it meanwhile
+                return 0
+            html_path = briefing.path_of(self.release_id, iso3, lang, "html")
+            if not html_path.exists():
+                briefing.atomic_write(html_path, self._html(iso3, lang).encode("utf-8"))
+            self.printer.print(html_path, pdf)
+        return 1
+
+    def _html(self, iso3: str, lang: str) -> str:
+        from dashboard.api.briefing import facts, render
+
+        if self._facts is None or self._facts[0] != iso3:
+            self._facts = (iso3, facts(self.release_id, iso3))
+        return render(self._facts[1], lang)
+
+
+def still_wanted(release_id: str, parent: int | None) -> str | None:
+    """Why the job should stop now (None: carry on): its release is no longer the one served, its folder is gone
+    (the release pruned, a test's data removed), or the app process that started it has ended."""
+    if parent is not None and os.getppid() != parent:
+        return "the app process that started it has ended"
+    if not (data_dir() / "briefings" / release_id).is_dir():
+        return "its folder is gone"
+    try:
+        served, cur = cursor()
+    except NoReleaseError:
+        return "no release is served"
+    cur.close()
+    return None if served == release_id else f"release {served} is served now"
+
+
+def run(release_id: str, parent: int | None = None) -> dict[str, Any]:
+    """Every briefing of the release on disk; what was done (written by the caller as `.complete.json`)."""
+    from warehouse.briefing_print import PdfPrinter
+
+    started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.perf_counter()
+    codes = countries(release_id)
+    written, failed, stopped = 0, [], None
+    renderer = Renderer(release_id, PdfPrinter().__enter__())
+    try:
+        for iso3, lang in queue(release_id, codes):
+            stopped = still_wanted(release_id, parent)
+            if stopped:
+                break
+            try:
+                written += renderer.render(iso3, lang)
+            except briefing.BriefingError as error:  # Chromium stuck or gone: a fresh one for the next briefing
+                failed.append(f"{iso3}.{lang}: {error}")
+                renderer.printer.__exit__()
+                renderer.printer = PdfPrinter().__enter__()
+            except Exception as error:  # one briefing's bug must not stop the others (a request renders it later)
+                log.exception("briefing %s.%s not rendered ahead", iso3, lang)
+                failed.append(f"{iso3}.{lang}: {error!r}"[:300])
+    finally:
+        renderer.printer.__exit__()
+    return {"release": release_id, "countries": len(codes), "languages": list(LANGS), "written": written,
+            "failed": failed, "stopped": stopped, "started_at": started,
+            "seconds": round(time.perf_counter() - clock, 1)}  # fmt: skip
+
+
+def prune_rendered(release_id: str, keep: int = KEEP_RENDERED) -> list[str]:
+    """Remove the briefings rendered ahead for older releases but the newest `keep` others (a full set is ~370 MB):
+    a request for one of those renders it again. Folders a job did not complete (briefings of a pinned release
+    rendered on request) are left to warehouse.bulk.prune_cache, which removes them with their release."""
+    import shutil
+
+    root = data_dir() / "briefings"
+    done = sorted((p for p in root.iterdir() if p.name != release_id and (p / briefing.COMPLETE).exists()),
+                  key=lambda p: p.name, reverse=True)  # fmt: skip
+    for folder in done[keep:]:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [p.name for p in done[keep:]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) not in (1, 2):
+        print("usage: python -m dashboard.api.briefings_ahead RELEASE_ID [PARENT_PID]", file=sys.stderr)
+        return 2
+    release_id, parent = args[0], (int(args[1]) if len(args) == 2 else None)
+    os.nice(NICE)  # before Chromium starts: it inherits the priority
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    with briefing.job_lock(release_id) as ours:
+        if not ours or briefing.complete(release_id):
+            return 0
+        done = run(release_id, parent)
+        if not done["stopped"]:  # even when some failed: those render on request (no job restarted for them)
+            briefing.atomic_write(briefing.folder(release_id) / briefing.COMPLETE, json.dumps(done).encode())
+            done["pruned"] = prune_rendered(release_id)
+        log.info("briefings of %s: %s", release_id, done)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
