@@ -19,6 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from loaders.base import EventListModel, EventModel, LoadResult, ObservationModel, UnmatchedModel
+from loaders.country_names import country_names
 from loaders.practices import PRACTICE_TABLES, load_practices, reference_problems
 from loaders.reference import CountryIndex, load_countries
 from loaders.wb_class import history as wb_class_history
@@ -47,8 +48,13 @@ SEED_TABLES = [
     "event_lists",
     "unmatched",
     "source_files",
+    "country_names",  # every name a reader may search a country by (loaders/country_names.py)
     *PRACTICE_TABLES,  # the good-practice library (data/practices/practices.yaml, loaders/practices.py)
 ]
+
+# A seed written before the table existed (or a test's synthetic seed) still builds: the search then knows each
+# country by its release name only.
+OPTIONAL_TABLES = {"country_names"}
 
 
 @dataclass
@@ -70,6 +76,7 @@ def run_loaders(raw_dir: Path, progress: Callable[[str], None] = lambda _msg: No
         progress(f"parsing {module.SOURCE_ID}")
         results.append(module.load(raw_dir, countries))
     seed = _combine(results, countries)
+    seed.tables["country_names"] = country_names(raw_dir, seed["countries"])
     progress("reading the practice library")
     seed.tables.update(load_practices())
     _check_practices(seed.tables)
@@ -128,7 +135,7 @@ def write_seed(seed: Seed, seed_dir: Path) -> dict[str, int]:
     staging = Path(tempfile.mkdtemp(prefix=".seed-", dir=seed_dir.parent))
     staging.chmod(0o755)  # mkdtemp's private mode would hide the seed from other users of the checkout
     counts = {}
-    for name in SEED_TABLES:
+    for name in [n for n in SEED_TABLES if n in seed.tables or n not in OPTIONAL_TABLES]:
         frame = seed[name].sort_values(list(seed[name].columns[:3])).reset_index(drop=True)
         frame.to_parquet(staging / f"{name}.parquet", index=False, compression="zstd")
         counts[name] = len(frame)
@@ -149,7 +156,8 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 def read_seed(seed_dir: Path) -> Seed:
-    missing = [n for n in SEED_TABLES if not (seed_dir / f"{n}.parquet").exists()]
+    missing = [n for n in SEED_TABLES if not (seed_dir / f"{n}.parquet").exists() and n not in OPTIONAL_TABLES]
     if missing:
         raise FileNotFoundError(f"the seed in {seed_dir} lacks {missing}: run `lmm seed --from ../shared/data/raw`")
-    return Seed({name: pd.read_parquet(seed_dir / f"{name}.parquet") for name in SEED_TABLES})
+    present = [name for name in SEED_TABLES if (seed_dir / f"{name}.parquet").exists()]
+    return Seed({name: pd.read_parquet(seed_dir / f"{name}.parquet") for name in present})
