@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from dashboard.api import briefings_ahead
+from dashboard.api import briefings_ahead, country_search
 from dashboard.api import index as api_index
 from dashboard.api import practices as api_practices
 from dashboard.api import queries as q
@@ -47,6 +47,7 @@ from dashboard.api.filters import observation_filters
 from dashboard.api.spec import openapi_document
 from warehouse import releases
 from warehouse.connection import NoReleaseError, serving_warning
+from warehouse.country_search import release_names
 from warehouse.read import export_rows, release_info
 from warehouse.safe_csv import neutralise_frame
 from warehouse.scorecard import NoScorecard, read_scorecard
@@ -85,8 +86,10 @@ def _control_warning() -> str | None:
 
 @api.get("/countries")
 def countries() -> Response:
-    ctx = begin(["include_aggregates"])
+    ctx = begin(["include_aggregates", "q"])
     frame = q.countries(ctx.cur, bool_param("include_aggregates"))
+    if request.args.get("q") is not None:  # ranked by the names people use (warehouse/country_search.py)
+        return ok(ctx, country_search.answer(frame, release_names(ctx.release_id), request.args["q"]))
     return ok(ctx, {"count": len(frame), "countries": records(frame)})
 
 
