@@ -9,10 +9,12 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 from flask import Response, g, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Request
 
 from dashboard.memo import memo
 from warehouse import releases
@@ -28,6 +30,7 @@ CACHE_CURRENT = "public, max-age=300"  # the current release can be replaced by 
 CACHE_PINNED = "public, max-age=86400"  # an explicit ?release= never changes
 COMPRESSED_ETAG_SUFFIXES = ("zstd", "br", "gzip", "deflate")  # Flask-Compress's algorithms (COMPRESS_ALGORITHM)
 T = TypeVar("T")
+Args = MultiDict[str, str]  # a request's query (flask.request.args, or the fast lane's werkzeug request's)
 
 
 class ApiError(Exception):
@@ -69,23 +72,33 @@ class Ctx:
 def begin(allowed: Iterable[str] = (), extra_key: str = "") -> Ctx:
     """Check the query names, open the requested release (404 with the available ids when unknown) and answer 304
     when the client already holds this exact response."""
-    wanted = request.args.get("release") or None
-    release_id, cur = open_release(wanted)
+    ctx = checked_context(request, allowed, extra_key)
+    if held := held_etag(ctx.etag):
+        raise NotModified(held, ctx.cache_control)
+    return ctx
+
+
+def checked_context(
+    req: Request, allowed: Iterable[str] = (), extra_key: str = "", remember: bool = True,
+    opener: Callable[[str | None, bool], tuple[str, Any]] | None = None,
+) -> Ctx:  # fmt: skip
+    """begin() for any request object (the fast lane's too: `remember` False leaves flask.g alone; its `opener`
+    says which release is served without opening a cursor)."""
+    args = req.args
+    wanted = args.get("release") or None
+    release_id, cur = (opener or open_release)(wanted, remember)
     known = {"release", *allowed}
-    for name in request.args:
+    for name in args:
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise bad_parameter(name, f"unknown parameter {name!r}{hint} (known: {', '.join(sorted(known))})")
-    for name in request.args:
-        if len(request.args.getlist(name)) > 1:
+    for name in args:
+        if len(args.getlist(name)) > 1:
             raise bad_parameter(name, f"parameter {name!r} given more than once")
-    query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
-    digest = hashlib.blake2b(f"{request.path}?{query}|{extra_key}".encode(), digest_size=8).hexdigest()
-    ctx = Ctx(release_id, cur, f"{release_id}-{digest}", CACHE_PINNED if wanted else CACHE_CURRENT)
-    if held := held_etag(ctx.etag):
-        raise NotModified(held, ctx.cache_control)
-    return ctx
+    query = "&".join(f"{k}={v}" for k, v in sorted(args.items(multi=True)))
+    digest = hashlib.blake2b(f"{req.path}?{query}|{extra_key}".encode(), digest_size=8).hexdigest()
+    return Ctx(release_id, cur, f"{release_id}-{digest}", CACHE_PINNED if wanted else CACHE_CURRENT)
 
 
 def held_etag(etag: str) -> str | None:
@@ -98,7 +111,7 @@ def held_etag(etag: str) -> str | None:
     return None
 
 
-def open_release(wanted: str | None) -> tuple[str, duckdb.DuckDBPyConnection]:
+def open_release(wanted: str | None, remember: bool = True) -> tuple[str, duckdb.DuckDBPyConnection]:
     if wanted is not None and (len(wanted) > 64 or not wanted.replace("-", "").replace("_", "").isalnum()):
         raise bad_parameter("release", f"not a release id: {wanted[:64]!r}", available=releases.list_release_ids())
     try:
@@ -109,7 +122,8 @@ def open_release(wanted: str | None) -> tuple[str, duckdb.DuckDBPyConnection]:
         raise ApiError(
             404, "unknown_release", str(error), parameter="release", available=releases.list_release_ids()
         ) from error
-    g.lmm_release = release_id
+    if remember:
+        g.lmm_release = release_id
     return release_id, cur
 
 
@@ -124,8 +138,10 @@ def _kept_lookup(release_id: str, key: str, load: Callable[[duckdb.DuckDBPyConne
     return load(cursor(release_id)[1])
 
 
-def int_param(name: str, low: int, high: int, default: int | None = None, too_large: str | None = None) -> int | None:
-    raw = request.args.get(name)
+def int_param(
+    name: str, low: int, high: int, default: int | None = None, too_large: str | None = None, args: Args | None = None
+) -> int | None:
+    raw = (request.args if args is None else args).get(name)
     if raw is None or raw == "":
         return default
     if not re.fullmatch(r"[+-]?\d{1,12}", raw.strip()):
@@ -138,8 +154,8 @@ def int_param(name: str, low: int, high: int, default: int | None = None, too_la
     return value
 
 
-def choice_param(name: str, choices: Iterable[str], default: str | None = None) -> str | None:
-    raw = request.args.get(name)
+def choice_param(name: str, choices: Iterable[str], default: str | None = None, args: Args | None = None) -> str | None:
+    raw = (request.args if args is None else args).get(name)
     if raw is None or raw == "":
         return default
     options = list(choices)
@@ -207,7 +223,8 @@ def finish(response: Response, ctx: Ctx | None) -> Response:
     if ctx is not None:
         response.headers["ETag"] = f'"{ctx.etag}"'
         response.headers["Cache-Control"] = ctx.cache_control
-    if getattr(g, "lmm_release", None):
+        response.headers["X-LMM-Release"] = ctx.release_id  # what begin() put in g.lmm_release
+    elif getattr(g, "lmm_release", None):
         response.headers["X-LMM-Release"] = g.lmm_release
     return response
 

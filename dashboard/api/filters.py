@@ -7,20 +7,34 @@ from __future__ import annotations
 from flask import request
 
 from dashboard.api import queries as q
-from dashboard.api.common import SEXES, YEAR_RANGE, Ctx, bad_parameter, choice_param, int_param, per_release, resolve
+from dashboard.api.common import (
+    SEXES,
+    YEAR_RANGE,
+    Args,
+    Ctx,
+    bad_parameter,
+    choice_param,
+    int_param,
+    per_release,
+    resolve,
+)
 
 
-def observation_filters(ctx: Ctx, indicator: str | None, parameter: str = "indicator") -> dict[str, object]:
-    """The checked filters; `indicator` is the raw id from the query or the path (`parameter` names it in errors)."""
-    year_from = int_param("year_from", *YEAR_RANGE)
-    year_to = int_param("year_to", *YEAR_RANGE)
+def observation_filters(
+    ctx: Ctx, indicator: str | None, parameter: str = "indicator", args: Args | None = None
+) -> dict[str, object]:
+    """The checked filters; `indicator` is the raw id from the query or the path (`parameter` names it in errors);
+    `args` the query (default: flask.request's)."""
+    args = request.args if args is None else args
+    year_from = int_param("year_from", *YEAR_RANGE, args=args)
+    year_to = int_param("year_to", *YEAR_RANGE, args=args)
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_from", f"year_from ({year_from}) is after year_to ({year_to})")
-    sex = choice_param("sex", SEXES)
+    sex = choice_param("sex", SEXES, args=args)
     indicator_id = resolve("indicator", parameter, indicator, per_release(ctx, "indicators", q.indicator_titles))
     names = per_release(ctx, "countries", q.country_names)  # aggregates' values are only in the bulk zip
-    country = _optional_country(request.args.get("country"), "country", names)
-    partner = _optional_country(request.args.get("partner"), "partner", names)
+    country = _optional_country(args.get("country"), "country", names)
+    partner = _optional_country(args.get("partner"), "partner", names)
     return {
         "indicator": indicator_id, "country": country, "year_from": year_from, "year_to": year_to,
         "sex": sex, "partner": partner,

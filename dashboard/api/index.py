@@ -1,17 +1,21 @@
-"""The rows /api/v1/observations serves, held in memory per process and release, and written as JSON from there:
-~0.05 ms for one country's rows, ~0.8 ms for 1,000 rows, where DuckDB's scan and sort plus the JSON encoding of
-dicts take ~1.4 ms and ~6 ms.
+"""The rows /api/v1/observations serves, held in memory per process and release, and written as JSON or CSV from
+there: ~0.05 ms for one country's rows, ~0.8 ms for 1,000 rows, where DuckDB's scan and sort plus the JSON encoding
+of dicts take ~1.4 ms and ~6 ms (and pandas' CSV of the same frame ~45 ms for one country, ~100 ms for a whole
+indicator).
 
 Built once per release in a background thread from the SQL of `lmm export` (api_queries.observation_table, one
 indicator at a time), so its rows, values and order are the export's. Each column is dictionary-encoded: numpy codes
-into its distinct values, each written once as JSON (floats kept as numbers, written per request): ~12 bytes a row,
-~4 MB in all for the bundled seed's 167,000 rows. Filters act on the codes with the SQL's semantics (a NULL matches
-no filter). Until the index is ready (~0.5 s after the first request for the release), when its build failed, and
+into its distinct values, each written once as JSON and once as a CSV field as pandas writes it after
+warehouse.safe_csv (a request only looks texts up and joins them): ~12 bytes a row plus the texts, ~10 MB in all
+for the bundled seed's 207,000 rows. Filters act on the codes with the SQL's semantics (a NULL matches no
+filter). Until the index is ready (~0.5 s after the first request for the release), when its build failed, and
 for a release of more than MAX_ROWS rows, the API runs the SQL itself: the same bytes, slower.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import math
@@ -26,6 +30,8 @@ import pyarrow.compute as pc
 
 from dashboard.api import queries as q
 from warehouse.connection import NoReleaseError, cursor
+from warehouse.read import EXPORT_COLUMNS
+from warehouse.safe_csv import neutralise
 
 log = logging.getLogger(__name__)
 MAX_ROWS = 5_000_000  # ~60 MB per process; a larger release is read from DuckDB on each request
@@ -41,8 +47,8 @@ class ObservationIndex:
 
     template: str  # one row as JSON with %s for each column's value, as json.dumps writes a row's dict
     codes: dict[str, np.ndarray]  # column -> the code of each row
-    texts: dict[str, list[str]]  # column -> each code's value as JSON (not the float columns)
-    floats: dict[str, np.ndarray]  # float column -> each code's value, rounded as observation_rows does; NaN: null
+    texts: dict[str, np.ndarray]  # column -> each code's value as JSON (floats rounded as observation_rows does)
+    csv_texts: dict[str, np.ndarray]  # column -> each code's CSV field, as pandas writes it after safe_csv
     lookup: dict[str, dict[object, int]]  # equality-filtered column -> value -> code
     spans: Spans
     years: np.ndarray  # the year of each year code as a float (NaN for none fails every comparison, as NULL does)
@@ -51,15 +57,15 @@ class ObservationIndex:
         """Each row api_queries.observation_rows returns for the same filters, limit and offset, as json.dumps
         writes it."""
         positions = self._matching(filters, offset + limit)[offset : offset + limit]
-        columns = [self._column(name, positions) for name in self.codes]
-        return [self.template % row for row in zip(*columns, strict=True)]
+        columns = [self.texts[name][codes[positions]].tolist() for name, codes in self.codes.items()]
+        return list(map(self.template.__mod__, zip(*columns, strict=True)))
 
-    def _column(self, name: str, positions: np.ndarray) -> list[str]:
-        codes = self.codes[name][positions]
-        if name in self.floats:
-            return ["null" if value != value else repr(value) for value in self.floats[name][codes].tolist()]
-        texts = self.texts[name]
-        return [texts[code] for code in codes.tolist()]
+    def csv_lines(self, filters: dict[str, object], limit: int, offset: int) -> list[str]:
+        """The lines (without the header and line ends) of `neutralise_frame(export_rows(...)).to_csv(index=False)`
+        for the same filters, limit and offset."""
+        positions = self._matching(filters, offset + limit)[offset : offset + limit]
+        columns = [self.csv_texts[name][codes[positions]].tolist() for name, codes in self.codes.items()]
+        return list(map(",".join, zip(*columns, strict=True)))
 
     def _matching(self, filters: dict[str, object], enough: int) -> np.ndarray:
         """Positions of the indicator's rows that pass every filter, in order (at least the first `enough`)."""
@@ -82,20 +88,61 @@ def build(cur: duckdb.DuckDBPyConnection) -> ObservationIndex | None:
     whole, spans = _read(cur)
     if whole is None:
         return None
+    if whole.column_names != EXPORT_COLUMNS:
+        raise AssertionError(f"{whole.column_names}: not the export's columns; has the observations SQL changed?")
     template = "{" + ", ".join(f"{json.dumps(name)}: %s" for name in whole.column_names) + "}"
-    codes, values = {}, {}
+    codes, values, raw = {}, {}, {}
     for name in whole.column_names:
         encoded = pc.dictionary_encode(whole[name].combine_chunks(), null_encoding="encode")
-        values[name] = [q.json_number(value) for value in encoded.dictionary.to_pylist()]
+        raw[name] = encoded.dictionary.to_pylist()
+        values[name] = [q.json_number(value) for value in raw[name]]
         codes[name] = encoded.indices.to_numpy().astype(np.min_scalar_type(len(values[name])))
-    floats = {name: np.array(v, dtype=float) for name, v in values.items() if pa.types.is_floating(whole[name].type)}
-    if any(np.isinf(column).any() for column in floats.values()):
+    floats = {name for name in codes if pa.types.is_floating(whole[name].type)}
+    if any(v is not None and math.isinf(v) for name in floats for v in raw[name]):
         return None  # json.dumps refuses it (allow_nan=False): the SQL path answers with that error
-    texts = {name: [json.dumps(v, ensure_ascii=False) for v in values[name]] for name in codes if name not in floats}
+    texts = {name: _texts(values[name], name in floats, json_text) for name in codes}
+    csv_texts = {name: _texts(raw[name], name in floats, csv_field, texts[name]) for name in codes}
     spans.update(_country_spans(spans, codes["country"], values["country"]))
     lookup = {name: {value: code for code, value in enumerate(values[name])} for name in EQUALITY_FILTERS.values()}
     years = np.array([math.nan if year is None else year for year in values["year"]], dtype=float)
-    return ObservationIndex(template, codes, texts, floats, lookup, spans, years)
+    return ObservationIndex(template, codes, texts, csv_texts, lookup, spans, years)
+
+
+def _texts(values: list[object], floats: bool, write, same: np.ndarray | None = None) -> np.ndarray:
+    """Each distinct value written once (floats as json.dumps and pandas write them: repr); a text equal to the
+    one in `same` shares its object (a float's JSON and CSV texts are mostly the same string)."""
+    out = np.empty(len(values), dtype=object)
+    for code, value in enumerate(values):
+        text = _float_text(value, write) if floats else write(value)
+        out[code] = same[code] if same is not None and same[code] == text else text
+    return out
+
+
+def _float_text(value: object, write) -> str:
+    missing = value is None or value != value
+    if write is csv_field:
+        return "" if missing else repr(value)
+    return "null" if missing else repr(value)
+
+
+def json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+_QUOTED = frozenset(',"\n\r')  # what makes the csv module (pandas' writer, QUOTE_MINIMAL) quote a field
+
+
+def csv_field(value: object) -> str:
+    """One cell as `neutralise_frame(frame).to_csv()` writes it: nothing for a missing value, text neutralised
+    (warehouse.safe_csv) and quoted only where the csv module would."""
+    if value is None:
+        return ""
+    text = str(neutralise(value))
+    if not _QUOTED.intersection(text):
+        return text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([text])
+    return out.getvalue()[:-1]
 
 
 def _read(cur: duckdb.DuckDBPyConnection) -> tuple[pa.Table | None, Spans]:

@@ -9,21 +9,17 @@ served at /api/v1/openapi.json.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from dashboard.api import briefings_ahead, country_search
-from dashboard.api import index as api_index
+from dashboard.api import briefings_ahead, country_search, fastlane
+from dashboard.api import observations as api_observations
 from dashboard.api import practices as api_practices
 from dashboard.api import queries as q
 from dashboard.api import sdmx as api_sdmx
 from dashboard.api.common import (
     CACHE_PINNED,
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    MAX_OFFSET,
     ApiError,
     Ctx,
     NotModified,
@@ -32,10 +28,7 @@ from dashboard.api.common import (
     bool_param,
     choice_param,
     finish,
-    int_param,
     json_response,
-    json_response_with_rows,
-    json_text,
     not_modified,
     ok,
     open_release,
@@ -43,13 +36,11 @@ from dashboard.api.common import (
     records,
     resolve,
 )
-from dashboard.api.filters import observation_filters
 from dashboard.api.spec import openapi_document
 from warehouse import releases
 from warehouse.connection import NoReleaseError, serving_warning
 from warehouse.country_search import release_names
-from warehouse.read import export_rows, release_info
-from warehouse.safe_csv import neutralise_frame
+from warehouse.read import release_info
 from warehouse.scorecard import NoScorecard, read_scorecard
 from warehouse.scorecard_words import with_words
 
@@ -57,7 +48,7 @@ log = logging.getLogger(__name__)
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 api_practices.add_routes(api)  # /practices and /practices/<id> (the good-practice library)
 api_sdmx.add_routes(api)  # /sdmx/structure and /sdmx/data/<indicator> (SDMX-ML 2.1, SDMX-CSV 2.0)
-OBSERVATION_PARAMS = ("indicator", "country", "year_from", "year_to", "sex", "partner", "format", "limit", "offset")
+OBSERVATION_PARAMS = api_observations.PARAMS
 
 
 @api.get("/")
@@ -110,55 +101,7 @@ def indicator(indicator_id: str) -> Response:
 @api.get("/observations")
 def observations() -> Response:
     ctx = begin(OBSERVATION_PARAMS)
-    filters = observation_filters(ctx, request.args.get("indicator"))
-    limit = int_param("limit", 1, MAX_LIMIT, DEFAULT_LIMIT, too_large=f"limit is at most {MAX_LIMIT:,} rows per page")
-    offset = int_param("offset", 0, MAX_OFFSET, 0)
-    fmt = choice_param("format", ("json", "csv"), "json")
-    assert limit is not None and offset is not None
-    if fmt == "json":
-        return _observations_json(ctx, filters, limit, offset)
-    frame = export_rows(ctx.cur, **filters, limit=limit + 1, offset=offset)  # type: ignore[arg-type]  # one extra row says whether more follow
-    more = len(frame) > limit
-    frame = frame.iloc[:limit]
-    next_url = _page_url(offset + limit) if more else None
-    if fmt == "csv":
-        response = Response(neutralise_frame(frame).to_csv(index=False), mimetype="text/csv")
-        name = f"lmm-{filters['indicator']}-{ctx.release_id}.csv"
-        response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-        response.headers["X-LMM-Count"] = str(len(frame))
-        if next_url:
-            response.headers["Link"] = f'<{next_url}>; rel="next"'
-        return finish(response, ctx)
-    raise AssertionError(fmt)
-
-
-def _observations_json(ctx: Ctx, filters: dict[str, object], limit: int, offset: int) -> Response:
-    """The page as JSON: the rows of export_rows (the same SQL and values as `lmm export --format json`)."""
-    rows = _observation_rows(ctx, filters, limit + 1, offset)  # one extra row says whether more follow
-    next_url = _page_url(offset + limit) if len(rows) > limit else None
-    rows = rows[:limit]
-    head = {"release": ctx.release_id, "query": filters, "limit": limit, "offset": offset, "count": len(rows)}
-    head["next"] = next_url
-    response = json_response_with_rows(head, rows, ctx)
-    if next_url:
-        response.headers["Link"] = f'<{next_url}>; rel="next"'
-    return response
-
-
-def _observation_rows(ctx: Ctx, filters: dict[str, object], limit: int, offset: int) -> list[str]:
-    """The rows as JSON objects: from the release's index in memory once built (dashboard/api/index.py), until then (and for
-    a release too large to index) from DuckDB, read as tuples, not a DataFrame."""
-    index = api_index.ready(ctx.release_id)
-    if index is not None:
-        return index.json_rows(filters, limit, offset)
-    kind = per_release(ctx, "indicator_types", q.indicator_types).get(str(filters["indicator"]))
-    return [json_text(row) for row in q.observation_rows(ctx.cur, kind, filters, limit, offset)]
-
-
-def _page_url(offset: int) -> str:
-    args = {k: v for k, v in request.args.items() if k != "offset"}
-    args["offset"] = str(offset)
-    return f"{request.base_url}?{urlencode(args)}"
+    return api_observations.answer(ctx, request.args, lambda: request.base_url)
 
 
 @api.get("/scorecards/<iso3>")
@@ -327,3 +270,4 @@ def register(server: Flask) -> None:
     server.register_blueprint(api)
     server.register_error_handler(HTTPException, http_error)
     server.before_request(briefings_ahead.notice_request)  # a new release: its briefings rendered in the background
+    fastlane.install(server)  # /observations from the index without Flask's machinery (same answers)
