@@ -58,7 +58,7 @@ def _full_download(session: requests.Session, base: str, fmt: str) -> tuple[floa
 
 
 def _serve(data_dir: Path, port: int) -> subprocess.Popen:
-    env = dict(os.environ, LMM_DATA_DIR=str(data_dir))
+    env = dict(os.environ, LMM_DATA_DIR=str(data_dir), LMM_BRIEFINGS_AHEAD="0")  # steady state: no render-ahead job
     cmd = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind", f"127.0.0.1:{port}", "--workers", "2",
            "--timeout", "120"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
