@@ -16,6 +16,7 @@ from dashboard.i18n import DEFAULT, PARAM, current_lang, group_text, t
 from dashboard.i18n.names import names, sort_key
 from dashboard.memo import per_release_in_language
 from dashboard.queries import compare as q
+from dashboard.queries.search import search_texts
 
 DEFAULT_COUNTRIES = ("MEX", "PHL", "GHA")
 MAX_EXPLICIT = 60  # countries named one by one in a URL
@@ -50,8 +51,9 @@ def reference(release: str | None = None) -> q.Reference:
 def country_options(release: str | None = None) -> list[dict[str, str]]:
     """Every country as a dropdown option, "Name (ISO3)" in the alphabetical order of the reader's language; kept
     per release and language (250 names sorted by an accent-blind key per request cost more than the heat map)."""
+    texts = search_texts(release)  # every name and code a country is found by, for the browser's own filter
     return [
-        {"label": f"{name} ({code})", "value": code}
+        {"label": f"{name} ({code})", "value": code, "search": texts.get(code, "")}
         for code, name in sorted(reference(release).names.items(), key=lambda x: sort_key(x[1]))
     ]
 

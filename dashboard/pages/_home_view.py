@@ -17,6 +17,7 @@ from dashboard.i18n.names import localise_sorted, names, sort_key
 from dashboard.memo import per_release_in_language
 from dashboard.pages._status_words import FRAME_COLUMNS, category_labels, format_number, value_text
 from dashboard.queries import home as q
+from dashboard.queries import search
 from indicators.registry import load_registry
 
 SCORE_UNIT = "score 0-100"  # the unit of a principle's or theme's aggregate
@@ -121,7 +122,23 @@ def country_options(release: str | None = None) -> list[dict[str, str]]:
     local = names(release)
     if local:
         rows = sorted(((iso3, local.get(iso3, name)) for iso3, name in rows), key=lambda r: sort_key(r[1]))
-    return [{"label": f"{name} ({iso3})", "value": iso3} for iso3, name in rows]
+    texts = search.search_texts(release)
+    return [{"label": f"{name} ({iso3})", "value": iso3, "search": texts.get(iso3, "")} for iso3, name in rows]
+
+
+def country_search_options(text: str, release: str | None = None, keep: list[str] | None = None) -> list[dict]:
+    """The countries a typed text names, best first, as dropdown options ("Netherlands (NLD) · Holland" when the
+    text matched another name than the one shown), then the options of `keep` (a multi-select's chosen values)."""
+    hits = search.country_hits(text, release)
+    shown = dict((o["value"], o["label"]) for o in country_options(release))
+    local = names(release)
+    options = []
+    for hit in hits:
+        label = shown.get(hit.iso3, f"{hit.name} ({hit.iso3})")
+        other = hit.kind not in ("name", "iso2", "iso3") and hit.matched != local.get(hit.iso3, hit.name)
+        options.append({"label": f"{label} · {hit.matched}" if other else label, "value": hit.iso3, "search": text})
+    found = {o["value"] for o in options}
+    return options + [{"label": shown[c], "value": c} for c in keep or [] if c in shown and c not in found]
 
 
 def headline(release: str | None = None) -> dict[str, Any]:

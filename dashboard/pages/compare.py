@@ -17,8 +17,10 @@ from dashboard.components.levels import legend
 from dashboard.i18n import current_lang, dropdown_labels, t, use_lang
 from dashboard.pages import _compare_selection as chosen
 from dashboard.pages import _compare_view as view
+from dashboard.pages._home_view import country_search_options
 from dashboard.pages._query import one, pinned_layout, view_release
 from dashboard.queries import compare as q
+from dashboard.queries.search import pasted_countries
 from warehouse.connection import NoReleaseError
 
 dash.register_page(
@@ -106,7 +108,27 @@ def _controls(selection: chosen.Selection, ref: q.Reference, themes, release: st
                         multi=True,
                         value=list(selection.countries),
                         placeholder=t("compare.countries_placeholder"),
+                        search_order="original",  # best match first (search_countries)
                     ),
+                ],
+                className="control wide",
+            ),
+            html.Div(
+                [
+                    html.Label(t("compare.paste"), htmlFor="compare-paste"),
+                    html.Div(
+                        [
+                            dcc.Textarea(  # a list copied from a spreadsheet column keeps its lines
+                                id="compare-paste",
+                                rows=2,
+                                maxLength=2000,
+                                placeholder=t("compare.paste_placeholder"),
+                            ),
+                            html.Button(t("compare.paste_add"), id="compare-paste-add", className="button"),
+                        ],
+                        className="inline-input",
+                    ),
+                    html.P(id="compare-paste-status", role="status", className="note"),
                 ],
                 className="control wide",
             ),
@@ -256,6 +278,42 @@ def make_group(_clicks: int | None, _submit: int | None, name: str | None, count
     if group is None:
         return dash.no_update, dash.no_update, dash.no_update
     return view.group_options(ref, group), group.value, []
+
+
+@callback(
+    Output("compare-countries", "options"),
+    Input("compare-countries", "search_value"),
+    State("compare-countries", "value"),
+    State("compare-release", "data"),
+    prevent_initial_call=True,
+)
+def search_countries(text: str | None, chosen_codes: list[str] | None, release: str | None) -> object:
+    """The countries a typed text names (any name or code), best first; the chosen ones stay listed."""
+    if not (text and text.strip()):
+        return chosen.country_options(release)
+    return country_search_options(text, release, keep=list(chosen_codes or []))
+
+
+@callback(
+    Output("compare-countries", "value", allow_duplicate=True),
+    Output("compare-paste-status", "children"),
+    Output("compare-paste", "value"),
+    Input("compare-paste-add", "n_clicks"),
+    State("compare-paste", "value"),
+    State("compare-countries", "value"),
+    State("compare-release", "data"),
+    prevent_initial_call=True,
+)
+def add_pasted(_clicks: int | None, text: str | None, chosen_codes: list[str] | None,
+               release: str | None):  # fmt: skip
+    """A pasted list of codes or names (commas, semicolons, tabs or lines between them) joins the selection; what
+    names no country, or several, is said and left in the box."""
+    found, unknown = pasted_countries(text or "", release)
+    ref = chosen.reference(release)
+    added = [c for c in found if c not in (chosen_codes or [])]
+    words = [t("compare.paste_added", names=", ".join(ref.names[c] for c in added))] if added else []
+    words += [t("compare.paste_unknown", pieces=", ".join(unknown))] if unknown else []
+    return list(dict.fromkeys([*(chosen_codes or []), *found])), " ".join(words), ", ".join(unknown)
 
 
 # The URL follows the controls without a page re-render; the share link shows the same address.

@@ -168,6 +168,7 @@ def controls(view: str, release: str | None) -> html.Div:
                         options=words.country_options(release),
                         placeholder=t("home.type_country"),
                         searchable=True,
+                        search_order="original",  # best match first (search_countries)
                         clearable=True,
                     ),
                 ],
@@ -227,6 +228,18 @@ def show_view(view: str | None, release: str | None):
     table_columns = [{"id": c.id, "name": c.name, "type": "numeric" if c.numeric else "text"} for c in columns]
     text = t("home.table_caption", title=title)
     return figure, caption, records(with_level_labels(frame), columns), table_columns, text
+
+
+@callback(
+    Output("home-country", "options"),
+    Input("home-country", "search_value"),
+    State("home-release", "data"),
+    prevent_initial_call=True,
+)
+def search_countries(text: str | None, release: str | None) -> object:
+    """The countries a typed text names (any common, official, local or former name, or a code), best first, so
+    "India" + Enter opens India; every country again once the text is cleared."""
+    return words.country_search_options(text, release) if text and text.strip() else words.country_options(release)
 
 
 @callback(

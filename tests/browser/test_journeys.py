@@ -1,0 +1,67 @@
+"""The journeys of issue 18 in headless Chromium, on countries the other browser tests do not use, in English,
+Spanish and French: a country found by the name people use (India + Enter opens India, Holland finds the
+Netherlands), a pasted list of codes and names joins the compare selection."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+
+def type_in(page, dropdown: str, typed: str, first: str) -> None:
+    """Open a Dash dropdown, type as a person would and wait until the best match is listed first."""
+    page.locator(dropdown).click()
+    page.locator(".dash-dropdown-search").press_sequentially(typed, delay=20)
+    expect(page.get_by_role("option").first).to_have_text(first)
+
+
+def test_india_and_enter_opens_india_not_the_british_indian_ocean_territory(page) -> None:
+    page.goto("/")
+    page.locator("#home-country").wait_for()
+    type_in(page, "#home-country", "India", "India (IND)")
+    names = page.get_by_role("option").all_inner_texts()
+    assert "British Indian Ocean Territory (IOT)" in names[1:]
+    screenshot(page, "journey-search-india")
+    page.locator(".dash-dropdown-search").press("Enter")
+    page.wait_for_url(re.compile(r"/country/IND$"))
+    expect(page.locator(".country-page h1").first).to_contain_text("India (IND)")
+
+
+def test_names_people_use_find_the_country_in_french(page) -> None:
+    page.goto("/?lang=fr")
+    page.locator("#home-country").wait_for()
+    type_in(page, "#home-country", "Holland", "Pays-Bas (NLD) · Holland")
+    page.keyboard.press("Escape")
+    for typed, first in [("Ivory Coast", "Côte d’Ivoire (CIV) · Ivory Coast"), ("burma", "Myanmar (Birmanie) (MMR) · Burma"),
+                         ("Cote", "Côte d’Ivoire (CIV)")]:  # fmt: skip
+        page.goto("/?lang=fr")
+        type_in(page, "#home-country", typed, first)
+    screenshot(page, "journey-search-fr")
+    page.locator(".dash-dropdown-search").press("Enter")
+    page.wait_for_url(re.compile(r"/country/CIV\?lang=fr$"))
+
+
+def test_a_pasted_list_joins_the_compare_selection_in_spanish(page) -> None:
+    page.goto("/compare?countries=KOR&lang=es")
+    page.locator("#compare-heatmap-table").wait_for()
+    page.locator("#compare-paste").fill("IND; Nepal, Costa de Marfil\nvietnam\tTurkey, XX")
+    page.locator("#compare-paste-add").click()
+    status = page.locator("#compare-paste-status")
+    expect(status).to_contain_text("Añadidos: India, Nepal, Côte d’Ivoire, Vietnam, Turquía.")
+    expect(status).to_contain_text("No reconocidos (ningún país o varios coinciden): XX.")
+    expect(page.locator("#compare-paste")).to_have_value("XX")
+    page.wait_for_url(re.compile(r"countries=KOR,IND,NPL,CIV,VNM,TUR"))
+    headers = page.locator("#compare-heatmap-table thead th").all_inner_texts()
+    assert [h.strip() for h in headers[1:]] == ["Corea del Sur", "India", "Nepal", "Côte d’Ivoire", "Vietnam", "Turquía"]
+    screenshot(page, "journey-compare-paste-es")
+
+
+def test_the_compare_picker_finds_a_country_by_another_name(page) -> None:
+    page.goto("/compare?countries=KOR")
+    page.locator("#compare-heatmap-table").wait_for()
+    type_in(page, "#compare-countries", "Holland", "Netherlands (NLD) · Holland")
+    page.locator(".dash-dropdown-search").press("Enter")
+    page.wait_for_url(re.compile(r"countries=KOR,NLD"))
