@@ -48,6 +48,11 @@ CREATE INDEX IF NOT EXISTS submission_rows_id ON submission_rows (submission_id)
 CREATE TABLE IF NOT EXISTS submission_practices (
   submission_id TEXT NOT NULL, row INTEGER NOT NULL, practice_id TEXT NOT NULL, record TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS submission_practices_id ON submission_practices (submission_id);
+CREATE TABLE IF NOT EXISTS submission_notes (
+  submission_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, text TEXT NOT NULL, actor TEXT NOT NULL,
+  at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS submission_notes_id ON submission_notes (submission_id, kind);
+CREATE INDEX IF NOT EXISTS submission_notes_key ON submission_notes (kind, key);
 CREATE TABLE IF NOT EXISTS audit (
   seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
   detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);

@@ -9,6 +9,7 @@ from functools import wraps
 
 from flask import Blueprint, Response, g, jsonify, request
 
+from dashboard.steward import review_api
 from dashboard.steward.views import STATUS_TEXT, problems_csv, upload_limit_bytes
 from lmm.config import setting
 from stewards import accounts, publish, store, workflow
@@ -64,7 +65,10 @@ def create():
     file = request.files.get("file")
     if file is None or not file.filename:
         return _error(400, "send the file as multipart/form-data in the field 'file'")
+    if refused := review_api.corrects_refused(g.user, request.form.get("corrects")):
+        return refused
     sub = workflow.receive_upload(g.user, file.filename, file.read())
+    review_api.link(sub, request.form.get("corrects"), g.user)
     return jsonify(describe(sub)), 201 if sub.status == "validated" else 422
 
 
@@ -82,7 +86,7 @@ def show(submission_id: str):
     if request.args.get("format") == "csv":
         return Response(problems_csv(sub), mimetype="text/csv; charset=utf-8")
     sub_diff = workflow.current_diff(sub, None if g.user.is_admin else g.user.countries)
-    return jsonify(describe(sub) | {"diff": sub_diff})
+    return jsonify(describe(sub) | {"diff": sub_diff} | review_api.signed(sub))
 
 
 @blueprint.post("/<submission_id>/submit")
@@ -94,6 +98,9 @@ def submit(submission_id: str):
     body = request.get_json(silent=True) or {}
     if body.get("confirm") is not True:
         return _error(400, 'confirm the figures with {"confirm": true} (and optional "modes": {series: mode})')
+    refused = review_api.refuse_unjustified(sub, body.get("justifications"), g.user)
+    if sub.status == "validated" and refused:
+        return refused
     default = body.get("default_mode", "append")
     keys = [s["key"] for s in (sub.diff or {}).get("series", [])]
     modes = {k: (body.get("modes") or {}).get(k, default) for k in keys}

@@ -14,10 +14,11 @@ from flask import Blueprint, Flask, Response, abort, flash, g, redirect, request
 from dashboard.i18n import datetime as local_datetime
 from dashboard.i18n import t
 from dashboard.i18n.web import template_values
-from dashboard.steward import api, auth
+from dashboard.steward import api, auth, review_api
 from dashboard.steward.views import problems_csv, render_home, render_page, render_submission, upload_limit_bytes
 from lmm.config import setting
 from stewards import accounts, publish, store, workflow
+from stewards import review as review_steps
 from stewards.integrity import ControlDatabaseError
 from warehouse import releases
 
@@ -174,7 +175,12 @@ def upload():
     if file is None or not file.filename:
         flash(t("steward.msg.choose_file"), "error")
         return redirect(url_for("steward.home"))
+    corrects = request.form.get("corrects") or None
+    if review_api.corrects_refused(g.user, corrects):
+        flash(t("signoff.msg.not_returned", id=corrects), "error")
+        return redirect(url_for("steward.home"))
     sub = workflow.receive_upload(g.user, file.filename, file.read())
+    review_api.link(sub, corrects, g.user)
     return redirect(url_for("steward.submission", submission_id=sub.id))
 
 
@@ -209,6 +215,10 @@ def submit(submission_id: str):
     default = request.form.get("default_mode", "append")
     keys = [s["key"] for s in (sub.diff or {}).get("series", [])]
     modes = {k: request.form.get(f"mode:{k}") or default for k in keys}
+    given = {k[8:]: v for k, v in request.form.items() if k.startswith("justify:")}
+    if sub.status == "validated" and review_api.justify(sub, given, g.user):
+        flash(t("signoff.msg.justify"), "error")
+        return redirect(url_for("steward.submission", submission_id=sub.id) + "#warnings")
     return _act(sub.id, lambda: workflow.submit(sub, g.user, modes, request.form.get("release")),
                 t("steward.msg.submitted"))  # fmt: skip
 
@@ -234,6 +244,18 @@ def approve(submission_id: str):
 def reject(submission_id: str):
     reason = request.form.get("reason", "").strip()
     return _act(submission_id, lambda: publish.reject(submission_id, g.user.name, reason), t("steward.msg.rejected"))
+
+
+@pages.post("/submissions/<submission_id>/return")
+@admin_required
+def send_back(submission_id: str):
+    """Send a submitted file back to its steward with a reason (the steward uploads a corrected file)."""
+    try:
+        review_steps.send_back(submission_id, g.user.name, request.form.get("reason", ""))
+        flash(t("signoff.msg.returned"), "success")
+    except review_steps.ReviewError:
+        flash(t("signoff.msg.return_refused"), "error")
+    return redirect(url_for("steward.submission", submission_id=submission_id))
 
 
 @pages.post("/submissions/<submission_id>/retry")
@@ -275,3 +297,4 @@ def register(server: Flask) -> None:
     auth.configure_sessions(server)
     server.register_blueprint(pages)
     server.register_blueprint(api.blueprint)
+    server.register_blueprint(review_api.blueprint)

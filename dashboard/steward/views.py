@@ -62,7 +62,21 @@ def render_home(user: User) -> str:
         current=releases.current_release_id(),
         audit=store.audit_entries(30) if user.is_admin else [],
         undone=store.rolled_back_releases() if user.is_admin else set(),
+        rollback_effects=_rollback_effects(user),
+        withdrawn_map=_withdrawn_map(subs),
     )
+
+
+def _rollback_effects(user: User) -> dict[str, dict[str, int]]:
+    from dashboard.steward.review_views import rollback_effects
+
+    return rollback_effects(sorted(releases.list_release_ids())) if user.is_admin else {}
+
+
+def _withdrawn_map(subs: list[store.Submission]) -> dict[str, dict[str, str]]:
+    from stewards.review import withdrawals
+
+    return withdrawals(subs)
 
 
 def render_submission(user: User, sub: store.Submission) -> str:
@@ -86,7 +100,14 @@ def render_submission(user: User, sub: store.Submission) -> str:
         countries=countries,
         current=releases.current_release_id(),
         trail=store.audit_entries(50, subject=sub.id),
+        **_review_context(user, sub),
     )
+
+
+def _review_context(user: User, sub: store.Submission) -> dict[str, object]:
+    from dashboard.steward.review_views import submission_context
+
+    return submission_context(user, sub)
 
 
 def problems_csv(sub: store.Submission) -> str:

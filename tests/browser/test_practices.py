@@ -169,6 +169,7 @@ def test_a_steward_submits_a_practice_an_admin_approves(page, gunicorn_server: s
 
     sign_in(page, people["admin"])
     page.goto(submission_url)
+    page.click("#approve-open")  # the confirmation states what will change
     page.click("#approve-button")
     page.wait_for_selector("#published", timeout=120_000)
     screenshot(page, "practices-steward-published")

@@ -117,6 +117,7 @@ def test_steward_flow(page, gunicorn_server: str, people: dict[str, str], tmp_pa
     assert "Waiting for your review (1)" in page.inner_text("main")
     page.goto(submission_url)
     screenshot(page, "steward-review")
+    page.click("#approve-open")  # the confirmation states what will change
     page.click("#approve-button")
     page.wait_for_selector("#published", timeout=90_000)  # the page refreshes itself while the job runs
     screenshot(page, "steward-published")
@@ -135,7 +136,9 @@ def test_steward_flow(page, gunicorn_server: str, people: dict[str, str], tmp_pa
 
     page.goto("/steward/#releases")
     screenshot(page, "steward-releases")
-    page.locator("#release-table tr", has_text=original).locator("button").click()
+    row = page.locator("#release-table tr", has_text=original)
+    row.locator("summary").click()  # the confirmation states what will change
+    row.locator("button").click()
     page.wait_for_selector("text=Rolled back")
     deadline = time.monotonic() + 10
     while health(gunicorn_server) != original and time.monotonic() < deadline:

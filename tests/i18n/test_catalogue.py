@@ -114,6 +114,7 @@ def test_keys_built_from_codes_cover_exactly_the_codes(pages: dict) -> None:
     from indicators.aggregate import QUINTILES
     from indicators.levels import LEVELS, STATUS_LABELS
     from indicators.trend import TREND_LABELS
+    from stewards import value_warnings
     from stewards.accounts import ROLES
 
     expected = {
@@ -136,8 +137,10 @@ def test_keys_built_from_codes_cover_exactly_the_codes(pages: dict) -> None:
         "compare.band.": {str(i) for i in range(len(QUINTILES))},
         "api.example.": {key for key, _ in api_docs.EXAMPLES},
         "steward.role.": set(ROLES),
-        "steward.status.": {"invalid", "validated", "submitted", "approved", "published", "rejected"},
-        "steward.status_text.": {"invalid", "validated", "submitted", "approved", "published", "rejected"},
+        "steward.status.": {"invalid", "validated", "submitted", "approved", "published", "rejected", "returned"},
+        "steward.status_text.": {"invalid", "validated", "submitted", "approved", "published", "rejected", "returned"},
+        "signoff.change.": {"new", "same", "changed", "event"},
+        "signoff.rule.": set(value_warnings.RULES),
     }
     for prefix, codes in expected.items():
         assert family(prefix) == codes, f"{prefix}*: keys {sorted(family(prefix))}, codes {sorted(codes)}"

@@ -1,0 +1,38 @@
+"""What the steward pages add for a review worth signing: the submitted values and warnings of a submission, the
+reasons it was sent back, its correction links, its withdrawal, and what approve / reject / roll back will change."""
+
+from __future__ import annotations
+
+from stewards import review, store, value_warnings
+from stewards.accounts import User
+from warehouse import releases
+
+
+def submission_context(user: User, sub: store.Submission) -> dict[str, object]:
+    """Template values for the submission page (all empty for a file that was refused or is being checked)."""
+    figures = sub.status not in ("invalid", "validating") and (sub.diff or {}).get("kind") != "practices"
+    warnings = value_warnings.warnings_for(sub) if figures else []
+    given = review.notes(sub.id, "justification")
+    return {
+        "values": review.submitted_values(sub) if figures else [],
+        "warnings": value_warnings.with_justifications(warnings, given),
+        "warning_rules": value_warnings.RULES,
+        "returned": list(review.notes(sub.id, "return").items()),
+        "corrects": next(iter(review.notes(sub.id, "corrects")), None),
+        "corrected_by": review.corrected_by(sub.id),
+        "withdrawn_in": review.withdrawn_in(sub),
+        "effect": {"values": sub.rows, "release": releases.current_release_id() or ""},
+    }
+
+
+def rollback_effects(release_ids: list[str]) -> dict[str, dict[str, int]]:
+    """For each release a rollback could go back to: how many published submissions (and their values) it would
+    withdraw, i.e. those published in a later release that is still served."""
+    published = [s for s in store.list_submissions(None, limit=10000) if s.status == "published" and s.release_id]
+    undone = store.rolled_back_releases()
+    live = [s for s in published if s.release_id not in undone]
+    out = {}
+    for rid in release_ids:
+        later = [s for s in live if str(s.release_id) > rid]
+        out[rid] = {"submissions": len(later), "values": sum(s.rows for s in later)}
+    return out

@@ -1,0 +1,114 @@
+"""A review worth signing, through the API: the submitted values and how they change the release, a warning that
+needs a justification before submit, a return with a reason, a corrected upload linked to it, approve, and a
+rollback after which the submission says it was withdrawn."""
+
+from __future__ import annotations
+
+import io
+
+from stewards import publish
+from tests.steward.conftest import HEADER, page_text, sign_in
+from tests.steward.test_api_flow import call, post_file, wait_published
+
+HISTORY = (
+    "tertiary_women_emigration_rate,MEX,,2019,,7.0,,,INEGI ENADID 2019,\n"
+    "tertiary_women_emigration_rate,MEX,,2020,,7.1,,,INEGI ENADID 2020,\n"
+    "tertiary_women_emigration_rate,MEX,,2021,,7.2,,,INEGI ENADID 2021,\n"
+    "tertiary_women_emigration_rate,MEX,,2022,,7.1,,,INEGI ENADID 2022,\n"
+)
+TYPO = (
+    "tertiary_women_emigration_rate,MEX,,2022,,7.1,,,INEGI ENADID 2022,\n"
+    "tertiary_women_emigration_rate,MEX,,2023,,71.0,,,INEGI ENADID 2023,typed from the press release\n"
+    "fee_ban_law,MEX,,2024,,,full,,Ley Federal del Trabajo art. 28,\n"
+)
+CORRECTED = (
+    "tertiary_women_emigration_rate,MEX,,2022,,7.3,,,INEGI ENADID 2022 (revised),\n"
+    "tertiary_women_emigration_rate,MEX,,2023,,7.2,,,INEGI ENADID 2023,\n"
+)
+
+
+def _publish(client, accounts, body: str) -> dict:
+    sid = post_file(client, accounts.mex_token, body).json["id"]
+    assert (
+        call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/submit", {"confirm": True}).status_code
+        == 200
+    )
+    call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/approve")
+    state = wait_published(client, accounts.admin_token, sid)
+    assert state["status"] == "published", state
+    return state
+
+
+def test_values_warnings_return_correction_and_withdrawal(steward_server, accounts, restore_release) -> None:
+    client = steward_server.test_client()
+    original = publish.served_in()[0]
+    first = _publish(client, accounts, HISTORY)  # the series' published history
+
+    typo = post_file(client, accounts.mex_token, TYPO)
+    assert typo.status_code == 201, typo.json
+    sid = typo.json["id"]
+    shown = call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{sid}").json
+    values = {(v["indicator_id"], v["year"]): v for v in shown["values"]}
+    assert len(shown["values"]) == 3
+    rate = "tertiary_women_emigration_rate"
+    same, typed, law = values[(rate, 2022)], values[(rate, 2023)], values[("fee_ban_law", 2024)]
+    assert same["change"] == "same" and same["previous"] == 7.1 and same["source"] == "INEGI ENADID 2022"
+    assert typed["change"] == "new" and typed["value"] == 71.0 and typed["comment"] == "typed from the press release"
+    assert typed["indicator"] and typed["unit"] and typed["country"] == "MEX" and typed["row"] == 3
+    assert law["category_label"].startswith("Full prohibition") and law["unit"] is None and law["value"] is None
+
+    [warning] = shown["warnings"]
+    assert (warning["row"], warning["column"], warning["rule"]) == (3, "value", "history")
+    assert "median 7.1 over 4 earlier years" in warning["message"] and warning["justification"] is None
+    refused = call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/submit", {"confirm": True})
+    assert refused.status_code == 422 and warning["id"] in refused.json["error"]
+    assert refused.json["missing_justifications"] == [warning["id"]]
+    blank = {"confirm": True, "justifications": {warning["id"]: "  "}}
+    assert call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/submit", blank).status_code == 422
+    reason = "ENADID 2023 changed its denominator to women aged 25+"
+    body = {"confirm": True, "justifications": {warning["id"]: reason}}
+    submitted = call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/submit", body)
+    assert submitted.status_code == 200 and submitted.json["status"] == "submitted"
+    seen = call(client, accounts.admin_token, "GET", f"/api/v1/submissions/{sid}").json
+    assert seen["warnings"][0]["justification"] == reason  # reviewers see it
+
+    path = f"/api/v1/submissions/{sid}/return"
+    assert call(client, accounts.mex_token, "POST", path, {"reason": "no"}).status_code == 403
+    assert call(client, accounts.admin_token, "POST", path, {}).status_code == 400
+    back = call(client, accounts.admin_token, "POST", path, {"reason": "71.0 looks like 7.1 typed twice"})
+    assert back.status_code == 200 and back.json["status"] == "returned"
+    assert back.json["returned"][0]["reason"] == "71.0 looks like 7.1 typed twice"
+    assert call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/approve").status_code == 409
+    page = page_text(sign_in(steward_server, "mex").get(f"/steward/submissions/{sid}").text)
+    assert "71.0 looks like 7.1 typed twice" in page and "Upload the corrected file" in page
+
+    wrong_link = {"file": (io.BytesIO((HEADER + CORRECTED).encode()), "mex.csv"), "corrects": first["id"]}
+    auth = {"Authorization": f"Bearer {accounts.mex_token}"}
+    assert client.post("/api/v1/submissions", data=wrong_link, headers=auth).status_code == 400
+    data = {"file": (io.BytesIO((HEADER + CORRECTED).encode()), "mex-corrected.csv"), "corrects": sid}
+    fixed = client.post("/api/v1/submissions", data=data, headers=auth)
+    assert fixed.status_code == 201, fixed.json
+    fid = fixed.json["id"]
+    fixed_view = call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{fid}").json
+    assert fixed_view["corrects"] == sid and fixed_view["warnings"] == []
+    assert [v["change"] for v in fixed_view["values"]] == ["changed", "new"]
+    assert fixed_view["values"][0]["previous"] == 7.1
+    assert call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{sid}").json["corrected_by"] == [fid]
+
+    assert (
+        call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{fid}/submit", {"confirm": True}).status_code
+        == 200
+    )
+    call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{fid}/approve")
+    done = wait_published(client, accounts.admin_token, fid)
+    assert done["status"] == "published"
+    assert call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{fid}").json["withdrawn_in"] is None
+
+    publish.rollback(original, actor="admin")
+    for gone in (first["id"], fid):
+        after = call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{gone}").json
+        assert after["withdrawn_in"]["release"] == original, after
+    home = page_text(sign_in(steward_server, "mex").get("/steward/").text)
+    assert f"withdrawn in release {original}" in home
+    page = page_text(sign_in(steward_server, "mex").get(f"/steward/submissions/{fid}").text)
+    assert f"Withdrawn in release {original}" in page
