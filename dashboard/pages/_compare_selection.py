@@ -61,6 +61,8 @@ def country_options(release: str | None = None) -> list[dict[str, str]]:
 def group_label(group: q.Group) -> str:
     """A group as its option reads, in the reader's language: "UN region: Americas (35 countries)"."""
     kind = t(f"compare.kind.{group.kind}")
+    if group.named is not None:
+        return t("compare.group_label", kind=kind, name=group.named.title(current_lang()), n=len(group.members))
     name = group.name if group.kind == q.USER_KIND else group_text(group.name)
     return t("compare.group_label", kind=kind, name=name, n=len(group.members))
 

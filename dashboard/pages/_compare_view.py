@@ -15,7 +15,7 @@ from dash import html
 from dashboard.components.datatable import Column, records
 from dashboard.components.heatmap import HeatCell, HeatRow, format_number, heatmap, style_for
 from dashboard.components.small_multiples import Figure, empty_figure, small_multiples
-from dashboard.i18n import category_text, href, ind_text, percent, t, theme_text, unit_text
+from dashboard.i18n import category_text, current_lang, date, href, ind_text, percent, t, theme_text, unit_text
 from dashboard.i18n.names import names
 from dashboard.pages._compare_selection import Selection, group_label
 from dashboard.queries import compare as q
@@ -78,7 +78,8 @@ def ordered_themes(themes: pd.DataFrame) -> pd.DataFrame:
 def group_options(ref: q.Reference, current: q.Group | None = None) -> list[dict[str, str]]:
     """Built-in groups by kind; a reader's own group (from the URL) first."""
     own = [current] if current is not None and current.kind == q.USER_KIND else []
-    builtin = sorted(ref.groups.values(), key=lambda g: (list(q.GROUP_KINDS).index(g.kind), g.name))
+    kinds = [*q.NAMED_KINDS, *q.GROUP_KINDS]  # the dialogues and blocs delegates work in first, in the file's order
+    builtin = sorted(ref.groups.values(), key=lambda g: (kinds.index(g.kind), "" if g.named else g.name))
     return [{"label": group_label(g), "value": g.value} for g in own + builtin]
 
 
@@ -234,13 +235,15 @@ def messages(selection: Selection, ref: q.Reference) -> list[html.P]:
         warnings.append(t("compare.msg.unknown", codes=", ".join(selection.unknown)))
     warnings += [t("compare.msg.aggregate", code=c, name=ref.aggregates[c]) for c in selection.aggregates]
     warnings += list(selection.problems)
-    notes = []
+    notes: list[Any] = []
     if selection.default:
         notes.append(t("compare.msg.default"))
     if selection.group is not None:
         members = selection.group.members
         names = ", ".join(ref.names[c] for c in members[:12])
         notes.append(f"{group_label(selection.group)}: {names}" + ("…" if len(members) > 12 else ""))
+        if selection.group.named is not None:
+            notes.append(membership_source(selection.group))
     n = len(selection.members)
     if n > HEATMAP_MAX:
         notes.append(t("compare.msg.heatmap_max", max=HEATMAP_MAX, n=n, charts=CHART_MAX))
@@ -249,6 +252,18 @@ def messages(selection: Selection, ref: q.Reference) -> list[html.P]:
     if not n:
         warnings.append(t("compare.msg.pick"))
     return [html.P(t, className="notice") for t in warnings] + [html.P(t, className="note") for t in notes]
+
+
+def membership_source(group: q.Group) -> html.Span:
+    """Where a named group's members come from: the source, linked, the date its list holds for, and what is not
+    counted (observers, withdrawn or suspended states, members the release does not hold)."""
+    named = group.named
+    assert named is not None
+    text: list[Any] = [t("compare.group_source", n=len(group.members), date=date(named.as_of)), " ",
+            html.A(named.source, href=named.source_url, id="compare-group-source", rel="noopener")]  # fmt: skip
+    extra = [named.note(current_lang())] if named.notes else []
+    extra += [t("compare.group_left_out", codes=", ".join(group.left_out))] if group.left_out else []
+    return html.Span(text + ([" " + " ".join(extra)] if extra else []))
 
 
 def table_rows(selection: Selection, release: str | None) -> list[Row]:

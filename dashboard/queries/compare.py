@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from indicators.groups import KINDS, NamedGroup, named_groups
 from warehouse.connection import cursor
 from warehouse.memo import memo
 
@@ -154,13 +155,16 @@ GROUP_KINDS = {
     "income_group": "Income group",
 }  # compare.kind.*
 USER_KIND = "user"
+NAMED_KINDS = KINDS  # indicators/groups.yaml: "rcp" (migration dialogues), "bloc" (regional blocs); listed first
 
 
 @dataclass(frozen=True)
 class Group:
-    kind: str  # a GROUP_KINDS key or "user"
-    name: str
+    kind: str  # a GROUP_KINDS key, a NAMED_KINDS one or "user"
+    name: str  # a named group's slug
     members: tuple[str, ...]
+    named: NamedGroup | None = None  # a named group's titles and the cited source of its membership
+    left_out: tuple[str, ...] = ()  # a named group's members this release does not hold
 
     @property
     def value(self) -> str:
@@ -191,4 +195,8 @@ def _reference(release_id: str) -> Reference:
             groups[str(name).casefold()] = Group(kind, str(name), tuple(members))
     aggregates = frame[is_agg]
     names = dict(zip(own["iso3"], own["name"], strict=True))
+    for named in named_groups():
+        kept = tuple(m for m in named.members if m in names)
+        left = tuple(m for m in named.members if m not in names)
+        groups[named.slug] = Group(named.kind, named.slug, kept, named, left)
     return Reference(names, dict(zip(aggregates["iso3"], aggregates["name"], strict=True)), groups)

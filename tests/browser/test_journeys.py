@@ -55,7 +55,14 @@ def test_a_pasted_list_joins_the_compare_selection_in_spanish(page) -> None:
     expect(page.locator("#compare-paste")).to_have_value("XX")
     page.wait_for_url(re.compile(r"countries=KOR,IND,NPL,CIV,VNM,TUR"))
     headers = page.locator("#compare-heatmap-table thead th").all_inner_texts()
-    assert [h.strip() for h in headers[1:]] == ["Corea del Sur", "India", "Nepal", "Côte d’Ivoire", "Vietnam", "Turquía"]
+    assert [h.strip() for h in headers[1:]] == [
+        "Corea del Sur",
+        "India",
+        "Nepal",
+        "Côte d’Ivoire",
+        "Vietnam",
+        "Turquía",
+    ]
     screenshot(page, "journey-compare-paste-es")
 
 
@@ -65,3 +72,22 @@ def test_the_compare_picker_finds_a_country_by_another_name(page) -> None:
     type_in(page, "#compare-countries", "Holland", "Netherlands (NLD) · Holland")
     page.locator(".dash-dropdown-search").press("Enter")
     page.wait_for_url(re.compile(r"countries=KOR,NLD"))
+
+
+def test_a_delegate_opens_a_named_group_in_french(page) -> None:
+    page.goto("/compare?group=ecowas&lang=fr")
+    page.locator("#compare-heatmap-table").wait_for()
+    headers = [h.strip() for h in page.locator("#compare-heatmap-table thead th").all_inner_texts()[1:]]
+    assert len(headers) == 12 and "Côte d’Ivoire" in headers and "Mali" not in headers
+    messages = page.locator("#compare-messages")
+    expect(messages).to_contain_text("Bloc régional : CEDEAO (12 pays)")
+    expect(messages).to_contain_text("Ses 12 membres, selon la liste au 29 janv. 2025 de")
+    expect(messages).to_contain_text("le Mali et le Niger ont quitté la CEDEAO")
+    assert page.locator("#compare-group-source").get_attribute("href") == "https://www.ecowas.int/member-states/"
+    page.locator("#compare-group").click()
+    page.locator(".dash-dropdown-search").fill("Rabat")
+    expect(page.get_by_role("option").first).to_have_text("Dialogue sur les migrations : Processus de Rabat (55 pays)")
+    page.get_by_role("option").first.click()
+    page.wait_for_url(re.compile(r"group=rabat-process"))
+    expect(messages).to_contain_text("L'Algérie et la Libye sont observatrices")
+    screenshot(page, "journey-compare-group-fr")

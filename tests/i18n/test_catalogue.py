@@ -133,7 +133,7 @@ def test_keys_built_from_codes_cover_exactly_the_codes(pages: dict) -> None:
         "indicator.type.": set(_indicator_views.TYPES),
         "indicator.basis.": set(_indicator_views.BASES.values()),
         "country.group.": set(country.GROUPS),
-        "compare.kind.": {*compare.GROUP_KINDS, compare.USER_KIND},
+        "compare.kind.": {*compare.GROUP_KINDS, *compare.NAMED_KINDS, compare.USER_KIND},
         "compare.band.": {str(i) for i in range(len(QUINTILES))},
         "api.example.": {key for key, _ in api_docs.EXAMPLES},
         "steward.role.": set(ROLES),
