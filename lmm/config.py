@@ -39,7 +39,45 @@ SETTINGS: dict[str, Setting] = {
         Setting("LMM_SESSION_HOURS", "8", "A steward or admin sign-in lasts this many hours, then it expires."),
         Setting("LMM_LOGIN_ATTEMPTS", "5", "Failed sign-ins allowed per account and address within 15 minutes."),
         Setting(
-            "LMM_UNPACKED_LIMIT_MB", "200", "Largest declared unpacked size of an uploaded workbook (zip-bomb guard)."
+            "LMM_UNPACKED_LIMIT_MB",
+            "64",
+            "Largest unpacked size of the parts of an uploaded workbook that are read, counted while unpacking "
+            "(never taken from the file's own headers): the zip-bomb guard.",
+        ),
+        Setting(
+            "LMM_UPLOAD_MAX_COLUMNS",
+            "256",
+            "Most columns an upload may have (the template has 10, the practice template 22).",
+        ),
+        Setting(
+            "LMM_UPLOAD_MAX_ROWS", "500000", "Most rows (lines of a CSV, rows of the data sheet) an upload may have."
+        ),
+        Setting(
+            "LMM_UPLOAD_MAX_CELLS", "5000000", "Most cells (rows x columns, blank ones included) an upload may have."
+        ),
+        Setting(
+            "LMM_UPLOAD_MAX_CELL_CHARS",
+            "32767",
+            "Longest cell accepted, in characters (Excel's own limit); a longer cell is a problem at its row and column.",
+        ),
+        Setting("LMM_UPLOAD_XML_DEPTH", "64", "Deepest element nesting accepted in a workbook's XML parts."),
+        Setting(
+            "LMM_UPLOAD_INLINE_KB",
+            "1024",
+            "Uploads up to this size are checked in the web worker (well under a second); larger ones by a validation "
+            "job outside it.",
+        ),
+        Setting("LMM_VALIDATION_SECONDS", "10", "Wall time one validation job may take before its file is refused."),
+        Setting(
+            "LMM_VALIDATION_MB",
+            "500",
+            "Memory one validation job may use beyond its start-up before its file is refused, in megabytes.",
+        ),
+        Setting(
+            "LMM_VALIDATION_JOBS",
+            "2",
+            "Validation jobs run at once on this host (more wait their turn); also the most files one account may have "
+            "waiting to be checked.",
         ),
         Setting("LMM_BACKEND", "local", "Warehouse backend: local (versioned DuckDB files) or ducklake."),
         Setting(

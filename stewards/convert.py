@@ -16,7 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from stewards.cells import arrow, categorical, keep, lower, nonempty, positions, series, truth, upper
+from stewards.cells import Text, arrow, categorical, keep, lower, nonempty, positions, series, truth, upper
+from stewards.problems import NO_PROBLEMS, coded, joined, problems
 from stewards.template import SEXES
 
 if TYPE_CHECKING:
@@ -28,37 +29,31 @@ SEX_WORDS = {"total": "total", "female": "female", "male": "male", "both": "tota
 NOT_A_NUMBER = "not a number: write digits only, e.g. 12.5 (no units, % sign or thousands separators)"
 
 
-# --- problems --------------------------------------------------------------------------------------------------
+# --- problems ---------------------------------------------------------------------------------------------------
 
-
-def problems(rows: pd.Index, column: str, values: pd.Series | list, messages: pd.Series | list) -> pd.DataFrame:
-    if len(rows) == 0:  # the usual case, ~60 times per file: no frame to build
-        return NO_PROBLEMS
-    return pd.DataFrame({"row": list(rows), "column": column, "value": list(values), "message": list(messages)})
-
-
-NO_PROBLEMS = pd.DataFrame({"row": [], "column": [], "value": [], "message": []})
+RICH_MESSAGES = 200  # distinct bad values of a column worded with suggestions (closest matches); then plainly
 
 
 def _same_message(raw: pd.Series, bad: np.ndarray, column: str, message: str) -> pd.DataFrame:
     if not bad.any():
         return NO_PROBLEMS
-    cells = raw[bad]
-    return problems(cells.index, column, cells, [message] * len(cells))
+    return problems(raw.index[bad], column, message)
 
 
-def _message_per_value(raw: pd.Series, bad: np.ndarray, texts: pa.Array, column: str,
-                       message: Callable[[str, str], str]) -> pd.DataFrame:  # fmt: skip
+def _message_per_value(raw: pd.Series, bad: np.ndarray, texts: Text, column: str,
+                       message: Callable[[str, str], str], plain: str) -> pd.DataFrame:  # fmt: skip
     """The bad cells; each distinct text (texts: the bad cells' text as looked up) gets its message once, built
-    from its first cell as written."""
+    from its first cell as written; past RICH_MESSAGES distinct texts (a file of made-up codes), the plain one."""
     if not bad.any():
         return NO_PROBLEMS
-    cells, values = raw[bad], texts.to_pylist()
-    said: dict[str, str] = {}
-    for value, cell in zip(values, cells, strict=True):
-        if value not in said:
-            said[value] = message(value, cell)
-    return problems(cells.index, column, cells, [said[v] for v in values])
+    encoded = pc.dictionary_encode(texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    distinct = encoded.dictionary.to_pylist()[:RICH_MESSAGES]
+    _, first = np.unique(codes, return_index=True)  # dictionary order is the order of first appearance
+    cells = raw[bad]
+    written = cells.iloc[first[: len(distinct)]].tolist()
+    messages = [message(value, cell) for value, cell in zip(distinct, written, strict=True)] + [plain]
+    return coded(cells.index.to_numpy(), column, np.minimum(codes, len(distinct)), messages)
 
 
 def _positions_any_case(text: pa.Array, names: list[str], fold: Callable[[pa.Array], pa.Array],
@@ -83,9 +78,10 @@ def _indicator(raw: pd.Series, ctx: Context, _dc: bool) -> Converted:
     given = nonempty(text)
     bad = given & (codes < 0)
     empty = "indicator_id is empty: every row names the figure it gives (see the template's 'indicators' sheet)"
-    found = pd.concat([
+    found = joined([
         _message_per_value(raw, bad, lower(text.filter(pa.array(bad))), "indicator_id",
-                           lambda v, _: _indicator_message(v, ctx)),
+                           lambda v, _: _indicator_message(v, ctx),
+                           "unknown indicator: see the template's 'indicators' sheet for the ids"),
         _same_message(raw, ~given, "indicator_id", empty),
     ])  # fmt: skip
     return categorical(codes, list(ctx.allowed), raw.index), found
@@ -106,10 +102,11 @@ def _country(raw: pd.Series, ctx: Context, _dc: bool, column: str = "country") -
     given = nonempty(text)
     bad = given & (codes < 0)
     found = [_message_per_value(raw, bad, upper(text.filter(pa.array(bad))), column,
-                                lambda v, cell: country_message(v, cell, ctx))]  # fmt: skip
+                                lambda v, cell: country_message(v, cell, ctx),
+                                "unknown country code: use an ISO3 code (e.g. MEX)")]  # fmt: skip
     if column == "country":
         found.append(_same_message(raw, ~given, column, "country is empty: give the ISO3 code (e.g. MEX)"))
-    return categorical(codes, country_codes(ctx), raw.index), pd.concat(found)
+    return categorical(codes, country_codes(ctx), raw.index), joined(found)
 
 
 def country_codes(ctx: Context) -> list[str]:
@@ -192,9 +189,17 @@ def _plain_or_coerced(text: pa.Array, given: np.ndarray) -> np.ndarray:
     plain = given & truth(pc.match_substring_regex(text, PLAIN_NUMBER))
     numbers[plain] = pc.cast(text.filter(pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
     other = given & ~plain
-    cells = pd.Series(text.filter(pa.array(other)).to_pylist(), dtype=object)
-    numbers[other] = np.array(pd.to_numeric(cells, errors="coerce"), dtype=float)
+    numbers[other] = _each_distinct(
+        text.filter(pa.array(other)), lambda cells: np.array(pd.to_numeric(cells, errors="coerce"), dtype=float)
+    )
     return numbers
+
+
+def _each_distinct(text: Text, read: Callable[[pd.Series], np.ndarray]) -> np.ndarray:
+    """read() run once per distinct cell (a file of the same typo a million times is read once), spread back."""
+    encoded = pc.dictionary_encode(text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text)
+    values = read(pd.Series(encoded.dictionary.to_pylist(), dtype=object))
+    return values[encoded.indices.to_numpy(zero_copy_only=False)] if len(values) else values
 
 
 PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"  # what arrow's cast to float reads
@@ -229,12 +234,15 @@ def _event_date(raw: pd.Series, _ctx: Context, _dc: bool) -> Converted:
     if pc.any(pc.ends_with(text, "T00:00:00")).as_py():  # a date read with its midnight (the regex costs ~5 ms)
         text = pc.replace_substring_regex(text, r"T00:00:00$", "")
     bad = np.zeros(len(raw), dtype=bool)
-    if given.any():  # parsed on the dated rows only (events: a few %)
-        dated = pd.Series(text.filter(pa.array(given)).to_numpy(zero_copy_only=False), dtype=object)
-        parsed = pd.to_datetime(dated, format="%Y-%m-%d", errors="coerce")
-        bad[given] = (parsed.isna() | (dated.str.len() != 10)).to_numpy()
+    if given.any():  # parsed on the dated rows only (events: a few %), each distinct date once
+        bad[given] = _each_distinct(text.filter(pa.array(given)), _not_dates)
     message = "write the date as YYYY-MM-DD (e.g. 2024-03-01)"
     return series(keep(text, given & ~bad), raw.index), _same_message(raw, bad, "event_date", message)
+
+
+def _not_dates(dated: pd.Series) -> np.ndarray:
+    parsed = pd.to_datetime(dated, format="%Y-%m-%d", errors="coerce")
+    return (parsed.isna() | (dated.str.len() != 10)).to_numpy(dtype=bool)
 
 
 def _text(column: str, limit: int) -> Callable[[pd.Series, Context, bool], Converted]:

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # The backup is a full copy (its cost grows with the database), so not after each upload or sign-in: an upload's
 # file is kept with its checksum anyway, and what a restore loses is only what was never confirmed.
 DURABLE_ACTIONS = {
-    "submit", "approve", "reject", "publish", "publish_failed", "publish_retry", "rollback", "user_add",
+    "submit", "approve", "reject", "publish", "publish_failed", "publish_retry", "withdraw", "rollback", "user_add",
     "token_issue", "token_revoke", "control_restore",
 }  # fmt: skip
 _DAMAGED: dict[Path, tuple[tuple[int, int] | None, str]] = {}  # path -> (file version when found, why)
@@ -164,6 +164,42 @@ def backup(db: sqlite3.Connection, path: Path) -> Path | None:
         tmp.unlink(missing_ok=True)
 
 
+def remove_stale_copies(path: Path) -> list[str]:
+    """Remove the temporary files (full-size copies of the database, problem lists being written) that a process
+    killed halfway left behind: each carries its writer's pid in its name, and is removed once that pid is gone."""
+    removed = []
+    folders = [(path.parent, f".{path.name}*.tmp"), (path.parent / "uploads", "*.tmp")]
+    for folder, pattern in folders:
+        if not folder.is_dir():
+            continue
+        for stale in folder.glob(pattern):
+            pid = _writer_pid(stale.name)
+            if pid is not None and not _alive(pid):
+                stale.unlink(missing_ok=True)
+                removed.append(stale.name)
+    if removed:
+        log.warning("removed %d temporary file(s) left by killed processes: %s", len(removed), ", ".join(removed[:5]))
+    return removed
+
+
+def _writer_pid(name: str) -> int | None:
+    """The pid written into a temporary file's name (`<...>.<pid>[.<thread>].tmp`), or None."""
+    for part in reversed(name.split(".")[:-1]):
+        if part.isdigit() and len(part) <= 7:  # a pid (a thread's ident beside it is longer)
+            return int(part)
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def ensure_backup(db: sqlite3.Connection, path: Path) -> None:
     """An installation from before backups existed gets its first one on first use."""
     if not backup_path(path).exists() and path.exists() and path.stat().st_size > 0:
@@ -188,7 +224,7 @@ def restore(path: Path, force: bool = False) -> str:
         old = path.with_name(path.name + suffix)
         if old.exists():
             os.replace(old, kept.with_name(kept.name + suffix))
-    tmp = path.with_name(f".{path.name}.restore.tmp")
+    tmp = path.with_name(f".{path.name}.restore.{os.getpid()}.tmp")
     shutil.copyfile(source, tmp)
     copy = sqlite3.connect(tmp, isolation_level=None)
     try:

@@ -17,9 +17,12 @@ from typing import Any
 import pandas as pd
 
 from loaders.practices import ACTIVITIES, FACT_FIELDS, SLUG, citation_problems, tables_from_records
+from stewards.budget import Budget, BudgetError
+from stewards.hygiene import hygiene_problems
 from stewards.practice_template import LIST_SEPARATORS, PRACTICE_COLUMNS, SOURCE_COLUMNS
+from stewards.problems import Report, problems
 from stewards.upload import RawTable
-from stewards.validate import PROBLEM_COLUMNS, Context, _country_message, _formulas, _problems, _report
+from stewards.validate import Context, _country_message, _formulas
 
 TEXT_LIMIT = 4000
 URL = re.compile(r"^https?://\S+$")
@@ -35,12 +38,19 @@ DIFF_FIELDS = (
     "principles",
 )
 Issue = tuple[int, str, str]  # (spreadsheet row, column, message)
+MAX_ROWS = 1000  # a practice file describes a few programmes; each row is checked on its own (~ms)
 
 
-def check(table: RawTable, ctx: Context, submitted_by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(rows to store: row, practice_id, record as JSON; problems sorted by row and column)."""
+def check(
+    table: RawTable, ctx: Context, submitted_by: str, budget: Budget | None = None
+) -> tuple[pd.DataFrame, Report]:
+    """(rows to store: row, practice_id, record as JSON; every problem, by row and column)."""
     from indicators.registry import load_registry
 
+    budget = budget or Budget.from_settings()
+    if len(table.frame) > MAX_ROWS:
+        raise BudgetError(f"a practice file describes a few programmes, one per row; this one has {len(table.frame):,} "
+                          f"rows, more than {MAX_ROWS:,}. Split it into several files.")  # fmt: skip
     registry = load_registry()
     cells = table.frame.copy()
     for (row, column), _formula in table.formulas.items():
@@ -55,10 +65,12 @@ def check(table: RawTable, ctx: Context, submitted_by: str) -> tuple[pd.DataFram
         issues += found
         if record is not None:
             stored.append({"row": rows[0], "practice_id": pid, "record": json.dumps(record, ensure_ascii=False)})
-    frames = [_formulas(table)] + [_problems(pd.Index([r]), c, [""], [m]) for r, c, m in issues]
-    report = _report(frames, table) if any(len(f) for f in frames) else pd.DataFrame(columns=PROBLEM_COLUMNS)
+        budget.check_time(table.filename, "checking each practice")
+    frames = [_formulas(table), *hygiene_problems(table.frame, budget)]
+    frames += [problems([r], c, m) for r, c, m in issues]
+    report = Report(frames, table)
     rows = pd.DataFrame(stored, columns=["row", "practice_id", "record"])
-    return (rows if report.empty else rows.iloc[0:0]), report
+    return (rows if report.ok else rows.iloc[0:0]), report
 
 
 def _record(

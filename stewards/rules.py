@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from stewards.cells import PAIR, arrow, truth
 from stewards.duplicates import first_duplicate
+from stewards.problems import coded
 
 if TYPE_CHECKING:
     from stewards.context import Context
@@ -75,6 +76,8 @@ class Rule:
     column: str
     ok: Callable[[Columns, Context], np.ndarray]  # True where the row is fine
     message: Callable[[Row, Context], str]
+    fields: tuple[str, ...] = ()  # the columns the message reads (none: one message for every failing row)
+    plain: str = ""  # the message past RICH_MESSAGES distinct ones (for a message that quotes the cell's value)
 
 
 def _range_ok(c: Columns, _ctx: Context) -> np.ndarray:
@@ -143,8 +146,10 @@ def _year_matches_date(c: Columns, _ctx: Context) -> np.ndarray:
 RULES: dict[str, Rule] = {
     "value_required": Rule("value", lambda c, _x: ~c.kind("value") | c.given("value"),
                            lambda r, _c: f"value is empty: {r['indicator_id']} needs a number ({r['unit']})"),
-    "value_in_range": Rule("value", _range_ok, _range_message),
-    "value_whole": Rule("value", _whole_ok, lambda r, _c: f"{r['value']:g} is not a whole number of {r['unit']}"),
+    "value_in_range": Rule("value", _range_ok, _range_message, ("value", "indicator_id", "unit", "vmin", "vmax"),
+                           "out of range for the indicator's unit (see the template's 'indicators' sheet)"),
+    "value_whole": Rule("value", _whole_ok, lambda r, _c: f"{r['value']:g} is not a whole number of {r['unit']}",
+                        ("value", "unit"), "not a whole number: the indicator counts whole things"),
     "value_not_for_category": Rule("value", lambda c, _x: c.kind("value") | c.kind("") | ~c.given("value"),
                                    lambda r, c: f"leave value empty: {r['indicator_id']} takes a "
                                    f"{'status' if r['kind'] == 'event' else 'category'} in column category "
@@ -152,7 +157,8 @@ RULES: dict[str, Rule] = {
     "category_required": Rule("category", lambda c, _x: c.kind("value") | c.kind("") | c.given("category"),
                               lambda r, c: f"category is empty: {r['indicator_id']} takes one of "
                               f"{', '.join(_codes(c, r['indicator_id']))}"),
-    "category_in_list": Rule("category", _category_ok, _category_message),
+    "category_in_list": Rule("category", _category_ok, _category_message, ("category", "indicator_id", "kind"),
+                             "not one of the indicator's categories (see the template's 'indicators' sheet)"),
     "category_not_for_value": Rule("category", lambda c, _x: ~c.kind("value") | ~c.given("category"),
                                    lambda r, _c: f"leave category empty: {r['indicator_id']} takes a number in "
                                    f"column value"),
@@ -172,59 +178,84 @@ RULES: dict[str, Rule] = {
                         | (c.codes("sex") == c.codes("headline")),
                         lambda r, _c: f"{r['indicator_id']} is given for sex {r['headline']} only: write "
                         f"{r['headline']} or leave sex empty"),
-    "year_required": Rule("year", lambda c, _x: c.kind("event") | c.given("year"),
+    "year_required": Rule("year", lambda c, _x: c.kind("event") | c.kind("") | c.given("year"),
                           lambda r, _c: "year is empty: give the year the figure describes (e.g. 2024)"),
     "date_or_year": Rule("event_date", lambda c, _x: ~c.kind("event") | c.given("event_date") | c.given("year"),
                          lambda r, _c: "event_date is empty: give the date of the legal event as YYYY-MM-DD"),
     "year_not_future": Rule("year", lambda c, x: ~(c.number("year") > x.today.year),
-                            lambda r, c: f"year {r['year']:.0f} is in the future (latest allowed: {c.today.year})"),
+                            lambda r, c: f"year {r['year']:.0f} is in the future (latest allowed: {c.today.year})",
+                            ("year",), "the year is in the future"),
     "year_not_ancient": Rule("year", lambda c, _x: ~(c.number("year") < 1900),
-                             lambda r, _c: f"year {r['year']:.0f} is before 1900: check the year"),
+                             lambda r, _c: f"year {r['year']:.0f} is before 1900: check the year", ("year",),
+                             "the year is before 1900: check the year"),
     "date_not_future": Rule("event_date", _date_not_future, lambda r, c: f"{r['event_date']} is in the future "
-                            f"(today is {c.today.isoformat()}): submit an event once it has happened"),
+                            f"(today is {c.today.isoformat()}): submit an event once it has happened",
+                            ("event_date",), "the date is in the future: submit an event once it has happened"),
     "year_matches_date": Rule("year", _year_matches_date, lambda r, _c: f"year {r['year']:.0f} does not match "
-                              f"event_date {r['event_date']}: leave year empty or make them agree"),
+                              f"event_date {r['event_date']}: leave year empty or make them agree",
+                              ("year", "event_date"), "year does not match event_date: leave year empty or make them agree"),
     "source_present": Rule("source", lambda c, _x: c.given("source"), lambda r, _c: "source is empty: say where the figure is "
                            "published (law, gazette, report or URL); it is shown with the value"),
     "not_duplicate": Rule("row", lambda c, _x: np.isnan(c.first_duplicate()),
                           lambda r, _c: "duplicate row: same indicator, country, partner, year and sex as row "
-                          f"{r['_first']:.0f}; keep one of them"),
+                          f"{r['_first']:.0f}; keep one of them", ("_first",),
+                          "duplicate row: same indicator, country, partner, year and sex as an earlier row"),
 }  # fmt: skip
 
 
-def run_rules(df: Frame, ctx: Context) -> pd.DataFrame:
-    """Problems (row, column, value, message) from one lazy pandera validation of all rules."""
+READS = {  # the columns the other rules' messages read
+    "value_required": ("indicator_id", "unit"), "value_not_for_category": ("indicator_id", "kind"),
+    "category_required": ("indicator_id",), "category_not_for_value": ("indicator_id",), "country_in_scope": ("country",),
+    "partner_required": ("indicator_id",), "partner_not_allowed": ("indicator_id",),
+    "sex_allowed": ("indicator_id", "headline"),
+}  # fmt: skip
+RULES.update({name: replace(RULES[name], fields=fields) for name, fields in READS.items()})
+RICH_MESSAGES = 5000  # distinct messages worded per rule; the rest of its failures get its plain message
+
+
+def run_rules(df: Frame, ctx: Context) -> list[pd.DataFrame]:
+    """Problems (row, column, message) of every broken rule: pandera runs the rules lazily (keeping one failure
+    case each: collecting millions costs seconds), the failing rows come from the rules' own results."""
     columns = Columns(df)
-    checks = [pandera.Check(_bind(rule, ctx, columns), name=name, ignore_na=False) for name, rule in RULES.items()]
+    results: dict[str, np.ndarray] = {}
+    checks = [pandera.Check(_bind(name, rule, ctx, columns, results), name=name, ignore_na=False, n_failure_cases=1)
+              for name, rule in RULES.items()]  # fmt: skip
     schema = pandera.DataFrameSchema(checks=checks)
     try:
-        schema.validate(df, lazy=True, inplace=True)  # nothing to coerce: no copy of the frame
+        schema.validate(df[["row"]], lazy=True, inplace=True)  # the checks read Columns; pandera needs one column
     except pandera.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        cases = cases[cases["check"].isin(RULES)].drop_duplicates(["check", "index"])
-        return _messages(df.assign(_first=columns.first_duplicate()), cases, ctx)
+        broken = [name for name in RULES if name in set(errors.failure_cases["check"])]
+        with_first = df.assign(_first=columns.first_duplicate()) if "not_duplicate" in broken else df
+        return [_messages(with_first, name, np.flatnonzero(~results[name]), ctx) for name in broken]
     finally:  # pandera keeps the schema, so these checks, as long as the frame lives: they must not keep it alive
         columns.release()
-    return pd.DataFrame(columns=["row", "column", "value", "message"])
+    return []
 
 
-def _bind(rule: Rule, ctx: Context, columns: Columns) -> Callable[[Frame], pd.Series]:
-    """The rule as a pandera check of the frame the columns were taken from."""
+def _bind(name: str, rule: Rule, ctx: Context, columns: Columns, results: dict[str, np.ndarray]):
+    """The rule as a pandera check of the frame the columns were taken from; its result is kept by name."""
 
     def check(df: Frame) -> pd.Series:
         with np.errstate(invalid="ignore"):  # NaN compares False: an empty cell never breaks a range rule
-            return pd.Series(rule.ok(columns, ctx), index=df.index)
+            results[name] = np.asarray(rule.ok(columns, ctx), dtype=bool)
+        return pd.Series(results[name], index=df.index)
 
     return check
 
 
-def _messages(df: Frame, cases: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """One problem per failure case, each message built from its row (fetched for all cases at once)."""
-    failing = df.loc[cases["index"].to_numpy()].to_dict("records")
-    records = []
-    for name, row in zip(cases["check"], failing, strict=True):
-        rule = RULES[name]
-        column = "" if rule.column == "row" else rule.column
-        value = "" if rule.column == "row" else row[rule.column]
-        records.append((int(row["row"]), column, "" if pd.isna(value) else value, rule.message(row, ctx)))
-    return pd.DataFrame(records, columns=["row", "column", "value", "message"])
+def _messages(df: Frame, name: str, failing: np.ndarray, ctx: Context) -> pd.DataFrame:
+    """The rule's problems: one message per distinct value of the fields it reads (built from the first row with
+    them), the rule's plain message past RICH_MESSAGES of them."""
+    rule = RULES[name]
+    fields = [f for f in rule.fields if f in df.columns]
+    rows = df["row"].to_numpy()[failing]
+    if fields:
+        codes = df[fields].iloc[failing].groupby(fields, dropna=False, sort=False, observed=True).ngroup().to_numpy()
+    else:
+        codes = np.zeros(len(failing), np.int64)
+    _, first = np.unique(codes, return_index=True)  # ngroup numbers groups in order of first appearance
+    rich = first[: RICH_MESSAGES if rule.plain else len(first)]
+    worded = df.iloc[failing[rich]].to_dict("records")
+    messages = [rule.message(row, ctx) for row in worded] + [rule.plain]
+    column = "" if rule.column == "row" else rule.column
+    return coded(rows, column, np.minimum(codes, len(rich)), messages)

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS submissions (
   status TEXT NOT NULL, rows INTEGER NOT NULL DEFAULT 0, problems TEXT NOT NULL DEFAULT '[]',
   diff TEXT, diff_release TEXT, modes TEXT NOT NULL DEFAULT '{}', submitted_at TEXT,
   reviewed_by TEXT, reviewed_at TEXT, job_state TEXT, job_message TEXT, job_pid INTEGER,
-  job_started_at TEXT, release_id TEXT);
+  job_started_at TEXT, release_id TEXT, problem_count INTEGER NOT NULL DEFAULT 0,
+  problem_columns TEXT NOT NULL DEFAULT '{}', problems_file TEXT);
 CREATE TABLE IF NOT EXISTS submission_rows (
   submission_id TEXT NOT NULL, row INTEGER NOT NULL, kind TEXT NOT NULL, indicator_id TEXT NOT NULL,
   country TEXT NOT NULL, partner_country TEXT NOT NULL, year INTEGER, sex TEXT NOT NULL, value REAL,
@@ -61,6 +62,10 @@ CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
+ADDED_COLUMNS = {  # columns added after the first release of the schema: added in place to an older database
+    "problem_count": "INTEGER NOT NULL DEFAULT 0", "problem_columns": "TEXT NOT NULL DEFAULT '{}'",
+    "problems_file": "TEXT",
+}  # fmt: skip
 GENESIS = "0" * 64
 ROW_COLUMNS = [
     "row", "kind", "indicator_id", "country", "partner_country", "year", "sex", "value", "value_label", "unit",
@@ -69,7 +74,7 @@ ROW_COLUMNS = [
 SUBMISSION_COLUMNS = {
     "id", "user_id", "filename", "sha256", "size", "stored_path", "created_at", "status", "rows", "problems", "diff",
     "diff_release", "modes", "submitted_at", "reviewed_by", "reviewed_at", "job_state", "job_message", "job_pid",
-    "job_started_at", "release_id",
+    "job_started_at", "release_id", *ADDED_COLUMNS,
 }  # fmt: skip
 _READY: set[Path] = set()
 
@@ -100,6 +105,8 @@ def connect() -> Iterator[sqlite3.Connection]:
         if path not in _READY:
             db.execute("PRAGMA journal_mode = WAL")
             db.executescript(SCHEMA)
+            _add_columns(db)
+            integrity.remove_stale_copies(path)  # full-size temporary copies left by killed processes
             integrity.ensure_backup(db, path)
             _READY.add(path)
         db.execute("PRAGMA foreign_keys = ON")
@@ -110,6 +117,13 @@ def connect() -> Iterator[sqlite3.Connection]:
         raise
     finally:
         db.close()
+
+
+def _add_columns(db: sqlite3.Connection) -> None:
+    have = {r["name"] for r in db.execute("PRAGMA table_info(submissions)")}
+    for name, kind in ADDED_COLUMNS.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE submissions ADD COLUMN {name} {kind}")  # names and kinds: our own constants
 
 
 @contextmanager
@@ -192,7 +206,7 @@ class Submission:
     sha256: str
     size: int
     created_at: str
-    status: str  # invalid / validated / submitted / approved / published / rejected
+    status: str  # validating / invalid / validated / submitted / approved / published / rejected
     rows: int
     problems: list[dict]
     diff: dict | None
@@ -205,6 +219,9 @@ class Submission:
     job_message: str | None
     job_pid: int | None
     release_id: str | None
+    problem_count: int = 0  # every problem found; `problems` keeps the first ones of each column
+    problem_columns: dict[str, int] = field(default_factory=dict)  # column -> problems in it
+    problems_file: str | None = None  # every problem as zstd-compressed CSV, beside the upload
 
 
 _SUBMISSION_SQL = (
@@ -213,10 +230,13 @@ _SUBMISSION_SQL = (
 
 
 def _submission(row: sqlite3.Row) -> Submission:
-    values = {k: row[k] for k in row.keys() if k in Submission.__dataclass_fields__}
-    values["problems"] = json.loads(row["problems"])
-    values["diff"] = json.loads(row["diff"]) if row["diff"] else None
+    keys = set(row.keys())
+    values = {k: row[k] for k in keys if k in Submission.__dataclass_fields__}
+    values["problems"] = json.loads(row["problems"]) if "problems" in keys else []
+    values["diff"] = json.loads(row["diff"]) if "diff" in keys and row["diff"] else None
     values["modes"] = json.loads(row["modes"])
+    values["problem_columns"] = json.loads(row["problem_columns"] or "{}")
+    values["problem_count"] = max(row["problem_count"] or 0, len(values["problems"]))  # older rows: the list
     return Submission(**values)
 
 
@@ -226,11 +246,24 @@ def get_submission(submission_id: str) -> Submission | None:
     return _submission(row) if row else None
 
 
+_LIGHT_SQL = _SUBMISSION_SQL.replace(
+    "s.*", ", ".join(f"s.{c}" for c in sorted(SUBMISSION_COLUMNS - {"problems", "diff"}))
+)
+
+
 def list_submissions(user_id: int | None = None, limit: int = 100) -> list[Submission]:
-    """Newest first; one user's, or everyone's (admins)."""
+    """Newest first; one user's, or everyone's (admins). Without problems and diff (a list never shows them; they
+    are the large part of a row)."""
     where, params = ("", (limit,)) if user_id is None else (" WHERE s.user_id = ?", (user_id, limit))
     with connect() as db:
-        rows = db.execute(_SUBMISSION_SQL + where + " ORDER BY s.id DESC LIMIT ?", params).fetchall()
+        rows = db.execute(_LIGHT_SQL + where + " ORDER BY s.id DESC LIMIT ?", params).fetchall()
+    return [_submission(r) for r in rows]
+
+
+def validating(user_id: int) -> list[Submission]:
+    """The user's uploads still being checked (light rows)."""
+    with connect() as db:
+        rows = db.execute(_LIGHT_SQL + " WHERE s.user_id = ? AND s.status = 'validating'", (user_id,)).fetchall()
     return [_submission(r) for r in rows]
 
 
@@ -240,20 +273,39 @@ def insert_submission(values: dict[str, object], rows: pd.DataFrame | None, acto
         names = ", ".join(_columns(values))
         marks = ", ".join("?" * len(values))
         db.execute(f"INSERT INTO submissions ({names}) VALUES ({marks})", tuple(values.values()))  # noqa: S608
-        if rows is not None and len(rows) and "record" in rows.columns:  # a practice file (steward/practices.py)
-            db.executemany(
-                "INSERT INTO submission_practices (submission_id, row, practice_id, record) VALUES (?, ?, ?, ?)",
-                ((values["id"], int(r.row), r.practice_id, r.record) for r in rows.itertuples()),
-            )
-        elif rows is not None and len(rows):
-            frame = rows[ROW_COLUMNS].astype(object).where(rows[ROW_COLUMNS].notna(), None)
-            db.executemany(
-                f"INSERT INTO submission_rows (submission_id, {', '.join(ROW_COLUMNS)}) "  # noqa: S608
-                f"VALUES (?, {', '.join('?' * len(ROW_COLUMNS))})",
-                ((values["id"], *r) for r in frame.itertuples(index=False, name=None)),
-            )
+        _insert_rows(db, str(values["id"]), rows)
         audit_in(db, actor, "upload", str(values["id"]), file=values["filename"], sha256=values["sha256"],
                  status=values["status"], rows=values["rows"])  # fmt: skip
+
+
+def finish_check(submission_id: str, values: dict[str, object], rows: pd.DataFrame | None, actor: str) -> bool:
+    """A check's outcome recorded in one transaction with its rows and audit entry; False (nothing written) when
+    the submission is no longer being checked (its check was already given up)."""
+    with transaction() as db:
+        found = db.execute("SELECT status FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        if found is None or found["status"] != "validating":
+            return False
+        sets = ", ".join(f"{k} = ?" for k in _columns(values))
+        db.execute(f"UPDATE submissions SET {sets} WHERE id = ?", (*values.values(), submission_id))  # noqa: S608
+        _insert_rows(db, submission_id, rows)
+        audit_in(db, actor, "checked", submission_id, status=values.get("status"), rows=values.get("rows"),
+                 problems=values.get("problem_count"))  # fmt: skip
+    return True
+
+
+def _insert_rows(db: sqlite3.Connection, submission_id: str, rows: pd.DataFrame | None) -> None:
+    if rows is not None and len(rows) and "record" in rows.columns:  # a practice file (steward/practices.py)
+        db.executemany(
+            "INSERT INTO submission_practices (submission_id, row, practice_id, record) VALUES (?, ?, ?, ?)",
+            ((submission_id, int(r.row), r.practice_id, r.record) for r in rows.itertuples()),
+        )
+    elif rows is not None and len(rows):
+        frame = rows[ROW_COLUMNS].astype(object).where(rows[ROW_COLUMNS].notna(), None)
+        db.executemany(
+            f"INSERT INTO submission_rows (submission_id, {', '.join(ROW_COLUMNS)}) "  # noqa: S608
+            f"VALUES (?, {', '.join('?' * len(ROW_COLUMNS))})",
+            ((submission_id, *r) for r in frame.itertuples(index=False, name=None)),
+        )
 
 
 def update_submission(submission_id: str, actor: str | None = None, action: str | None = None, **values: object):

@@ -2,32 +2,29 @@
 
 Refuses with one clear message what cannot be read as the template at all: an empty file, a header without rows,
 missing or unknown columns, another file type renamed, a corrupt or password-protected workbook, text that is
-not UTF-8, a workbook whose declared unpacked size is enormous (checked before anything is unpacked). Formula
-cells are never evaluated: their positions are returned so validation reports each one.
+not UTF-8, and a file beyond the upload budget (budget.py: columns, rows, cells, unpacked bytes, XML depth), each
+checked before the work it bounds is done. Formula cells are never evaluated: their positions are returned so
+validation reports each one.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import re
-import xml.etree.ElementTree as ET
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from lmm.config import setting
-from stewards.cells import arrow, may_need_strip, nonempty, series
-from stewards.practice_template import PRACTICE_COLUMNS, PRACTICE_REQUIRED
-from stewards.template import COLUMNS, REQUIRED_COLUMNS
+from stewards import xlsx
+from stewards.budget import Budget, UploadError
+from stewards.cells import series
+from stewards.header import RawTable, check_header, normalise_header, shape, template_columns
 
+__all__ = ["RawTable", "UploadError", "normalise_header", "read_upload"]
 MAGIC = {
     b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
     b"\x1f\x8b": "a gzip archive", b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7-Zip archive",
@@ -35,33 +32,13 @@ MAGIC = {
 }  # fmt: skip
 NOT_BLANK = re.compile(rb"[^ \t\r\n\xef\xbb\xbf]")
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
+BOM = b"\xef\xbb\xbf"
 SAVE_AS = "Fill in the template and save it as .xlsx, or as 'CSV UTF-8 (comma delimited)'."
+ROWS_PER_CHUNK = 65_536  # workbook rows turned into arrow arrays at a time (never the whole grid as Python objects)
 
 
-class UploadError(ValueError):
-    """The whole file is refused; the message says why and what to do."""
-
-
-@dataclass
-class RawTable:
-    frame: pd.DataFrame  # text cells ('' when blank), columns = template names, index = spreadsheet row
-    letters: dict[str, str]  # column -> spreadsheet letter in this file
-    formulas: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, column) -> formula as written
-    decimal_comma: bool = False
-    kind: str = "csv"
-    layout: str = "data"  # data (figures) or practices (the practice template: a practice_id column)
-
-
-def unpacked_limit() -> int:
-    return int(float(setting("LMM_UNPACKED_LIMIT_MB")) * 1024 * 1024)
-
-
-def read_upload(data: bytes, filename: str) -> RawTable:
+def read_upload(data: bytes, filename: str, budget: Budget | None = None) -> RawTable:
+    budget = budget or Budget.from_settings()
     suffix = PurePosixPath(filename.lower()).suffix
     if suffix not in (".csv", ".xlsx"):
         hint = " Legacy .xls workbooks: open and save as .xlsx." if suffix == ".xls" else ""
@@ -72,12 +49,12 @@ def read_upload(data: bytes, filename: str) -> RawTable:
         if suffix == ".csv":
             raise UploadError(f"{filename!r} is named .csv but is a ZIP archive (an Excel workbook?). Upload a "
                               f"workbook with the .xlsx extension, or save it as CSV UTF-8.")  # fmt: skip
-        return _read_xlsx(data, filename)
+        return _read_xlsx(data, filename, budget)
     _refuse_binary(data, filename, suffix)
     if suffix == ".xlsx":
         raise UploadError(f"{filename!r} is named .xlsx but is not an Excel workbook (it looks like text, e.g. a "
                           f"CSV file renamed). Upload it with the .csv extension. {SAVE_AS}")  # fmt: skip
-    return _read_csv(data, filename)
+    return _read_csv(data, filename, budget)
 
 
 def _refuse_binary(data: bytes, filename: str, suffix: str) -> None:
@@ -93,33 +70,55 @@ def _refuse_binary(data: bytes, filename: str, suffix: str) -> None:
             raise UploadError(f"{filename!r} is {kind} renamed to {suffix}, not a data file. {SAVE_AS}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UploadError(f"{filename!r} is UTF-16 text. Save it as 'CSV UTF-8 (comma delimited)' and upload again.")
-    if b"\x00" in data[:65536]:
+    head = data[:65536]
+    if head.count(b"\x00") * 100 > len(head) or (b"\x00" in head and not _text_start(head)):
         raise UploadError(f"{filename!r} is a binary file renamed to {suffix}, not CSV text. {SAVE_AS}")
+    # a few NUL bytes in UTF-8 text are cells with a control character: validation names each one (hygiene.py)
+
+
+def _text_start(head: bytes) -> bool:
+    """Whether the first bytes are UTF-8 text (a character cut at the end of the slice does not count)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(head) - 3 and error.reason == "unexpected end of data"
+    return True
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------
 
 
 def _decode(data: bytes, filename: str) -> str:
+    """The text after the BOM; a byte that is not UTF-8 is named with its line and position in the file."""
+    skip = 3 if data.startswith(BOM) else 0
     try:
-        return data.decode("utf-8-sig")
+        return data[skip:].decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        byte = data[error.start : error.start + 1]
+        at = error.start + skip  # a position in the file as it is, BOM included
+        line = data[:at].count(b"\n") + 1
+        column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+        byte = data[at : at + 1]
         guess = byte.decode("cp1252", errors="replace")
         raise UploadError(
             f"{filename!r} is not UTF-8 text: line {line} has the byte 0x{byte.hex().upper()} ({guess!r} in Latin-1 /"
-            f" Windows-1252). Save it as 'CSV UTF-8 (comma delimited)' (Excel: File > Save As) and upload again."
+            f" Windows-1252) at byte {column} of the line (byte {at + 1:,} of the file). Save it as 'CSV UTF-8 (comma"
+            f" delimited)' (Excel: File > Save As) and upload again."
         ) from None
 
 
-def _read_csv(data: bytes, filename: str) -> RawTable:
+def _read_csv(data: bytes, filename: str, budget: Budget) -> RawTable:
     end = data.find(b"\n")
     first = _decode(data if end < 0 else data[:end], filename)
     sep = ";" if first.count(";") > first.count(",") else ","
+    header = next(csv.reader([first.rstrip("\r")], delimiter=sep), [])
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    budget.check_shape(filename, lines, len(header), "line")  # before any parsing: its cost is bounded by these
+    names = [normalise_header(c) for c in header]
+    check_header(names, filename, *template_columns(names), blank_ok=True)  # a wrong header costs no parsing either
     if not _is_utf8(data):
         _decode(data, filename)  # raises, naming the line of the first byte that is not UTF-8
-    frame = _arrow_csv(data, first, sep)
+    budget.check_time(filename, "reading the CSV")
+    frame = _arrow_csv(data, len(header), sep)
     if frame is not None:
         return _header_row(frame, filename, sep)
     text = _decode(data, filename)
@@ -130,7 +129,7 @@ def _read_csv(data: bytes, filename: str) -> RawTable:
         raise UploadError(f"{filename!r} is empty. {SAVE_AS}") from None
     except pd.errors.ParserError as error:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
-        detail = f"line {found[2]} has {found[3]} cells but the header has {found[1]}" if found else str(error)
+        detail = f"line {found[2]} has {found[3]} cells but the header has {found[1]}" if found else str(error)[:300]
         raise UploadError(f"{filename!r} cannot be read as CSV: {detail}. A separator inside a cell (e.g. a comma "
                           f"in a note) needs the cell in double quotes.") from None  # fmt: skip
     frame = frame.fillna("")  # header=None: a row longer than the header is a ParserError, never a silent index
@@ -152,19 +151,18 @@ def _header_row(frame: pd.DataFrame, filename: str, sep: str) -> RawTable:
     header = frame.iloc[0].tolist()
     frame = frame.iloc[1:].set_axis(header, axis=1)
     frame.index = frame.index + 1  # record i (0 = header) is spreadsheet row i + 1
-    return _shape(frame, filename, "csv", decimal_comma=sep == ";")
+    return shape(frame, filename, "csv", decimal_comma=sep == ";")
 
 
-def _arrow_csv(data: bytes, first: str, sep: str) -> pd.DataFrame | None:
+def _arrow_csv(data: bytes, width: int, sep: str) -> pd.DataFrame | None:
     """Every cell as text, as pandas' reader gives it, ~4x faster (pyarrow's reader, one thread); None when the file
     is not a plain rectangle (a ragged or blank line...): pandas then reads it and words the problem."""
     import pyarrow.csv as pacsv
 
-    width = len(next(csv.reader([first.rstrip("\r")], delimiter=sep), []))
     names = [f"c{i}" for i in range(width)]
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data)[3 if data.startswith(b"\xef\xbb\xbf") else 0 :]),  # no copy
+            pa.BufferReader(pa.py_buffer(data)[3 if data.startswith(BOM) else 0 :]),  # no copy
             # one block: one array per column, so no chunks to combine (a copy) and simpler kernels after
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=len(data) + 1),
             # a line break inside a cell needs quotes: a file without any is parsed ~15% faster
@@ -180,168 +178,81 @@ def _arrow_csv(data: bytes, first: str, sep: str) -> pd.DataFrame | None:
     return table.to_pandas(use_threads=False).set_axis(range(width), axis=1)
 
 
-# --- XLSX ----------------------------------------------------------------------------------------------------
+# --- XLSX: checked by xlsx.py, read by calamine ---------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, filename: str) -> RawTable:
+def _read_xlsx(data: bytes, filename: str, budget: Budget) -> RawTable:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UploadError(f"{filename!r} is a damaged workbook (the ZIP container is corrupt or cut short). "
-                          f"Open it in Excel, save it again and upload the new file.") from None  # fmt: skip
-    _check_unpacked_size(members, filename)
-    if "xl/workbook.xml" not in archive.namelist():
-        raise UploadError(f"{filename!r} is a ZIP archive but not an Excel workbook (a .docx, .ods or .zip "
-                          f"renamed?). {SAVE_AS}")  # fmt: skip
-    try:
-        sheet_name, sheet_path = _data_sheet(archive)
-        formulas = _formula_cells(archive, sheet_path)
-        rows = _calamine_rows(data, sheet_name)
+        book, sheets = xlsx.open_workbook(data, filename, budget)
+        formulas = xlsx.formula_cells(book.parts[book.sheet.path], filename)
+        budget.check_time(filename, "reading the workbook")
+        rebuilt, name = book.rebuilt(sheets), book.sheet.name
+        del book
+        frame = _calamine_frame(rebuilt, name, filename, budget)
     except UploadError:
         raise
     except Exception:  # calamine, XML or ZIP errors: the workbook's insides are damaged
         raise UploadError(f"{filename!r} is a damaged workbook and cannot be read. Open it in Excel, save it "
                           f"again and upload the new file.") from None  # fmt: skip
-    if not rows or not any(str(c).strip() for c in rows[0]):
-        if any(any(str(c).strip() for c in r) for r in rows):
-            raise UploadError(
-                f"{filename!r}: the header must be in row 1 of sheet {sheet_name!r} (as in the template)."
-            )
-        raise UploadError(f"{filename!r} is empty (sheet {sheet_name!r} has no cells). {SAVE_AS}")
-    header = [str(c).strip() for c in rows[0]]
-    frame = pd.DataFrame([r[: len(header)] for r in rows[1:]], columns=header, index=range(2, len(rows) + 1))
-    table = _shape(frame, filename, "xlsx")
+    table = shape(frame, filename, "xlsx")
     by_letter = {letter: name for name, letter in table.letters.items()}
     table.formulas = {(row, by_letter[col]): f for (row, col), f in formulas.items() if col in by_letter}
     return table
 
 
-def _check_unpacked_size(members: list[zipfile.ZipInfo], filename: str) -> None:
-    """Refuse before unpacking: the declared sizes of the members (a zip bomb declares them, or lies and fails CRC)."""
-    total = sum(m.file_size for m in members)
-    worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
-    limit = unpacked_limit()
-    if total > limit or (worst > 200 and total > 10 * 1024 * 1024):
-        raise UploadError(f"{filename!r} was refused without unpacking it: it declares {total / 1e6:,.0f} MB of "
-                          f"content (compressed {worst:,.0f} to 1; limit {limit / 1e6:,.0f} MB). A real template of "
-                          f"that size is not plausible; split the data into smaller files.")  # fmt: skip
-
-
-def _data_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
-    """(name, member path) of the sheet called 'data', else 'practices', else the first sheet."""
-    book = ET.fromstring(archive.read("xl/workbook.xml"))
-    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", NS)}
-    sheets = [(s.get("name", ""), targets.get(s.get(f"{{{NS['r']}}}id"), "")) for s in book.iterfind(".//m:sheet", NS)]
-    named = {s[0].strip().lower(): s for s in sheets}
-    name, target = named.get("data") or named.get("practices") or sheets[0]
-    path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return name, path
-
-
-def _formula_cells(archive: zipfile.ZipFile, sheet_path: str) -> dict[tuple[int, str], str]:
-    """(row, column letter) -> formula of every formula cell; a fast byte scan first, a parse only when needed."""
-    with archive.open(sheet_path) as handle:
-        raw = handle.read()
-    if b"<f>" not in raw and b"<f " not in raw and b":f>" not in raw and b":f " not in raw:
-        return {}
-    found = {}
-    for _, cell in ET.iterparse(io.BytesIO(raw)):
-        if cell.tag.endswith("}c"):
-            formula = next((c for c in cell if c.tag.endswith("}f")), None)
-            if formula is not None:
-                ref = re.match(r"([A-Z]+)(\d+)", cell.get("r", ""))
-                if ref:
-                    found[(int(ref[2]), ref[1])] = "=" + (formula.text or "(shared formula)")
-            cell.clear()
-    return found
-
-
-def _calamine_rows(data: bytes, sheet_name: str) -> list[list[str]]:
+def _calamine_frame(rebuilt: bytes, sheet_name: str, filename: str, budget: Budget) -> pd.DataFrame:
+    """The sheet from A1 as text columns (header = row 1), built chunk by chunk as arrow arrays."""
     from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    grid = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-    text = _cell_text
-    return [[c if type(c) is str else text(c) for c in row] for row in grid]  # most cells are text already
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(rebuilt)).get_sheet_by_name(sheet_name)
+    if sheet.start is None or sheet.end is None:
+        raise UploadError(f"{filename!r} is empty (sheet {sheet_name!r} has no cells). {SAVE_AS}")
+    (top, left), (bottom, _right) = sheet.start, sheet.end
+    budget.check_shape(filename, bottom + 1, left + sheet.width, "row")  # what calamine found: the scan's bound
+    grid: list[list[str]] = []
+    chunks: list[list[pa.Array]] = []
+    header: list[str] | None = None
+    count = 0
+    for row in sheet.iter_rows():  # rows from row 1 (calamine pads them), columns from the first used one
+        count += 1
+        cells = [c if type(c) is str else _cell_text(c) for c in row]
+        grid.append([""] * left + cells if left else cells)
+        if len(grid) >= ROWS_PER_CHUNK:
+            header = _flush(grid, chunks, header)
+            budget.check_time(filename, "reading the workbook")
+    header = _flush(grid, chunks, header)
+    if header is None or not any(h.strip() for h in header) or (count != bottom + 1 and top > 0):
+        if count > 1 or top > 0:
+            raise UploadError(
+                f"{filename!r}: the header must be in row 1 of sheet {sheet_name!r} (as in the template)."
+            )
+        raise UploadError(f"{filename!r} is empty (sheet {sheet_name!r} has no cells). {SAVE_AS}")
+    columns = [pa.chunked_array([c[i] for c in chunks], pa.large_string()) for i in range(len(header))]
+    index = pd.RangeIndex(2, 2 + sum(len(c[0]) for c in chunks if c))
+    frame = pd.DataFrame({i: series(column, index) for i, column in enumerate(columns)}, copy=False)
+    return frame.set_axis([h.strip() for h in header], axis=1)
+
+
+def _flush(grid: list[list[str]], chunks: list[list[pa.Array]], header: list[str] | None) -> list[str] | None:
+    """Move the rows gathered so far into arrow arrays (one per column); the first row is the header."""
+    if header is None and grid:
+        header = grid.pop(0)
+    if grid and header is not None:
+        width = len(header)
+        chunks.append([pa.array([r[i] if i < len(r) else "" for r in grid], pa.large_string()) for i in range(width)])
+    grid.clear()
+    return header
 
 
 def _cell_text(cell: object) -> str:
+    if isinstance(cell, float):  # the usual non-text cell: a number
+        return str(int(cell)) if cell.is_integer() else repr(cell)
     if cell is None or cell == "":
         return ""
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else repr(cell)
     if isinstance(cell, dt.datetime):
         return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return str(cell)
-
-
-# --- header --------------------------------------------------------------------------------------------------
-
-
-def _letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def normalise_header(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", str(name).replace("\ufeff", "").strip().lower())
-
-
-def _shape(frame: pd.DataFrame, filename: str, kind: str, decimal_comma: bool = False) -> RawTable:
-    """Template columns by name, blank rows dropped; a clear refusal for a wrong header or no data rows."""
-    names = [normalise_header(c) for c in frame.columns]
-    layout = "practices" if "practice_id" in names else "data"
-    columns, required = (PRACTICE_COLUMNS, PRACTICE_REQUIRED) if layout == "practices" else (COLUMNS, REQUIRED_COLUMNS)
-    letters = {name: _letter(i) for i, name in enumerate(names) if name}
-    frame.columns = names
-    blank_headers = [i for i, n in enumerate(names) if not n or n.startswith("unnamed:")]
-    keep = [i for i in range(len(names)) if i not in blank_headers or frame.iloc[:, i].astype(str).str.strip().any()]
-    frame = frame.iloc[:, keep]
-    _check_header([names[i] for i in keep], filename, columns, required)
-    frame = pd.DataFrame({name: _stripped(frame[name]) for name in frame.columns}, copy=False)  # names: unique
-    filled = np.logical_or.reduce([nonempty(arrow(frame[c]), missing=1) for c in frame.columns])
-    frame = frame if filled.all() else frame[filled]  # blank rows dropped (a copy only when there are some)
-    if frame.empty:
-        raise UploadError(f"{filename!r} has a header row but no data rows: add one row per figure below the header.")
-    frame = frame.reindex(columns=columns, fill_value="")
-    shown = {c: letters[c] for c in columns if c in letters}
-    return RawTable(frame, shown, decimal_comma=decimal_comma, kind=kind, layout=layout)
-
-
-def _stripped(column: pd.Series) -> pd.Series:
-    """The cells without surrounding whitespace; the usual column, which has none, as it is (no copy: fewer
-    fresh pages to fault in, which costs as much as the stripping itself)."""
-    text = column.astype(str)
-    cells = arrow(text)
-    return series(pc.utf8_trim_whitespace(cells), text.index) if may_need_strip(cells) else text
-
-
-def _check_header(names: list[str], filename: str, columns: list[str] = COLUMNS,
-                  required: list[str] = REQUIRED_COLUMNS) -> None:  # fmt: skip
-    problems = []
-    for i, name in enumerate(names):
-        if not name or name.startswith("unnamed:"):
-            problems.append(f"column {_letter(i)} has values but no header")
-        elif name not in columns:
-            close = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
-            problems.append(f"unknown column {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    duplicated = sorted({n for n in names if n and names.count(n) > 1})
-    problems += [f"column {n!r} appears twice" for n in duplicated]
-    missing = [c for c in required if c not in names]
-    if missing:
-        problems.append("missing required column(s) " + ", ".join(repr(m) for m in missing))
-    if columns is COLUMNS and not any(c in names for c in ("value", "category")):
-        problems.append("missing column 'value' (numbers) or 'category' (categories and events)")
-    if problems:
-        raise UploadError(f"{filename!r} does not have the template's columns: {'; '.join(problems)}. Expected, in "
-                          f"row 1: {', '.join(columns)} (download the template).")  # fmt: skip

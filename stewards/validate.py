@@ -17,27 +17,34 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from stewards.budget import Budget
 from stewards.cells import PAIR, arrow, categorical, first_bytes, keep, series
 from stewards.context import Context
-from stewards.convert import CONVERTERS, NO_PROBLEMS, indicator_facts
+from stewards.convert import CONVERTERS, indicator_facts
 from stewards.convert import country_message as _country_message  # noqa: F401 - practices.py uses it
-from stewards.convert import problems as _problems
+from stewards.hygiene import hygiene_problems
+from stewards.problems import NO_PROBLEMS, PROBLEM_COLUMNS, Report, coded, problems
 from stewards.rules import run_rules
 from stewards.template import SEXES, uploadable
 from stewards.upload import RawTable
 
-PROBLEM_COLUMNS = ["row", "column", "cell", "value", "message"]
+__all__ = ["PROBLEM_COLUMNS", "Context", "Outcome", "make_context", "validate"]
 FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass
 class Outcome:
     rows: pd.DataFrame  # converted rows (store.ROW_COLUMNS); complete only when there are no problems
-    problems: pd.DataFrame  # PROBLEM_COLUMNS, sorted by row then column
+    report: Report  # every problem, one per cell, by row then column
 
     @property
     def ok(self) -> bool:
-        return self.problems.empty
+        return self.report.ok
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        """Every problem as a frame (PROBLEM_COLUMNS): for a few; the workflow keeps the report's first ones."""
+        return self.report.frame()
 
 
 def make_context(scope: tuple[str, ...] | None) -> Context:
@@ -54,28 +61,36 @@ def make_context(scope: tuple[str, ...] | None) -> Context:
     return Context(uploadable(), registered, countries, scope)
 
 
-def validate(table: RawTable, ctx: Context) -> Outcome:
-    found: list[pd.DataFrame] = [_formulas(table)]
-    cells = table.frame.copy() if table.formulas else table.frame  # cells are stripped text (upload._shape)
-    for (row, column), _formula in table.formulas.items():
-        cells.loc[row, column] = ""  # a formula's cached result is never used
-    converted, problems = _convert(cells, table.decimal_comma, ctx)
+def validate(table: RawTable, ctx: Context, budget: Budget | None = None) -> Outcome:
+    budget = budget or Budget.from_settings()
+    found: list[pd.DataFrame] = [_formulas(table), *hygiene_problems(table.frame, budget)]
+    converted, problems = _convert(_without_formulas(table), table.decimal_comma, ctx)
     found += problems
-    found.append(run_rules(converted, ctx))
-    report = _report(found, table)
-    return Outcome(_rows(converted, ctx) if report.empty else converted.iloc[0:0], report)
+    budget.check_time(table.filename, "checking the cells")
+    found += run_rules(converted, ctx)
+    report = Report(found, table)
+    return Outcome(_rows(converted, ctx) if report.ok else converted.iloc[0:0], report)
+
+
+def _without_formulas(table: RawTable) -> pd.DataFrame:
+    """The cells (stripped text, upload._shape) with every formula cell blank: a cached result is never used."""
+    if not table.formulas:
+        return table.frame
+    cells = table.frame.copy()
+    for column in {c for _, c in table.formulas}:
+        rows = cells.index.intersection([r for r, c in table.formulas if c == column])  # a blank row was dropped
+        cells.loc[rows, column] = ""
+    return cells
 
 
 def _formulas(table: RawTable) -> pd.DataFrame:
     """Formula cells of a workbook (never evaluated) and text cells a spreadsheet would run as a formula."""
-    found = [
-        _problems(pd.Index([row]), column, [formula],
-                  ["a formula is not accepted (it is never calculated here): type the value itself"])
-        for (row, column), formula in table.formulas.items()
-    ]  # fmt: skip
+    never = "a formula is not accepted (it is never calculated here): type the value itself"
+    found = [problems([row for row, c in table.formulas if c == column], column, never)
+             for column in {c for _, c in table.formulas}]  # fmt: skip
     found += [_formula_like(table.frame[column], column) for column in table.frame.columns]
     found = [f for f in found if len(f)]
-    return pd.concat(found, ignore_index=True) if found else NO_PROBLEMS
+    return pd.concat(found, ignore_index=True) if len(found) > 1 else found[0] if found else NO_PROBLEMS
 
 
 def _formula_like(text: pd.Series, column: str) -> pd.DataFrame:
@@ -86,9 +101,10 @@ def _formula_like(text: pd.Series, column: str) -> pd.DataFrame:
     text = text[starts]  # few cells: the rest of the test runs on these
     risky = text.str.strip("-+").ne("") & pd.to_numeric(text.str.replace(",", "."), errors="coerce").isna()
     bad = text[risky]
-    return _problems(bad.index, column, bad, [
-        f"starts with {v[0]!r} like a spreadsheet formula; formulas are not accepted: type the value itself "
-        f"(to start a note with {v[0]!r}, begin it with a word)" for v in bad])  # fmt: skip
+    messages = [f"starts with {c!r} like a spreadsheet formula; formulas are not accepted: type the value itself "
+                f"(to start a note with {c!r}, begin it with a word)" for c in FORMULA_START]  # fmt: skip
+    codes = bad.str.slice(0, 1).map({c: i for i, c in enumerate(FORMULA_START)}).to_numpy(dtype=np.int64)
+    return coded(bad.index.to_numpy(), column, codes, messages)
 
 
 def _convert(cells: pd.DataFrame, decimal_comma: bool, ctx: Context) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
@@ -110,34 +126,6 @@ def _sex_or_headline(sex: pd.Series, headline: pd.Series) -> pd.Series:
     given, default = sex.cat.codes.to_numpy(), headline.cat.codes.to_numpy()
     codes = np.where(given >= 0, given, np.where(default >= 0, default, SEXES.index("total")))
     return categorical(codes, list(SEXES), sex.index)
-
-
-def _report(found: list[pd.DataFrame], table: RawTable) -> pd.DataFrame:
-    """One problem per cell (the first found: a conversion error beats a later rule on the same cell)."""
-    frames = [f for f in found if len(f)]
-    if not frames:
-        return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    report = pd.concat(frames, ignore_index=True)
-    report = report.drop_duplicates(["row", "column"], keep="first")
-    report["row"] = report["row"].astype("Int64")
-    report["value"] = _as_written(report, table).astype(str)
-    report["cell"] = (report["column"].map(table.letters) + report["row"].astype(str)).fillna("")
-    order = {c: i for i, c in enumerate(["", *table.frame.columns])}
-    report["_order"] = report["column"].map(order).fillna(0)
-    return report.sort_values(["row", "_order"], kind="stable")[PROBLEM_COLUMNS].reset_index(drop=True)
-
-
-def _as_written(report: pd.DataFrame, table: RawTable) -> pd.Series:
-    """Each problem's cell as the steward wrote it; a formula keeps its text, a row's problem its given value."""
-    values = report["value"].to_numpy(dtype=object, copy=True)
-    rows, columns = report["row"].to_numpy(dtype=np.int64), report["column"].to_numpy(dtype=object)
-    for column in set(columns) & set(table.frame.columns):
-        at = np.flatnonzero(columns == column)
-        written = np.isin(rows[at], table.frame.index)
-        if table.formulas:
-            written &= [(row, column) not in table.formulas for row in rows[at]]
-        values[at[written]] = table.frame[column].reindex(rows[at[written]]).to_numpy(dtype=object)
-    return pd.Series(values, index=report.index)
 
 
 def _rows(converted: pd.DataFrame, ctx: Context) -> pd.DataFrame:

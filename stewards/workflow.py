@@ -1,25 +1,26 @@
-"""An upload (user, file name, bytes) in; a stored, validated submission out; then the steward's confirmation.
+"""An upload (user, file name, bytes) in; a stored, checked submission out; then the steward's confirmation.
 
 The file is kept exactly as received (LMM_DATA_DIR/uploads/<id>.<ext>, with its SHA-256 in the control database)
-whatever its fate; its rows are stored only when every cell passed. Shared by the page and the API.
+whatever its fate; its rows are stored only when every cell passed. A small file is checked at once; a larger one
+by a bounded validation job (checking.py), the submission saying 'validating' meanwhile. Shared by the page and
+the API.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import secrets
 from datetime import UTC, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from stewards import practices, publish, store
+from stewards import checking, practices, publish, store
 from stewards.accounts import User
+from stewards.budget import CheckOutside
 from stewards.diff import compute_diff
-from stewards.upload import UploadError, read_upload
-from stewards.validate import PROBLEM_COLUMNS, make_context, validate
+from stewards.problems import PROBLEM_COLUMNS
 from warehouse import releases
 
 MODES = ("append", "replace")
@@ -44,38 +45,35 @@ def keep_original(submission_id: str, filename: str, data: bytes) -> tuple[str, 
 
 
 def receive_upload(user: User, filename: str, data: bytes) -> store.Submission:
-    """Validate and store one upload; the submission says invalid (with its problems) or validated (with a diff)."""
+    """Keep and check one upload: a small file here and now (validated with a diff, or invalid with its problems),
+    a larger one by a validation job (the submission says 'validating' until the job records the outcome)."""
     submission_id = new_submission_id()
     filename = PurePosixPath(filename.replace("\\", "/")).name[:200] or "upload"
+    checked = None
+    if len(data) <= checking.inline_limit():
+        try:
+            checked = checking.check(user, filename, data, checking.inline_budget())
+        except CheckOutside:
+            checked = None  # a small workbook that unpacks to much: the job checks it
+    if checked is None and checking.waiting(user.id) >= checking.job_slots():
+        raise checking.TooManyChecks(
+            f"{checking.job_slots()} of your files are still being checked: wait until they are done (their pages "
+            f"say so), then upload {filename!r} again. Nothing was stored."
+        )
     stored, digest = keep_original(submission_id, filename, data)
-    rows, problems, diff = _check(user, filename, data)
-    status = "validated" if problems.empty else "invalid"
-    values = {
-        "id": submission_id, "user_id": user.id, "filename": filename, "sha256": digest, "size": len(data),
-        "stored_path": stored, "created_at": store.now_iso(), "status": status, "rows": len(rows),
-        "problems": json.dumps(problems.to_dict("records"), default=str), "diff": json.dumps(diff) if diff else None,
-        "diff_release": diff["release"] if diff else None,
-    }  # fmt: skip
-    store.insert_submission(values, rows if status == "validated" else None, actor=user.name)
+    values = {"id": submission_id, "user_id": user.id, "filename": filename, "sha256": digest, "size": len(data),
+              "stored_path": stored, "created_at": store.now_iso()}  # fmt: skip
+    if checked is None:
+        values |= {"status": "validating", "rows": 0, "job_state": "queued", "job_message": "waiting to be checked"}
+        store.insert_submission(values, None, actor=user.name)
+        checking.start(submission_id)
+    else:
+        values |= checked.values(submission_id)
+        rows = checked.rows if values["status"] == "validated" else None
+        store.insert_submission(values, rows, actor=user.name)
     sub = store.get_submission(submission_id)
     assert sub is not None
     return sub
-
-
-def _check(user: User, filename: str, data: bytes) -> tuple[pd.DataFrame, pd.DataFrame, dict | None]:
-    try:
-        table = read_upload(data, filename)
-    except UploadError as error:
-        problem = pd.DataFrame([{"row": None, "column": "", "cell": "", "value": "", "message": str(error)}])
-        return pd.DataFrame(), problem[PROBLEM_COLUMNS], None
-    ctx = make_context(None if user.is_admin else user.countries)
-    if table.layout == "practices":  # the practice template: same path, its own checks and diff
-        rows, problems = practices.check(table, ctx, user.institution or user.name)
-        return rows, problems, practices.practice_diff(rows) if problems.empty else None
-    outcome = validate(table, ctx)
-    if not outcome.ok:
-        return pd.DataFrame(), outcome.problems, None
-    return outcome.rows, outcome.problems, compute_diff(outcome.rows, None if user.is_admin else user.countries)
 
 
 def current_diff(sub: store.Submission, user_scope: tuple[str, ...] | None) -> dict | None:
@@ -112,9 +110,24 @@ def submit(sub: store.Submission, user: User, modes: dict[str, str], seen_releas
     return updated
 
 
+def settled(sub: store.Submission) -> store.Submission:
+    """The submission as it really stands: a check whose job died is recorded as refused, never left 'validating';
+    a publish whose job died after its release was switched in is recorded as published (publish.reconcile)."""
+    return publish.reconcile(checking.settle(sub))
+
+
 def may_see(user: User, sub: store.Submission) -> bool:
     return user.is_admin or sub.user_id == user.id
 
 
 def problems_frame(sub: store.Submission) -> pd.DataFrame:
+    """The problems kept in the control database (the first of each column); problems_path() has them all."""
     return pd.DataFrame(sub.problems, columns=PROBLEM_COLUMNS)
+
+
+def problems_path(sub: store.Submission) -> Path | None:
+    """Every problem of the submission as zstd-compressed CSV, kept beside the upload (None: the list has them)."""
+    if not sub.problems_file:
+        return None
+    path = store.uploads_dir() / sub.problems_file
+    return path if path.exists() else None

@@ -115,46 +115,80 @@ _ERR_413 = {"413": _error("limit above the maximum; `error.limit` says it.")}
 
 
 def _submission_paths() -> dict[str, Any]:
-    """Served by dashboard/steward/routes.py (the steward upload); described here so the API has one document."""
+    """Served by dashboard/steward/api.py (the steward workflow for scripts); described here so the API has one
+    document."""
     secured: list[dict[str, list[str]]] = [{"bearer": []}]
-    status = obj({"submission_id": {"type": "string"}, "status": {"type": "string"}}, ["submission_id", "status"])
+    state = {"application/json": {"schema": obj({
+        "id": {"type": "string"},
+        "status": {"type": "string", "enum": ["validating", "invalid", "validated", "submitted", "approved",
+                                              "published", "rejected"]},
+        "problem_count": {"type": "integer", "description": "Every problem found."},
+        "problems": {"type": "array", "items": {"type": "object"},
+                     "description": "The first 100 problems of each column (row, column, cell, value, message)."},
+        "problems_by_column": {"type": "object", "description": "Column -> how many problems it has."},
+        "problems_csv": {"type": "string", "description": "URL of every problem as CSV."},
+        "diff": {"type": ["object", "null"]},
+        "publish": {"type": "object", "description": "state, message, release; `served`: whether the current "
+                                                     "release carries its figures; `interrupted`: a retry is due."},
+    }, ["id", "status"])}}  # fmt: skip
+    sid = [_path("submission_id", "Submission id from the upload.", "s1", {"type": "string"})]
+    common = {"401": _error("Missing or invalid bearer token."), "404": _error("No such submission (or not yours).")}
+
+    def action(summary: str, op: str, body: dict | None = None, admin: bool = True) -> dict[str, Any]:
+        done = {
+            "200": {"description": "The submission after the action.", "content": state},
+            "409": _error("Not possible in the submission's state (the message says why)."),
+        }
+        refused = {"403": _error("Admins only.")} if admin else {}
+        post: dict[str, Any] = {
+            "summary": summary,
+            "tags": ["steward"],
+            "operationId": op,
+            "security": secured,
+            "parameters": sid,
+            "responses": {**done, **common, **refused},
+        }
+        if body:
+            post["requestBody"] = {"content": {"application/json": {"schema": obj(body)}}}
+        return {"post": post}
+
     return {
-        "/submissions": {
-            "post": {
-                "summary": "Upload a steward file (CSV or XLSX from the template) for validation and review.",
-                "tags": ["steward"],
-                "operationId": "createSubmission",
-                "security": secured,
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "multipart/form-data": {
-                            "schema": {"type": "object", "required": ["file"], "properties": {"file": _BINARY}}
-                        }
-                    },
-                },
-                "responses": {
-                    "201": {"description": "Accepted for review.", "content": {"application/json": {"schema": status}}},
-                    "400": _error("The file fails validation or the `file` field is missing (problems by row and column)."),
-                    "401": _error("Missing or invalid bearer token."),
-                    "413": _error("File larger than the upload limit (LMM_UPLOAD_LIMIT_MB)."),
-                },
-            }
-        },
-        "/submissions/{submission_id}": {
-            "get": {
-                "summary": "State of a submission (validation report, review, publication).",
-                "tags": ["steward"],
-                "operationId": "getSubmission",
-                "security": secured,
-                "parameters": [_path("submission_id", "Submission id from the upload.", "s1", {"type": "string"})],
-                "responses": {
-                    "200": {"description": "The submission.", "content": {"application/json": {"schema": status}}},
-                    "401": _error("Missing or invalid bearer token."),
-                    "404": _error("No such submission (or not yours)."),
-                },
-            }
-        },
+        "/submissions": {"post": {
+            "summary": "Upload a steward file (CSV or XLSX from the template). Up to LMM_UPLOAD_INLINE_KB it is "
+                       "checked at once; a larger one by a validation job within LMM_VALIDATION_SECONDS and "
+                       "LMM_VALIDATION_MB (202: GET the submission until its status is no longer `validating`).",
+            "tags": ["steward"], "operationId": "createSubmission", "security": secured,
+            "requestBody": {"required": True, "content": {"multipart/form-data": {
+                "schema": {"type": "object", "required": ["file"], "properties": {"file": _BINARY}}}}},
+            "responses": {
+                "201": {"description": "Valid: review the diff, then submit.", "content": state},
+                "202": {"description": "Being checked by a validation job (Location: the submission).",
+                        "content": state},
+                "400": _error("The `file` field is missing."),
+                "401": _error("Missing or invalid bearer token."),
+                "413": _error("File larger than the upload limit (LMM_UPLOAD_LIMIT_MB); nothing stored."),
+                "422": {"description": "Refused: the problems by row and column, or the limit the file "
+                                       "exceeds.", "content": state},
+                "429": _error("As many of your files as LMM_VALIDATION_JOBS are still being checked."),
+            },
+        }},
+        "/submissions/{submission_id}": {"get": {
+            "summary": "State of a submission (check, problems, diff, review, publication); ?format=csv: every "
+                       "problem as CSV.",
+            "tags": ["steward"], "operationId": "getSubmission", "security": secured,
+            "parameters": [*sid, _query("format", "csv: every problem as CSV.", {"type": "string", "enum": ["csv"]})],
+            "responses": {"200": {"description": "The submission.", "content": state}, **common},
+        }},
+        "/submissions/{submission_id}/submit": action(
+            "Confirm a validated submission for review, with append or replace per series.", "submitSubmission",
+            {"confirm": {"type": "boolean"}, "default_mode": {"type": "string"}, "modes": {"type": "object"},
+             "release": {"type": "string"}}, admin=False),  # fmt: skip
+        "/submissions/{submission_id}/approve": action("Approve and publish (a background job).", "approveSubmission"),
+        "/submissions/{submission_id}/reject": action(
+            "Reject; a submission whose figures are served is withdrawn by publishing a release without it.",
+            "rejectSubmission", {"reason": {"type": "string"}}),
+        "/submissions/{submission_id}/retry": action(
+            "Start again a publish (or a withdrawal) whose job failed or was stopped.", "retrySubmission"),
     }  # fmt: skip
 
 

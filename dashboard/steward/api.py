@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, g, jsonify, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard.steward import review_api
-from dashboard.steward.views import STATUS_TEXT, problems_csv, upload_limit_bytes
+from dashboard.steward.views import STATUS_TEXT, drain, problems_csv, upload_limit_bytes
 from lmm.config import setting
-from stewards import accounts, publish, store, workflow
+from stewards import accounts, checking, publish, store, workflow
 from stewards.integrity import ControlDatabaseError
 
 blueprint = Blueprint("steward_api", __name__, url_prefix="/api/v1/submissions")
@@ -25,6 +26,20 @@ def _error(status: int, message: str, **extra: object):
 @blueprint.errorhandler(ControlDatabaseError)
 def _control_damaged(error: ControlDatabaseError):
     return _error(503, str(error))
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge):
+    return _oversize()
+
+
+def _oversize():
+    """413 with the JSON message, the body read away first (else the client, still sending, gets a reset)."""
+    drain()
+    response, status = _error(413, f"the file is larger than the limit of {setting('LMM_UPLOAD_LIMIT_MB')} MB; "
+                                   f"nothing was stored")  # fmt: skip
+    response.headers["Connection"] = "close"
+    return response, status
 
 
 def token_required(view):
@@ -49,10 +64,13 @@ def describe(sub: store.Submission) -> dict[str, object]:
         "id": sub.id, "status": sub.status, "status_text": STATUS_TEXT.get(sub.status, sub.status),
         "filename": sub.filename, "sha256": sub.sha256, "size": sub.size, "rows": sub.rows,
         "created_at": sub.created_at, "submitted_by": sub.user_name, "institution": sub.institution,
-        "problem_count": len(sub.problems), "problems": sub.problems, "diff": sub.diff, "modes": sub.modes,
+        "problem_count": sub.problem_count, "problems": sub.problems, "problems_by_column": sub.problem_columns,
+        "problems_csv": url_for("steward_api.show", submission_id=sub.id, format="csv"), "diff": sub.diff,
+        "modes": sub.modes,
         "review": {"by": sub.reviewed_by, "at": sub.reviewed_at},
         "publish": {"state": sub.job_state, "message": sub.job_message, "release": sub.release_id,
-                    "interrupted": publish.interrupted(sub)},
+                    "interrupted": publish.interrupted(sub), "served": publish.served(sub),
+                    "current_release": publish.served_in()[0]},
     }  # fmt: skip
 
 
@@ -60,14 +78,22 @@ def describe(sub: store.Submission) -> dict[str, object]:
 @token_required
 def create():
     if (request.content_length or 0) > upload_limit_bytes() + 65536:
-        return _error(413, f"the file is larger than the limit of {setting('LMM_UPLOAD_LIMIT_MB')} MB; "
-                           f"nothing was stored")  # fmt: skip
+        return _oversize()
+    request.max_content_length = upload_limit_bytes() + 65536  # a body sent without a length stops there too
     file = request.files.get("file")
     if file is None or not file.filename:
         return _error(400, "send the file as multipart/form-data in the field 'file'")
     if refused := review_api.corrects_refused(g.user, request.form.get("corrects")):
         return refused
-    sub = workflow.receive_upload(g.user, file.filename, file.read())
+    try:
+        sub = workflow.receive_upload(g.user, file.filename, file.read())
+    except checking.TooManyChecks as busy:
+        return _error(429, str(busy))
+    if sub.status == "validating":  # a large file: its check runs in a job; GET the submission for the outcome
+        response = jsonify(describe(sub))
+        response.headers["Location"] = url_for("steward_api.show", submission_id=sub.id)
+        response.headers["Retry-After"] = "2"
+        return response, 202
     review_api.link(sub, request.form.get("corrects"), g.user)
     return jsonify(describe(sub)), 201 if sub.status == "validated" else 422
 
@@ -83,8 +109,9 @@ def show(submission_id: str):
     sub = _visible(submission_id)
     if sub is None:
         return _error(404, f"no submission {submission_id} of yours")
+    sub = workflow.settled(sub)
     if request.args.get("format") == "csv":
-        return Response(problems_csv(sub), mimetype="text/csv; charset=utf-8")
+        return problems_csv(sub)
     sub_diff = workflow.current_diff(sub, None if g.user.is_admin else g.user.countries)
     return jsonify(describe(sub) | {"diff": sub_diff} | review_api.signed(sub))
 
@@ -132,3 +159,12 @@ def reject(submission_id: str):
         return _error(403, "only an admin can reject")
     reason = str((request.get_json(silent=True) or {}).get("reason", ""))
     return _run(submission_id, lambda: publish.reject(submission_id, g.user.name, reason))
+
+
+@blueprint.post("/<submission_id>/retry")
+@token_required
+def retry(submission_id: str):
+    """Start again the publish job of an approved submission whose job failed or was stopped."""
+    if not g.user.is_admin:
+        return _error(403, "only an admin can retry a publish")
+    return _run(submission_id, lambda: publish.retry(submission_id, g.user.name))

@@ -15,9 +15,17 @@ from dashboard.i18n import datetime as local_datetime
 from dashboard.i18n import t
 from dashboard.i18n.web import template_values
 from dashboard.steward import api, auth, review_api
-from dashboard.steward.views import problems_csv, render_home, render_page, render_submission, upload_limit_bytes
+from dashboard.steward.views import (
+    CSV_TYPE,
+    drain,
+    problems_csv,
+    render_home,
+    render_page,
+    render_submission,
+    upload_limit_bytes,
+)
 from lmm.config import setting
-from stewards import accounts, publish, store, workflow
+from stewards import accounts, checking, publish, store, workflow
 from stewards import review as review_steps
 from stewards.integrity import ControlDatabaseError
 from warehouse import releases
@@ -69,6 +77,7 @@ def guard_posts():
     g.user = None
     if request.method != "POST":
         return None
+    request.max_content_length = upload_limit_bytes() + 65536  # a body sent without a length stops there too
     if request.endpoint == "steward.upload" and (request.content_length or 0) > upload_limit_bytes() + 65536:
         return _oversize()
     if not auth.csrf_ok(request.form.get("csrf_token")):
@@ -79,9 +88,7 @@ def guard_posts():
 
 def _oversize():
     size = request.content_length or 0
-    if size <= 8 * upload_limit_bytes():  # read it away so the browser shows this page instead of a reset
-        while request.stream.read(1 << 20):
-            pass
+    drain()
     limit_mb = float(setting("LMM_UPLOAD_LIMIT_MB"))
     message = t("steward.msg.too_large", size=f"{size / 1024 / 1024:,.1f}", limit=f"{limit_mb:g}")
     response = Response(
@@ -137,7 +144,7 @@ def template(fmt: str):
     from stewards.template import csv_template, xlsx_template
 
     if fmt == "csv":
-        body, mime = csv_template(), "text/csv; charset=utf-8"
+        body, mime = csv_template(), CSV_TYPE
     elif fmt == "xlsx":
         scope = None if g.user.is_admin else list(g.user.countries)
         body, mime = (
@@ -147,7 +154,7 @@ def template(fmt: str):
     else:
         abort(404)
     headers = {"Content-Disposition": f'attachment; filename="lmm-steward-template.{fmt}"'}
-    return Response(body, mimetype=mime, headers=headers)
+    return Response(body, content_type=mime, headers=headers)
 
 
 @pages.get("/practices-template.<fmt>")
@@ -158,14 +165,14 @@ def practice_template(fmt: str):
     from stewards.practice_template import practice_csv_template, practice_xlsx_template
 
     if fmt == "csv":
-        body, mime = practice_csv_template(), "text/csv; charset=utf-8"
+        body, mime = practice_csv_template(), CSV_TYPE
     elif fmt == "xlsx":
         xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         body, mime = practice_xlsx_template(country_list()), xlsx
     else:
         abort(404)
     headers = {"Content-Disposition": f'attachment; filename="lmm-practice-template.{fmt}"'}
-    return Response(body, mimetype=mime, headers=headers)
+    return Response(body, content_type=mime, headers=headers)
 
 
 @pages.post("/upload")
@@ -179,7 +186,11 @@ def upload():
     if review_api.corrects_refused(g.user, corrects):
         flash(t("signoff.msg.not_returned", id=corrects), "error")
         return redirect(url_for("steward.home"))
-    sub = workflow.receive_upload(g.user, file.filename, file.read())
+    try:
+        sub = workflow.receive_upload(g.user, file.filename, file.read())
+    except checking.TooManyChecks as busy:
+        flash(str(busy), "error")
+        return redirect(url_for("steward.home"))
     review_api.link(sub, corrects, g.user)
     return redirect(url_for("steward.submission", submission_id=sub.id))
 
@@ -200,9 +211,7 @@ def submission(submission_id: str):
 @pages.get("/submissions/<submission_id>/problems.csv")
 @login_required
 def problems(submission_id: str):
-    sub = _own_submission(submission_id)
-    headers = {"Content-Disposition": f'attachment; filename="{sub.id}-problems.csv"'}
-    return Response(problems_csv(sub), mimetype="text/csv; charset=utf-8", headers=headers)
+    return problems_csv(_own_submission(submission_id))
 
 
 @pages.post("/submissions/<submission_id>/submit")

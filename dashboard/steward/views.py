@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import render_template
+from flask import Response, render_template, request, stream_with_context
 
 from dashboard.steward import auth
 from lmm.config import setting
 from stewards import publish, store, workflow
 from stewards.accounts import User
+from stewards.problems import read_csv_file
 from warehouse import releases
 from warehouse.connection import cursor
 from warehouse.safe_csv import neutralise_frame
 
 SHOWN_PROBLEMS = 1000
+CSV_TYPE = "text/csv; charset=utf-8"  # given whole as content_type (mimetype= would add the charset a second time)
 STATUS_TEXT = {
+    "validating": "Being checked: this page shows the outcome when it is ready",
     "invalid": "Has problems: nothing from this file can be published",
     "validated": "Valid: review the differences and submit",
     "submitted": "Submitted: waiting for an admin's review",
@@ -28,6 +31,17 @@ SITE_CSS = Path(__file__).resolve().parents[1] / "assets" / "style.css"
 
 def upload_limit_bytes() -> int:
     return int(float(setting("LMM_UPLOAD_LIMIT_MB")) * 1024 * 1024)
+
+
+def drain() -> None:
+    """Read an oversize body away (up to 8x the limit) so the client reads the answer instead of a reset: a client
+    sends the whole body before it reads, and a server that closes with unread bytes makes TCP reset."""
+    size = request.content_length or 0
+    if size <= 8 * upload_limit_bytes():
+        stream = request.environ["wsgi.input"]
+        left = size
+        while left > 0 and (piece := stream.read(min(left, 1 << 20))):
+            left -= len(piece)
 
 
 def country_list() -> list[tuple[str, str]]:
@@ -81,9 +95,11 @@ def _withdrawn_map(subs: list[store.Submission]) -> dict[str, dict[str, str]]:
 
 def render_submission(user: User, sub: store.Submission) -> str:
     scope = None if user.is_admin else user.countries
+    sub = workflow.settled(sub)
     diff = workflow.current_diff(sub, scope)
     problems = sub.problems
-    working = sub.status == "approved" and publish.job_alive(sub)
+    working = (sub.status in ("approved", "rejected") and publish.job_alive(sub)) or sub.status == "validating"
+    served = publish.served(sub)
     rolled_back = sub.status == "published" and sub.release_id in store.rolled_back_releases()
     countries = sorted({s["country"] for s in (diff or {}).get("series", [])})
     return render_template(
@@ -92,10 +108,12 @@ def render_submission(user: User, sub: store.Submission) -> str:
         sub=sub,
         diff=diff,
         problems=problems[:SHOWN_PROBLEMS],
-        problem_count=len(problems),
+        problem_count=sub.problem_count,
         file_level=[p for p in problems if p.get("row") is None],
         working=working,
         interrupted=publish.interrupted(sub),
+        served=served,
+        withdrawable=served and sub.status in ("approved", "published") and not working,
         rolled_back=rolled_back,
         countries=countries,
         current=releases.current_release_id(),
@@ -110,7 +128,14 @@ def _review_context(user: User, sub: store.Submission) -> dict[str, object]:
     return submission_context(user, sub)
 
 
-def problems_csv(sub: store.Submission) -> str:
-    """Every problem as CSV (cells a spreadsheet would run as formulas neutralised)."""
-    frame = workflow.problems_frame(sub)
-    return "\ufeff" + neutralise_frame(frame.astype(object).where(frame.notna(), "")).to_csv(index=False)
+def problems_csv(sub: store.Submission) -> Response:
+    """Every problem as CSV (cells a spreadsheet would run as formulas neutralised): the file kept beside the upload,
+    unpacked as it is sent; for a refused file or an older submission, the list the control database keeps."""
+    headers = {"Content-Disposition": f'attachment; filename="{sub.id}-problems.csv"'}
+    path = workflow.problems_path(sub)
+    if path is None:
+        frame = workflow.problems_frame(sub)
+        body = "\ufeff" + neutralise_frame(frame.astype(object).where(frame.notna(), "")).to_csv(index=False)
+        return Response(body, content_type=CSV_TYPE, headers=headers)
+
+    return Response(stream_with_context(read_csv_file(path)), content_type=CSV_TYPE, headers=headers)

@@ -35,6 +35,7 @@ api:upload          -       Y    -     Y
 api:submit          -       Y    -     Y
 api:approve         -       -    -     Y
 api:reject          -       -    -     Y
+api:retry           -       -    -     Y
 """
 MATRIX = {
     (line.split()[0], actor): mark == "Y"
@@ -197,8 +198,8 @@ ACTIONS: dict[str, Cell] = {
     "reject": Cell(lambda: mex_submission("submitted"), _form("/steward/submissions/{t}/reject", reason="no"),
                    _api("POST", "/api/v1/submissions/{t}/reject", {"reason": "no"}),
                    lambda sid: _status(sid) == "rejected"),
-    "retry": Cell(lambda: mex_submission("interrupted"), _form("/steward/submissions/{t}/retry"), None,
-                  lambda sid: _retried(sid)),
+    "retry": Cell(lambda: mex_submission("interrupted"), _form("/steward/submissions/{t}/retry"),
+                  _api("POST", "/api/v1/submissions/{t}/retry"), lambda sid: _retried(sid)),
     "rollback": Cell(_rollback_target, _form("/steward/releases/rollback"), None, _rolled_back),
     "logout": Cell(lambda: "", _form("/steward/logout"), None, lambda _t: False),  # judged on the session below
 }  # fmt: skip
@@ -253,7 +254,7 @@ def test_every_form_without_its_csrf_token_is_refused(app: Flask, site: Site, ac
     assert run_cell(app, site, "page", action, actor, with_csrf=False) is False
 
 
-@pytest.mark.parametrize("action", ["upload", "submit", "approve", "reject"])
+@pytest.mark.parametrize("action", ["upload", "submit", "approve", "reject", "retry"])
 def test_a_revoked_token_is_refused_for_every_api_action(app: Flask, site: Site, action: str) -> None:
     from stewards import accounts
 
@@ -275,6 +276,6 @@ def test_no_http_route_creates_or_revokes_tokens_or_accounts(app: Flask) -> None
                       "/steward/submissions/<submission_id>/retry", "/steward/releases/rollback",
                       "/api/v1/submissions", "/api/v1/submissions/<submission_id>/submit",
                       "/api/v1/submissions/<submission_id>/approve", "/api/v1/submissions/<submission_id>/reject",
-                      "/_dash-update-component"}  # fmt: skip
+                      "/api/v1/submissions/<submission_id>/retry", "/_dash-update-component"}  # fmt: skip
     unknown = set(rules) - expected_posts
     assert not unknown, f"a new state-changing route is not in the access matrix: {sorted(unknown)}"

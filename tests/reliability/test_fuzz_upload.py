@@ -1,7 +1,9 @@
 """Property-based fuzzing of the steward parser and validator (hypothesis, derandomized, bounded examples).
 
 Generated CSV (odd encodings, separators, quotes, huge cells, control characters), XLSX (random cells through
-openpyxl, deeply nested XML, entity expansion) and random bytes. Properties: reading and validating never raises
+openpyxl, deeply nested XML, entity expansion) and random bytes; and the upload budget's attacks: headers of up to
+70,000 columns, workbooks with hidden or competing sheets, invisible characters in every column, ZIP headers that
+lie about a part's size, compressed size or checksum. Properties: reading and validating never raises
 anything but a clear refusal; unicode look-alikes of codes (Cyrillic 'М' in 'MEX', fullwidth letters, zero-width
 spaces) are never accepted as the code; a refused file writes no row (control database counts unchanged) and an
 accepted one writes exactly its rows.
@@ -238,3 +240,117 @@ def test_each_hostile_value_in_each_column_of_a_valid_row(ctx) -> None:
     for line, (column, text) in planted.items():
         if text in CONFUSABLES and column in ("indicator_id", "country"):
             assert (line, column) in found, (line, column, text)
+
+
+# --- the budget's attacks: wide headers, hidden sheets, invisible characters, lying ZIP headers ----------------
+
+INVISIBLE = ["\x00", "\x01", "\x07", "\x08", "\x0b", "\x1b", "\x7f", "\x85", "\x9b", "\u202a", "\u202b", "\u202d",
+             "\u202e", "\u2066", "\u2067", "\u2069"]  # fmt: skip
+IN_CODES = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\t"]
+VALID_ROW = ["tertiary_women_emigration_rate", "MEX", "", "2021", "", "5.5", "", "", "INEGI survey", "a note"]
+
+
+@settings(FUZZ, max_examples=40)
+@given(width=st.integers(11, 70_000), blank=st.floats(0, 1), rows=st.integers(1, 3))
+def test_wide_headers_are_answered_quickly(ctx, width: int, blank: float, rows: int) -> None:
+    """A header of up to 70,000 columns, named or blank: refused naming the column limit past it, within a second."""
+    import time
+
+    names = [*COLUMNS, *("" if i < blank * width else f"extra_{i}" for i in range(width - len(COLUMNS)))]
+    body = (",".join(names) + "\n" + (",".join(VALID_ROW) + "\n") * rows).encode()
+    started = time.monotonic()
+    table, _ = read_and_validate(body, "wide.csv", ctx)
+    assert time.monotonic() - started < 2
+    if width > 256:
+        assert table is None
+        with pytest.raises(UploadError, match=f"has {width:,} columns .*LMM_UPLOAD_MAX_COLUMNS"):
+            read_upload(body, "wide.csv")
+
+
+SHEET_NAMES = ["data", "Data", "d\u0430ta", "DATA ", "data2", "lists", "columns", "notes", "practices", "Sheet1"]
+
+
+@settings(FUZZ, max_examples=40)
+@given(sheets=st.lists(st.tuples(st.sampled_from(SHEET_NAMES), st.sampled_from(["", "", "hidden", "veryHidden"])),
+                       min_size=1, max_size=4, unique_by=lambda s: s[0].strip().casefold()))  # fmt: skip
+def test_hidden_or_competing_sheets_are_never_read(ctx, sheets: list[tuple[str, str]]) -> None:
+    """The first sheet holds MEX figures, every other one PHL figures: a hidden sheet refuses the file; otherwise
+    only the one data sheet is read, so no PHL figure is ever taken from another sheet."""
+    from bench.soak_hostile import sheets_xlsx
+
+    data = sheets_xlsx(sheets)
+    try:
+        table = read_upload(data, "sheets.xlsx")
+    except UploadError as refusal:
+        said = str(refusal)
+        assert all(repr(n) in said for n, _ in sheets) or "does not have the template's columns" in said, said
+        note("refused: sheets")
+        return
+    assert all(state == "" for _, state in sheets), "a workbook with a hidden sheet was read"
+    read_from = next(i for i, (name, _) in enumerate(sheets) if name.strip().casefold() in ("data", "practices")
+                     or len(sheets) == 1)  # fmt: skip
+    assert set(table.frame["country"]) == {"MEX" if read_from == 0 else "PHL"}
+    note("read: the data sheet")
+
+
+@FUZZ
+@given(column=st.sampled_from(COLUMNS), char=st.sampled_from(INVISIBLE + IN_CODES), at=st.integers(0, 12))
+def test_invisible_characters_are_refused_at_their_cell(ctx, column: str, char: str, at: int) -> None:
+    """A control, direction or zero-width character in a cell of a valid row: a problem at that row and column
+    that names the character and its position, never a published figure (tabs: only in source and note)."""
+    import csv as csvlib
+
+    row = list(VALID_ROW)
+    position = COLUMNS.index(column)
+    cell = row[position] or "x"
+    at = min(at, len(cell))
+    row[position] = cell[:at] + char + cell[at:]
+    out = io.StringIO()
+    writer = csvlib.writer(out)
+    writer.writerows([COLUMNS, VALID_ROW[:3] + ["2020"] + VALID_ROW[4:], row])
+    table, outcome = read_and_validate(out.getvalue().encode(), "chars.csv", ctx)
+    allowed = char == "\t" and column in ("source", "note") or char in IN_CODES[:-1] and column in ("source", "note")
+    stripped = char in ("\x0b", "\x85", "\t", "\ufeff") and at in (0, len(cell))  # whitespace at an end is trimmed
+    if allowed or stripped or table is None:
+        return
+    found = {(int(r), c): m for r, c, m in zip(outcome.problems["row"], outcome.problems["column"],  # type: ignore[attr-defined]
+                                               outcome.problems["message"], strict=True)}  # fmt: skip
+    assert (3, column) in found, (column, repr(char), found)
+    assert f"U+{ord(char):04X}" in found[(3, column)] or column in ("year", "value") and "number" in found[(3, column)]
+
+
+@settings(FUZZ, max_examples=40)
+@given(part=st.sampled_from(["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"]),
+       field=st.sampled_from(["size", "compressed", "crc"]), value=st.sampled_from([0, 1, 2048, 2**31 - 1, 2**32 - 1]),
+       where=st.sampled_from(["local", "central", "both"]))  # fmt: skip
+def test_lying_zip_headers_never_cost_more_than_the_truth(ctx, part: str, field: str, value: int, where: str) -> None:
+    """A workbook whose ZIP headers lie about a part's size, compressed size or checksum: read exactly as the
+    honest file, or refused as damaged; quickly either way (the declared sizes are never used)."""
+    import struct
+    import time
+
+    honest = _small_valid_xlsx()
+    lying = bytearray(honest)
+    offsets = {"size": (22, 24), "compressed": (18, 20), "crc": (14, 16)}[field]
+    name = part.encode()
+    for signature, name_at, at in ((b"PK\x03\x04", 30, offsets[0]), (b"PK\x01\x02", 46, offsets[1])):
+        if where != "both" and where != ("local" if signature == b"PK\x03\x04" else "central"):
+            continue
+        found = lying.find(signature)
+        while found >= 0:
+            if lying[found + name_at : found + name_at + len(name)] == name:
+                lying[found + at : found + at + 4] = struct.pack("<I", value)
+            found = lying.find(signature, found + 4)
+    started = time.monotonic()
+    try:
+        table = read_upload(bytes(lying), "lying.xlsx")
+    except UploadError as refusal:
+        assert "damaged" in str(refusal) or "not an Excel workbook" in str(refusal), str(refusal)
+        table = None
+    assert time.monotonic() - started < 3
+    if table is not None:
+        assert table.frame.equals(read_upload(honest, "honest.xlsx").frame)
+
+
+def _small_valid_xlsx() -> bytes:
+    return xlsx_bytes((COLUMNS, [VALID_ROW]))

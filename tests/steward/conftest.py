@@ -64,12 +64,33 @@ def sign_in(server: Flask, name: str, password: str = PASSWORD) -> FlaskClient:
 
 
 def upload(client: FlaskClient, name: str, body: bytes):
-    """POST a file through the page; returns the response of the page it leads to."""
+    """POST a file through the page; returns the response of the page it leads to (once a file checked by a
+    validation job is checked)."""
     from io import BytesIO
 
     data = {"csrf_token": csrf_of(client), "file": (BytesIO(body), name)}
     response = client.post("/steward/upload", data=data, content_type="multipart/form-data")
-    return client.get(response.headers["Location"]) if response.status_code == 302 else response
+    if response.status_code != 302:
+        return response
+    location = response.headers["Location"]
+    if "/submissions/" in location:
+        wait_checked(location.rstrip("/").rsplit("/", 1)[1])
+    return client.get(location)
+
+
+def wait_checked(submission_id: str, timeout: float = 60) -> None:
+    """Wait until a submission is no longer being checked by its validation job."""
+    import time
+
+    from stewards import store
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sub = store.get_submission(submission_id)
+        if sub is None or sub.status != "validating":
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"submission {submission_id} still validating after {timeout} s")
 
 
 def page_text(html: str) -> str:
