@@ -264,10 +264,11 @@ def _page(f: Facts, card: dict, name: str, figures: list[str], lang: str) -> str
                    version=info["methodology_version"], year=info["status_year"])  # fmt: skip
     second = t("briefing.footer_sources", lang, ids="; ".join(s["source_id"] for s in f.sources))
     region = group_text(country.get("un_region"))
-    where = ", ".join(escape(str(group_text(x))) for x in (country.get("un_subregion"), country.get("un_region")) if x)
+    regions = ", ".join(str(group_text(x)) for x in (country.get("un_subregion"), country.get("un_region")) if x)
+    where = " · ".join(escape(x) for x in (regions, str(group_text(country.get("income_group")) or "")) if x)
     created = str(info["created_at"])[:10] if lang == "en" else local_date(str(info["created_at"]), lang)
-    place = t("briefing.place", lang, where=where, income=escape(str(group_text(country.get("income_group")) or "")),
-                   release=release_id, date=created, year=info["status_year"], version=info["methodology_version"])  # fmt: skip
+    place = t("briefing.place", lang, where=where, release=release_id, date=created, year=info["status_year"],
+              version=info["methodology_version"])  # fmt: skip
     badges = " ".join(_badge(level) for level in LEGEND) + " " + _badge("out_of_date")
     source_rows = [[escape(str(s[k] or "")) for k in ("source_id", "title", "publisher", "licence", "citation")]
                    for s in f.sources]  # fmt: skip

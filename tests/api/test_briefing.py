@@ -125,28 +125,35 @@ def test_an_unknown_language_is_refused(client):
     assert answer.status_code == 400 and answer.get_json()["error"]["parameter"] == "lang"
 
 
-def test_the_job_renders_every_country_ahead(release_id, data_dir, monkeypatch):
-    """The render-ahead job on a release, limited to three countries: their briefings in three languages on disk,
-    written once, requests' wishes first; the job lock keeps a second job out; a finished release is not redone."""
+def test_the_job_renders_every_country_ahead(client, release_id, data_dir, monkeypatch):
+    """The render-ahead job on a release, limited to three areas: their briefings in three languages on disk, the HTML
+    the same as rendered on request and the PDF the one served, written once, requests' wishes first; the job lock
+    keeps a second job out; a finished release is not redone."""
     from dashboard.api import briefings_ahead
+    from dashboard.api.briefing import render_html
     from warehouse import briefing
 
     _need("chromium")
-    monkeypatch.setattr(briefings_ahead, "countries", lambda _release: ["MEX", "DEU", "SEN"])
+    codes = ["MEX", "PRI", "PCN"]  # a state, a territory with data, a territory with none
+    monkeypatch.setattr(briefings_ahead, "countries", lambda _release: codes)
     (briefing.folder(release_id) / briefing.WANTED).mkdir(exist_ok=True)
-    (briefing.folder(release_id) / briefing.WANTED / "SEN.fr").touch()
-    assert list(briefings_ahead.queue(release_id, ["MEX", "DEU", "SEN"]))[:2] == [("SEN", "fr"), ("MEX", "en")]
+    (briefing.folder(release_id) / briefing.WANTED / "PCN.fr").touch()
+    assert list(briefings_ahead.queue(release_id, codes))[:2] == [("PCN", "fr"), ("MEX", "en")]
     with briefing.job_lock(release_id) as ours:
         assert ours and briefing.job_running(release_id)
         with briefing.job_lock(release_id) as second:
             assert not second, "one job per release"
         done = briefings_ahead.run(release_id)
     assert done["failed"] == [] and done["stopped"] is None and done["countries"] == 3
-    for iso3 in ("MEX", "DEU", "SEN"):
+    for iso3 in codes:
         for lang in ("en", "es", "fr"):
             pdf = briefing.path_of(release_id, iso3, lang, "pdf")
             assert pdf.read_bytes().startswith(b"%PDF"), pdf
+            html = briefing.path_of(release_id, iso3, lang, "html").read_text(encoding="utf-8")
+            assert html == render_html(release_id, iso3, lang), "rendered ahead = rendered on request"
     assert briefings_ahead.run(release_id)["written"] == 0, "what is on disk is not rendered again"
+    served = client.get("/api/v1/briefings/PCN.pdf?lang=fr")
+    assert served.data == briefing.path_of(release_id, "PCN", "fr", "pdf").read_bytes(), "served from disk"
     monkeypatch.setenv("LMM_BRIEFINGS_AHEAD", "auto")
     assert not briefings_ahead.enabled({"SERVER_SOFTWARE": "Werkzeug/3.1"})
     assert briefings_ahead.enabled({"SERVER_SOFTWARE": "gunicorn/27.0.1"})

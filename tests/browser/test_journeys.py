@@ -91,3 +91,41 @@ def test_a_delegate_opens_a_named_group_in_french(page) -> None:
     page.wait_for_url(re.compile(r"group=rabat-process"))
     expect(messages).to_contain_text("L'Algérie et la Libye sont observatrices")
     screenshot(page, "journey-compare-group-fr")
+
+
+FIFTEEN = "IND,NPL,BGD,LKA,PAK,PHL,IDN,VNM,THA,KHM,CHN,AFG,ARE,SAU,QAT"
+
+
+def test_fifteen_countries_fit_a_laptop_screen_with_every_theme_and_the_header_in_view(page) -> None:
+    page.goto(f"/compare?countries={FIFTEEN}")
+    table = page.locator("#compare-heatmap-table")
+    table.wait_for()
+    box = table.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280, box  # no sideways scrolling at 1280 px
+    scroller = page.locator(".heatmap-scroll")
+    assert scroller.evaluate("e => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1")
+    themes = [t.strip() for t in page.locator("#compare-heatmap-table tr.heat-group th").all_inner_texts()]
+    assert len(themes) == 4 and "Women's participation" in themes
+    last = page.locator("#compare-heatmap-table tr.heat-group").last
+    last.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 300)
+    header = page.locator("#compare-heatmap-table thead th").nth(1)
+    expect(header).to_have_text("India")
+    top = header.bounding_box()
+    assert top is not None and -1 <= top["y"] <= 5, top  # the country header stays at the top of the window
+    screenshot(page, "journey-compare-15")
+
+
+def test_phone_width_profile_and_compare(browser, gunicorn_server: str) -> None:
+    context = browser.new_context(base_url=gunicorn_server, viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto("/country/CIV?lang=fr")
+    expect(phone.locator(".country-page h1").first).to_contain_text("Côte d’Ivoire (CIV)")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    screenshot(phone, "journey-phone-profile-fr")
+    phone.goto("/compare?group=gcc")
+    phone.locator("#compare-heatmap-table").wait_for()
+    screenshot(phone, "journey-phone-compare")
+    page_width = phone.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 390 and page_width <= 390, (width, page_width)  # only the heat map scrolls sideways, in its box
