@@ -5,7 +5,8 @@
 Readers request pages, callbacks and the API without pause while the fault and attack families of
 bench/soak_faults.py run in rounds (killed builds and publish jobs, killed workers mid-upload and mid-validation,
 simultaneous publishes and uploads, a full disk, damaged releases and control database; hostile uploads, URLs,
-forged access and sign-in guessing). Everything is bounded: the time budget, and a cap per family. It prints, per
+forged access and sign-in guessing; a hostile steward uploading the worst files of bench/soak_hostile.py, two at a
+time). Everything is bounded: the time budget, and a cap per family. It prints, per
 family: attempts, failures of the system under test (must be 0) and data lost (must be 0); the readers' requests,
 failures and latency; and each gunicorn worker's memory over time. A temporary runtime folder (a release built from
 the bundled seed) is used: nothing under var/ is touched. Exit status 1 when any failure or loss was seen.
@@ -53,6 +54,7 @@ class Tally:
     failures: int = 0  # failures of the system under test
     lost: int = 0  # accepted submissions or published figures lost
     notes: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # figures a family reports (e.g. each hostile file's answer)
 
     def fail(self, why: str) -> None:
         self.failures += 1
@@ -86,10 +88,11 @@ class Soak:
         return child_pids(self.proc.pid)
 
 
-def rss_mb(pid: int) -> float | None:
+def rss_mb(pid: int, field: str = "VmRSS") -> float | None:
+    """A process's resident memory (VmRSS) or its peak so far (VmHWM), in MB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
@@ -199,6 +202,7 @@ class Memory:
     def __init__(self, soak: Soak, every: float) -> None:
         self.soak, self.every, self.stop = soak, every, threading.Event()
         self.samples: list[tuple[float, dict[int, float]]] = []
+        self.peaks: dict[int, float] = {}  # pid -> the worker's peak resident memory (VmHWM) last seen
         self.started = time.monotonic()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
@@ -209,6 +213,8 @@ class Memory:
     def sample(self) -> None:
         found = {pid: rss for pid in self.soak.workers() if (rss := rss_mb(pid)) is not None}
         self.samples.append((time.monotonic() - self.started, found))
+        for pid in found:
+            self.peaks[pid] = max(self.peaks.get(pid, 0.0), rss_mb(pid, "VmHWM") or 0.0)
 
 
 def report(families: dict[str, Tally], readers: Readers, memory: Memory, soak: Soak, seconds: float) -> bool:
@@ -233,6 +239,13 @@ def report(families: dict[str, Tally], readers: Readers, memory: Memory, soak: S
             half = len(mine) // 2
             print(f"  worker {pid}: first half mean {statistics.mean(mine[:half]):.0f} MB, second half mean "
                   f"{statistics.mean(mine[half:]):.0f} MB, max {max(mine):.0f} MB over {len(mine)} samples")  # fmt: skip
+    if memory.peaks:
+        print(f"  peak resident memory of any worker (VmHWM): {max(memory.peaks.values()):.0f} MB "
+              f"({', '.join(f'{pid}: {mb:.0f}' for pid, mb in sorted(memory.peaks.items()))})")  # fmt: skip
+    for name, tally in families.items():
+        if tally.details:
+            print(f"\n{name}: each answer (file, size, HTTP status, outcome, seconds to the answer, problems, check):")
+            print("  " + "\n  ".join(tally.details))
     problems = [f"{n}: {note}" for n, t in families.items() for note in t.notes] + readers.failures[:20]
     if problems:
         print("\nproblems:\n  " + "\n  ".join(problems[:40]))
@@ -258,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     print(f"setting up in {folder}: a release from the bundled seed, accounts, gunicorn ({ARGS.workers} workers)")
     soak = set_up(folder / "data", ARGS.workers, ARGS.seed)
-    readers, memory = Readers(soak, ARGS.readers), Memory(soak, every=5.0)
+    readers, memory = Readers(soak, ARGS.readers), Memory(soak, every=1.0)
     chosen = {name: family for name, family in FAMILIES.items() if ARGS.only in name}
     families = {name: Tally() for name in chosen}
     memory.sample()

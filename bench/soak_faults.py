@@ -153,8 +153,9 @@ def killed_build(soak: Soak, tally: Tally) -> None:
 
 
 def killed_publish_job(soak: Soak, tally: Tally) -> None:
-    """An approval's publish job killed at a random moment; the admin's retry publishes it."""
-    from stewards import publish, store
+    """An approval's publish job killed at a random moment: the submission shows what is served (published in the
+    release the job switched in, or interrupted); the admin's retry publishes what was not."""
+    from stewards import publish, store, workflow
 
     tally.attempts += 1
     sid = submitted(soak, 20 + tally.attempts / 100)
@@ -169,6 +170,10 @@ def killed_publish_job(soak: Soak, tally: Tally) -> None:
         os.kill(sub.job_pid, signal.SIGKILL)
         time.sleep(0.2)
     sub = store.get_submission(sid)
+    if sub is not None and not publish.job_alive(sub):
+        sub = workflow.settled(sub)  # a job killed after the switch: published in the release that serves it
+        if (sub.status == "published") != publish.served(sub):
+            tally.fail(f"{sid} shown {sub.status} while its figures are {'' if publish.served(sub) else 'not '}served")
     if sub and sub.status == "approved" and publish.interrupted(sub):
         publish.retry(sid, "soak admin")
     done = wait_job(sid)
@@ -237,17 +242,26 @@ def worker_killed_mid_upload(soak: Soak, tally: Tally) -> None:
 
 
 def worker_killed_mid_validation(soak: Soak, tally: Tally) -> None:
-    from stewards import store
+    """A worker killed while it hands a large upload to its validation job: no submission, or one whose check ends
+    by itself (validated with all its rows, or invalid with none), never left 'validating'."""
+    from stewards import store, workflow
 
     tally.attempts += 1
     before, files = counts(), _uploads()
     if not _raw_upload(soak, csv_rows(1.75, rows=120_000), 1.0, lambda: _uploads() != files):
         tally.fail("no worker took the upload within a minute")
-    time.sleep(1.0)
-    rows_added = counts()[1] - before[1]
-    new = [n for n in _uploads() - files if store.get_submission(n.split(".")[0]) is not None]
-    if new and rows_added != sum(getattr(store.get_submission(n.split(".")[0]), "rows", 0) for n in new):
-        tally.fail("a submission cut mid-validation has part of its rows")
+    for name in _uploads() - files:
+        deadline = time.monotonic() + 120
+        while (sub := store.get_submission(name.split(".")[0])) is not None and time.monotonic() < deadline:
+            if (sub := workflow.settled(sub)).status != "validating":
+                break
+            time.sleep(0.2)
+        if sub is not None and sub.status == "validating":
+            tally.fail(f"{sub.id} still validating two minutes after its worker was killed")
+        elif sub is not None and len(store.submission_rows(sub.id)) != (sub.rows if sub.status == "validated" else 0):
+            tally.fail("a submission cut mid-validation has part of its rows")
+    if counts()[1] < before[1]:
+        tally.lost += 1
     _next_upload_works(soak, tally)
     intact(soak, tally, "worker killed mid-validation")
 
@@ -546,6 +560,58 @@ def _login(soak: Soak, name: str, password: str) -> requests.Response:
                         allow_redirects=False, timeout=60)  # fmt: skip
 
 
+_BUILT: dict[str, bytes] = {}
+
+
+def hostile_steward(soak: Soak, tally: Tally) -> None:
+    """The worst files a steward can make (bench/soak_hostile.py), two of them at once by two stewards, while the
+    readers load pages: each is answered (a refusal naming its limit or its problems) within the check's budget,
+    never with a 5xx or a cut connection; none is accepted; a refused file adds no row."""
+    from bench.soak_hostile import HOSTILE_FILES
+
+    names = list(HOSTILE_FILES)
+    picked = [names[(2 * tally.attempts + i) % len(names)] for i in range(2)]
+    results = at_once(*(lambda name=name, who=who: _hostile_file(soak, name, who)
+                        for name, who in zip(picked, ("mex", "phl"), strict=True)))  # fmt: skip
+    for name, (problem, figures) in zip(picked, results, strict=True):  # type: ignore[misc]
+        tally.attempts += 1
+        tally.details.append(figures)
+        if problem:
+            tally.fail(f"{name}: {problem}")
+
+
+def _hostile_file(soak: Soak, name: str, who: str) -> tuple[str | None, str]:
+    """(what went wrong or None, a line of figures) for one upload of one hostile file, followed to its answer."""
+    from bench.soak_hostile import HOSTILE_FILES
+
+    filename, build = HOSTILE_FILES[name]
+    body = _BUILT.get(name) or _BUILT.setdefault(name, build())
+    rows_before = counts()[1]
+    started = time.monotonic()
+    try:
+        answer = upload(soak, body, filename, who=who)
+    except requests.RequestException as error:
+        return f"the upload got {type(error).__name__}", f"{name}: no answer"
+    state = answer.json() if answer.headers.get("Content-Type", "").startswith("application/json") else {}
+    while answer.status_code == 202 and state.get("status") == "validating" and time.monotonic() - started < 120:
+        time.sleep(0.2)
+        state = requests.get(f"{soak.url}/api/v1/submissions/{state['id']}", headers=soak.auth(who), timeout=60).json()
+    seconds = time.monotonic() - started
+    message = (state.get("problems") or [{}])[0].get("message", "")
+    check = state.get("publish", {}).get("message") or "checked in the web worker"
+    figures = (f"{name:<24} {len(body) / 1e6:6.1f} MB  {answer.status_code}  {state.get('status', '?'):<10} "
+               f"{seconds:5.1f} s  {state.get('problem_count', 0):>9,} problems  {check}: {message[:70]}")  # fmt: skip
+    if answer.status_code >= 500 or answer.status_code not in (202, 422):
+        return f"answered {answer.status_code}", figures
+    if state.get("status") != "invalid":
+        return f"ended {state.get('status')} (a hostile file must be refused)", figures
+    if seconds > 2 * float(os.environ.get("LMM_VALIDATION_SECONDS", "10")) + 5:
+        return f"answered after {seconds:.0f} s, past its budget", figures
+    if counts()[1] != rows_before:
+        return "a refused file added rows", figures
+    return None, figures
+
+
 FAMILIES: dict[str, Callable[[Soak, Tally], None]] = {
     "fault: lmm build killed": killed_build,
     "fault: publish job killed": killed_publish_job,
@@ -558,6 +624,7 @@ FAMILIES: dict[str, Callable[[Soak, Tally], None]] = {
     "fault: bit rot, new process": bit_rot_at_startup,
     "fault: control database damaged": damaged_control_database,
     "attack: hostile uploads": hostile_upload,
+    "attack: hostile steward (worst files)": hostile_steward,
     "attack: hostile URLs": hostile_urls,
     "attack: forged access": forged_access,
     "attack: sign-in guessing": sign_in_guessing,
