@@ -7,14 +7,14 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dash import html
+from dash import dcc, html
 from typing_extensions import TypeIs
 
 from dashboard.components.attrs import with_attrs
 from dashboard.components.levels import level_badge, style_of
 from dashboard.components.provenance import provenance, provenance_badge, provenance_text
 from dashboard.components.svg import SPARK_HEIGHT, SPARK_WIDTH, data_uri, spark_svg
-from dashboard.i18n import category_text, group_text, ind_text, number, percent, t, unit_text
+from dashboard.i18n import category_text, group_text, href, ind_text, number, percent, t, unit_text
 from indicators.flags import flag_value
 from indicators.levels import format_code
 from indicators.trend import NOT_AVAILABLE, TREND_ICONS
@@ -215,7 +215,7 @@ def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) 
         "tile-value" + (" tile-missing" if not has_value(row) else "") + (" tile-long" if len(text) > 28 else "")
     )
     body: list[Any] = [
-        html.H4(title, className="tile-title"),
+        html.H4(dcc.Link(title, href=href(f"/indicator/{row['indicator_id']}")), className="tile-title"),
         html.P(
             [html.Span(text, className=value_class), " ", html.Span(year_text(row), className="tile-year")],
             className="tile-reading",

@@ -15,7 +15,18 @@ from dashboard.components.downloads import csv_download
 from dashboard.components.levels import legend, level_badge
 from dashboard.components.tile import aggregate_words, csv_row, tile, tile_body, with_attrs
 from dashboard.components.timeline import timeline
-from dashboard.i18n import area_text, group_text, href, ind_text, parts, percent, principle_text, t, theme_text
+from dashboard.i18n import (
+    area_text,
+    current_lang,
+    group_text,
+    href,
+    ind_text,
+    parts,
+    percent,
+    principle_text,
+    t,
+    theme_text,
+)
 from dashboard.i18n.names import country_name
 from dashboard.pages._country_corridors import corridor_sections
 from dashboard.pages._practice_view import country_section
@@ -252,12 +263,25 @@ def toolbar(iso3: str, group: str, release: str | None) -> html.Div:
         [
             with_attrs(html.Div(switch, className="toggle-group", role="group"), {"aria-label": t("country.group_by")}),
             html.Button(t("country.print"), id="country-print", className="button", type="button"),
+            html.A(
+                t("country.briefing"),
+                href=briefing_href(iso3, release),
+                id="country-briefing",
+                className="button",
+                download="",
+            ),
             html.Button(t("country.download"), id="country-csv", className="button", type="button"),
             dcc.Download(id="country-download"),
             html.Span(id="country-print-status", className="visually-hidden"),
         ],
         className="country-toolbar no-print",
     )
+
+
+def briefing_href(iso3: str, release: str | None) -> str:
+    """The country's briefing PDF in the page's language, pinned to the release the page shows."""
+    query = {"lang": current_lang(), **({"release": release} if release else {})}
+    return f"/api/v1/briefings/{iso3}.pdf?{urlencode(query)}"
 
 
 def _tiles(prof: Profile, rows: list[Mapping[str, Any]], suffix: str, bodies: dict[str, list]) -> list[html.Article]:

@@ -129,3 +129,27 @@ def test_phone_width_profile_and_compare(browser, gunicorn_server: str) -> None:
     page_width = phone.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 390 and page_width <= 390, (width, page_width)  # only the heat map scrolls sideways, in its box
+
+
+def test_a_minister_reads_a_profile_in_spanish_follows_a_card_and_gets_the_briefing(page) -> None:
+    import io
+
+    import requests
+    from pypdf import PdfReader
+
+    page.goto("/country/CIV?lang=es")
+    expect(page.locator(".country-page h1").first).to_contain_text("Côte d’Ivoire (CIV)", timeout=30000)
+    link = page.locator("#country-briefing")
+    expect(link).to_have_text("Informe de país (PDF)")
+    href = link.get_attribute("href") or ""
+    assert href.startswith("/api/v1/briefings/CIV.pdf?") and "lang=es" in href
+    answer = requests.get(page.url.split("/country/")[0] + href, timeout=120)
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    first = PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()
+    assert "Côte d’Ivoire (CIV)" in first and "informe de país" in first.lower()
+    title = page.locator("#country-scorecard .tile-title a").first
+    target = title.get_attribute("href") or ""
+    assert re.fullmatch(r"/indicator/[a-z0-9_]+\?lang=es", target), target
+    screenshot(page, "journey-profile-es")
+    title.click()
+    page.wait_for_url(re.compile(r"/indicator/[a-z0-9_]+\?lang=es$"))
