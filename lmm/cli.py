@@ -13,7 +13,7 @@ from pathlib import Path
 from lmm.config import raw_dir, seed_dir, setting
 
 # Modules that add their own sub-commands with register(subparsers) (kept apart to keep this file short).
-EXTENSIONS = ["lmm.cli_scores", "lmm.cli_users"]
+EXTENSIONS = ["lmm.cli_scores", "lmm.cli_users", "lmm.cli_rounds"]
 
 
 def _progress(message: str) -> None:

@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS submission_notes (
   at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS submission_notes_id ON submission_notes (submission_id, kind);
 CREATE INDEX IF NOT EXISTS submission_notes_key ON submission_notes (kind, key);
+CREATE TABLE IF NOT EXISTS rounds (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, indicators TEXT NOT NULL, countries TEXT NOT NULL, deadline TEXT NOT NULL,
+  opened_at TEXT NOT NULL, opened_by TEXT NOT NULL, closed_at TEXT, closed_by TEXT);
 CREATE TABLE IF NOT EXISTS audit (
   seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
   detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);

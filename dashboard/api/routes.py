@@ -14,6 +14,8 @@ from flask import Blueprint, Flask, Response, request, send_file
 from werkzeug.exceptions import HTTPException
 
 from dashboard.api import briefings_ahead, country_search, fastlane
+from dashboard.api import feeds as api_feeds
+from dashboard.api import history as api_history
 from dashboard.api import observations as api_observations
 from dashboard.api import practices as api_practices
 from dashboard.api import queries as q
@@ -47,6 +49,8 @@ from warehouse.scorecard_words import with_words
 log = logging.getLogger(__name__)
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 api_practices.add_routes(api)  # /practices and /practices/<id> (the good-practice library)
+api_history.add_routes(api)  # /history: a series' values in every kept release
+api_feeds.add_routes(api)  # /releases.atom and /countries/<iso3>/releases.atom
 api_sdmx.add_routes(api)  # /sdmx/structure and /sdmx/data/<indicator> (SDMX-ML 2.1, SDMX-CSV 2.0)
 OBSERVATION_PARAMS = api_observations.PARAMS
 
@@ -228,7 +232,7 @@ ENDPOINTS = {
     "/api/v1/observations", "/api/v1/scorecards/{iso3}", "/api/v1/corridors/{origin}/{destination}",
     "/api/v1/releases", "/api/v1/methodology", "/api/v1/bulk.zip", "/api/v1/releases/{release_id}/bulk.zip",
     "/api/v1/briefings/{iso3}.pdf", "/api/v1/briefings/{iso3}.html", "/api/v1/openapi.json",
-    *api_practices.ENDPOINTS, *api_sdmx.ENDPOINTS,
+    *api_practices.ENDPOINTS, *api_sdmx.ENDPOINTS, *api_history.ENDPOINTS, *api_feeds.ENDPOINTS,
 }  # fmt: skip
 
 

@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 from dashboard.api.common import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, SEXES, YEAR_RANGE
+from dashboard.api.spec_review import review_paths
 from dashboard.api.spec_schemas import CODE, RELEASE_ID, SCHEMAS, STR, obj
 from warehouse.sdmx_csv import MEDIA_TYPE as SDMX_DATA_MEDIA_TYPE
 from warehouse.sdmx_xml import MEDIA_TYPE as SDMX_STRUCTURE_MEDIA_TYPE
@@ -337,7 +338,7 @@ def openapi_document() -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": _paths(),
+        "paths": _paths() | review_paths(_op, _ok, _with_release, _query),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Steward API token."}},

@@ -36,8 +36,10 @@ def provenance(source_id: str | None, flags: str | None, out_of_date: bool | Non
     lowered = {(k.casefold(), v.casefold()) for k, v in parsed.items()}
     if source_id == "steward" or "submitted_by" in parsed:
         institution = parsed.get("submitted_by") or t("provenance.a_steward")
+        cited = parsed.get("cited_source")  # the source the steward cited, shown with the institution
+        text = t("provenance.submitted_cited", institution=institution, source=cited) if cited else None
         return Provenance(
-            "submitted", t("provenance.submitted_by", institution=institution), bool(out_of_date), source_id
+            "submitted", text or t("provenance.submitted_by", institution=institution), bool(out_of_date), source_id
         )
     if lowered & _MODELLED or "modelled" in parsed.get("estimate", "").casefold():
         kind = "modelled"

@@ -246,6 +246,15 @@ def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) 
     return body
 
 
+def history_link(iso3: str, row: Mapping[str, Any]) -> html.A | None:
+    """'History of this value': the API's /history of the series (every value in each kept release, with its source
+    and, for a steward's value, the submission and institution); None for an event or a missing value."""
+    if not has_value(row) or row.get("type") == "event" or missing(row.get("year")):
+        return None
+    query = f"indicator={row['indicator_id']}&country={iso3}&year={int(row['year'])}"
+    return html.A(t("tile.history"), href=f"/api/v1/history?{query}", className="tile-history")
+
+
 def aggregate_words(agg: Mapping[str, Any] | None, threshold: float) -> str:
     """A theme or principle aggregate in words: "Significant challenges, score 44; coverage 80% (4 of 5
     indicators)", or "coverage 33% (4 of 12 indicators): no aggregate below 80%"."""

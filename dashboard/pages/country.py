@@ -13,7 +13,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard.components.downloads import csv_download
 from dashboard.components.levels import legend, level_badge
-from dashboard.components.tile import aggregate_words, csv_row, tile, tile_body, with_attrs
+from dashboard.components.tile import aggregate_words, csv_row, history_link, tile, tile_body, with_attrs
 from dashboard.components.timeline import timeline
 from dashboard.i18n import (
     area_text,
@@ -290,7 +290,8 @@ def _tiles(prof: Profile, rows: list[Mapping[str, Any]], suffix: str, bodies: di
     for row in rows:
         ind = row["indicator_id"]
         if ind not in bodies:
-            bodies[ind] = tile_body(row, prof.series.get(ind, ()))
+            link = history_link(prof.country.iso3, row)  # the tile's "history of this value"
+            bodies[ind] = tile_body(row, prof.series.get(ind, ())) + ([link] if link is not None else [])
         out.append(tile(row, body=bodies[ind], suffix=suffix))
     return out
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from stewards import accounts, review, store, value_warnings
+from dashboard.i18n import t
+from stewards import accounts, review, rounds, store, value_warnings
 from stewards.accounts import User
 
 blueprint = Blueprint("steward_review_api", __name__, url_prefix="/api/v1/submissions")
@@ -51,8 +52,31 @@ def justify(sub: store.Submission, given: object, user: User) -> list[dict[str, 
     return [w for w in warnings if w["id"] in missing]
 
 
+def closed_rounds(sub: store.Submission) -> list[tuple[rounds.Round, list[str]]]:
+    """The closed reporting rounds this file's series belong to (none open holds them): it cannot be submitted."""
+    if sub.status != "validated" or (sub.diff or {}).get("kind") == "practices":
+        return []
+    return rounds.closed_for(store.submission_rows(sub.id))
+
+
+def closed_round_words(sub: store.Submission) -> str | None:
+    """Why the page refuses to submit this file (a closed round), in the reader's language; None when it may."""
+    closed = closed_rounds(sub)
+    if not closed:
+        return None
+    rnd, series = closed[0]
+    listed = ", ".join(k.replace("|", " ") for k in series[:5])
+    return t("signoff.round.closed", name=rnd.name, deadline=rnd.deadline, series=listed)
+
+
 def refuse_unjustified(sub: store.Submission, given: object, user: User):
-    """None when every warning has a justification, else the 422 answer naming those that lack one."""
+    """None when the file may be submitted; else the 409 answer naming the closed round its series belong to, or
+    the 422 answer naming the warnings that lack a justification."""
+    if closed := closed_rounds(sub):
+        rnd, series = closed[0]
+        return _error(409, f"the reporting round {rnd.name!r} (deadline {rnd.deadline}) is closed: "
+                           f"{', '.join(series[:5])} cannot be submitted until an admin reopens it "
+                           f"(`lmm rounds reopen {rnd.id}`)", round=rnd.id, series=series)  # fmt: skip
     missing = justify(sub, given, user)
     if not missing:
         return None

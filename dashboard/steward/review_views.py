@@ -36,3 +36,22 @@ def rollback_effects(release_ids: list[str]) -> dict[str, dict[str, int]]:
         later = [s for s in live if str(s.release_id) > rid]
         out[rid] = {"submissions": len(later), "values": sum(s.rows for s in later)}
     return out
+
+
+def rounds_view(user: User) -> list[dict[str, object]]:
+    """The reporting rounds a user sees on the home page: a steward the open ones holding their countries (with the
+    days left and k of n expected series submitted); an admin every round."""
+    from stewards import rounds
+
+    out = []
+    for rnd in rounds.list_rounds():
+        scope = None if user.is_admin else user.countries
+        if not rnd.is_open() and not user.is_admin:
+            continue
+        expected, done = rounds.progress(rnd, scope)
+        if not expected:
+            continue
+        missing = [k.replace("|", " · ") for k in expected if k not in done]
+        out.append({"id": rnd.id, "name": rnd.name, "deadline": rnd.deadline, "open": rnd.is_open(),
+                    "days": rnd.days_left(), "expected": len(expected), "done": len(done), "missing": missing})  # fmt: skip
+    return out

@@ -225,6 +225,9 @@ def submit(submission_id: str):
     keys = [s["key"] for s in (sub.diff or {}).get("series", [])]
     modes = {k: request.form.get(f"mode:{k}") or default for k in keys}
     given = {k[8:]: v for k, v in request.form.items() if k.startswith("justify:")}
+    if closed := review_api.closed_round_words(sub):
+        flash(closed, "error")
+        return redirect(url_for("steward.submission", submission_id=sub.id))
     if sub.status == "validated" and review_api.justify(sub, given, g.user):
         flash(t("signoff.msg.justify"), "error")
         return redirect(url_for("steward.submission", submission_id=sub.id) + "#warnings")

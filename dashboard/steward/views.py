@@ -78,6 +78,7 @@ def render_home(user: User) -> str:
         undone=store.rolled_back_releases() if user.is_admin else set(),
         rollback_effects=_rollback_effects(user),
         withdrawn_map=_withdrawn_map(subs),
+        rounds=_rounds(user),
     )
 
 
@@ -91,6 +92,12 @@ def _withdrawn_map(subs: list[store.Submission]) -> dict[str, dict[str, str]]:
     from stewards.review import withdrawals
 
     return withdrawals(subs)
+
+
+def _rounds(user: User) -> list[dict[str, object]]:
+    from dashboard.steward.review_views import rounds_view
+
+    return rounds_view(user)
 
 
 def render_submission(user: User, sub: store.Submission) -> str:

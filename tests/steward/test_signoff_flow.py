@@ -5,11 +5,13 @@ rollback after which the submission says it was withdrawn."""
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 
 from stewards import publish
 from tests.steward.conftest import HEADER, page_text, sign_in
-from tests.steward.test_api_flow import call, post_file, wait_published
+from tests.steward.test_api_flow import call, export, post_file, wait_published
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 HISTORY = (
     "tertiary_women_emigration_rate,MEX,,2019,,7.0,,,INEGI ENADID 2019,\n"
     "tertiary_women_emigration_rate,MEX,,2020,,7.1,,,INEGI ENADID 2020,\n"
@@ -104,7 +106,36 @@ def test_values_warnings_return_correction_and_withdrawal(steward_server, accoun
     assert done["status"] == "published"
     assert call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{fid}").json["withdrawn_in"] is None
 
+    exported = export("tertiary_women_emigration_rate", "MEX")  # the cited source and institution in exports
+    assert "submitted_by=INEGI Mexico" in exported and "cited_source=INEGI ENADID 2022 (revised)" in exported
+
+    from dashboard.app import create_app
+
+    public = create_app().server.test_client()
+    history = public.get("/api/v1/history?indicator=tertiary_women_emigration_rate&country=MEX&year=2022").json
+    mine = [(r["value"], r["submission"], r["institution"], r["cited_source"]) for r in history["values"]]
+    assert mine == [
+        (7.1, first["id"], "INEGI Mexico", "INEGI ENADID 2022"),  # the release before the correction
+        (7.3, fid, "INEGI Mexico", "INEGI ENADID 2022 (revised)"),
+    ]
+    assert history["values"][-1]["release"] == done["publish"]["release"]
+    assert public.get("/api/v1/history?indicator=tertiary_women_emigration_ratez&country=MEX").status_code == 404
+    assert public.get("/api/v1/history?indicator=female_lfpr&country=MEX&year=twenty").status_code == 400
+
+    feed = ET.fromstring(public.get("/api/v1/releases.atom").data)
+    entries = {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}content") for e in feed.iter(f"{ATOM}entry")}
+    release = done["publish"]["release"]
+    assert f"INEGI Mexico (2 values, submission {fid})" in entries[f"Release {release} published"]
+    mex = ET.fromstring(public.get("/api/v1/countries/MEX/releases.atom").data)
+    mex_entries = {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}content") for e in mex.iter(f"{ATOM}entry")}
+    assert "values 1 added, 1 changed, 0 removed" in mex_entries[f"Release {release}: MEX's values changed"]
+    assert public.get("/api/v1/countries/XYZ/releases.atom").status_code == 404
+
     publish.rollback(original, actor="admin")
+    feed = ET.fromstring(public.get("/api/v1/releases.atom").data)
+    assert feed.find(f"{ATOM}entry/{ATOM}title").text == f"Rolled back to release {original}"
+    after_rollback = public.get("/api/v1/history?indicator=tertiary_women_emigration_rate&country=MEX&year=2022").json
+    assert all(r["withdrawn"] for r in after_rollback["values"])
     for gone in (first["id"], fid):
         after = call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{gone}").json
         assert after["withdrawn_in"]["release"] == original, after
