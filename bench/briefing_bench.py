@@ -122,6 +122,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         firsts = first_requests(server.url, folder, picks)
         done = None if args.quick else _wait_for_job(folder, published)
         all_ready_s = round(time.monotonic() - published, 1) if done else None
+        if done:
+            print(f"publish -> every briefing on disk: {all_ready_s:.0f} s (the job's own {done['seconds']:.0f} s; "
+                  f"{done['written']} written, {len(done['failed'])} failed; load average {load_average():.1f})",
+                  flush=True)  # fmt: skip
         pdfs = len(list(folder.glob("*.pdf")))
         pace = pdfs / max(1e-9, time.monotonic() - published)
     size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
