@@ -41,7 +41,9 @@ class Site:
     tokens: dict[str, str] = field(default_factory=dict)
 
     def env(self, **extra: str) -> dict[str, str]:
-        return dict(os.environ, LMM_DATA_DIR=str(self.path), **extra)
+        """The site's environment; no briefings rendered ahead (a Chromium beside the workers these tests count and
+        kill) unless `extra` asks for them."""
+        return {**os.environ, "LMM_DATA_DIR": str(self.path), "LMM_BRIEFINGS_AHEAD": "0", **extra}
 
     def auth(self, name: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[name]}"}

@@ -95,6 +95,7 @@ def lake_release(postgres: Postgres) -> str:
 def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    env = {"LMM_BRIEFINGS_AHEAD": "0", **env}  # no briefings rendered ahead beside these tests
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
