@@ -79,6 +79,7 @@ def layout(view: str | None = None, release: str | None = None, **_query: object
                         [
                             html.H2(t("home.map"), id="home-map-title"),
                             level_map(_map_frame(frame), title, "home-map", "map", MAP_HEIGHT),
+                            html.P(t("home.map_door"), className="note"),
                         ],
                         className="map-column",
                         **aria(labelledby="home-map-title"),
@@ -250,6 +251,18 @@ def search_countries(text: str | None, release: str | None) -> object:
 def go_to_country(iso3: str | None) -> object:
     """Choosing a country in the search opens its profile."""
     return href(f"/country/{iso3}") if iso3 else no_update
+
+
+@callback(
+    Output("url", "href", allow_duplicate=True),
+    Input("home-map", "clickData"),
+    prevent_initial_call=True,
+)
+def open_clicked_country(click: dict | None) -> object:
+    """The map is a door: clicking a country opens its profile (in the page's language)."""
+    points = (click or {}).get("points") or [{}]
+    code = points[0].get("location")
+    return href(f"/country/{code}") if isinstance(code, str) and code else no_update
 
 
 @callback(

@@ -223,7 +223,8 @@ def test_download_a_csv_by_keyboard(tab, tmp_path: Path) -> None:
     path = tmp_path / "mex.csv"
     download.value.save_as(path)
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# Monitor de Políticas de Migración Laboral, versión r")  # the reader's language
+    assert text.startswith("\ufeff") and text.splitlines()[0].endswith(",Versión,Acerca de estas filas")
+    assert "Monitor de Políticas de Migración Laboral, versión r" in text  # the reader's language
     assert "female_lfpr" in text and "Tasa de participación de las mujeres" in text
 
 

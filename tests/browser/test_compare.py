@@ -72,8 +72,9 @@ def test_table_sorts_searches_and_downloads_what_it_shows(page, lfpr: pd.DataFra
     download = info.value
     assert download.suggested_filename == "compare.csv"
     text = open(download.path(), encoding="utf-8").read()
-    assert text.startswith("# Labour Migration Policy Monitor, release r")
-    csv = pd.read_csv(download.path(), comment="#")
+    assert text.startswith("\ufeffTheme,Indicator,")  # the header row first, with a byte-order mark for Excel
+    csv = pd.read_csv(download.path())
+    assert csv["About these rows"].iloc[0].startswith("Labour Migration Policy Monitor, release r")
     assert list(csv["Country"]) == names and len(csv) == 3
     assert "World band" in csv.columns and all(re.search(r"\d+ countries$|^not banded", b) for b in csv["World band"])
     screenshot(page, "compare-table-searched")

@@ -86,8 +86,9 @@ def test_csv_download_has_the_scorecard_rows(page, release_id: str) -> None:
     download = info.value
     assert download.suggested_filename == f"scorecard_GHA_theme_{release_id}.csv"
     content = open(download.path(), encoding="utf-8").read()
-    assert content.startswith(f"# Labour Migration Policy Monitor, release {release_id}")
-    frame = pd.read_csv(io.StringIO(content), comment="#")
+    assert content.startswith("\ufeff") and content.splitlines()[0].endswith(",Release,About these rows")
+    frame = pd.read_csv(io.StringIO(content))
+    assert frame["About these rows"].iloc[0].startswith(f"Labour Migration Policy Monitor, release {release_id}. ")
     assert len(frame) == page.locator(".tile").count()
     value, year, label = latest_female_lfpr(release_id, "GHA")
     row = frame[frame["indicator_id"] == "female_lfpr"].iloc[0]

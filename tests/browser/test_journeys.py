@@ -153,3 +153,17 @@ def test_a_minister_reads_a_profile_in_spanish_follows_a_card_and_gets_the_brief
     screenshot(page, "journey-profile-es")
     title.click()
     page.wait_for_url(re.compile(r"/indicator/[a-z0-9_]+\?lang=es$"))
+
+
+def test_the_map_is_a_door_to_a_profile(page) -> None:
+    page.goto("/?view=theme:women&lang=fr")
+    page.locator("#home-map path.choroplethlocation").nth(150).wait_for(state="attached")
+    expect(page.get_by_text("Cliquez sur un pays de la carte pour ouvrir son profil.")).to_be_visible()
+    page.locator("#home-map").scroll_into_view_if_needed()
+    box = page.evaluate(
+        """() => [...document.querySelectorAll('#home-map path.choroplethlocation')]
+                 .find(e => e.__data__ && e.__data__.loc === 'BRA').getBoundingClientRect().toJSON()"""
+    )
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)  # the middle of Brazil
+    page.wait_for_url(re.compile(r"/country/BRA\?lang=fr$"))
+    expect(page.locator(".country-page h1").first).to_contain_text("Brésil (BRA)", timeout=30000)

@@ -186,9 +186,11 @@ def test_search_narrows_and_the_csv_is_what_is_shown(cmp):
     columns = [{"id": c.id, "name": c.name} for c in view.TABLE_COLUMNS]
     payload = cmp.download_table(1, rows, columns, "?countries=MEX,PHL,GHA", None)
     lines = payload["content"].splitlines()
-    assert lines[0].startswith("# Labour Migration Policy Monitor, release r") and lines[1].startswith("# Compare")
-    csv = pd.read_csv(io.StringIO(payload["content"]), comment="#")
-    assert list(csv.columns) == [c.name for c in view.TABLE_COLUMNS]
+    assert lines[0].startswith("\ufeffTheme,Indicator,")  # the header row first, UTF-8 with a byte-order mark
+    csv = pd.read_csv(io.StringIO(payload["content"]))
+    assert list(csv.columns) == [c.name for c in view.TABLE_COLUMNS] + ["Release", "About these rows"]
+    assert set(csv["About these rows"].str.slice(0, 42)) == {"Labour Migration Policy Monitor, release r"}
+    assert csv["About these rows"].iloc[0].split(". ", 1)[1].startswith("Compare")
     assert len(csv) == len(rows) and set(csv["Country"]) == {"Ghana"}
     assert "rank" not in " ".join(csv.columns).lower()
 

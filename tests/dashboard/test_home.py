@@ -3,6 +3,7 @@ release built from the bundled seed (expected values are read from the seed file
 
 from __future__ import annotations
 
+import csv
 import importlib
 import re
 from pathlib import Path
@@ -155,9 +156,12 @@ def test_download_is_the_table_as_shown(page, release_id: str, seed) -> None:
     shown = [r for r in rows if r["iso3"] in ("PHL", "MEX")]  # e.g. after filtering in the browser
     payload = page.download_table(1, shown, columns, "indicator:female_lfpr", None)
     lines = payload["content"].splitlines()
-    assert lines[0] == f"# Labour Migration Policy Monitor, release {release_id}"
+    assert lines[0].startswith("\ufeffCountry,ISO3,")  # the header row first, UTF-8 with a byte-order mark
     assert payload["filename"] == f"lmm-indicator-female_lfpr-{release_id}.csv"
-    table = pd.read_csv(pd.io.common.StringIO(payload["content"]), comment="#")
+    table = pd.read_csv(pd.io.common.StringIO(payload["content"]))
+    header, first = list(csv.reader(lines[:2]))
+    assert set(table["Release"]) == {release_id} and first[header.index("Year")] == "2023"  # never 2023.0
+    assert table["About these rows"].iloc[0].startswith(f"Labour Migration Policy Monitor, release {release_id}")
     assert list(table["ISO3"]) == ["MEX", "PHL"]
     mex = table.set_index("ISO3").loc["MEX"]
     assert mex["Value (%)"] == pytest.approx(seed_value(seed, "female_lfpr", "MEX", 2023))
