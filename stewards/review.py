@@ -102,7 +102,7 @@ def add_notes(submission_id: str, kind: str, texts: dict[str, str], actor: str) 
                 "INSERT INTO submission_notes (submission_id, kind, key, text, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
                 (submission_id, kind, key, text, actor, store.now_iso()),
             )
-        store.audit_in(db, actor, kind, submission_id, **texts)
+        store.audit_in(db, actor, {"return": "return_reason"}.get(kind, kind), submission_id, **texts)
 
 
 def corrected_by(submission_id: str) -> list[str]:

@@ -21,7 +21,7 @@ def submission_context(user: User, sub: store.Submission) -> dict[str, object]:
         "corrects": next(iter(review.notes(sub.id, "corrects")), None),
         "corrected_by": review.corrected_by(sub.id),
         "withdrawn_in": review.withdrawn_in(sub),
-        "effect": {"values": sub.rows, "release": releases.current_release_id() or ""},
+        "effect": {"n": sub.rows, "release": releases.current_release_id() or ""},
     }
 
 
