@@ -612,6 +612,13 @@ def _hostile_file(soak: Soak, name: str, who: str) -> tuple[str | None, str]:
     return None, figures
 
 
+def readers_only(_soak: Soak, tally: Tally) -> None:
+    """Nothing but the readers for 20 s: the baseline their latency under the other families is compared with
+    (`--only baseline`), on the same machine under the same load."""
+    tally.attempts += 1
+    time.sleep(20)
+
+
 FAMILIES: dict[str, Callable[[Soak, Tally], None]] = {
     "fault: lmm build killed": killed_build,
     "fault: publish job killed": killed_publish_job,
@@ -628,4 +635,5 @@ FAMILIES: dict[str, Callable[[Soak, Tally], None]] = {
     "attack: hostile URLs": hostile_urls,
     "attack: forged access": forged_access,
     "attack: sign-in guessing": sign_in_guessing,
+    "baseline: readers only": readers_only,
 }

@@ -31,6 +31,10 @@ SHOWN_PER_COLUMN = 100  # problems kept per column for the page, the API and the
 VALUE_CHARS = 200  # characters of a cell shown with its problem (the CSV file has the cell whole)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # as warehouse.safe_csv: a spreadsheet would run these
 BATCH = 200_000  # lines written to the CSV file at a time
+SHOWN_AS_REPLACEMENT = (  # the characters hygiene.py refuses, but tab and line breaks (RE2 syntax, for arrow)
+    r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}-\x{9f}\x{200b}-\x{200d}\x{202a}-\x{202e}\x{2060}"
+    r"\x{2066}-\x{2069}\x{feff}]"
+)
 
 
 def _text(value: str) -> pa.Scalar:
@@ -160,7 +164,8 @@ class Report:
         cell = pc.if_else(pc.equal(pc.utf8_length(letter), 0), _text(""),
                           pc.binary_join_element_wise(letter, pc.cast(pa.array(rows), pa.large_string()), _text("")))  # fmt: skip
         values = self._values(at, rows, columns)
-        if chars is not None:
+        if chars is not None:  # shown on a page: an invisible character shows as '�' (the message names it)
+            values = pc.replace_substring_regex(values, SHOWN_AS_REPLACEMENT, "\ufffd")
             long = pc.greater(pc.utf8_length(values), chars)
             values = pc.if_else(long, pc.binary_join_element_wise(pc.utf8_slice_codeunits(values, 0, chars), _text("…"), _text("")),
                                 values)  # fmt: skip

@@ -125,6 +125,16 @@ def test_a_nul_past_the_first_64_kb_is_a_cell_problem_not_a_published_figure() -
     assert problems[0][0] == 120 and "U+0000 (NUL)" in problems[0][2]  # past the first 64 kB
 
 
+def test_a_shown_value_makes_its_invisible_character_visible() -> None:
+    """The page, the API and the control database show U+FFFD where the cell has the character (a right-to-left
+    override would otherwise make the value read as the harmless text it imitates); the CSV file has it whole."""
+    outcome = validate(read_upload(hostile.control_characters_csv(), "controls.csv"), context())
+    shown = [p["value"] for p in outcome.report.records(outcome.report.shown())]
+    assert shown == ["INEGI\ufffd survey", "INEGI \ufffd[31m survey", "INEGI\ufffd", "\ufffdyevrus IGENI",
+                     "INE\ufffdGI", "ME\ufffdX"]  # fmt: skip
+    assert outcome.problems["value"].tolist()[3] == "\u202eyevrus IGENI"
+
+
 def test_a_file_of_nul_bytes_is_still_a_binary_file() -> None:
     with pytest.raises(UploadError, match="is a binary file renamed to .csv"):
         read_upload(HEADER.encode() + b"\x00" * 5000, "f.csv")
