@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -15,7 +15,18 @@ from dash import html
 from dashboard.components.datatable import Column, records
 from dashboard.components.heatmap import HeatCell, HeatRow, format_number, heatmap, style_for
 from dashboard.components.small_multiples import Figure, empty_figure, small_multiples
-from dashboard.i18n import category_text, current_lang, date, href, ind_text, percent, t, theme_text, unit_text
+from dashboard.i18n import (
+    category_text,
+    current_lang,
+    date,
+    href,
+    ind_text,
+    percent,
+    principle_text,
+    t,
+    theme_text,
+    unit_text,
+)
 from dashboard.i18n.names import names
 from dashboard.pages._compare_selection import Selection, group_label
 from dashboard.queries import compare as q
@@ -202,6 +213,29 @@ def heat_rows(rows: list[Row], theme_scores: list[Row]) -> list[HeatRow]:
     return out
 
 
+def principle_rows(scores: list[Row], codes: list[str]) -> list[HeatRow]:
+    """The MFLM principles x countries overview: one row per principle (number and title, linked to the framework
+    page), one cell per country with the principle's level and score, or why it has none."""
+    rows: dict[int, HeatRow] = {}
+    for r in scores:
+        n = int(r["principle"])
+        if n not in rows:
+            title = t("home.option.principle", n=n, title=principle_text(n, "title", r["title"]))
+            rows[n] = HeatRow(f"principle-{n}", title, {}, html.A(title, href=href(f"/framework#principle-{n}")),
+                              kind="aggregate")  # fmt: skip
+        if r["country"] is not None:
+            rows[n].cells[str(r["country"])] = _principle_cell(r)  # type: ignore[index]
+    unmeasured = HeatCell("no_data", "", None, t("compare.not_measured"))
+    return [replace(r, cells={c: r.cells.get(c, unmeasured) for c in codes}) for r in rows.values()]
+
+
+def _principle_cell(r: Mapping[str, object]) -> HeatCell:
+    """A principle's cell: its score and level, or why it has none (too little coverage, or a single indicator)."""
+    if not _present(r["score"]) and _present(r["coverage"]) and float(r["coverage"]) >= 0.8:  # type: ignore[arg-type]
+        return HeatCell("no_data", "", None, t("compare.single_indicator", n=int(r["n_with_data"] or 0)))  # type: ignore[call-overload]
+    return _aggregate_cell(r)
+
+
 def short_label(text: str) -> str:
     """A category label as a cell shows it: the words before any explanation ("Kept: no loss provision" -> "Kept");
     the full label is in the cell's tooltip and the table."""
@@ -312,7 +346,18 @@ def build(selection: Selection, ref: q.Reference, release: str | None, with_tabl
     shown = [(c, ref.names[c]) for c in selection.members[:HEATMAP_MAX]]
     columns = [(code, name, html.A(name, href=href(f"/country/{code}"))) for code, name in shown]
     caption = t("compare.heatmap_caption", year=int(rows[0]["status_year"]) if rows else "")
-    content.heatmap = heatmap(heat_rows(rows, scores), columns, caption, "compare-heatmap-table")
+    codes = [c for c, _ in shown]
+    principles = principle_rows(q.principle_scores(codes, release), codes)
+    content.heatmap = html.Div(
+        [
+            html.H3(t("compare.principles_title"), id="compare-principles-title"),
+            html.P(t("compare.principles_note"), className="note"),
+            heatmap(principles, columns, t("compare.principles_caption"), "compare-principles-table",
+                    corner=t("compare.principle")),
+            html.H3(t("compare.indicators_title")),
+            heatmap(heat_rows(rows, scores), columns, caption, "compare-heatmap-table"),
+        ]
+    )  # fmt: skip
     content.figure, content.charts_note = _charts(selection, ref, release)
     if with_table:
         content.table = rows

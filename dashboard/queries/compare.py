@@ -64,6 +64,14 @@ ORDER BY i.scored DESC, o.indicator_id, o.country, o.year
 
 _THEMES_SQL = "SELECT theme_id, title, caveat FROM themes"
 
+# Every MFLM principle (measured or not) with each chosen country's principle aggregate, when it has one.
+_PRINCIPLE_SCORES_SQL = """
+SELECT p.principle, p.title, s.country, s.score, s.level, s.coverage, s.n_with_data, s.n_mapped
+FROM principles p
+LEFT JOIN principle_scores s ON s.principle = p.principle AND list_contains($countries, s.country)
+ORDER BY p.principle, s.country
+"""
+
 
 def countries(release: str | None = None) -> pd.DataFrame:
     """Every country and aggregate of the release with its UN region, sub-region and income group."""
@@ -113,6 +121,13 @@ def _categories(release_id: str) -> dict[tuple[str, str], str]:
 def theme_scores(codes: list[str], theme: str | None = None, release: str | None = None) -> list[Row]:
     _, cur = cursor(release)
     return _rows(cur.execute(_THEME_SCORES_SQL, {"countries": codes, "theme": theme}))
+
+
+def principle_scores(codes: list[str], release: str | None = None) -> list[Row]:
+    """Per MFLM principle (all 15, in order): its English title and each chosen country's aggregate score, level
+    and coverage (a principle no chosen country has a score for comes once with country None)."""
+    _, cur = cursor(release)
+    return _rows(cur.execute(_PRINCIPLE_SCORES_SQL, {"countries": codes}))
 
 
 def series(

@@ -167,3 +167,20 @@ def test_the_map_is_a_door_to_a_profile(page) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)  # the middle of Brazil
     page.wait_for_url(re.compile(r"/country/BRA\?lang=fr$"))
     expect(page.locator(".country-page h1").first).to_contain_text("Brésil (BRA)", timeout=30000)
+
+
+def test_principles_by_countries_overview_for_a_group_in_spanish(page) -> None:
+    page.goto("/compare?group=colombo-process&lang=es")
+    table = page.locator("#compare-principles-table")
+    table.wait_for()
+    rows = [t.strip() for t in table.locator("tbody th[scope='row']").all_inner_texts()]
+    assert len(rows) == 15 and rows[0].startswith("Principio 1: ") and rows[14].startswith("Principio 15: ")
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    assert headers[0] == "Principio" and len(headers) == 13 and "Nepal" in headers
+    second = table.locator("tbody tr").nth(1).locator("td").first
+    expect(second).to_have_text(re.compile(r"no medido por datos públicos"))
+    first = table.locator("tbody tr").first.locator("td")
+    for i in range(12):
+        expect(first.nth(i)).to_have_text(re.compile(r"^(✓|!|!!|✗) \d+/100|^○ "))
+    page.evaluate("document.querySelector('#compare-principles-table').scrollIntoView()")
+    screenshot(page, "journey-principles-es")
