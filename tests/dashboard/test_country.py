@@ -95,7 +95,9 @@ def test_mex_female_lfpr_peer_medians_come_from_peer_stats(release_id: str, mex:
         ["Americas"],
     )[0]
     words = t.peer_text(row_of(mex, "female_lfpr"), "region")
-    assert words == f"Americas (region) median {median:.1f} % (IQR {q1:.1f}-{q3:.1f}, n={n})"
+    assert words == (
+        f"Americas (region) median {median:.1f} %; the middle half of its {n} countries lie between {q1:.1f} and {q3:.1f}"
+    )
     assert str(t.peer_text(row_of(mex, "female_lfpr"), "income")).startswith(
         "Upper middle income (income group) median"
     )
@@ -142,7 +144,7 @@ def test_layout_renders_real_countries(page, release_id: str) -> None:
         assert layout.className == "country-page" and getattr(layout, "data-iso3") == iso3
         name = sql(release_id, "SELECT name FROM countries WHERE iso3 = ?", [iso3])[0][0]
         assert name in text(find(layout, "country-name"))
-        assert "Release" in text(layout) and release_id in text(find(layout, "country-release"))
+        assert "Situation in" in text(layout) and release_id in text(find(layout, "country-release"))
         assert find(layout, "tile-female_lfpr") is not None
         assert find(layout, "country-events") is not None
 
