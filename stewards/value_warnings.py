@@ -51,33 +51,41 @@ def _z(x: float, median: float, mad: float) -> float | None:
     return None if mad <= 0 else 0.6745 * (x - median) / mad
 
 
+def _stats(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per submitted row (`row`): median, n, MAD, min and max of the compared published values (`other`)."""
+    grouped = pairs.groupby("row")["other"]
+    return pd.DataFrame({"median": grouped.median(), "n": grouped.size(), "mad": grouped.agg(_mad),
+                         "low": grouped.min(), "high": grouped.max()}).reset_index()  # fmt: skip
+
+
 def _against_history(values: pd.DataFrame, history: pd.DataFrame) -> list[dict[str, object]]:
     key = ["indicator_id", "country", "partner_country", "sex"]
+    earlier = history[[*key, "year", "value"]].rename(columns={"year": "other_year", "value": "other"})
+    pairs = values[[*key, "row", "year"]].merge(earlier, on=key)
+    pairs = pairs[pairs["other_year"] < pairs["year"]]
     out = []
-    for r in values.itertuples(index=False):
-        same = history[(history[key] == pd.Series(r._asdict())[key]).all(axis=1) & (history["year"] < r.year)]
-        if len(same) < HISTORY_MIN:
+    for r in values.merge(_stats(pairs), on="row").itertuples(index=False):
+        if r.n < HISTORY_MIN:
             continue
-        median, mad = float(same["value"].median()), _mad(same["value"])
-        z = _z(r.value, median, mad)
-        far = abs(z) > ROBUST_Z if z is not None else abs(r.value - median) > 0.5 * abs(median)
-        if far:
-            out.append(_warning("history", r, median=median, n=len(same), z=z))
+        z = _z(r.value, r.median, r.mad)
+        if abs(z) > ROBUST_Z if z is not None else abs(r.value - r.median) > 0.5 * abs(r.median):
+            out.append(_warning("history", r, median=float(r.median), n=int(r.n), z=z))
     return out
 
 
 def _against_peers(values: pd.DataFrame, history: pd.DataFrame) -> list[dict[str, object]]:
     key = ["indicator_id", "partner_country", "sex", "year"]
+    others = history[[*key, "country", "value"]].rename(columns={"country": "other_country", "value": "other"})
+    pairs = values[[*key, "row", "country"]].merge(others, on=key)
+    pairs = pairs[pairs["other_country"] != pairs["country"]]
     out = []
-    for r in values.itertuples(index=False):
-        same = history[(history[key] == pd.Series(r._asdict())[key]).all(axis=1) & (history["country"] != r.country)]
-        if len(same) < PEERS_MIN:
+    for r in values.merge(_stats(pairs), on="row").itertuples(index=False):
+        if r.n < PEERS_MIN:
             continue
-        median, mad = float(same["value"].median()), _mad(same["value"])
-        z = _z(r.value, median, mad)
+        z = _z(r.value, r.median, r.mad)
         if z is not None and abs(z) > PEERS_Z:
-            low, high = float(same["value"].min()), float(same["value"].max())
-            out.append(_warning("peers", r, median=median, n=len(same), z=z, low=low, high=high))
+            out.append(_warning("peers", r, median=float(r.median), n=int(r.n), z=z, low=float(r.low),
+                                high=float(r.high)))  # fmt: skip
     return out
 
 
