@@ -583,6 +583,7 @@ def hostile_steward(soak: Soak, tally: Tally) -> None:
 def _hostile_file(soak: Soak, name: str, who: str) -> tuple[str | None, str]:
     """(what went wrong or None, a line of figures) for one upload of one hostile file, followed to its answer."""
     from bench.soak_hostile import HOSTILE_FILES
+    from lmm.config import setting
 
     filename, build = HOSTILE_FILES[name]
     body = _BUILT.get(name) or _BUILT.setdefault(name, build())
@@ -605,7 +606,7 @@ def _hostile_file(soak: Soak, name: str, who: str) -> tuple[str | None, str]:
         return f"answered {answer.status_code}", figures
     if state.get("status") != "invalid":
         return f"ended {state.get('status')} (a hostile file must be refused)", figures
-    if seconds > 2 * float(os.environ.get("LMM_VALIDATION_SECONDS", "10")) + 5:
+    if seconds > 2 * float(setting("LMM_VALIDATION_SECONDS")) + 5:
         return f"answered after {seconds:.0f} s, past its budget", figures
     if counts()[1] != rows_before:
         return "a refused file added rows", figures

@@ -63,9 +63,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("LMM_UPLOAD_XML_DEPTH", "64", "Deepest element nesting accepted in a workbook's XML parts."),
         Setting(
             "LMM_UPLOAD_INLINE_KB",
-            "1024",
-            "Uploads up to this size are checked in the web worker (well under a second); larger ones by a validation "
-            "job outside it.",
+            "256",
+            "Uploads up to this size (a workbook: unpacking to at most 8 times that) are checked in the web worker "
+            "(under a second, about 2 s for a file of nothing but errors on a busy 2-core host); larger ones by a "
+            "validation job outside it.",
         ),
         Setting("LMM_VALIDATION_SECONDS", "10", "Wall time one validation job may take before its file is refused."),
         Setting(
