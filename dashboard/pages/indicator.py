@@ -26,7 +26,7 @@ from dashboard.components.map import (
     whole_years,
     with_level_labels,
 )
-from dashboard.i18n import t, unit_text
+from dashboard.i18n import href, t, unit_text
 from dashboard.pages import _indicator_views as views
 from dashboard.pages import _indicator_words as words
 from dashboard.pages._indicator_chart import chart
@@ -142,7 +142,8 @@ def map_panel(ind: Indicator, frame, year: int, release: str | None, hidden: boo
         graph = level_map(views.map_frame(frame), title, "indicator-map", f"{ind.id}-map-{year}")
     note = words.completeness_note(ind, release) if ind.type == "event" else views.recency_note(ind)
     return html.Section(
-        [html.H2(t("indicator.tab.map"), id="indicator-map-title"), html.P(note, className="note"), graph],
+        [html.H2(t("indicator.tab.map"), id="indicator-map-title"), html.P(note, className="note"), graph,
+         html.P(t("home.map_door"), className="note")],
         id="indicator-panel-map", className="panel", hidden=hidden,
         **aria(labelledby="indicator-map-title"),
     )  # fmt: skip
@@ -314,3 +315,15 @@ clientside_callback(
     Input("indicator-countries", "value"),
     Input("indicator-tab", "value"),
 )
+
+
+@callback(
+    Output("url", "href", allow_duplicate=True),
+    Input("indicator-map", "clickData"),
+    prevent_initial_call=True,
+)
+def open_clicked_country(click: dict | None) -> object:
+    """The map leads back to the countries it shows: clicking one opens its profile (in the page's language)."""
+    points = (click or {}).get("points") or [{}]
+    code = points[0].get("location")
+    return href(f"/country/{code}") if isinstance(code, str) and code else no_update

@@ -102,8 +102,8 @@ def test_fifteen_countries_fit_a_laptop_screen_with_every_theme_and_the_header_i
     table.wait_for()
     box = table.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 1280, box  # no sideways scrolling at 1280 px
-    scroller = page.locator(".heatmap-scroll")
-    assert scroller.evaluate("e => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1")
+    for scroller in page.locator(".heatmap-scroll").all():  # the principles overview and the indicators: no inner box
+        assert scroller.evaluate("e => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1")
     themes = [t.strip() for t in page.locator("#compare-heatmap-table tr.heat-group th").all_inner_texts()]
     assert len(themes) == 4 and "Women's participation" in themes
     last = page.locator("#compare-heatmap-table tr.heat-group").last
@@ -184,3 +184,16 @@ def test_principles_by_countries_overview_for_a_group_in_spanish(page) -> None:
         expect(first.nth(i)).to_have_text(re.compile(r"^(✓|!|!!|✗) \d+/100|^○ "))
     page.evaluate("document.querySelector('#compare-principles-table').scrollIntoView()")
     screenshot(page, "journey-principles-es")
+
+
+def test_an_indicator_map_leads_back_to_the_countries(page) -> None:
+    page.goto("/indicator/female_lfpr?tab=map&lang=es")
+    page.locator("#indicator-map path.choroplethlocation").nth(150).wait_for(state="attached")
+    page.locator("#indicator-map").scroll_into_view_if_needed()
+    box = page.evaluate(
+        """() => [...document.querySelectorAll('#indicator-map path.choroplethlocation')]
+                 .find(e => e.__data__ && e.__data__.loc === 'BRA').getBoundingClientRect().toJSON()"""
+    )
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
+    page.wait_for_url(re.compile(r"/country/BRA\?lang=es$"))
+    expect(page.locator(".country-page h1").first).to_contain_text("Brasil (BRA)", timeout=30000)
