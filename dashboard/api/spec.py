@@ -122,7 +122,7 @@ def _submission_paths() -> dict[str, Any]:
     state = {"application/json": {"schema": obj({
         "id": {"type": "string"},
         "status": {"type": "string", "enum": ["validating", "invalid", "validated", "submitted", "approved",
-                                              "published", "rejected"]},
+                                              "published", "rejected", "returned"]},
         "problem_count": {"type": "integer", "description": "Every problem found."},
         "problems": {"type": "array", "items": {"type": "object"},
                      "description": "The first 100 problems of each column (row, column, cell, value, message)."},
@@ -131,6 +131,15 @@ def _submission_paths() -> dict[str, Any]:
         "diff": {"type": ["object", "null"]},
         "publish": {"type": "object", "description": "state, message, release; `served`: whether the current "
                                                      "release carries its figures; `interrupted`: a retry is due."},
+        "values": {"type": "array", "items": {"type": "object"}, "description": "GET: every submitted row (row, "
+                   "indicator and its title, country, partner, year, sex, value with unit or category label, source, "
+                   "comment) and `change`: new / changed (from `previous`) / same against the current release."},
+        "warnings": {"type": "array", "items": {"type": "object"}, "description": "GET: values far from the "
+                     "series' history or other countries (id, row, column, rule, message, justification)."},
+        "returned": {"type": "array", "items": {"type": "object"}, "description": "Reasons it was sent back."},
+        "corrects": {"type": ["string", "null"]}, "corrected_by": {"type": "array", "items": {"type": "string"}},
+        "withdrawn_in": {"type": ["object", "null"], "description": "release, at, by of the rollback that took "
+                         "its values out."},
     }, ["id", "status"])}}  # fmt: skip
     sid = [_path("submission_id", "Submission id from the upload.", "s1", {"type": "string"})]
     common = {"401": _error("Missing or invalid bearer token."), "404": _error("No such submission (or not yours).")}
@@ -160,7 +169,8 @@ def _submission_paths() -> dict[str, Any]:
                        "LMM_VALIDATION_MB (202: GET the submission until its status is no longer `validating`).",
             "tags": ["steward"], "operationId": "createSubmission", "security": secured,
             "requestBody": {"required": True, "content": {"multipart/form-data": {
-                "schema": {"type": "object", "required": ["file"], "properties": {"file": _BINARY}}}}},
+                "schema": {"type": "object", "required": ["file"], "properties": {"file": _BINARY,
+                                                                                  "corrects": {"type": "string"}}}}}},
             "responses": {
                 "201": {"description": "Valid: review the diff, then submit.", "content": state},
                 "202": {"description": "Being checked by a validation job (Location: the submission).",
@@ -181,9 +191,10 @@ def _submission_paths() -> dict[str, Any]:
             "responses": {"200": {"description": "The submission.", "content": state}, **common},
         }},
         "/submissions/{submission_id}/submit": action(
-            "Confirm a validated submission for review, with append or replace per series.", "submitSubmission",
+            "Confirm a validated submission for review, with append or replace per series; 422 names the "
+            "warnings still without a justification, 409 a closed reporting round.", "submitSubmission",
             {"confirm": {"type": "boolean"}, "default_mode": {"type": "string"}, "modes": {"type": "object"},
-             "release": {"type": "string"}}, admin=False),  # fmt: skip
+             "release": {"type": "string"}, "justifications": {"type": "object"}}, admin=False),  # fmt: skip
         "/submissions/{submission_id}/approve": action("Approve and publish (a background job).", "approveSubmission"),
         "/submissions/{submission_id}/reject": action(
             "Reject; a submission whose figures are served is withdrawn by publishing a release without it.",

@@ -36,6 +36,10 @@ def signed(sub: store.Submission) -> dict[str, object]:
         "corrects": next(iter(review.notes(sub.id, "corrects")), None),
         "corrected_by": review.corrected_by(sub.id),
         "withdrawn_in": review.withdrawn_in(sub),
+        "closed_rounds": [
+            {"round": r.id, "name": r.name, "deadline": r.deadline, "series": series}
+            for r, series in closed_rounds(sub)
+        ],
     }
 
 

@@ -3,6 +3,7 @@ reasons it was sent back, its correction links, its withdrawal, and what approve
 
 from __future__ import annotations
 
+from dashboard.steward.review_api import closed_round_words
 from stewards import review, store, value_warnings
 from stewards.accounts import User
 from warehouse import releases
@@ -22,6 +23,7 @@ def submission_context(user: User, sub: store.Submission) -> dict[str, object]:
         "corrected_by": review.corrected_by(sub.id),
         "withdrawn_in": review.withdrawn_in(sub),
         "effect": {"n": sub.rows, "release": releases.current_release_id() or ""},
+        "closed_round": closed_round_words(sub),
     }
 
 

@@ -38,6 +38,10 @@ def test_a_round_is_announced_counted_and_closed(steward_server, accounts, capsy
 
         assert main(["rounds", "close", str(rnd.id), "--actor", "admin"]) == 0
         late = post_file(client, accounts.mex_token, FILE).json["id"]
+        shown = call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{late}").json["closed_rounds"]
+        assert [(r["name"], r["series"]) for r in shown] == [("2026 costs", ["recruitment_cost_months|MEX"])]
+        before = page_text(sign_in(steward_server, "mex").get(f"/steward/submissions/{late}").text)
+        assert "The reporting round 2026 costs closed on" in before  # said on the page as soon as it is checked
         refused = call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{late}/submit", {"confirm": True})
         assert refused.status_code == 409 and "'2026 costs'" in refused.json["error"]
         assert refused.json["series"] == ["recruitment_cost_months|MEX"]

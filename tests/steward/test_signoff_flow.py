@@ -1,14 +1,20 @@
 """A review worth signing, through the API: the submitted values and how they change the release, a warning that
 needs a justification before submit, a return with a reason, a corrected upload linked to it, approve, and a
-rollback after which the submission says it was withdrawn."""
+rollback after which the submission says it was withdrawn. In a runtime folder of its own (its publishes never
+push the session's release out of the kept ones)."""
 
 from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from stewards import publish
-from tests.steward.conftest import HEADER, page_text, sign_in
+from tests.conftest import data_dir_set
+from tests.steward.conftest import HEADER, PASSWORD, Accounts, page_text, sign_in
 from tests.steward.test_api_flow import call, export, post_file, wait_published
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -29,6 +35,22 @@ CORRECTED = (
 )
 
 
+@pytest.fixture
+def own_accounts(tmp_path: Path, release_id: str) -> Iterator[Accounts]:
+    """A runtime folder of its own: a release built from the bundled seed, and the same three accounts."""
+    from lmm.config import seed_dir
+    from loaders.seed import read_seed
+    from stewards import accounts as acct
+    from warehouse.build import BuildInputs, build_release
+
+    with data_dir_set(tmp_path / "var"):
+        build_release(BuildInputs(read_seed(seed_dir()), status_year=2025, actor="pytest"))
+        acct.create_user("admin", "admin", PASSWORD, institution="Monitor team")
+        acct.create_user("mex", "steward", PASSWORD, ["MEX"], "INEGI Mexico")
+        acct.create_user("phl", "steward", PASSWORD, ["PHL"], "Philippine Statistics Authority")
+        yield Accounts("admin", "mex", "phl", *(acct.issue_token(n, actor="pytest") for n in ("admin", "mex", "phl")))
+
+
 def _publish(client, accounts, body: str) -> dict:
     sid = post_file(client, accounts.mex_token, body).json["id"]
     assert (
@@ -41,7 +63,8 @@ def _publish(client, accounts, body: str) -> dict:
     return state
 
 
-def test_values_warnings_return_correction_and_withdrawal(steward_server, accounts, restore_release) -> None:
+def test_values_warnings_return_correction_and_withdrawal(steward_server, own_accounts) -> None:
+    accounts = own_accounts
     client = steward_server.test_client()
     original = publish.served_in()[0]
     first = _publish(client, accounts, HISTORY)  # the series' published history
