@@ -230,6 +230,7 @@ def header(prof: Profile, group: str, release: str | None) -> html.Header:
             ),  # fmt: skip
             html.H2(t("country.themes"), className="visually-hidden"),
             html.Ul(themes, id="country-themes", className="agg-list"),
+            html.P(t("country.level_rule"), id="country-level-rule", className="note"),
         ],
         className="country-header",
     )
