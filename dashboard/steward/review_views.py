@@ -3,6 +3,7 @@ reasons it was sent back, its correction links, its withdrawal, and what approve
 
 from __future__ import annotations
 
+from dashboard.i18n import ind_text
 from dashboard.steward.review_api import closed_round_words
 from stewards import review, store, value_warnings
 from stewards.accounts import User
@@ -15,7 +16,12 @@ def submission_context(user: User, sub: store.Submission) -> dict[str, object]:
     warnings = value_warnings.warnings_for(sub) if figures else []
     given = review.notes(sub.id, "justification")
     return {
-        "values": review.submitted_values(sub) if figures else [],
+        "values": [
+            v | {"indicator": ind_text(v["indicator_id"], "title", v["indicator"])}  # the reader's language
+            for v in review.submitted_values(sub)
+        ]
+        if figures
+        else [],
         "warnings": value_warnings.with_justifications(warnings, given),
         "warning_rules": value_warnings.RULES,
         "returned": list(review.notes(sub.id, "return").items()),

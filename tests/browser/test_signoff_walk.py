@@ -146,3 +146,7 @@ def test_a_review_worth_signing(page, gunicorn_server: str, people: dict[str, st
     page.goto(fixed_url)
     assert f"Withdrawn in release {original}" in page.inner_text("#withdrawn")
     screenshot(page, "signoff-withdrawn")
+    page.goto(first_url + "?lang=fr")  # the steward's words in French too (then back to English for later tests)
+    assert "Renvoyée au responsable" in page.inner_text("#returned") and "Ce qui est signé" in page.inner_text("main")
+    screenshot(page, "signoff-returned-fr")
+    page.goto(first_url + "?lang=en")
