@@ -595,7 +595,7 @@ def _hostile_file(soak: Soak, name: str, who: str) -> tuple[str | None, str]:
         return f"the upload got {type(error).__name__}", f"{name}: no answer"
     state = answer.json() if answer.headers.get("Content-Type", "").startswith("application/json") else {}
     while answer.status_code == 202 and state.get("status") == "validating" and time.monotonic() - started < 120:
-        time.sleep(0.2)
+        time.sleep(float(answer.headers.get("Retry-After", 1)) / 2)  # a client told to wait 2 s looks again at 1 s
         state = requests.get(f"{soak.url}/api/v1/submissions/{state['id']}", headers=soak.auth(who), timeout=60).json()
     seconds = time.monotonic() - started
     message = (state.get("problems") or [{}])[0].get("message", "")
