@@ -7,6 +7,8 @@ The notes (justifications, return reasons, which upload corrects which) live in 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -14,7 +16,8 @@ from indicators.registry import load_registry
 from stewards import store
 from stewards.diff import OBS_KEY, release_rows
 
-NOTE_KINDS = ("justification", "return", "corrects")
+NOTE_KINDS = ("justification", "return", "corrects", "warning")
+AUDIT_ACTIONS = {"return": "return_reason", "warning": "warnings_kept"}  # the status change is audited as 'return'
 
 
 class ReviewError(ValueError):
@@ -102,7 +105,19 @@ def add_notes(submission_id: str, kind: str, texts: dict[str, str], actor: str) 
                 "INSERT INTO submission_notes (submission_id, kind, key, text, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
                 (submission_id, kind, key, text, actor, store.now_iso()),
             )
-        store.audit_in(db, actor, {"return": "return_reason"}.get(kind, kind), submission_id, **texts)
+        store.audit_in(db, actor, AUDIT_ACTIONS.get(kind, kind), submission_id, **texts)
+
+
+def keep_warnings(submission_id: str, warnings: list[dict[str, object]], actor: str) -> None:
+    """The warnings as the steward justified them, kept at submit (a later release may compute others)."""
+    if warnings:
+        add_notes(submission_id, "warning", {str(w["id"]): json.dumps(w, default=str) for w in warnings}, actor)
+
+
+def kept_warnings(submission_id: str) -> list[dict[str, object]] | None:
+    """The warnings kept at submit, in row order; None when none were kept (not submitted yet, or none)."""
+    kept = [json.loads(text) for text in notes(submission_id, "warning").values()]
+    return sorted(kept, key=lambda w: (w["row"], w["rule"])) if kept else None
 
 
 def corrected_by(submission_id: str) -> list[str]:

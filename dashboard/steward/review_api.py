@@ -27,7 +27,7 @@ def _token_user() -> User | None:
 def signed(sub: store.Submission) -> dict[str, object]:
     """The fields a reviewer reads beside the diff: values, warnings (with their justifications), returns, links."""
     figures = sub.status not in ("invalid", "validating") and (sub.diff or {}).get("kind") != "practices"
-    warnings = value_warnings.warnings_for(sub) if figures else []
+    warnings = shown_warnings(sub) if figures else []
     return {
         "values": review.submitted_values(sub) if figures else [],
         "warnings": value_warnings.with_justifications(warnings, review.notes(sub.id, "justification")),
@@ -53,7 +53,15 @@ def justify(sub: store.Submission, given: object, user: User) -> list[dict[str, 
     if fresh:
         review.add_notes(sub.id, "justification", fresh, user.name)
     missing = set(value_warnings.missing(warnings, review.notes(sub.id, "justification")))
+    if not missing and warnings:
+        review.keep_warnings(sub.id, warnings, user.name)  # what the steward signed, whatever is published later
     return [w for w in warnings if w["id"] in missing]
+
+
+def shown_warnings(sub: store.Submission) -> list[dict[str, object]]:
+    """A validated file's warnings against the current release; once submitted, those the steward justified."""
+    kept = None if sub.status == "validated" else review.kept_warnings(sub.id)
+    return kept if kept is not None else value_warnings.warnings_for(sub)
 
 
 def closed_rounds(sub: store.Submission) -> list[tuple[rounds.Round, list[str]]]:

@@ -4,7 +4,7 @@ reasons it was sent back, its correction links, its withdrawal, and what approve
 from __future__ import annotations
 
 from dashboard.i18n import ind_text
-from dashboard.steward.review_api import closed_round_words
+from dashboard.steward.review_api import closed_round_words, shown_warnings
 from stewards import review, store, value_warnings
 from stewards.accounts import User
 from warehouse import releases
@@ -13,7 +13,7 @@ from warehouse import releases
 def submission_context(user: User, sub: store.Submission) -> dict[str, object]:
     """Template values for the submission page (all empty for a file that was refused or is being checked)."""
     figures = sub.status not in ("invalid", "validating") and (sub.diff or {}).get("kind") != "practices"
-    warnings = value_warnings.warnings_for(sub) if figures else []
+    warnings = shown_warnings(sub) if figures else []
     given = review.notes(sub.id, "justification")
     return {
         "values": [

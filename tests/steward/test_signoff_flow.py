@@ -159,6 +159,8 @@ def test_values_warnings_return_correction_and_withdrawal(steward_server, own_ac
     assert feed.find(f"{ATOM}entry/{ATOM}title").text == f"Rolled back to release {original}"
     after_rollback = public.get("/api/v1/history?indicator=tertiary_women_emigration_rate&country=MEX&year=2022").json
     assert all(r["withdrawn"] for r in after_rollback["values"])
+    kept = call(client, accounts.admin_token, "GET", f"/api/v1/submissions/{sid}").json["warnings"]
+    assert [(w["id"], w["justification"]) for w in kept] == [(warning["id"], reason)]  # as signed, not recomputed
     for gone in (first["id"], fid):
         after = call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{gone}").json
         assert after["withdrawn_in"]["release"] == original, after
