@@ -38,10 +38,15 @@ def is_suspect(flags: pd.Series) -> pd.Series:
     return flags.fillna("").str.contains(SUSPECT, regex=False)
 
 
+def later_change_dates(flags: pd.Series) -> pd.Series:
+    """The date (YYYY-MM-DD) of the later reform each row's flags record, NaN where none."""
+    return flags.fillna("").astype(str).str.extract(LATER_CHANGE + r"(\d{4}-\d{2}-\d{2})", expand=False)
+
+
 def superseded(flags: pd.Series, status_year: int) -> pd.Series:
     """True where a later reform recorded in the flags is in force by the status year."""
-    dates = flags.fillna("").astype(str).str.extract(LATER_CHANGE + r"(\d{4})-", expand=False)
-    return pd.to_numeric(dates, errors="coerce").le(status_year).fillna(False).astype(bool)
+    years = later_change_dates(flags).str.slice(0, 4)
+    return pd.to_numeric(years, errors="coerce").le(status_year).fillna(False).astype(bool)
 
 
 def flag_suspect(observations: pd.DataFrame, indicators: Iterable[Indicator]) -> pd.DataFrame:

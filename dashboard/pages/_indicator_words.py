@@ -29,26 +29,28 @@ def status_frame(ind: Indicator, year: int, sex: str | None = None, release: str
     unit = unit_text(ind.unit)
     columns = (frame[c].tolist() for c in ("value", "label", "since"))
     frame["value_text"] = [value_text(v, lab, since, unit) for v, lab, since in zip(*columns, strict=True)]
-    frame["note"] = notes(frame["level"].tolist(), frame["year"].tolist(), ind, year)
+    frame["note"] = notes(frame["level"].tolist(), frame["year"].tolist(), ind, year, frame["reformed_on"].tolist())
     return localise_sorted(frame[FRAME_COLUMNS])
 
 
-def notes(levels: list[str], years: list[Any], ind: Indicator, asked: int) -> list[str]:
-    """note() of every row, each distinct (level, year) written once."""
-    kept: dict[tuple[str, Any], str] = {}
+def notes(levels: list[str], years: list[Any], ind: Indicator, asked: int, reforms: list[Any]) -> list[str]:
+    """note() of every row, each distinct (level, year, reform date) written once."""
+    kept: dict[tuple[str, Any, Any], str] = {}
     out = []
-    for level, year in zip(levels, years, strict=True):
-        key = (level, None if year is None or pd.isna(year) else int(year))
+    for level, year, reform in zip(levels, years, reforms, strict=True):
+        key = (level, None if year is None or pd.isna(year) else int(year), None if pd.isna(reform) else reform)
         if key not in kept:
-            kept[key] = note(level, year, ind, asked)
+            kept[key] = note(level, year, ind, asked, key[2])
         out.append(kept[key])
     return out
 
 
-def note(level: str, year: object, ind: Indicator, asked: int) -> str:
+def note(level: str, year: object, ind: Indicator, asked: int, reformed_on: str | None = None) -> str:
     """Why a value is missing or not scored, in words."""
     if level == "no_data" and (year is None or pd.isna(year)):  # type: ignore[call-overload]
         return t("indicator.note.none_up_to", year=asked)
+    if level == "out_of_date" and reformed_on:
+        return t("missing.superseded", since=reformed_on, year=int(year)).capitalize()  # type: ignore[call-overload]
     if level == "out_of_date":
         return t("indicator.note.out_of_date", year=int(year), window=ind.recency_window, asked=asked)  # type: ignore[call-overload]
     if level == "not_known":

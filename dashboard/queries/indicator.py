@@ -37,6 +37,7 @@ from indicators.events import (
 )
 from indicators.levels import find_category, level_array, scoreable
 from indicators.model import Category, Indicator
+from indicators.quality import later_change_dates, superseded
 from indicators.registry import load_registry
 from indicators.release import event_scopes
 from warehouse.connection import cursor
@@ -52,7 +53,7 @@ CURRENT = "current"  # a current value of a context series: a value, no level (s
 SEXES = ("total", "female", "male")  # the sex slices, in this order after the headline one (words: sex.*)
 # A status frame: `code` is the category's code (None: no category), `label` its published English label (or the
 # published value label, or the event status, when the registry has no category for it).
-DATA_COLUMNS = ["iso3", "name", "value", "code", "label", "unit", "year", "since", "level", "source_id"]
+DATA_COLUMNS = ["iso3", "name", "value", "code", "label", "unit", "year", "since", "level", "source_id", "reformed_on"]
 
 # The latest row of each country (arg_max: one scan and a group-by; a QUALIFY row_number() window was planned as
 # two scans and a join, ~3x the time on a large release).
@@ -141,10 +142,15 @@ def status_frame(ind: Indicator, year: int, sex: str | None = None, release: str
     params = {"indicator": ind.id, "sex": sex or ind.headline_sex, "year": year, "categorical": _categorical(ind)}
     rows = cur.execute(_LATEST_SQL, params).df()
     has = rows["year"].notna()
-    out_of_date = has & (rows["year"] < year - ind.recency_window)
+    # A value a later reform replaced (indicators.quality) is out of date from the reform's year, as in the release.
+    reformed = superseded(rows["flags"], year)
+    out_of_date = has & ((rows["year"] < year - ind.recency_window) | reformed)
     levels, codes, labels = _levels(ind, rows)
     level = np.where(~has, "no_data", np.where(out_of_date, "out_of_date", levels))
-    frame = rows.assign(code=codes, label=labels, level=level, unit=rows["unit"].fillna(ind.unit), since=pd.NA)
+    reformed_on = later_change_dates(rows["flags"]).where(reformed)
+    frame = rows.assign(
+        code=codes, label=labels, level=level, unit=rows["unit"].fillna(ind.unit), since=pd.NA, reformed_on=reformed_on
+    )
     return frame.astype({"year": "Int64", "value": "Float64"})[DATA_COLUMNS]
 
 
@@ -203,6 +209,7 @@ def _event_frame(ind: Indicator, year: int, release: str | None) -> pd.DataFrame
         code=_codes(categories),
         label=_labels(categories, frame["status"].tolist()),
         level=[_event_level(s, c, False) for s, c in zip(frame["status"], categories, strict=True)],
+        reformed_on=pd.NA,
     )
     return frame.astype({"year": "Int64", "since": "Int64", "value": "Float64"})[DATA_COLUMNS]
 

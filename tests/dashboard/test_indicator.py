@@ -97,6 +97,27 @@ def test_old_values_are_out_of_date_never_carried_forward(release_id: str, seed)
     assert early.loc["PNG", "level"] in COLOURED  # in 2012 the 2011 value was current
 
 
+def test_a_value_a_later_reform_replaced_is_out_of_date_with_the_reform_named(release_id: str) -> None:
+    # GLOBALCIT codes Germany as of 2024-01-01; its author records the StARModG in force 2024-06-27.
+    ukraine_reform_year = 2026
+    frame = words.status_frame(ind("dual_citizenship_acceptance"), 2025).set_index("iso3")
+    germany = frame.loc["DEU"]
+    assert (germany["level"], germany["year"]) == ("out_of_date", 2024)
+    assert "2024-06-27" in germany["note"]
+    assert frame.loc["UKR", "level"] in COLOURED  # Ukraine's reform comes into force only in 2026
+    assert (
+        words.status_frame(ind("dual_citizenship_acceptance"), ukraine_reform_year)
+        .loc[lambda f: f["iso3"] == "UKR", "level"]
+        .item()
+        == "out_of_date"
+    )
+    with use_lang("fr"):
+        french = words.status_frame(ind("dual_citizenship_acceptance"), 2025).set_index("iso3")
+    assert "2024-06-27" in french.loc["DEU", "note"] and french.loc["DEU", "note"] != germany["note"]
+    before = q.status_frame(ind("dual_citizenship_acceptance"), 2023).set_index("iso3")
+    assert before.loc["DEU", "level"] != "out_of_date"  # before the reform the coded law was Germany's law
+
+
 def test_event_statuses_and_list_completeness(release_id: str) -> None:
     c190 = words.status_frame(ind("ilo_c190"), 2025)
     assert {"not_known"} <= set(c190["level"])  # partial list: absent is not known
