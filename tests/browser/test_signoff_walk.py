@@ -124,7 +124,7 @@ def test_a_review_worth_signing(page, gunicorn_server: str, people: dict[str, st
     sign_in(page, people["admin"])
     page.goto(fixed_url)
     page.click("#approve-open")
-    assert "publishes 1 values in a new release after" in page.inner_text("#approve-effect")
+    assert "publishes this file's values (count: 1) in a new release after" in page.inner_text("#approve-effect")
     screenshot(page, "signoff-approve")
     page.click("#approve-button")
     page.wait_for_selector("#published", timeout=90_000)
