@@ -29,6 +29,7 @@ page:submit         -       Y    -     Y
 page:approve        -       -    -     Y
 page:reject         -       -    -     Y
 page:retry          -       -    -     Y
+page:return         -       -    -     Y
 page:rollback       -       -    -     Y
 page:logout         -       Y    Y     Y
 api:upload          -       Y    -     Y
@@ -36,6 +37,7 @@ api:submit          -       Y    -     Y
 api:approve         -       -    -     Y
 api:reject          -       -    -     Y
 api:retry           -       -    -     Y
+api:return          -       -    -     Y
 """
 MATRIX = {
     (line.split()[0], actor): mark == "Y"
@@ -200,6 +202,9 @@ ACTIONS: dict[str, Cell] = {
                    lambda sid: _status(sid) == "rejected"),
     "retry": Cell(lambda: mex_submission("interrupted"), _form("/steward/submissions/{t}/retry"),
                   _api("POST", "/api/v1/submissions/{t}/retry"), lambda sid: _retried(sid)),
+    "return": Cell(lambda: mex_submission("submitted"), _form("/steward/submissions/{t}/return", reason="a typo"),
+                   _api("POST", "/api/v1/submissions/{t}/return", {"reason": "a typo"}),
+                   lambda sid: _status(sid) == "returned"),
     "rollback": Cell(_rollback_target, _form("/steward/releases/rollback"), None, _rolled_back),
     "logout": Cell(lambda: "", _form("/steward/logout"), None, lambda _t: False),  # judged on the session below
 }  # fmt: skip
@@ -249,12 +254,12 @@ def test_access_matrix(app: Flask, site: Site, key: str, actor: str) -> None:
 
 
 @pytest.mark.parametrize("actor", ["mex", "admin"])
-@pytest.mark.parametrize("action", ["upload", "submit", "approve", "reject", "retry", "rollback", "logout"])
+@pytest.mark.parametrize("action", ["upload", "submit", "approve", "reject", "retry", "return", "rollback", "logout"])
 def test_every_form_without_its_csrf_token_is_refused(app: Flask, site: Site, action: str, actor: str) -> None:
     assert run_cell(app, site, "page", action, actor, with_csrf=False) is False
 
 
-@pytest.mark.parametrize("action", ["upload", "submit", "approve", "reject", "retry"])
+@pytest.mark.parametrize("action", ["upload", "submit", "approve", "reject", "retry", "return"])
 def test_a_revoked_token_is_refused_for_every_api_action(app: Flask, site: Site, action: str) -> None:
     from stewards import accounts
 
@@ -274,6 +279,7 @@ def test_no_http_route_creates_or_revokes_tokens_or_accounts(app: Flask) -> None
     expected_posts = {"/steward/login", "/steward/logout", "/steward/upload", "/steward/submissions/<submission_id>/submit",
                       "/steward/submissions/<submission_id>/approve", "/steward/submissions/<submission_id>/reject",
                       "/steward/submissions/<submission_id>/retry", "/steward/releases/rollback",
+                      "/steward/submissions/<submission_id>/return", "/api/v1/submissions/<submission_id>/return",
                       "/api/v1/submissions", "/api/v1/submissions/<submission_id>/submit",
                       "/api/v1/submissions/<submission_id>/approve", "/api/v1/submissions/<submission_id>/reject",
                       "/api/v1/submissions/<submission_id>/retry", "/_dash-update-component"}  # fmt: skip
