@@ -12,6 +12,7 @@ import pandas as pd
 from dashboard.components.datatable import Column
 from dashboard.components.levels import style_of
 from dashboard.i18n import category_text, ind_text, number, t, unit_text
+from dashboard.pages import _indicator_sexes as sexes
 from dashboard.pages import _indicator_words as words
 from dashboard.pages._status_words import format_number
 from dashboard.queries import indicator as q
@@ -35,6 +36,9 @@ def chart(ind: Indicator, sex: str, countries: list[str], release: str | None) -
     """(figure, caption, plotted data, its columns) of the chart tab."""
     if ind.type == "event":
         return event_chart(ind, countries, release)
+    if sex == sexes.BOTH and ind.type == "continuous":
+        traces, title, caption, rows, columns = sexes.parts(ind, countries, release)
+        return _figure(traces, title, unit_text(ind.unit)), caption, rows, columns
     if ind.type != "continuous":
         if countries:
             return status_lines(ind, words.country_series(ind, countries, sex, release), "category")

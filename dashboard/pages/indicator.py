@@ -27,6 +27,7 @@ from dashboard.components.map import (
     with_level_labels,
 )
 from dashboard.i18n import href, t, unit_text
+from dashboard.pages import _indicator_sexes as by_sex
 from dashboard.pages import _indicator_views as views
 from dashboard.pages import _indicator_words as words
 from dashboard.pages._indicator_chart import chart
@@ -77,11 +78,11 @@ def layout(
         return views.not_found(indicator_id or "")
     years = q.year_range(ind, release)
     chosen_year = years.clamp(views.to_int(year) or years.status_year)
-    sex_options = q.sexes(ind, release)
+    sex_options = by_sex.choices(ind, q.sexes(ind, release))
     chosen_sex = sex if sex in sex_options else sex_options[0]
     chosen_countries = views.parse_countries(countries)
     chosen_tab = tab if tab in TABS else "chart"
-    frame = words.status_frame(ind, chosen_year, chosen_sex, release)
+    frame = year_frame(ind, chosen_year, chosen_sex, release)
     return html.Div(
         [
             views.heading(ind),
@@ -178,7 +179,20 @@ def value_scale(ind: Indicator) -> bool:
 
 def table_columns(frame) -> list[Column]:
     keep = {"name", "iso3", "level_label", "note"}
-    return unit_in_header(frame, [c for c in columns() if c.id in keep or frame[c.id].notna().any()])
+    shown = [c for c in columns() if c.id in keep or frame[c.id].notna().any()]
+    if "gap" in frame.columns:  # women and men: their values and the gap after the value
+        at = next((i + 1 for i, c in enumerate(shown) if c.id == "value"), 2)
+        shown[at:at] = by_sex.sex_columns()
+    return unit_in_header(frame, shown)
+
+
+def year_frame(ind: Indicator, year: int, sex: str | None, release: str | None):
+    """The year's status frame; with "women and men", the total's (or headline's) plus both sexes and the gap."""
+    chosen = sex or ind.headline_sex
+    if chosen != by_sex.BOTH:
+        return words.status_frame(ind, year, chosen, release)
+    base = by_sex.base_sex(ind, chosen, q.sexes(ind, release))
+    return by_sex.with_sexes(words.status_frame(ind, year, base, release), ind, year, release)
 
 
 def sync_year(trigger: str | None, slider: object, typed: object, bounds: list[int]) -> tuple[int, int, str]:
@@ -211,7 +225,7 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
     """Map figure and caption, map title, table rows, columns and caption for one year."""
     ind = q.find_indicator(indicator_id)
     assert ind is not None
-    frame = words.status_frame(ind, year, sex, release)
+    frame = year_frame(ind, year, sex, release)
     title = views.map_title(ind, year)
     if value_scale(ind):
         figure, caption = value_outputs(views.map_frame(frame), title, unit_text(ind.unit))

@@ -281,6 +281,21 @@ def region_medians(ind: Indicator, sex: str | None, release: str | None = None) 
 
 
 @per_release
+def all_country_medians(ind: Indicator, sex: str, release: str | None = None) -> pd.DataFrame:
+    """Median of every country's value per year for one sex (year, value, n), only where at least MIN_PEERS countries
+    have one: the women-and-men chart's line when no country is chosen."""
+    _, cur = cursor(release)
+    return cur.execute(
+        """SELECT o.year, median(o.value) AS value, count(*) AS n
+           FROM observations o JOIN countries c ON c.iso3 = o.country
+           WHERE o.indicator_id = ? AND o.sex = ? AND o.partner_country = '' AND NOT c.is_aggregate
+             AND o.value IS NOT NULL
+           GROUP BY ALL HAVING count(*) >= ? ORDER BY year""",
+        [ind.id, sex, MIN_PEERS],
+    ).df()
+
+
+@per_release
 def category_counts(ind: Indicator, sex: str | None, release: str | None = None) -> pd.DataFrame:
     """Countries per published category in each year: year, code, label, level, n (categorical and ordinal; code
     and label as in `status_frame`). The same for every reader of the release: kept (per_release); each published

@@ -110,6 +110,7 @@ def test_keys_built_from_codes_cover_exactly_the_codes(pages: dict) -> None:
 
     api_docs, country, indicator, sources = (pages[n] for n in ("api_docs", "country", "indicator", "sources"))
     from dashboard.queries import compare
+    from dashboard.pages._indicator_sexes import BOTH
     from dashboard.queries.indicator import SEXES
     from indicators.aggregate import QUINTILES
     from indicators.levels import LEVELS, STATUS_LABELS
@@ -121,7 +122,7 @@ def test_keys_built_from_codes_cover_exactly_the_codes(pages: dict) -> None:
         "level.": {*LEVELS, *STATUS_LABELS, "context"},
         "trend.": set(TREND_LABELS),
         "status.": set(tile.STATUSES),
-        "sex.": set(SEXES),
+        "sex.": {*SEXES, BOTH},
         "provenance.kind.": set(provenance.KINDS),
         "provenance.help.": set(provenance.KINDS),
         "levelmeaning.": set(_framework_view.LEVEL_KEYS),

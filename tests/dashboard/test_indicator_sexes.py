@@ -1,0 +1,101 @@
+"""Women and men on one chart of /indicator/<id> with the gap (issue 18): offered wherever a continuous indicator
+has both sexes, the lines and the gap being the published values (real release built from the seed)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import dash
+import pandas as pd
+import pytest
+
+from dashboard.i18n import use_lang
+from dashboard.pages import _indicator_sexes as by_sex
+from dashboard.queries import indicator as q
+from lmm.config import seed_dir
+
+
+@pytest.fixture(scope="module")
+def page(release_id: str, tmp_path_factory: pytest.TempPathFactory):
+    dash.Dash(__name__, use_pages=True, pages_folder=str(tmp_path_factory.mktemp("no-pages")))
+    return importlib.import_module("dashboard.pages.indicator")
+
+
+@pytest.fixture(scope="module")
+def obs() -> pd.DataFrame:
+    frame = pd.read_parquet(Path(seed_dir()) / "observations.parquet")
+    return frame[frame["partner_country"] == ""]
+
+
+def ind(indicator_id: str):
+    found = q.find_indicator(indicator_id)
+    assert found is not None
+    return found
+
+
+def published(obs: pd.DataFrame, indicator: str, country: str, year: int, sex: str) -> float:
+    rows = obs[(obs["indicator_id"] == indicator) & (obs["country"] == country) & (obs["year"] == year)]
+    return float(rows[rows["sex"] == sex]["value"].mean())
+
+
+def a_country_year_with_both(obs: pd.DataFrame, indicator: str) -> tuple[str, int]:
+    rows = obs[obs["indicator_id"] == indicator].pivot_table(index=["country", "year"], columns="sex", values="value")
+    both = rows.dropna(subset=["female", "male"]).reset_index().sort_values(["year", "country"])
+    country, year = both.iloc[-1][["country", "year"]]
+    return str(country), int(year)
+
+
+def test_both_offered_only_where_both_sexes_are_published(release_id: str) -> None:
+    assert by_sex.choices(ind("pension_coverage"), q.sexes(ind("pension_coverage"))) == [
+        "total", "female", "male", "both"]  # fmt: skip
+    assert by_sex.choices(ind("female_lfpr"), q.sexes(ind("female_lfpr"))) == ["female"]
+    assert "both" not in by_sex.choices(ind("ilo_c189"), q.sexes(ind("ilo_c189")))
+
+
+def test_chart_has_each_countrys_women_and_men_and_the_gap(page, obs) -> None:
+    chart = importlib.import_module("dashboard.pages._indicator_chart")
+    country, year = a_country_year_with_both(obs, "pension_coverage")
+    figure, caption, rows, columns = chart.chart(ind("pension_coverage"), "both", [country], None)
+    names = [trace["name"] for trace in figure["data"]]
+    assert len(names) == 2 and names[0].endswith(": Men") and names[1].endswith(": Women")
+    assert figure["data"][1]["fill"] == "tonexty", "the gap between the lines is shaded"
+    assert figure["data"][0]["line"]["dash"] != figure["data"][1]["line"]["dash"], "not told apart by colour alone"
+    row = rows[rows["year"] == year].iloc[0]
+    women, men = (published(obs, "pension_coverage", country, year, s) for s in ("female", "male"))
+    assert row["female"] == pytest.approx(women) and row["male"] == pytest.approx(men)
+    assert row["gap"] == pytest.approx(women - men)
+    assert [c.id for c in columns] == ["name", "year", "female", "male", "gap", "unit"]
+    assert "women (solid) and men (dashed)" in caption and "gap" in caption
+
+
+def test_without_countries_the_median_of_all_countries_for_each_sex(page, obs) -> None:
+    chart = importlib.import_module("dashboard.pages._indicator_chart")
+    figure, caption, rows, _ = chart.chart(ind("pension_coverage"), "both", [], None)
+    assert {trace["name"] for trace in figure["data"]} == {"Median of all countries: Women",
+                                                           "Median of all countries: Men"}  # fmt: skip
+    year = int(rows.dropna(subset=["gap"])["year"].max())
+    sel = obs[(obs["indicator_id"] == "pension_coverage") & (obs["year"] == year)]
+    countries = pd.read_parquet(Path(seed_dir()) / "countries.parquet")
+    sel = sel[sel["country"].isin(countries.loc[~countries["is_aggregate"], "iso3"])]
+    women = sel[sel["sex"] == "female"]["value"].median()
+    assert rows[rows["year"] == year]["female"].iloc[0] == pytest.approx(women)
+
+
+def test_table_and_map_of_a_year_with_both(page, obs) -> None:
+    country, year = a_country_year_with_both(obs, "pension_coverage")
+    figure, _, rows, columns, _ = page.year_outputs("pension_coverage", year, "both", None)
+    row = next(r for r in rows if r["iso3"] == country)
+    women, men = (published(obs, "pension_coverage", country, year, s) for s in ("female", "male"))
+    assert row["female"] == pytest.approx(women) and row["gap"] == pytest.approx(women - men)
+    assert row["value"] == pytest.approx(published(obs, "pension_coverage", country, year, "total"))
+    names = [c["name"] for c in columns]
+    assert names.index("Women") == names.index("Value (%)") + 1 and "Gap (women minus men)" in names
+
+
+def test_layout_with_both_in_each_language(page) -> None:
+    for lang, label in (("en", "Women and men"), ("es", "Mujeres y hombres"), ("fr", "Femmes et hommes")):
+        with use_lang(lang):
+            tree = page.layout(indicator_id="pension_coverage", sex="both")
+        assert label in str(tree)
+        assert '"fill": "tonexty"' in str(tree).replace("'", '"')
