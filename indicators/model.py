@@ -99,6 +99,10 @@ class Source:
     folder: str | None = None  # folder under the raw data directory
     licence_verified: bool = True
     note: str | None = None
+    # the publisher's stated release pattern, where it states one (e.g. "07-01": a new edition each year on 1 July);
+    # none: the next update is "not announced", never guessed
+    updated_yearly_on: str | None = None
+    update_pattern: str | None = None  # where the publisher states it, in English (the pages word it themselves)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from dashboard.api.common import (
     resolve,
 )
 from dashboard.api.spec import openapi_document
+from dashboard.api.updates import with_updates
 from warehouse import releases
 from warehouse.connection import NoReleaseError, serving_warning
 from warehouse.country_search import release_names
@@ -91,7 +92,7 @@ def countries() -> Response:
 @api.get("/indicators")
 def indicators() -> Response:
     ctx = begin()
-    rows = q.indicators(ctx.cur)
+    rows = with_updates(q.indicators(ctx.cur), ctx.cur)
     return ok(ctx, {"count": len(rows), "indicators": rows})
 
 
@@ -99,7 +100,7 @@ def indicators() -> Response:
 def indicator(indicator_id: str) -> Response:
     ctx = begin()
     found = resolve("indicator", "indicator_id", indicator_id, per_release(ctx, "indicators", q.indicator_titles))
-    return ok(ctx, {"indicator": q.indicators(ctx.cur, found)[0]})
+    return ok(ctx, {"indicator": with_updates(q.indicators(ctx.cur, found), ctx.cur)[0]})
 
 
 @api.get("/observations")

@@ -104,6 +104,31 @@ SCHEMAS: dict[str, Any] = {
             "scored": BOOL,
             "thresholds": obj({"optimum": NUM, "green": NUM, "red": NUM, "lower_bound": NUM}),
             "categories": {"type": "array", "items": {"type": "object"}},
+            "updates": {
+                "type": "array",
+                "description": "Per source: the publisher's date of the copy read "
+                "(last_updated, as stated) and the next expected update (next_expected, YYYY-MM-DD; null: "
+                "not announced) with its basis ('schedule': the publisher's stated yearly release; 'round': an "
+                "open steward reporting round's deadline)",
+                "items": obj(
+                    {
+                        "source_id": {"type": "string"},
+                        "last_updated": STR,
+                        "next_expected": STR,
+                        "basis": STR,
+                        "detail": STR,
+                    }
+                ),
+            },
+            "last_updated": {
+                "type": "object",
+                "additionalProperties": STR,
+                "description": "source id -> the publisher's date of the copy read, as stated",
+            },
+            "next_expected_update": {
+                **STR,
+                "description": "The soonest stated next update (YYYY-MM-DD); null: not announced by any source",
+            },
         },  # fmt: skip
     },
     "Observation": obj(

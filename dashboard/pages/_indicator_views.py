@@ -24,8 +24,10 @@ from dashboard.i18n import (
     theme_text,
     unit_text,
 )
+from dashboard.pages import _indicator_updates as updates
 from dashboard.pages._home_view import country_options
 from dashboard.queries import indicator as q
+from dashboard.queries.updates import indicator_updates
 from indicators.model import Indicator
 from indicators.registry import load_registry
 
@@ -99,10 +101,13 @@ def all_indicators() -> html.Div:
     return html.Div(groups)
 
 
-def heading(ind: Indicator) -> html.Div:
+def heading(ind: Indicator, release: str | None = None) -> html.Div:
     theme = load_registry().themes.get(ind.theme)
+    found = indicator_updates(ind, release)
     facts = [(t("col.unit"), unit_text(ind.unit)), (t("indicator.direction_label"), direction_text(ind)),
              (t("indicator.basis_label"), basis_text(ind))]  # fmt: skip
+    when = [html.Strong(t("indicator.update.last_label") + " "), updates.last_updated(found), html.Br(),
+            html.Strong(t("indicator.update.next_label") + " "), updates.next_update(found)]  # fmt: skip
     caveat = ind_text(ind.id, "caveat", ind.caveat)
     return html.Div(
         [
@@ -113,6 +118,7 @@ def heading(ind: Indicator) -> html.Div:
             html.H1(title(ind)),
             html.P(ind_text(ind.id, "description", ind.description), className="lede"),
             html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="facts"),
+            html.P(when, id="indicator-updates", className="note"),
             html.Aside([html.Strong(t("indicator.caveat_label")), caveat], className="caveat") if caveat else None,
         ]
     )

@@ -85,7 +85,7 @@ def layout(
     frame = year_frame(ind, chosen_year, chosen_sex, release)
     return html.Div(
         [
-            views.heading(ind),
+            views.heading(ind, release),
             views.controls(ind, years, chosen_year, sex_options, chosen_sex, chosen_countries, release),
             html.Div(
                 dcc.RadioItems(
