@@ -207,9 +207,12 @@ def unit_in_header(frame: pd.DataFrame, columns: list, value_id: str = "value", 
 
 def whole_years(frame: pd.DataFrame, names: tuple[str, ...] = ()) -> pd.DataFrame:
     """A shown table as a frame (from the browser's JSON: years arrive as floats) with year columns as integers
-    (by default the columns headed Year, Since and Countries in the reader's language)."""
+    (by default the columns headed Year, Since and Countries in the reader's language). A column of words is left
+    alone: in French "Pays" heads both a count of countries and the country names, which must not become blanks."""
     out = frame.copy()
     for name in names or (t("col.year"), t("col.since"), t("col.countries")):
         if name in out.columns:
-            out[name] = pd.to_numeric(out[name], errors="coerce").round().astype("Int64")
+            values = pd.to_numeric(out[name], errors="coerce")
+            if values.notna().sum() == out[name].notna().sum():
+                out[name] = values.round().astype("Int64")
     return out

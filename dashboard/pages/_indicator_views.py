@@ -106,7 +106,7 @@ def heading(ind: Indicator, release: str | None = None) -> html.Div:
     found = indicator_updates(ind, release)
     facts = [(t("col.unit"), unit_text(ind.unit)), (t("indicator.direction_label"), direction_text(ind)),
              (t("indicator.basis_label"), basis_text(ind))]  # fmt: skip
-    when = [html.Strong(t("indicator.update.last_label") + " "), updates.last_updated(found), html.Br(),
+    when: list[Any] = [html.Strong(t("indicator.update.last_label") + " "), updates.last_updated(found), html.Br(),
             html.Strong(t("indicator.update.next_label") + " "), updates.next_update(found)]  # fmt: skip
     caveat = ind_text(ind.id, "caveat", ind.caveat)
     return html.Div(

@@ -28,6 +28,7 @@ from dashboard.components.map import (
 )
 from dashboard.i18n import href, t, unit_text
 from dashboard.pages import _indicator_sexes as by_sex
+from dashboard.pages import _indicator_share as share
 from dashboard.pages import _indicator_views as views
 from dashboard.pages import _indicator_words as words
 from dashboard.pages._indicator_chart import chart
@@ -50,7 +51,7 @@ TABS = ("chart", "map", "table")  # labels: indicator.tab.*
 def columns() -> list[Column]:
     """The table's columns, headed in the reader's language."""
     return [
-        Column("name", t("col.country")),
+        Column("country_link", t("col.country"), markdown=True),  # the name, linked to the profile
         Column("iso3", t("col.iso3")),
         Column("value", t("col.value"), numeric=True),
         Column("unit", t("col.unit")),
@@ -71,6 +72,7 @@ def layout(
     countries: str | list[str] | None = None,
     tab: str | None = None,
     release: str | None = None,
+    view: str | None = None,
     **_query: object,
 ) -> html.Div:
     ind = q.find_indicator(indicator_id or "")
@@ -82,6 +84,8 @@ def layout(
     chosen_sex = sex if sex in sex_options else sex_options[0]
     chosen_countries = views.parse_countries(countries)
     chosen_tab = tab if tab in TABS else "chart"
+    if view == "chart":  # the shared link: the chart alone, pinned to its release
+        return share.chart_alone(ind, chart(ind, chosen_sex, chosen_countries, release), chosen_sex, chosen_countries)
     frame = year_frame(ind, chosen_year, chosen_sex, release)
     return html.Div(
         [
@@ -129,6 +133,7 @@ def chart_panel(ind: Indicator, sex: str, countries: list[str], release: str | N
                 ],
                 className="chart-data",
             ),
+            share.share_link(ind, sex, countries),
         ],
         id="indicator-panel-chart", className="panel", hidden=hidden,
         **aria(labelledby="indicator-chart-title"),
@@ -151,8 +156,8 @@ def map_panel(ind: Indicator, frame, year: int, release: str | None, hidden: boo
 
 
 def table_panel(ind: Indicator, frame, year: int, hidden: bool) -> html.Section:
-    columns = table_columns(frame)
-    table = data_table("indicator-table", with_level_labels(frame), columns, page_size=20)
+    shown = table_frame(frame)
+    table = data_table("indicator-table", shown, table_columns(shown), page_size=20)
     table.style_data_conditional = level_cell_styles()
     table.style_cell_conditional = NOTE_WIDTH
     return html.Section(
@@ -178,12 +183,28 @@ def value_scale(ind: Indicator) -> bool:
 
 
 def table_columns(frame) -> list[Column]:
-    keep = {"name", "iso3", "level_label", "note"}
+    keep = {"country_link", "iso3", "level_label", "note"}
     shown = [c for c in columns() if c.id in keep or frame[c.id].notna().any()]
     if "gap" in frame.columns:  # women and men: their values and the gap after the value
         at = next((i + 1 for i, c in enumerate(shown) if c.id == "value"), 2)
         shown[at:at] = by_sex.sex_columns()
     return unit_in_header(frame, shown)
+
+
+def table_frame(frame):
+    """The year's frame as the table shows it: levels in words, each country's name a link to its profile (in the
+    page's language)."""
+    links = [f"[{str(name).replace(']', '')}]({href('/country/' + str(iso3))})"
+             for name, iso3 in zip(frame["name"], frame["iso3"], strict=True)]  # fmt: skip
+    return with_level_labels(frame).assign(country_link=links)
+
+
+def plain_names(frame):
+    """A downloaded table's country links back to plain names ('[Kenya](/country/KEN)' -> 'Kenya')."""
+    name = t("col.country")
+    if name in frame.columns:
+        frame[name] = frame[name].astype(str).str.replace(r"^\[(.*)\]\([^)]*\)$", r"\1", regex=True)
+    return frame
 
 
 def year_frame(ind: Indicator, year: int, sex: str | None, release: str | None):
@@ -231,10 +252,10 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
         figure, caption = value_outputs(views.map_frame(frame), title, unit_text(ind.unit))
     else:
         figure, caption = map_outputs(views.map_frame(frame), title)
-    columns = table_columns(frame)
-    table_cols = [{"id": c.id, "name": c.name, "type": "numeric" if c.numeric else "text"} for c in columns]
-    rows = records(with_level_labels(frame), columns)
-    return figure, caption, rows, table_cols, views.table_caption(ind, year)
+    shown = table_frame(frame)
+    columns = table_columns(shown)
+    rows = records(shown, columns)
+    return figure, caption, rows, [c.spec() for c in columns], views.table_caption(ind, year)
 
 
 @callback(
@@ -303,7 +324,7 @@ def download_table(n_clicks, rows, columns, indicator_id: str, year: int, sex: s
     release_id, _ = cursor(release)
     note = t("indicator.csv_note", id=indicator_id, year=year, sex=sex or "total")
     filename = f"lmm-{indicator_id}-{year}-{sex or 'total'}-{release_id}.csv"
-    return csv_download(whole_years(shown_frame(rows, columns)), filename, release_id, note)
+    return csv_download(plain_names(whole_years(shown_frame(rows, columns))), filename, release_id, note)
 
 
 # Year, sex, countries and tab go into the URL's query (replaceState: shareable, no reload, other params kept).
@@ -341,3 +362,20 @@ def open_clicked_country(click: dict | None) -> object:
     points = (click or {}).get("points") or [{}]
     code = points[0].get("location")
     return href(f"/country/{code}") if isinstance(code, str) and code else no_update
+
+
+# The share link follows the chart's choices (sex, countries), pinned to the release the page shows.
+clientside_callback(
+    """
+    function(query, release) {
+        const params = new URLSearchParams(query || window.location.search);
+        params.delete("tab");
+        if (release) { params.set("release", release); }
+        params.set("view", "chart");
+        return window.location.pathname + "?" + params.toString().replace(/%2C/g, ",");
+    }
+    """,
+    Output("indicator-share", "href"),
+    Input("indicator-query", "data"),
+    State("indicator-release", "data"),
+)
