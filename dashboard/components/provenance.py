@@ -55,6 +55,25 @@ def provenance_text(prov: Provenance) -> str:
     return prov.text + (t("provenance.out_of_date_suffix") if prov.out_of_date else "")
 
 
+FLAG_KEYS = ("estimate", "break", "third_party_copy", "assumed_zero", "suspect")  # words: valueflag.*
+
+
+def value_flags(source_id: str | None, flags: str | None) -> str:
+    """A value's flags in words for a table cell or a download: its kind when not official (estimated, modelled,
+    submitted by ...), then break in series, third-party copy, assumed zero, model estimate, suspect, each with the
+    publisher's note; '' for a plain official value."""
+    if not isinstance(source_id, str) or not source_id:
+        return ""
+    flags = flags if isinstance(flags, str) else None
+    prov = provenance(source_id, flags, False)
+    parsed = parse_flags(flags)
+    words = [] if prov.kind == "official" else [prov.text]
+    if prov.kind in ("estimated", "modelled") and parsed.get("estimate"):  # "Modelled (ILO modelled)", said once
+        words = [f"{prov.text} ({parsed.pop('estimate')})"]
+    words += [t(f"valueflag.{key}", what=parsed[key]) for key in FLAG_KEYS if key in parsed]
+    return "; ".join(words)
+
+
 def provenance_badge(
     source_id: str | None,
     flags: str | None,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.components.provenance import value_flags
 from dashboard.i18n import group_text, t, unit_text
 from dashboard.i18n.names import localise, localise_sorted
 from dashboard.memo import per_release_in_language
@@ -30,7 +31,8 @@ def status_frame(ind: Indicator, year: int, sex: str | None = None, release: str
     columns = (frame[c].tolist() for c in ("value", "label", "since"))
     frame["value_text"] = [value_text(v, lab, since, unit) for v, lab, since in zip(*columns, strict=True)]
     frame["note"] = notes(frame["level"].tolist(), frame["year"].tolist(), ind, year, frame["reformed_on"].tolist())
-    return localise_sorted(frame[FRAME_COLUMNS])
+    frame["flags_text"] = [value_flags(s, f) for s, f in zip(frame["source_id"], frame["flags"], strict=True)]
+    return localise_sorted(frame[[*FRAME_COLUMNS, "flags_text"]])
 
 
 def notes(levels: list[str], years: list[Any], ind: Indicator, asked: int, reforms: list[Any]) -> list[str]:

@@ -60,6 +60,7 @@ def columns() -> list[Column]:
         Column("year", t("col.year"), numeric=True, description=t("indicator.col.year_help")),
         Column("level_label", t("col.level")),
         Column("note", t("col.note"), description=t("indicator.col.note_help")),
+        Column("flags_text", t("valueflag.column"), description=t("valueflag.help")),
         Column("source_id", t("col.source")),
     ]
 
@@ -185,6 +186,8 @@ def value_scale(ind: Indicator) -> bool:
 def table_columns(frame) -> list[Column]:
     keep = {"country_link", "iso3", "level_label", "note"}
     shown = [c for c in columns() if c.id in keep or frame[c.id].notna().any()]
+    if not frame["flags_text"].fillna("").astype(str).str.len().any():  # no value has a flag: no empty column
+        shown = [c for c in shown if c.id != "flags_text"]
     if "gap" in frame.columns:  # women and men: their values and the gap after the value
         at = next((i + 1 for i, c in enumerate(shown) if c.id == "value"), 2)
         shown[at:at] = by_sex.sex_columns()

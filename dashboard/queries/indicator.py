@@ -53,7 +53,8 @@ CURRENT = "current"  # a current value of a context series: a value, no level (s
 SEXES = ("total", "female", "male")  # the sex slices, in this order after the headline one (words: sex.*)
 # A status frame: `code` is the category's code (None: no category), `label` its published English label (or the
 # published value label, or the event status, when the registry has no category for it).
-DATA_COLUMNS = ["iso3", "name", "value", "code", "label", "unit", "year", "since", "level", "source_id", "reformed_on"]
+DATA_COLUMNS = ["iso3", "name", "value", "code", "label", "unit", "year", "since", "level", "source_id", "reformed_on",
+                "flags"]  # fmt: skip
 
 # The latest row of each country (arg_max: one scan and a group-by; a QUALIFY row_number() window was planned as
 # two scans and a join, ~3x the time on a large release).
@@ -210,6 +211,7 @@ def _event_frame(ind: Indicator, year: int, release: str | None) -> pd.DataFrame
         label=_labels(categories, frame["status"].tolist()),
         level=[_event_level(s, c, False) for s, c in zip(frame["status"], categories, strict=True)],
         reformed_on=pd.NA,
+        flags=frame["flags"] if "flags" in frame.columns else pd.NA,
     )
     return frame.astype({"year": "Int64", "since": "Int64", "value": "Float64"})[DATA_COLUMNS]
 
