@@ -14,6 +14,7 @@ from dash import html
 
 from dashboard.components.datatable import Column, records
 from dashboard.components.heatmap import HeatCell, HeatRow, format_number, heatmap, style_for
+from dashboard.components.provenance import value_flags
 from dashboard.components.small_multiples import Figure, empty_figure, small_multiples
 from dashboard.i18n import (
     category_text,
@@ -54,6 +55,7 @@ def table_columns() -> list[Column]:
         Column("level_text", t("col.level"), description=t("compare.col.level_help"), width="9rem"),
         Column("trend_text", t("compare.col.trend"), width="9rem"),
         Column("band", t("compare.col.band"), description=t("compare.rank_caveat"), width="8rem"),
+        Column("flags_text", t("valueflag.column"), description=t("valueflag.help"), width="12rem"),
         Column("source_id", t("col.source")),
         Column("flags", t("compare.col.flags"), description=t("compare.col.flags_help")),
         Column("indicator_id", t("compare.col.indicator_id")),
@@ -161,7 +163,8 @@ def enrich(card: list[Row], categories: Mapping[tuple[str, str], str], themes: p
         out.append({**r, "title": titles(r["indicator_id"], r["title"]), "name": local.get(r["country"], r["name"]),
                     "theme_title": themes_(r["theme"], r["theme_title"]), "unit": units(r["unit"]), "level_key": key,
                     "level_text": levels(key), "shown": shown_value(r, categories), "band": band_text(r),
-                    "trend_text": trend_text(r), "number": round(r["value"], 4) if _present(r["value"]) else None})  # fmt: skip
+                    "trend_text": trend_text(r), "number": round(r["value"], 4) if _present(r["value"]) else None,
+                    "flags_text": value_flags(r.get("source_id"), r.get("flags"))})  # fmt: skip
     rank = len(order)
     return sorted(out, key=lambda r: (order.get(r["theme"], rank), not r["scored"], r["title"], r["indicator_id"],
                                       position.get(r["country"], len(position))))  # fmt: skip

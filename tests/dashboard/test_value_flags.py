@@ -55,3 +55,15 @@ def test_the_indicator_table_and_its_download_show_the_flags(page) -> None:
 def test_no_flag_column_where_no_value_has_one(page) -> None:
     _, _, _, columns, _ = page.year_outputs("ilo_c189", 2020, "total", None)
     assert "Flags" not in [c["name"] for c in columns]
+
+
+def test_the_compare_table_says_the_flags_in_words(release_id: str) -> None:
+    from dashboard.pages import _compare_selection as chosen
+    from dashboard.pages import _compare_view as view
+
+    ref = chosen.reference()
+    selection = chosen.resolve("KEN,BGD", None, None, ref, [])
+    rows = view.table_rows(selection, None)
+    lfpr = [r for r in rows if r["indicator_id"] == "female_lfpr"]
+    assert lfpr and all(r["flags_text"] == "Modelled (ILO modelled)" for r in lfpr)
+    assert "flags_text" in [c.id for c in view.TABLE_COLUMNS] and "flags" in [c.id for c in view.TABLE_COLUMNS]
