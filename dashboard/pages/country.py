@@ -3,6 +3,7 @@ theme aggregates, legal events timeline, print layout and a CSV of exactly what 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
@@ -12,7 +13,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from dashboard.components.downloads import csv_download
-from dashboard.components.levels import legend, level_badge
+from dashboard.components.levels import legend, level_badge, style_of
 from dashboard.components.tile import aggregate_words, csv_row, history_link, tile, tile_body, with_attrs
 from dashboard.components.timeline import timeline
 from dashboard.i18n import (
@@ -228,12 +229,33 @@ def header(prof: Profile, group: str, release: str | None) -> html.Header:
                 ),
                 className="country-release",
             ),  # fmt: skip
+            html.P(principle_summary(prof), id="country-principle-summary", className="principle-summary"),
             html.H2(t("country.themes"), className="visually-hidden"),
             html.Ul(themes, id="country-themes", className="agg-list"),
             html.P(t("country.level_rule"), id="country-level-rule", className="note"),
         ],
         className="country-header",
     )
+
+
+def principle_summary(prof: Profile) -> str:
+    """One line on the MFLM principles: how many are scored and at which levels, and why the others are not
+    ("Scored on 6 of 15 MFLM principles: 4 ✓ Achieved, 2 ! Challenges remain; not scored: 5 not measured by public
+    data, 4 too little data")."""
+    numbers = [str(p["principle"]) for p in prof.tables.principles]
+    scored = [a for n in numbers if (a := prof.aggregates.get(("principle", n))) and a.get("score") is not None]
+    counts = Counter(str(a["level"]) for a in scored)
+    levels = ", ".join(f"{counts[lv]} {style_of(lv).icon} {style_of(lv).label}" for lv in LEVEL_ORDER if counts[lv])
+    statuses = Counter((prof.group("principle", n) or {}).get("status") for n in numbers)
+    unmeasured = statuses.get("not_measured", 0)
+    rest = len(numbers) - len(scored) - unmeasured
+    head = t("country.principles_scored", n=len(scored), of=len(numbers), levels=levels or t("country.none_scored"))
+    tail = [t("country.principles_unmeasured", n=unmeasured)] if unmeasured else []
+    tail += [t("country.principles_little_data", n=rest)] if rest > 0 else []
+    return head + (t("country.principles_not_scored", reasons=", ".join(tail)) if tail else ".")
+
+
+LEVEL_ORDER = ("green", "yellow", "orange", "red")
 
 
 def aggregate_view(agg: Mapping[str, Any] | None, threshold: float, group: Mapping[str, Any] | None = None,

@@ -99,8 +99,10 @@ def headline(release: str | None) -> html.Section:
     facts: dict[str, Any] = words.headline(release)
     summary, n_sources, coverage = facts["summary"], facts["sources"], facts["coverage"]
     tiles = [
-        _tile(t("home.tile.release"), html.Code(str(summary["release_id"]), id="home-release-id"),
-              t("home.tile.published", date=date(str(summary["created_at"])[:10]), year=summary["status_year"])),
+        _tile(t("home.tile.as_of"), date(str(summary["created_at"])[:10]),
+              [t("home.tile.scores_show", year=summary["status_year"]), html.Br(),
+               html.Small([t("home.tile.release_small") + " ", html.Code(str(summary["release_id"]), id="home-release-id")],
+                          className="small-print")]),  # the release id is small print, not a headline figure
         _tile(t("home.tile.countries"), number(summary["countries"]),
               t("home.tile.with_figures", n=number(summary["countries_with_data"]))),
         _tile(t("home.tile.sources"), html.A(t("home.tile.n_sources", n=n_sources), href=href("/sources"),
@@ -140,7 +142,7 @@ def headline(release: str | None) -> html.Section:
     )
 
 
-def _tile(label: str, value: Any, detail: str) -> html.Div:
+def _tile(label: str, value: Any, detail: Any) -> html.Div:
     return html.Div([html.Span(label, className="tile-label"), html.Strong(value), html.Span(detail)], className="tile")
 
 
