@@ -198,3 +198,68 @@ def test_an_indicator_map_leads_back_to_the_countries(page) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
     page.wait_for_url(re.compile(r"/country/BRA\?lang=es$"))
     expect(page.locator(".country-page h1").first).to_contain_text("Brasil (BRA)", timeout=30000)
+
+
+# Issue 18's journeys again, on countries the tests above do not use (Peru, Kenya, Jordan), with what a user sees at
+# each step.
+
+
+def test_a_peruvian_minister_finds_the_profile_reads_the_principles_line_and_the_indicators_dates(page) -> None:
+    import io
+
+    import requests
+    from pypdf import PdfReader
+
+    page.goto("/?lang=es")
+    page.locator("#home-country").wait_for()
+    expect(page.locator("#home-release-id")).to_have_text(re.compile(r"^r\d{8}T"))  # the release id, small print
+    type_in(page, "#home-country", "Peru", "Perú (PER)")
+    page.locator(".dash-dropdown-search").press("Enter")
+    page.wait_for_url(re.compile(r"/country/PER\?lang=es$"))
+    expect(page.locator(".country-page h1").first).to_contain_text("Perú (PER)", timeout=30000)
+    summary = page.locator("#country-principle-summary")
+    expect(summary).to_have_text(
+        re.compile(r"^Puntuado en \d+ de 15 principios del MMML: .*no medidos con datos públicos")
+    )
+    href = page.locator("#country-briefing").get_attribute("href") or ""
+    assert href.startswith("/api/v1/briefings/PER.pdf?") and "lang=es" in href
+    answer = requests.get(page.url.split("/country/")[0] + href, timeout=120)
+    first = PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()
+    assert answer.status_code == 200 and "Perú (PER)" in first
+    screenshot(page, "journey-peru-profile-es")
+    page.locator("#country-scorecard .tile-title a").first.click()
+    page.wait_for_url(re.compile(r"/indicator/[a-z0-9_]+\?lang=es$"))
+    expect(page.locator("#indicator-updates")).to_contain_text("Última actualización:")
+    expect(page.locator("#indicator-updates")).to_contain_text("Próxima actualización prevista:")
+    screenshot(page, "journey-peru-indicator-es")
+
+
+def test_a_delegate_compares_igad_in_french_and_downloads_a_spreadsheet_friendly_table(page) -> None:
+    page.goto("/compare?group=igad&lang=fr")
+    page.locator("#compare-heatmap-table").wait_for()
+    headers = [h.strip() for h in page.locator("#compare-heatmap-table thead th").all_inner_texts()[1:]]
+    assert "Kenya" in headers and "Ouganda" in headers and len(headers) == 8, headers
+    expect(page.locator("#compare-messages")).to_contain_text("IGAD (8 pays)")
+    with page.expect_download() as info:
+        page.locator("#compare-csv-button").click()
+    raw = open(info.value.path(), "rb").read()
+    first = raw.decode("utf-8-sig").splitlines()[0]
+    assert raw.startswith(b"\xef\xbb\xbf") and first.startswith("Thème,Indicateur,Pays,")
+    assert "Indicateurs de qualité" in first and first.endswith("Version,À propos de ces lignes")
+    screenshot(page, "journey-igad-compare-fr")
+
+
+def test_phone_width_jordan_profile_and_igad_compare(browser, gunicorn_server: str) -> None:
+    context = browser.new_context(base_url=gunicorn_server, viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto("/country/JOR?lang=es")
+    expect(phone.locator(".country-page h1").first).to_contain_text("Jordania (JOR)", timeout=30000)
+    expect(phone.locator("#country-principle-summary")).to_contain_text("principios del MMML")
+    profile_width = phone.evaluate("document.documentElement.scrollWidth")
+    screenshot(phone, "journey-phone-jordan-es")
+    phone.goto("/compare?group=igad&lang=fr")
+    phone.locator("#compare-heatmap-table").wait_for()
+    screenshot(phone, "journey-phone-igad-fr")
+    compare_width = phone.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert profile_width <= 390 and compare_width <= 390, (profile_width, compare_width)
