@@ -72,7 +72,11 @@ def test_event_indicator_shows_statuses_and_completeness(page) -> None:
     page.goto("/indicator/ilo_c190?tab=map")
     page.locator("#indicator-map path.choroplethlocation").nth(150).wait_for(state="attached")
     assert "partial" in page.locator("#indicator-panel-map .note").first.inner_text()  # the list's completeness
-    assert page.locator("#indicator-scale").get_by_text("Not known (absent from a partial list, or from a list past its tolerance)").is_visible()
+    assert (
+        page.locator("#indicator-scale")
+        .get_by_text("Not known (absent from a partial list, or from a list past its tolerance)")
+        .is_visible()
+    )
     screenshot(page, "indicator-event-map")
 
 
