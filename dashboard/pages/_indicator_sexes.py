@@ -56,7 +56,7 @@ def series(ind: Indicator, countries: list[str], release: str | None) -> pd.Data
 
 def _trace(i: int, name: str, sex: str, s: pd.DataFrame, unit: str) -> dict[str, Any]:
     kept = s[s[sex].notna()]
-    label = f"{name}: {t(f'sex.{sex}')}"
+    label = t("chart.both_trace", name=name, sex=t(f"sex.{sex}"))
     trace: dict[str, Any] = {
         "type": "scatter", "mode": "lines+markers", "name": label, "x": kept["year"].tolist(),
         "y": kept[sex].tolist(), "legendgroup": name,

@@ -14,7 +14,15 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard.components.downloads import csv_download
 from dashboard.components.levels import legend, level_badge, style_of
-from dashboard.components.tile import aggregate_words, csv_row, history_link, tile, tile_body, with_attrs
+from dashboard.components.tile import (
+    aggregate_words,
+    csv_row,
+    format_number,
+    history_link,
+    tile,
+    tile_body,
+    with_attrs,
+)
 from dashboard.components.timeline import timeline
 from dashboard.i18n import (
     area_text,
@@ -32,7 +40,9 @@ from dashboard.i18n.names import country_name
 from dashboard.pages._country_corridors import corridor_sections
 from dashboard.pages._practice_view import country_section
 from dashboard.pages._query import one, pinned_layout
+from dashboard.queries import indicator as q_indicator
 from dashboard.queries.country import CountryRef, Profile, historical_areas, lookup, no_scorecard, profile
+from dashboard.queries.sexes import Pair, women_and_men
 from warehouse.practices import of_country
 from warehouse.releases import ReleaseError
 
@@ -307,14 +317,29 @@ def briefing_href(iso3: str, release: str | None) -> str:
     return f"/api/v1/briefings/{iso3}.pdf?{urlencode(query)}"
 
 
+def women_and_men_line(iso3: str, ind: str, pair: Pair | None) -> list[html.P]:
+    """'Women 44.8 · men 62 (gap -17.2), 2020', linked to the indicator's chart of both for this country; nothing
+    for an indicator not published for both sexes (or not a value)."""
+    found = q_indicator.find_indicator(ind)
+    if pair is None or found is None or found.type != "continuous":
+        return []
+    gap = pair.female - pair.male
+    words = t("tile.women_men", women=format_number(pair.female), men=format_number(pair.male),
+              gap=("+" if gap > 0 else "") + format_number(round(gap, 4)), year=pair.year)  # fmt: skip
+    link = dcc.Link(words, href=href(f"/indicator/{ind}?sex=both&countries={iso3}"))
+    return [html.P(link, className="tile-note tile-sexes")]
+
+
 def _tiles(prof: Profile, rows: list[Mapping[str, Any]], suffix: str, bodies: dict[str, list]) -> list[html.Article]:
     """Tiles of one section; an indicator shown in several sections is built once (`bodies`), ids stay unique."""
     out = []
+    pairs = women_and_men(prof.country.iso3, int(prof.tables.status_year), prof.release_id) if rows else {}
     for row in rows:
         ind = row["indicator_id"]
         if ind not in bodies:
             link = history_link(prof.country.iso3, row)  # the tile's "history of this value"
-            bodies[ind] = tile_body(row, prof.series.get(ind, ())) + ([link] if link is not None else [])
+            sexes = women_and_men_line(prof.country.iso3, ind, pairs.get(ind))
+            bodies[ind] = tile_body(row, prof.series.get(ind, ())) + sexes + ([link] if link is not None else [])
         out.append(tile(row, body=bodies[ind], suffix=suffix))
     return out
 

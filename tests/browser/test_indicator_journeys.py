@@ -18,7 +18,7 @@ def test_women_and_men_with_the_gap_then_the_shared_chart_alone_in_french(page, 
     expect(caption).to_contain_text("pour les femmes (trait plein) et les hommes (tirets)")
     expect(caption).to_contain_text(re.compile(r"Kenya en \d{4} : femmes [\d,]+, hommes [\d,]+, écart -?[\d,]+"))
     expect(page).to_have_url(re.compile(r"sex=both"))
-    expect(page.locator("#indicator-chart .legend")).to_contain_text("Bangladesh: Hommes")
+    expect(page.locator("#indicator-chart .legend")).to_contain_text("Bangladesh : Hommes")
     screenshot(page, "journey-indicator-women-men-fr")
     share = page.locator("#indicator-share")
     expect(share).to_have_attribute(

@@ -99,3 +99,18 @@ def test_layout_with_both_in_each_language(page) -> None:
             tree = page.layout(indicator_id="pension_coverage", sex="both")
         assert label in str(tree)
         assert '"fill": "tonexty"' in str(tree).replace("'", '"')
+
+
+def test_the_profile_tile_says_women_men_and_the_gap_and_opens_the_chart(page, obs) -> None:
+    from dashboard.pages import country
+    from dashboard.queries.country import profile
+
+    rows = obs[(obs["indicator_id"] == "lfpr_national") & (obs["country"] == "KEN") & (obs["year"] <= 2025)]
+    both = rows.pivot_table(index="year", columns="sex", values="value").dropna(subset=["female", "male"])
+    year, women, men = int(both.index.max()), both["female"].iloc[-1], both["male"].iloc[-1]
+    text = str(country.sections(profile("KEN"), "theme"))
+    gap = women - men
+    assert f"Women {women:g} · men {men:g} (gap {'+' if gap > 0 else ''}{round(gap, 4):g}), {year}" in text
+    assert "/indicator/lfpr_national?sex=both&countries=KEN" in text
+    with use_lang("fr"):
+        assert "Femmes " in str(country.sections(profile("KEN"), "theme"))
