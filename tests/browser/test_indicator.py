@@ -23,7 +23,7 @@ def mex_2020() -> float:
 
 
 def filter_country(page, name: str) -> None:
-    box = page.locator("#indicator-table th.dash-filter[data-dash-column='name'] input[type=text]")
+    box = page.locator("#indicator-table th.dash-filter[data-dash-column='country_link'] input[type=text]")
     box.fill(name)
     box.press("Enter")
     expect(page.locator("#indicator-table td[data-dash-column='iso3']")).to_have_count(1)
@@ -40,6 +40,7 @@ def test_shared_url_table_tabs_and_download(page, mex_2020: float) -> None:
     row = page.locator("#indicator-table tbody tr").filter(has=page.locator("td[data-dash-column='iso3']"))
     cells = row.first.locator("td").all_inner_texts()
     assert "MEX" in cells and "2020" in cells and f"{mex_2020:g}" in cells
+    expect(row.first.locator("td[data-dash-column='country_link'] a")).to_have_attribute("href", "/country/MEX")
     assert re.search(r"year=2020", page.url) and "tab=table" in page.url
     screenshot(page, "indicator-table")
     with page.expect_download() as download:
