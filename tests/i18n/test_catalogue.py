@@ -109,8 +109,8 @@ def test_keys_built_from_codes_cover_exactly_the_codes(pages: dict) -> None:
     from dashboard.pages import _framework_view, _indicator_views
 
     api_docs, country, indicator, sources = (pages[n] for n in ("api_docs", "country", "indicator", "sources"))
-    from dashboard.queries import compare
     from dashboard.pages._indicator_sexes import BOTH
+    from dashboard.queries import compare
     from dashboard.queries.indicator import SEXES
     from indicators.aggregate import QUINTILES
     from indicators.levels import LEVELS, STATUS_LABELS
