@@ -12,7 +12,7 @@ from typing_extensions import TypeIs
 
 from dashboard.components.attrs import with_attrs
 from dashboard.components.levels import level_badge, style_of
-from dashboard.components.provenance import provenance, provenance_badge, provenance_text
+from dashboard.components.provenance import provenance, provenance_badge, provenance_text, value_flags
 from dashboard.components.svg import SPARK_HEIGHT, SPARK_WIDTH, data_uri, spark_svg
 from dashboard.i18n import category_text, group_text, href, ind_text, number, percent, t, unit_text
 from indicators.flags import flag_value
@@ -290,5 +290,6 @@ def csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
         source_id=row.get("source_id") or "",
         source=row.get("source_title") or "",
         flags=row.get("flags") or "",
+        flags_in_words=value_flags(row.get("source_id"), row.get("flags")),  # break in series, third-party copy, ...
     )
     return out

@@ -67,3 +67,11 @@ def test_the_compare_table_says_the_flags_in_words(release_id: str) -> None:
     lfpr = [r for r in rows if r["indicator_id"] == "female_lfpr"]
     assert lfpr and all(r["flags_text"] == "Modelled (ILO modelled)" for r in lfpr)
     assert "flags_text" in [c.id for c in view.TABLE_COLUMNS] and "flags" in [c.id for c in view.TABLE_COLUMNS]
+
+
+def test_the_profile_download_has_the_flags_in_words(page, release_id: str) -> None:
+    country = importlib.import_module("dashboard.pages.country")
+    payload = country.scorecard_download("KEN", "theme", release_id)
+    table = pd.read_csv(io.StringIO(str(payload["content"]).lstrip("\ufeff")))
+    lfpr = table[table["indicator_id"] == "female_lfpr"].iloc[0]
+    assert lfpr["flags_in_words"] == "Modelled (ILO modelled)" and "estimate=" in lfpr["flags"]
