@@ -27,13 +27,17 @@ def raw_dir() -> Path:
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One runtime folder for the session; the app and the CLI read LMM_DATA_DIR at call time."""
     path = tmp_path_factory.mktemp("lmm-data")
-    previous = os.environ.get("LMM_DATA_DIR")
-    os.environ["LMM_DATA_DIR"] = str(path)
+    # the suite publishes many releases into this folder (steward flows, builds, rollbacks): keep them all, so the
+    # session's release, which later tests roll back to, is never pruned
+    settings = {"LMM_DATA_DIR": str(path), "LMM_KEEP_RELEASES": "1000"}
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     yield path
-    if previous is None:
-        os.environ.pop("LMM_DATA_DIR", None)
-    else:
-        os.environ["LMM_DATA_DIR"] = previous
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
