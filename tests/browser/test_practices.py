@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from stewards.practice_template import PRACTICE_COLUMNS
 from tests.browser.conftest import screenshot
+from tests.browser.steward_pages import sign_in
 
 PASSWORD = "a practice browser-test password"
 SEEDED = (
@@ -116,14 +117,6 @@ def people(release_id: str, gunicorn_server: str):
         releases.rollback(before, actor="pytest cleanup")  # later tests see the session's release
 
 
-def sign_in(page, name: str) -> None:
-    page.goto("/steward/")
-    page.fill("#login-name", name)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#upload-form")
-
-
 def practice_csv() -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, PRACTICE_COLUMNS)
@@ -149,7 +142,7 @@ def practice_csv() -> bytes:
 
 
 def test_a_steward_submits_a_practice_an_admin_approves(page, gunicorn_server: str, people) -> None:
-    sign_in(page, people["steward"])
+    sign_in(page, people["steward"], PASSWORD)
     expect(page.locator("#practices-card")).to_be_visible()
     with page.expect_download() as download:
         page.click("#practice-template-xlsx")
@@ -169,7 +162,7 @@ def test_a_steward_submits_a_practice_an_admin_approves(page, gunicorn_server: s
     page.click("text=Sign out")
     page.wait_for_selector("#login-form")
 
-    sign_in(page, people["admin"])
+    sign_in(page, people["admin"], PASSWORD)
     page.goto(submission_url)
     page.click("#approve-open")  # the confirmation states what will change
     page.click("#approve-button")

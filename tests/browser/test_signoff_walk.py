@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.browser.conftest import screenshot
+from tests.browser.steward_pages import sign_in
 
 PASSWORD = "a sign-off browser-test password"
 HEADER = "indicator_id,country,partner_country,year,sex,value,category,event_date,source,note\n"
@@ -51,14 +52,6 @@ def published_history(steward: str) -> str:
     return sub.id
 
 
-def sign_in(page, name: str) -> None:
-    page.goto("/steward/")
-    page.fill("#login-name", name)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#upload-form")
-
-
 def sign_out(page) -> None:
     page.click("text=Sign out")
     page.wait_for_selector("#login-form")
@@ -75,7 +68,7 @@ def test_a_review_worth_signing(page, gunicorn_server: str, people: dict[str, st
     deadline = (datetime.now(UTC).date() + timedelta(days=12)).isoformat()
     rounds.open_round("2026 emigration", [RATE, "recruitment_cost_months"], ["GTM"], deadline, "signoff-admin")
     published_history(people["steward"])
-    sign_in(page, people["steward"])
+    sign_in(page, people["steward"], PASSWORD)
     home = page.inner_text("#rounds")
     assert "closes in 12 days" in home and "1 of 2 expected series submitted" in home, home
     screenshot(page, "signoff-home")
@@ -95,7 +88,7 @@ def test_a_review_worth_signing(page, gunicorn_server: str, people: dict[str, st
     first_url = page.url
     sign_out(page)
 
-    sign_in(page, people["admin"])
+    sign_in(page, people["admin"], PASSWORD)
     page.goto(first_url)
     assert "The 2022 bulletin moved to a new sampling frame" in page.inner_text("#warnings-table")
     screenshot(page, "signoff-review")
@@ -104,7 +97,7 @@ def test_a_review_worth_signing(page, gunicorn_server: str, people: dict[str, st
     page.wait_for_selector("#returned")
     sign_out(page)
 
-    sign_in(page, people["steward"])
+    sign_in(page, people["steward"], PASSWORD)
     page.goto(first_url)
     assert "slipped decimal point" in page.inner_text("#returned")
     screenshot(page, "signoff-returned")
@@ -121,7 +114,7 @@ def test_a_review_worth_signing(page, gunicorn_server: str, people: dict[str, st
     fixed_url = page.url
     sign_out(page)
 
-    sign_in(page, people["admin"])
+    sign_in(page, people["admin"], PASSWORD)
     page.goto(fixed_url)
     page.click("#approve-open")
     assert "publishes this file's values (count: 1) in a new release after" in page.inner_text("#approve-effect")

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.browser.conftest import screenshot
+from tests.browser.steward_pages import sign_in
 
 PASSWORD = "a browser-test password"
 HEADER = "indicator_id,country,partner_country,year,sex,value,category,event_date,source,note\n"
@@ -44,14 +45,6 @@ def people(release_id: str) -> dict[str, str]:
     return {"steward": "bgd-steward", "admin": "reviewer"}
 
 
-def sign_in(page, name: str) -> None:
-    page.goto("/steward/")
-    page.fill("#login-name", name)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#upload-form")
-
-
 def upload(page, name: str, text: str) -> None:
     page.set_input_files("#upload-file", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
     page.click("#upload-button")
@@ -75,7 +68,7 @@ def test_steward_flow(page, gunicorn_server: str, people: dict[str, str], tmp_pa
     page.click("text=Stewards")
     page.wait_for_selector("#login-form")
     screenshot(page, "steward-login")
-    sign_in(page, people["steward"])
+    sign_in(page, people["steward"], PASSWORD)
     assert "Largest file accepted: 20 MB" in page.inner_text("#upload-limit")
     screenshot(page, "steward-home")
 
@@ -113,7 +106,7 @@ def test_steward_flow(page, gunicorn_server: str, people: dict[str, str], tmp_pa
     page.click("text=Sign out")
     page.wait_for_selector("#login-form")
 
-    sign_in(page, people["admin"])
+    sign_in(page, people["admin"], PASSWORD)
     assert "Waiting for your review (1)" in page.inner_text("main")
     page.goto(submission_url)
     screenshot(page, "steward-review")

@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
+from tests.dashboard.layout_tree import find_component
+
 TRIO = ["MEX", "PHL", "GHA"]
 BAND_RE = re.compile(r"^(top 20%|20-40%|40-60%|60-80%|bottom 20%) of \d+ countries$")
 
@@ -27,16 +29,7 @@ def texts(component: object) -> list[str]:
     return found + texts(getattr(component, "children", None))
 
 
-def find(component: object, component_id: str) -> object | None:
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            hit = find(child, component_id)
-            if hit is not None:
-                return hit
-    return None
+find = find_component  # the name tests/dashboard/test_framework.py imports
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from dashboard.pages import _home_view as words
 from dashboard.queries import home as q
 from indicators.levels import COLOURED
 from lmm.config import seed_dir
+from tests.dashboard.layout_tree import find_component
 
 
 @pytest.fixture(scope="module")
@@ -123,12 +124,12 @@ def test_headline_coverage_per_theme(release_id: str) -> None:
 
 def test_layout_reads_the_view_from_the_url(page) -> None:
     shared = page.layout(view="theme:women")
-    assert _find(shared, "home-view").value == "theme:women"
+    assert find_component(shared, "home-view").value == "theme:women"
     default = page.layout()
-    assert _find(default, "home-view").value == q.DEFAULT_VIEW
+    assert find_component(default, "home-view").value == q.DEFAULT_VIEW
     wrong = page.layout(view="indicator:nonsense")
-    assert _find(wrong, "home-view").value == q.DEFAULT_VIEW
-    assert "not in this release" in _find(wrong, "home-notice").children
+    assert find_component(wrong, "home-view").value == q.DEFAULT_VIEW
+    assert "not in this release" in find_component(wrong, "home-notice").children
 
 
 def test_show_view_callback_draws_map_and_table(page, seed) -> None:
@@ -166,16 +167,3 @@ def test_download_is_the_table_as_shown(page, release_id: str, seed) -> None:
     mex = table.set_index("ISO3").loc["MEX"]
     assert mex["Value (%)"] == pytest.approx(seed_value(seed, "female_lfpr", "MEX", 2023))
     assert mex["Year"] == 2023
-
-
-def _find(component, component_id: str):
-    """The component with `component_id` inside a Dash layout tree."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None

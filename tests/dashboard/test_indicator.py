@@ -15,6 +15,7 @@ from dashboard.pages import _indicator_words as words
 from dashboard.queries import indicator as q
 from indicators.levels import COLOURED
 from lmm.config import seed_dir
+from tests.dashboard.layout_tree import find_component
 from warehouse.connection import cursor
 
 
@@ -162,21 +163,21 @@ def test_year_callback_outputs_map_and_table(page, seed) -> None:
 
 def test_layout_reads_year_sex_countries_and_tab(page) -> None:
     tree = page.layout(indicator_id="female_lfpr", year="2020", sex="female", countries="MEX,PHL", tab="table")
-    assert _find(tree, "indicator-year-slider").value == 2020
-    assert _find(tree, "indicator-year-input").value == 2020
-    assert _find(tree, "indicator-sex").value == "female"
-    assert _find(tree, "indicator-countries").value == ["MEX", "PHL"]
-    assert _find(tree, "indicator-panel-table").hidden is False
-    assert _find(tree, "indicator-panel-chart").hidden is True
+    assert find_component(tree, "indicator-year-slider").value == 2020
+    assert find_component(tree, "indicator-year-input").value == 2020
+    assert find_component(tree, "indicator-sex").value == "female"
+    assert find_component(tree, "indicator-countries").value == ["MEX", "PHL"]
+    assert find_component(tree, "indicator-panel-table").hidden is False
+    assert find_component(tree, "indicator-panel-chart").hidden is True
     clamped = page.layout(indicator_id="female_lfpr", year="1700", sex="male")
-    assert _find(clamped, "indicator-year-slider").value == 1990
-    assert _find(clamped, "indicator-sex").value == "female"  # no male series: the published one
+    assert find_component(clamped, "indicator-year-slider").value == 1990
+    assert find_component(clamped, "indicator-sex").value == "female"  # no male series: the published one
 
 
 def test_unknown_indicator_is_a_friendly_page(page) -> None:
     tree = page.layout(indicator_id="nonsense")
     assert "No such indicator" in str(tree)
-    assert _find(tree, "indicator-not-found") is not None
+    assert find_component(tree, "indicator-not-found") is not None
     assert [i.id for i in q.close_matches("femal_lfpr")][0] == "female_lfpr"
     assert "/indicator/female_lfpr" in str(page.layout(indicator_id="female_lfp"))
 
@@ -214,18 +215,6 @@ def test_download_is_the_table_as_shown(page, release_id: str, seed) -> None:
         seed_value(seed, "female_lfpr", "MEX", 2020, "female")
     )
     assert table.loc[0, "Year"] == 2020 and table.loc[0, "Country"] == "Mexico"
-
-
-def _find(component, component_id: str):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def test_event_series_agrees_with_the_status_in_each_year(release_id: str) -> None:

@@ -13,24 +13,13 @@ import pytest
 
 from dashboard.i18n import use_lang
 from dashboard.queries.country import profile
+from tests.dashboard.layout_tree import find_component
 
 
 @pytest.fixture(scope="module")
 def pages(release_id: str, tmp_path_factory: pytest.TempPathFactory):
     dash.Dash(__name__, use_pages=True, pages_folder=str(tmp_path_factory.mktemp("no-pages")))
     return importlib.import_module("dashboard.pages.home"), importlib.import_module("dashboard.pages.country")
-
-
-def _find(component, component_id: str):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def test_the_release_id_is_small_print_on_the_home_tile(pages, release_id: str) -> None:
@@ -40,7 +29,7 @@ def test_the_release_id_is_small_print_on_the_home_tile(pages, release_id: str) 
     label, value, detail = first.children
     assert label.children == "Figures as published on" and re.search(r"\d{4}", str(value.children))
     small = detail.children[-1]
-    assert type(small).__name__ == "Small" and _find(small, "home-release-id").children == release_id
+    assert type(small).__name__ == "Small" and find_component(small, "home-release-id").children == release_id
     assert "scores show 2025" in detail.children[0]
 
 
