@@ -300,7 +300,7 @@ def membership_source(group: q.Group) -> html.Span:
             html.A(named.source, href=named.source_url, id="compare-group-source", rel="noopener")]  # fmt: skip
     extra = [named.note(current_lang())] if named.notes else []
     extra += [t("compare.group_left_out", codes=", ".join(group.left_out))] if group.left_out else []
-    return html.Span(text + ([" " + " ".join(extra)] if extra else []))
+    return html.Span(text + [". " + " ".join(extra) if extra else "."])
 
 
 def table_rows(selection: Selection, release: str | None) -> list[Row]:
