@@ -134,6 +134,10 @@ def test_two_servers_see_each_publish_and_no_request_fails(
         for _ in range(2):
             published.append(lmm(postgres, data_dir, "build", "--status-year", "2025", "--reason", "pytest publish"))
             wait_until_served(lake_servers, published[-1])
+        # the readers' own next answers name it too (on a loaded machine one may still be in flight)
+        deadline = time.monotonic() + 30
+        while any(not set(published) <= seen[url] for url in lake_servers) and time.monotonic() < deadline:
+            stop.wait(0.1)
     finally:
         stop.set()
         for thread in threads:
