@@ -65,6 +65,7 @@ class Checked:
     report: Report | None = None
     refusal: str | None = None
     diff: dict | None = None
+    detail: dict[str, Any] | None = None  # kept with the refusal's problem (a closed round: its id, name, series)
 
     def values(self, submission_id: str) -> dict[str, Any]:
         """The submission's columns that record the check (the first problems of each column; all in a file)."""
@@ -73,7 +74,8 @@ class Checked:
         from stewards import problems, store
 
         if self.refusal is not None:
-            shown, count, columns, kept = problems.file_level(self.refusal), 1, {"": 1}, None
+            shown = [p | (self.detail or {}) for p in problems.file_level(self.refusal)]
+            count, columns, kept = 1, {"": 1}, None
         elif self.report is not None and not self.report.ok:
             shown, count, columns = self.report.records(self.report.shown()), len(self.report), self.report.by_column()
             kept = self.report.write_csv(store.uploads_dir() / f"{submission_id}.problems.csv.zst").name
@@ -90,7 +92,7 @@ class Checked:
 
 def check(user: User, filename: str, data: bytes, budget: Budget) -> Checked:
     """Read, validate and (when valid) diff one file; a refusal of the whole file is a Checked too."""
-    from stewards import practices
+    from stewards import practices, rounds
     from stewards.diff import compute_diff
     from stewards.upload import read_upload
     from stewards.validate import make_context, validate
@@ -104,6 +106,8 @@ def check(user: User, filename: str, data: bytes, budget: Budget) -> Checked:
         outcome = validate(table, ctx, budget)
         if not outcome.ok:
             return Checked(None, outcome.report)
+        if (closed := rounds.refusal(outcome.rows)) is not None:  # refused now, not only at submit
+            return Checked(None, refusal=closed[0], detail=closed[1])
         budget.check_time(filename, "comparing with the current release")
         diff = compute_diff(outcome.rows, None if user.is_admin else user.countries)
         budget.check_time(filename, "comparing with the current release")

@@ -1,5 +1,6 @@
 """Reporting rounds: an admin opens a round (indicators, countries, deadline), stewards see what is expected of
-them and by when, and a file for a closed round is refused at submit with the reason unless an admin reopens it.
+them and by when, and a file for a closed round is refused with the reason unless an admin reopens it: when it is
+checked (refusal(), both the inline check and the validation job) and again at submit (the round may close between).
 
 A round is closed once an admin closes it or its deadline (a date, inclusive) has passed. Rounds live in the control
 database's `rounds` table (stewards/store.py SCHEMA); opening, closing and reopening are audit entries.
@@ -140,8 +141,11 @@ def progress(rnd: Round, countries: tuple[str, ...] | None = None) -> tuple[list
 def closed_for(rows: pd.DataFrame, today: date | None = None) -> list[tuple[Round, list[str]]]:
     """The closed rounds that hold some of these rows' series with no open round holding them too: each with the
     series ('indicator|country') it refuses. Series outside every round are free."""
-    series = sorted({(str(i), str(c)) for i, c in zip(rows["indicator_id"], rows["country"], strict=True)})
     rounds = list_rounds()
+    if all(r.is_open(today) for r in rounds):
+        return []
+    pairs = rows[["indicator_id", "country"]].drop_duplicates()  # a large file: its series, not its rows
+    series = sorted({(str(i), str(c)) for i, c in zip(pairs["indicator_id"], pairs["country"], strict=True)})
     open_ = [r for r in rounds if r.is_open(today)]
     out = []
     for rnd in (r for r in rounds if not r.is_open(today)):
@@ -149,3 +153,16 @@ def closed_for(rows: pd.DataFrame, today: date | None = None) -> list[tuple[Roun
         if refused:
             out.append((rnd, refused))
     return out
+
+
+def refusal(rows: pd.DataFrame, today: date | None = None) -> tuple[str, dict[str, object]] | None:
+    """Why a checked file is refused because some of its series belong to a closed round (the message, and the
+    details kept with its problem: round id, name, deadline, series); None when no closed round holds them."""
+    closed = closed_for(rows, today)
+    if not closed:
+        return None
+    rnd, series = closed[0]
+    message = (f"the reporting round {rnd.name!r} (deadline {rnd.deadline}) is closed: {', '.join(series[:5])}"
+               f"{' and more' if len(series) > 5 else ''} cannot be uploaded until an admin reopens it "
+               f"(`lmm rounds reopen {rnd.id}`); none of its values were kept")  # fmt: skip
+    return message, {"round": rnd.id, "round_name": rnd.name, "deadline": rnd.deadline, "series": series}

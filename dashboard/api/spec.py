@@ -178,8 +178,10 @@ def _submission_paths() -> dict[str, Any]:
                 "400": _error("The `file` field is missing."),
                 "401": _error("Missing or invalid bearer token."),
                 "413": _error("File larger than the upload limit (LMM_UPLOAD_LIMIT_MB); nothing stored."),
-                "422": {"description": "Refused: the problems by row and column, or the limit the file "
-                                       "exceeds.", "content": state},
+                "422": {"description": "Refused: the problems by row and column, the limit the file exceeds, "
+                                       "or a closed reporting round its series belong to (the problem names it: "
+                                       "round, round_name, deadline, series; a validation job refuses such a "
+                                       "file the same way).", "content": state},
                 "429": _error("As many of your files as LMM_VALIDATION_JOBS are still being checked."),
             },
         }},

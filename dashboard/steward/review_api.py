@@ -39,7 +39,8 @@ def signed(sub: store.Submission) -> dict[str, object]:
         "closed_rounds": [
             {"round": r.id, "name": r.name, "deadline": r.deadline, "series": series}
             for r, series in closed_rounds(sub)
-        ],
+        ]
+        or refused_for_round(sub),
     }
 
 
@@ -71,8 +72,20 @@ def closed_rounds(sub: store.Submission) -> list[tuple[rounds.Round, list[str]]]
     return rounds.closed_for(store.submission_rows(sub.id))
 
 
+def refused_for_round(sub: store.Submission) -> list[dict[str, object]]:
+    """The closed round a file was refused for when it was checked ({round, name, deadline, series}), if it was."""
+    if sub.status != "invalid":
+        return []
+    return [{"round": p["round"], "name": p["round_name"], "deadline": p["deadline"], "series": p["series"]}
+            for p in sub.problems if p.get("row") is None and "round" in p][:1]  # fmt: skip
+
+
 def closed_round_words(sub: store.Submission) -> str | None:
-    """Why the page refuses to submit this file (a closed round), in the reader's language; None when it may."""
+    """Why the page refuses this file (a closed round: refused when checked, or at submit when the round closed
+    since), in the reader's language; None when no closed round holds it."""
+    if refused := refused_for_round(sub):
+        listed = ", ".join(str(k).replace("|", " ") for k in refused[0]["series"][:5])  # type: ignore[index]
+        return t("signoff.round.refused", name=refused[0]["name"], deadline=refused[0]["deadline"], series=listed)
     closed = closed_rounds(sub)
     if not closed:
         return None
