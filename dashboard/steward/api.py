@@ -89,13 +89,15 @@ def create():
         sub = workflow.receive_upload(g.user, file.filename, file.read())
     except checking.TooManyChecks as busy:
         return _error(429, str(busy))
+    review_api.link(sub, request.form.get("corrects"), g.user)  # a large file too: linked before its check ends
     if sub.status == "validating":  # a large file: its check runs in a job; GET the submission for the outcome
-        response = jsonify(describe(sub))
+        response = jsonify(describe(sub) | {"corrects": request.form.get("corrects") or None})
         response.headers["Location"] = url_for("steward_api.show", submission_id=sub.id)
         response.headers["Retry-After"] = "2"
         return response, 202
-    review_api.link(sub, request.form.get("corrects"), g.user)
-    return jsonify(describe(sub)), 201 if sub.status == "validated" else 422
+    return jsonify(describe(sub) | {"corrects": request.form.get("corrects") or None}), (
+        201 if sub.status == "validated" else 422
+    )
 
 
 def _visible(submission_id: str) -> store.Submission | None:

@@ -14,7 +14,7 @@ import pytest
 
 from stewards import publish
 from tests.conftest import data_dir_set
-from tests.steward.conftest import HEADER, PASSWORD, Accounts, page_text, sign_in
+from tests.steward.conftest import HEADER, PASSWORD, Accounts, page_text, sign_in, wait_checked
 from tests.steward.test_api_flow import call, export, post_file, wait_published
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -168,3 +168,25 @@ def test_values_warnings_return_correction_and_withdrawal(steward_server, own_ac
     assert f"withdrawn in release {original}" in home
     page = page_text(sign_in(steward_server, "mex").get(f"/steward/submissions/{fid}").text)
     assert f"Withdrawn in release {original}" in page
+
+
+def test_a_large_corrected_file_is_linked_to_the_submission_it_corrects(steward_server, accounts, monkeypatch) -> None:
+    """Before: a corrected file checked by a validation job (202) was never linked to the returned submission."""
+    client = steward_server.test_client()
+    sid = post_file(client, accounts.mex_token, CORRECTED).json["id"]
+    assert call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/submit", {"confirm": True}).json[
+        "status"] == "submitted"  # fmt: skip
+    back = call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/return", {"reason": "2023 rounded"})
+    assert back.json["status"] == "returned"
+
+    monkeypatch.setenv("LMM_UPLOAD_INLINE_KB", "0.05")  # any file: checked by a validation job
+    data = {"file": (io.BytesIO((HEADER + CORRECTED).encode()), "mex-corrected.csv"), "corrects": sid}
+    fixed = client.post("/api/v1/submissions", data=data, headers={"Authorization": f"Bearer {accounts.mex_token}"})
+    assert fixed.status_code == 202 and fixed.json["corrects"] == sid, fixed.json
+    wait_checked(fixed.json["id"], timeout=90)
+    checked = call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{fixed.json['id']}").json
+    assert checked["status"] == "validated" and checked["corrects"] == sid, checked
+    assert call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{sid}").json["corrected_by"] == [
+        fixed.json["id"]]  # fmt: skip
+    page = page_text(sign_in(steward_server, "mex").get(f"/steward/submissions/{sid}").text)
+    assert f"{fixed.json['id']}" in page and "Upload the corrected file" not in page
