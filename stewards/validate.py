@@ -25,7 +25,7 @@ from stewards.convert import country_message as _country_message  # noqa: F401 -
 from stewards.hygiene import hygiene_problems
 from stewards.problems import NO_PROBLEMS, PROBLEM_COLUMNS, Report, coded, problems
 from stewards.rules import run_rules
-from stewards.template import SEXES, uploadable
+from stewards.template import SEXES, category_words, fold, uploadable
 from stewards.upload import RawTable
 
 __all__ = ["PROBLEM_COLUMNS", "Context", "Outcome", "make_context", "validate"]
@@ -115,10 +115,34 @@ def _convert(cells: pd.DataFrame, decimal_comma: bool, ctx: Context) -> tuple[pd
         columns[column], bad = convert(cells[column], ctx, decimal_comma)
         problems.append(bad)
     facts = indicator_facts(columns["indicator_id"], ctx)
+    columns["category"] = _category_codes(columns["category"], columns["indicator_id"], ctx)
     columns["sex"] = _sex_or_headline(columns["sex"], facts["headline"])
     rows = pd.Index(cells.index.to_numpy(dtype=np.int64), name="row")
     joined = pd.DataFrame({"row": rows.to_numpy(), **columns, **facts}, copy=False).set_axis(rows)
     return joined, problems
+
+
+def _category_codes(category: pd.Series, indicators: pd.Series, ctx: Context) -> pd.Series:
+    """The category column with the words a template's drop-down writes (a category's label in English, Spanish or
+    French) replaced by the code of the row's indicator; codes and unknown words as they are (the rules judge them)."""
+    given = category.notna().to_numpy() & (indicators.cat.codes.to_numpy() >= 0)
+    if not given.any():
+        return category
+    words = category_words(ctx.allowed)
+    ids = list(indicators.cat.categories)
+    cells = arrow(category).filter(pa.array(given))
+    encoded = pc.dictionary_encode(cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells)
+    texts = encoded.dictionary.to_pylist()
+    pair = indicators.cat.codes.to_numpy()[given].astype(np.int64) * len(texts) + encoded.indices.to_numpy()
+    distinct, at = np.unique(pair, return_inverse=True)  # each distinct (indicator, cell) is looked up once
+    looked = np.array([words.get(f"{ids[p // len(texts)]}|{fold(texts[p % len(texts)])}") for p in distinct],
+                      dtype=object)  # fmt: skip
+    found = pd.notna(looked[at])
+    if not found.any():
+        return category
+    out = category.to_numpy(dtype=object, na_value=None)
+    out[np.flatnonzero(given)[found]] = looked[at][found]
+    return series(pa.array(out, pa.large_string()), category.index)
 
 
 def _sex_or_headline(sex: pd.Series, headline: pd.Series) -> pd.Series:

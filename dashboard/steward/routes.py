@@ -11,10 +11,10 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, flash, g, redirect, request, url_for
 
+from dashboard.i18n import current_lang, t
 from dashboard.i18n import datetime as local_datetime
-from dashboard.i18n import t
 from dashboard.i18n.web import template_values
-from dashboard.steward import api, auth, review_api
+from dashboard.steward import api, auth, confirm_api, review_api
 from dashboard.steward.views import (
     CSV_TYPE,
     drain,
@@ -148,12 +148,12 @@ def template(fmt: str):
     elif fmt == "xlsx":
         scope = None if g.user.is_admin else list(g.user.countries)
         body, mime = (
-            xlsx_template(country_list(), scope),
+            xlsx_template(country_list(), scope, current_lang()),  # ?lang=, else the page's language
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
         abort(404)
-    headers = {"Content-Disposition": f'attachment; filename="lmm-steward-template.{fmt}"'}
+    headers = {"Content-Disposition": f'attachment; filename="lmm-steward-template.{fmt}"', "Vary": "Cookie"}
     return Response(body, content_type=mime, headers=headers)
 
 
@@ -310,3 +310,4 @@ def register(server: Flask) -> None:
     server.register_blueprint(pages)
     server.register_blueprint(api.blueprint)
     server.register_blueprint(review_api.blueprint)
+    server.register_blueprint(confirm_api.blueprint)
