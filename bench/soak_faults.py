@@ -26,6 +26,7 @@ from bench._common import at_once
 from bench.soak import PAGE_CALLBACK, PASSWORD, ROOT, Soak, Tally
 
 HEADER = "indicator_id,country,partner_country,year,sex,value,category,event_date,source,note\n"
+CONFIRM = {"confirm": True}  # approve, reject and roll back by API act only when confirmed
 HOSTILE = ["'; DROP TABLE observations; --", "<script>lmmXSS()</script>", "../../../../etc/passwd", "%00", "A" * 10_240,
            "\u041cEX", "9" * 30, "\r\nX-Injected: lmm", '"><img src=x onerror=lmmXSS()>', "javascript:lmmXSS()"]  # fmt: skip
 API = ["/api/v1/scorecards/{v}", "/api/v1/indicators/{v}", "/api/v1/corridors/MEX/{v}", "/api/v1/briefings/{v}.html",
@@ -159,7 +160,8 @@ def killed_publish_job(soak: Soak, tally: Tally) -> None:
 
     tally.attempts += 1
     sid = submitted(soak, 20 + tally.attempts / 100)
-    answer = requests.post(f"{soak.url}/api/v1/submissions/{sid}/approve", headers=soak.auth("admin"), timeout=60)
+    answer = requests.post(f"{soak.url}/api/v1/submissions/{sid}/approve", json=CONFIRM, headers=soak.auth("admin"),
+                           timeout=60)  # fmt: skip
     if answer.status_code != 200:
         tally.fail(f"approval refused: {answer.status_code} {answer.text[:200]}")
         return
@@ -286,7 +288,7 @@ def two_publishes_at_once(soak: Soak, tally: Tally) -> None:
 
     def approve(sid: str) -> Callable[[], object]:
         return lambda: requests.post(f"{soak.url}/api/v1/submissions/{sid}/approve", headers=soak.auth("admin"),
-                                     timeout=60).status_code  # fmt: skip
+                                     json=CONFIRM, timeout=60).status_code  # fmt: skip
 
     if at_once(approve(ids[0]), approve(ids[1])) != [200, 200]:
         tally.fail("a simultaneous approval was refused")
@@ -499,13 +501,20 @@ def forged_access(soak: Soak, tally: Tally) -> None:
     current = releases.current_release_id()
     revoked = _revoked_token()
     attempts: list[tuple[str, str, str, dict[str, str], dict | None]] = [
-        ("steward approves", "POST", f"/api/v1/submissions/{sid}/approve", soak.auth("mex"), None),
-        ("other steward approves", "POST", f"/api/v1/submissions/{sid}/approve", soak.auth("phl"), None),
-        ("other steward rejects", "POST", f"/api/v1/submissions/{sid}/reject", soak.auth("phl"), {}),
+        ("steward approves", "POST", f"/api/v1/submissions/{sid}/approve", soak.auth("mex"), CONFIRM),
+        ("other steward approves", "POST", f"/api/v1/submissions/{sid}/approve", soak.auth("phl"), CONFIRM),
+        ("other steward rejects", "POST", f"/api/v1/submissions/{sid}/reject", soak.auth("phl"), CONFIRM),
+        (
+            "steward rolls back",
+            "POST",
+            "/api/v1/releases/rollback",
+            soak.auth("mex"),
+            {"release_id": current, **CONFIRM},
+        ),
         ("other steward reads", "GET", f"/api/v1/submissions/{sid}", soak.auth("phl"), None),
-        ("anonymous approves", "POST", f"/api/v1/submissions/{sid}/approve", {}, None),
-        ("revoked token approves", "POST", f"/api/v1/submissions/{sid}/approve", revoked, None),
-        ("forged token", "POST", f"/api/v1/submissions/{sid}/approve", {"Authorization": "Bearer lmm_forged"}, None),
+        ("anonymous approves", "POST", f"/api/v1/submissions/{sid}/approve", {}, CONFIRM),
+        ("revoked token approves", "POST", f"/api/v1/submissions/{sid}/approve", revoked, CONFIRM),
+        ("forged token", "POST", f"/api/v1/submissions/{sid}/approve", {"Authorization": "Bearer lmm_forged"}, CONFIRM),
         ("form without CSRF", "POST", "/steward/releases/rollback", {}, None),
         ("PHL rows from MEX", "UPLOAD", "", {}, None),
     ]

@@ -197,13 +197,30 @@ def _submission_paths() -> dict[str, Any]:
             "warnings still without a justification, 409 a closed reporting round.", "submitSubmission",
             {"confirm": {"type": "boolean"}, "default_mode": {"type": "string"}, "modes": {"type": "object"},
              "release": {"type": "string"}, "justifications": {"type": "object"}}, admin=False),  # fmt: skip
-        "/submissions/{submission_id}/approve": action("Approve and publish (a background job).", "approveSubmission"),
-        "/submissions/{submission_id}/reject": action(
-            "Reject; a submission whose figures are served is withdrawn by publishing a release without it.",
-            "rejectSubmission", {"reason": {"type": "string"}}),
+        "/submissions/{submission_id}/approve": _confirmed(action(
+            'Approve and publish (a background job), with {"confirm": true}; without it, 428 states how many '
+            "values it publishes after which release, and nothing is done.", "approveSubmission",
+            {"confirm": {"type": "boolean"}})),
+        "/submissions/{submission_id}/reject": _confirmed(action(
+            "Reject; a submission whose figures are served is withdrawn by publishing a release without it. Acts "
+            'with {"confirm": true}; without it, 428 states what it would change, and nothing is done.',
+            "rejectSubmission", {"reason": {"type": "string"}, "confirm": {"type": "boolean"}})),
         "/submissions/{submission_id}/retry": action(
             "Start again a publish (or a withdrawal) whose job failed or was stopped.", "retrySubmission"),
     }  # fmt: skip
+
+
+CONFIRM_428 = {"description": 'Not confirmed: nothing was done. `effect` says what {"confirm": true} would change '
+                               "(submission, values, after_release; withdraws for a reject).",
+               "content": {"application/json": {"schema": {"type": "object", "properties": {
+                   "error": {"type": "string"}, "confirm_required": {"type": "boolean"}, "action": {"type": "string"},
+                   "effect": {"type": "object"}}}}}}  # fmt: skip
+
+
+def _confirmed(path: dict[str, Any]) -> dict[str, Any]:
+    """An action that asks for confirmation: its 428 answer."""
+    path["post"]["responses"]["428"] = CONFIRM_428
+    return path
 
 
 def _practice_paths() -> dict[str, Any]:

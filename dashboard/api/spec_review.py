@@ -43,7 +43,33 @@ def review_paths(op: Callable[..., dict], ok: Callable[..., dict], with_release:
                                                   "description": "ISO3 code.", "schema": {**CODE, "example": "MEX"}}],
             operation_id="countryFeed", tag="meta"),
     }  # fmt: skip
-    return {"/history": op(summary, ok(history), params, operation_id="getValueHistory"), **feeds, **_return_path()}
+    return {"/history": op(summary, ok(history), params, operation_id="getValueHistory"), **feeds, **_return_path(),
+            **_rollback_path()}  # fmt: skip
+
+
+def _rollback_path() -> dict[str, Any]:
+    error = {"application/json": {"schema": obj({"error": STR})}}
+    effect = obj({"release": RELEASE_ID, "current_release": RELEASE_ID, "submissions": {"type": "integer"},
+                  "values": {"type": "integer"}})  # fmt: skip
+    return {"/releases/rollback": {"post": {
+        "summary": 'An admin serves a kept release again: {"release_id": "...", "confirm": true}. Without confirm, '
+                   "428 states what it would change (the release served instead of the current one, the published "
+                   "submissions and values it withdraws) and nothing is done.",
+        "tags": ["submissions"], "operationId": "rollbackRelease", "security": [{"bearer": []}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": obj(
+            {"release_id": RELEASE_ID, "confirm": {"type": "boolean"}}, ["release_id"])}}},
+        "responses": {
+            "200": {"description": "Rolled back: `current` is the release served now.",
+                    "content": {"application/json": {"schema": obj({"current": RELEASE_ID,
+                                                                    "rolled_back_from": RELEASE_ID})}}},
+            "401": {"description": "Missing or invalid bearer token.", "content": error},
+            "403": {"description": "Not an admin.", "content": error},
+            "404": {"description": "No such kept release.", "content": error},
+            "409": {"description": "The rollback could not be done (the message says why).", "content": error},
+            "428": {"description": "Not confirmed: nothing was done.", "content": {"application/json": {
+                "schema": obj({"error": STR, "confirm_required": {"type": "boolean"}, "effect": effect})}}},
+        },
+    }}}  # fmt: skip
 
 
 def _return_path() -> dict[str, Any]:

@@ -10,10 +10,11 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from dashboard.steward import review_api
+from dashboard.steward import confirm_api, review_api
 from dashboard.steward.views import STATUS_TEXT, drain, problems_csv, upload_limit_bytes
 from lmm.config import setting
 from stewards import accounts, checking, publish, store, workflow
+from stewards.i18n import worded
 from stewards.integrity import ControlDatabaseError
 
 blueprint = Blueprint("steward_api", __name__, url_prefix="/api/v1/submissions")
@@ -64,7 +65,8 @@ def describe(sub: store.Submission) -> dict[str, object]:
         "id": sub.id, "status": sub.status, "status_text": STATUS_TEXT.get(sub.status, sub.status),
         "filename": sub.filename, "sha256": sub.sha256, "size": sub.size, "rows": sub.rows,
         "created_at": sub.created_at, "submitted_by": sub.user_name, "institution": sub.institution,
-        "problem_count": sub.problem_count, "problems": sub.problems, "problems_by_column": sub.problem_columns,
+        "problem_count": sub.problem_count, "problems": worded(sub.problems, review_api.reader_lang()),
+        "problems_by_column": sub.problem_columns,
         "problems_csv": url_for("steward_api.show", submission_id=sub.id, format="csv"), "diff": sub.diff,
         "modes": sub.modes,
         "review": {"by": sub.reviewed_by, "at": sub.reviewed_at},
@@ -149,16 +151,24 @@ def _run(submission_id: str, action):
 @blueprint.post("/<submission_id>/approve")
 @token_required
 def approve(submission_id: str):
+    """Approve and publish, with `{"confirm": true}`; without it, 428 says how many values and after which release."""
     if not g.user.is_admin:
         return _error(403, "only an admin can approve")
+    if not confirm_api.confirmed():
+        sub = store.get_submission(submission_id)
+        return confirm_api.ask_approve(sub) if sub else _error(404, f"no submission {submission_id}")
     return _run(submission_id, lambda: publish.approve(submission_id, g.user.name))
 
 
 @blueprint.post("/<submission_id>/reject")
 @token_required
 def reject(submission_id: str):
+    """Reject (or withdraw served values), with `{"confirm": true}`; without it, 428 says what it would change."""
     if not g.user.is_admin:
         return _error(403, "only an admin can reject")
+    if not confirm_api.confirmed():
+        sub = store.get_submission(submission_id)
+        return confirm_api.ask_reject(sub) if sub else _error(404, f"no submission {submission_id}")
     reason = str((request.get_json(silent=True) or {}).get("reason", ""))
     return _run(submission_id, lambda: publish.reject(submission_id, g.user.name, reason))
 

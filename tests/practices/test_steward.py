@@ -206,9 +206,10 @@ def test_submit_approve_publish_and_roll_back(server, tokens, restore) -> None:
         call(client, tokens["prac-mex"], f"/api/v1/submissions/{sid}/submit", {"confirm": True}).json["status"]
         == "submitted"
     )
-    assert call(client, tokens["prac-mex"], f"/api/v1/submissions/{sid}/approve").status_code == 403
+    assert call(client, tokens["prac-mex"], f"/api/v1/submissions/{sid}/approve", {"confirm": True}).status_code == 403
     assert releases.current_release_id() == before, "nothing is published before an admin approves"
-    assert call(client, tokens["prac-admin"], f"/api/v1/submissions/{sid}/approve").json["status"] == "approved"
+    assert call(client, tokens["prac-admin"], f"/api/v1/submissions/{sid}/approve", {"confirm": True}).json[
+        "status"] == "approved"  # fmt: skip
     state = _wait(client, tokens["prac-admin"], sid)
     assert state["status"] == "published", state["publish"]
     published = state["publish"]["release"]

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from tests.reliability.conftest import PASSWORD, Site, csv_body, publish_copy
 
 ACTORS = ["anonymous", "mex", "phl", "admin"]
+YES = {"confirm": True}  # approve, reject and roll back by API act only when confirmed
 # Y: the action takes effect. -: refused and nothing changes. Token create/revoke exist only on the command line
 # (`lmm users token|revoke`: shell access to the host), so no HTTP route may offer them (checked below).
 EXPECTED = """
@@ -38,6 +39,7 @@ api:approve         -       -    -     Y
 api:reject          -       -    -     Y
 api:retry           -       -    -     Y
 api:return          -       -    -     Y
+api:rollback        -       -    -     Y
 """
 MATRIX = {
     (line.split()[0], actor): mark == "Y"
@@ -184,6 +186,10 @@ def _api(method: str, path: str, body: dict | None = None):
     return call
 
 
+def _api_rollback(client: FlaskClient, target: str, headers: dict) -> object:
+    return client.post("/api/v1/releases/rollback", json={"release_id": target, **YES}, headers=headers)
+
+
 def _api_upload(client: FlaskClient, _target: str, headers: dict) -> object:
     return client.post(
         "/api/v1/submissions", headers=headers, data={"file": (io.BytesIO(csv_body(value=2.5)), "m.csv")}
@@ -196,16 +202,16 @@ ACTIONS: dict[str, Cell] = {
                    _api("POST", "/api/v1/submissions/{t}/submit", {"confirm": True}),
                    lambda sid: _status(sid) == "submitted"),
     "approve": Cell(lambda: mex_submission("submitted"), _form("/steward/submissions/{t}/approve"),
-                    _api("POST", "/api/v1/submissions/{t}/approve"), lambda sid: _status(sid) == "approved"),
+                    _api("POST", "/api/v1/submissions/{t}/approve", YES), lambda sid: _status(sid) == "approved"),
     "reject": Cell(lambda: mex_submission("submitted"), _form("/steward/submissions/{t}/reject", reason="no"),
-                   _api("POST", "/api/v1/submissions/{t}/reject", {"reason": "no"}),
+                   _api("POST", "/api/v1/submissions/{t}/reject", {"reason": "no", **YES}),
                    lambda sid: _status(sid) == "rejected"),
     "retry": Cell(lambda: mex_submission("interrupted"), _form("/steward/submissions/{t}/retry"),
                   _api("POST", "/api/v1/submissions/{t}/retry"), lambda sid: _retried(sid)),
     "return": Cell(lambda: mex_submission("submitted"), _form("/steward/submissions/{t}/return", reason="a typo"),
                    _api("POST", "/api/v1/submissions/{t}/return", {"reason": "a typo"}),
                    lambda sid: _status(sid) == "returned"),
-    "rollback": Cell(_rollback_target, _form("/steward/releases/rollback"), None, _rolled_back),
+    "rollback": Cell(_rollback_target, _form("/steward/releases/rollback"), _api_rollback, _rolled_back),
     "logout": Cell(lambda: "", _form("/steward/logout"), None, lambda _t: False),  # judged on the session below
 }  # fmt: skip
 
@@ -259,7 +265,7 @@ def test_every_form_without_its_csrf_token_is_refused(app: Flask, site: Site, ac
     assert run_cell(app, site, "page", action, actor, with_csrf=False) is False
 
 
-@pytest.mark.parametrize("action", ["upload", "submit", "approve", "reject", "retry", "return"])
+@pytest.mark.parametrize("action", ["upload", "submit", "approve", "reject", "retry", "return", "rollback"])
 def test_a_revoked_token_is_refused_for_every_api_action(app: Flask, site: Site, action: str) -> None:
     from stewards import accounts
 
@@ -282,6 +288,7 @@ def test_no_http_route_creates_or_revokes_tokens_or_accounts(app: Flask) -> None
                       "/steward/submissions/<submission_id>/return", "/api/v1/submissions/<submission_id>/return",
                       "/api/v1/submissions", "/api/v1/submissions/<submission_id>/submit",
                       "/api/v1/submissions/<submission_id>/approve", "/api/v1/submissions/<submission_id>/reject",
-                      "/api/v1/submissions/<submission_id>/retry", "/_dash-update-component"}  # fmt: skip
+                      "/api/v1/submissions/<submission_id>/retry", "/api/v1/releases/rollback",
+                      "/_dash-update-component"}  # fmt: skip
     unknown = set(rules) - expected_posts
     assert not unknown, f"a new state-changing route is not in the access matrix: {sorted(unknown)}"

@@ -183,7 +183,7 @@ def test_two_publishes_at_the_same_moment_both_land_one_after_the_other(site: Si
 
     def approve(sid: str):
         return lambda: requests.post(f"{server.url}/api/v1/submissions/{sid}/approve", headers=site.auth("admin"),
-                                     timeout=60)  # fmt: skip
+                                     json={"confirm": True}, timeout=60)  # fmt: skip
 
     answers = at_once(approve(ids[0]), approve(ids[1]))
     assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]

@@ -16,6 +16,7 @@ ERRORS = (
     "tertiary_women_emigration_rate,MEX,,2024,,107.4,,,INEGI ENADID 2024,\n"
     "fee_ban_lw,MEX,,2024,,,full,,Ley Federal del Trabajo art. 28,\n"
 )
+YES = {"confirm": True}  # approve, reject and roll back act only when confirmed
 FIXED = (
     "tertiary_women_emigration_rate,MEX,,2023,,7.1,,,INEGI ENADID 2023,\n"
     "tertiary_women_emigration_rate,MEX,,2024,,7.4,,,INEGI ENADID 2024,provisional\n"
@@ -72,10 +73,13 @@ def test_steward_flow_by_token(steward_server, accounts, restore_release) -> Non
     sid = good.json["id"]
     submitted = call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/submit", {"confirm": True})
     assert submitted.json["status"] == "submitted"
-    assert call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/approve").status_code == 403
+    assert call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/approve", YES).status_code == 403
     assert release_fingerprint() == before  # nothing is published before an admin approves
 
-    approved = call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/approve")
+    asked = call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/approve")
+    assert asked.status_code == 428 and asked.json["effect"]["values"] == 3 and "count: 3" in asked.json["error"]
+    assert asked.json["effect"]["after_release"] == before[0] and release_fingerprint() == before  # nothing done
+    approved = call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/approve", YES)
     assert approved.json["status"] == "approved" and approved.json["review"]["by"] == "admin"
     state = wait_published(client, accounts.admin_token, sid)
     assert state["status"] == "published", state["publish"]

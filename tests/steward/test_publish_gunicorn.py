@@ -24,7 +24,8 @@ def submit_and_approve(url: str, accounts, n: int) -> str:
     assert created.status_code == 201, created.text
     sid = created.json()["id"]
     requests.post(f"{url}/api/v1/submissions/{sid}/submit", json={"confirm": True}, headers=mex, timeout=30)
-    approved = requests.post(f"{url}/api/v1/submissions/{sid}/approve", headers=admin, timeout=30)
+    approved = requests.post(f"{url}/api/v1/submissions/{sid}/approve", json={"confirm": True}, headers=admin,
+                             timeout=30)  # fmt: skip
     assert approved.json()["status"] == "approved", approved.text
     return sid
 

@@ -83,7 +83,11 @@ def test_rejecting_served_figures_withdraws_them_with_a_new_release(steward_serv
     client = steward_server.test_client()
     sid = approved_submission(client, accounts, 2014)
     served_release = switched_in(sid)
-    answer = call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/reject", {"reason": "wrong year"})
+    asked = call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/reject", {"reason": "wrong year"})
+    assert asked.status_code == 428 and asked.json["effect"]["withdraws"] is True, asked.json
+    assert "withdraw its values (count: 1)" in asked.json["error"] and store.get_submission(sid).status == "approved"
+    answer = call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/reject",
+                  {"reason": "wrong year", "confirm": True})  # fmt: skip
     assert answer.status_code == 200 and answer.json["status"] == "rejected"
     assert "a release without its figures is being built" in answer.json["publish"]["message"]
     deadline = time.monotonic() + 240
@@ -104,7 +108,10 @@ def test_a_stopped_withdrawal_is_shown_and_can_be_retried(steward_server, accoun
     switched_in(sid)
     started: list[tuple[str, bool]] = []
     monkeypatch.setattr(publish, "start_job", lambda s, _a, withdraw=False: started.append((s, withdraw)) or 0)
-    assert call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/reject").status_code == 200
+    assert (
+        call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/reject", {"confirm": True}).status_code
+        == 200
+    )
     store.update_submission(sid, job_state="running", job_pid=DEAD_PID)  # the withdrawal job killed
     shown = call(client, accounts.admin_token, "GET", f"/api/v1/submissions/{sid}").json
     assert shown["status"] == "rejected" and shown["publish"]["served"] and shown["publish"]["interrupted"]

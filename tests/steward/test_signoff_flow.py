@@ -57,7 +57,7 @@ def _publish(client, accounts, body: str) -> dict:
         call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/submit", {"confirm": True}).status_code
         == 200
     )
-    call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/approve")
+    call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/approve", {"confirm": True})
     state = wait_published(client, accounts.admin_token, sid)
     assert state["status"] == "published", state
     return state
@@ -103,7 +103,10 @@ def test_values_warnings_return_correction_and_withdrawal(steward_server, own_ac
     back = call(client, accounts.admin_token, "POST", path, {"reason": "71.0 looks like 7.1 typed twice"})
     assert back.status_code == 200 and back.json["status"] == "returned"
     assert back.json["returned"][0]["reason"] == "71.0 looks like 7.1 typed twice"
-    assert call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/approve").status_code == 409
+    assert (
+        call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{sid}/approve", {"confirm": True}).status_code
+        == 409
+    )
     page = page_text(sign_in(steward_server, "mex").get(f"/steward/submissions/{sid}").text)
     assert "71.0 looks like 7.1 typed twice" in page and "Upload the corrected file" in page
 
@@ -124,7 +127,11 @@ def test_values_warnings_return_correction_and_withdrawal(steward_server, own_ac
         call(client, accounts.mex_token, "POST", f"/api/v1/submissions/{fid}/submit", {"confirm": True}).status_code
         == 200
     )
-    call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{fid}/approve")
+    asked = call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{fid}/approve")
+    assert asked.status_code == 428 and asked.json["effect"] == {
+        "submission": fid, "values": 2, "after_release": first["publish"]["release"]}  # fmt: skip
+    assert "(count: 2) in a new release after " + first["publish"]["release"] in asked.json["error"]
+    call(client, accounts.admin_token, "POST", f"/api/v1/submissions/{fid}/approve", {"confirm": True})
     done = wait_published(client, accounts.admin_token, fid)
     assert done["status"] == "published"
     assert call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{fid}").json["withdrawn_in"] is None
@@ -154,7 +161,17 @@ def test_values_warnings_return_correction_and_withdrawal(steward_server, own_ac
     assert "values 1 added, 1 changed, 0 removed" in mex_entries[f"Release {release}: MEX's values changed"]
     assert public.get("/api/v1/countries/XYZ/releases.atom").status_code == 404
 
-    publish.rollback(original, actor="admin")
+    path, undo = "/api/v1/releases/rollback", {"release_id": original}
+    assert call(client, accounts.mex_token, "POST", path, undo | {"confirm": True}).status_code == 403
+    asked = call(client, accounts.admin_token, "POST", path, undo)
+    assert asked.status_code == 428 and publish.served_in()[0] == release  # nothing done yet
+    assert asked.json["effect"] == {"release": original, "current_release": release, "submissions": 2, "values": 6}
+    assert f"serves release {original} again instead of {release}" in asked.json["error"]
+    rolled = call(client, accounts.admin_token, "POST", path, undo | {"confirm": True})
+    assert rolled.status_code == 200 and rolled.json == {"current": original, "rolled_back_from": release}
+    assert (
+        call(client, accounts.admin_token, "POST", path, {"release_id": "r-none", "confirm": True}).status_code == 404
+    )
     feed = ET.fromstring(public.get("/api/v1/releases.atom").data)
     assert feed.find(f"{ATOM}entry/{ATOM}title").text == f"Rolled back to release {original}"
     after_rollback = public.get("/api/v1/history?indicator=tertiary_women_emigration_rate&country=MEX&year=2022").json
