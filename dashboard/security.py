@@ -1,4 +1,5 @@
-"""Security headers on every response: a Content-Security-Policy Dash works under, no sniffing, no framing.
+"""Security headers on every response: a Content-Security-Policy Dash works under, no sniffing, no framing except
+of the chart-only pages under `/embed/` (dashboard/pages/embed.py), which any site may put in an `<iframe>`.
 
 Dash's index page carries a few inline <script> blocks (its config and the renderer start-up). Rather than
 allowing every inline script, each HTML response's own inline scripts are hashed into `script-src`, so an
@@ -37,6 +38,11 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+EMBEDDABLE = "/embed/"  # path prefix of the pages other sites may frame: frame-ancestors *, no X-Frame-Options
+
+
+def embeddable() -> bool:
+    return request.path.startswith(EMBEDDABLE)
 
 
 def script_hashes(html: bytes) -> list[str]:
@@ -50,6 +56,8 @@ def script_hashes(html: bytes) -> list[str]:
 
 def content_security_policy(response: Response) -> str:
     policy = dict(POLICY)
+    if embeddable():
+        policy["frame-ancestors"] = "*"
     if response.mimetype == "text/html" and not response.direct_passthrough and not response.is_streamed:
         hashes = script_hashes(response.get_data())
         if hashes:
@@ -60,7 +68,8 @@ def content_security_policy(response: Response) -> str:
 def add_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = content_security_policy(response)
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+        if not (name == "X-Frame-Options" and embeddable()):
+            response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response

@@ -382,3 +382,22 @@ clientside_callback(
     Input("indicator-query", "data"),
     State("indicator-release", "data"),
 )
+
+
+# The embed snippet follows them too: the same choices on /embed/indicator/<id>, this site's address written in full.
+clientside_callback(
+    """
+    function(query, release, snippet) {
+        const params = new URLSearchParams(query || window.location.search);
+        ["tab", "year", "view"].forEach(key => params.delete(key));
+        if (release) { params.set("release", release); }
+        const path = window.location.pathname.replace(/^\\/indicator\\//, "/embed/indicator/");
+        const src = window.location.origin + path + "?" + params.toString().replace(/%2C/g, ",");
+        return (snippet || "").replace(/src="[^"]*"/, 'src="' + src.replace(/&/g, "&amp;") + '"');
+    }
+    """,
+    Output("indicator-embed", "value"),
+    Input("indicator-query", "data"),
+    State("indicator-release", "data"),
+    State("indicator-embed", "value"),
+)

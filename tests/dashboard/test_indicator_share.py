@@ -43,3 +43,21 @@ def test_table_links_each_country_and_the_download_keeps_plain_names(page) -> No
         payload = page.download_table(1, [ken], columns, "female_lfpr", 2020, "female", None)
     table = pd.read_csv(io.StringIO(payload["content"].lstrip("\ufeff")))
     assert table.loc[0, "Pays"] == "Kenya"
+
+
+def test_the_embed_snippet_frames_the_chart_pinned_to_the_release_shown(page, release_id: str) -> None:
+    with use_lang("fr"):
+        tree = str(page.layout(indicator_id="lfpr_national", sex="both", countries="COL,SEN"))
+    src = f"/embed/indicator/lfpr_national?sex=both&amp;countries=COL,SEN&amp;release={release_id}&amp;lang=fr"
+    assert f'<iframe src="{src}" title="Taux d' in tree and 'height="640"' in tree
+    assert "Intégrer ce graphique à votre site" in tree
+
+
+def test_the_embed_page_is_the_chart_alone_with_its_release_and_sources(release_id: str) -> None:
+    embed = importlib.import_module("dashboard.pages.embed")
+    with use_lang("es"):
+        text = str(embed.layout(indicator_id="lfpr_national", sex="both", countries="COL", release=release_id))
+    assert "embed-page" in text and "indicator-year-slider" not in text and "target='_blank'" in text
+    assert f"Versión {release_id} (fijada" in text and "United Nations Statistics Division" in text
+    assert "Colombia en" in text, "the caption says the women's and men's values"
+    assert "indicator-not-found" in str(embed.layout(indicator_id="nope"))
