@@ -1,0 +1,135 @@
+"""The first view of a page drawn on the server, in the index HTML itself: the reader sees the profile (or the
+compare's heat map) as soon as the HTML arrives, before Dash's JavaScript has loaded, run, fetched its layout and
+made the page's callback round trip (about 0.5-1.5 s of a cold load, measured by bench/browser_bench.py).
+
+The page's own layout (the same memoised tree Dash's page callback returns moments later) is written as plain HTML
+into `<div id="lmm-first-view" inert>` before Dash's entry point; assets/first_view.js removes it in the same task
+in which Dash has drawn the page's content, so the two copies are never both in the document for a script or a
+test to see. Until then the copy is a picture of the page: `inert` (no focus, no clicks), hidden from assistive
+technology, and without the ids of anything a reader acts on (buttons, inputs, links, Dash's controls), so an
+action waits for the live page. Components that only JavaScript can draw (dropdowns, charts, data tables) leave
+their space empty; a browser without JavaScript still reads the whole static page."""
+
+from __future__ import annotations
+
+import html as escape
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from dash._pages import _parse_query_string, _path_to_page
+from dash.development.base_component import Component
+from flask import request
+
+from dashboard.memo import memo
+from dashboard.pages._query import pinned
+from warehouse.errors import ReleaseError
+
+PAGES = ("dashboard.pages.country", "dashboard.pages.compare")  # pages whose first view is drawn here
+VOID = {"area", "br", "col", "hr", "img", "input", "source", "track", "wbr"}
+ACTED_ON = {"A", "Button", "Input", "Textarea", "Select", "Option", "Form", "Label", "Details", "Summary"}
+SKIPPED = {"n_clicks", "n_clicks_timestamp", "disable_n_clicks", "loading_state", "key", "setProps", "children"}
+RENAMED = {"className": "class", "htmlFor": "for"}
+UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data(?!:image/))", re.IGNORECASE)
+SLOT = "\0lmm-page\0"  # where the page goes in the frame (a text no page can hold)
+UNITLESS = {"opacity", "zIndex", "flex", "flexGrow", "flexShrink", "fontWeight", "lineHeight", "order", "zoom"}
+
+
+def _css(style: Mapping[str, Any]) -> str:
+    """React's style object as CSS text (camelCase names; a bare number is pixels, as React reads it)."""
+    out = []
+    for name, value in style.items():
+        prop = re.sub(r"[A-Z]", lambda m: "-" + m.group().lower(), name)
+        text = f"{value}px" if isinstance(value, int | float) and name not in UNITLESS and value != 0 else str(value)
+        out.append(f"{prop}:{text}")
+    return ";".join(out)
+
+
+def _attr_value(name: str, value: Any) -> str | None:
+    if value is None or value is False:
+        return None
+    if value is True:
+        return ""
+    if name == "style" and isinstance(value, Mapping):
+        return _css(value)
+    if name in ("href", "src", "action") and UNSAFE_URL.match(str(value)):
+        return None  # as Dash itself refuses javascript: URLs
+    return str(value) if not isinstance(value, list | dict) else None
+
+
+def _attrs(component: Component, keep_id: bool) -> str:
+    props = component.to_plotly_json()["props"]
+    out = []
+    for name, value in props.items():
+        if name in SKIPPED or (name == "id" and (not keep_id or not isinstance(value, str) or value.startswith("_"))):
+            continue
+        text = _attr_value(name, value)
+        if text is not None:
+            attr = RENAMED.get(name, name.lower() if not name.startswith(("data-", "aria-")) else name)
+            out.append(f' {attr}="{escape.escape(text, quote=True)}"')
+    return "".join(out)
+
+
+def to_html(node: Any, keep_ids: bool = True) -> str:
+    """A Dash component tree as HTML: html.* components as their elements, dcc.Link as a link, dcc.Loading as its
+    children; components only JavaScript draws as an empty box with their class; stores and downloads as nothing."""
+    if node is None or isinstance(node, bool):
+        return ""
+    if isinstance(node, str | int | float):
+        return escape.escape(str(node), quote=False)
+    if isinstance(node, Iterable) and not isinstance(node, Component):
+        return "".join(to_html(child, keep_ids) for child in node)
+    if not isinstance(node, Component):
+        return ""
+    return _component(node, keep_ids)
+
+
+def _component(node: Component, keep_ids: bool) -> str:
+    kind, namespace = node._type, node._namespace
+    children = getattr(node, "children", None)
+    if namespace == "dash_html_components":
+        tag = kind.lower()
+        attrs = _attrs(node, keep_ids and kind not in ACTED_ON)
+        return f"<{tag}{attrs}>" if tag in VOID else f"<{tag}{attrs}>{to_html(children, keep_ids)}</{tag}>"
+    if kind == "Link":
+        return f"<a{_attrs(node, False)}>{to_html(children, keep_ids)}</a>"
+    if kind == "Loading":
+        return to_html(children, keep_ids)
+    if kind in ("Store", "Download", "Location", "Interval", "Clipboard"):
+        return ""
+    css = getattr(node, "className", None)
+    return f'<div class="first-view-pending {escape.escape(str(css or ""), quote=True)}"></div>'
+
+
+def page_of_request() -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The registered page the request's path opens (one of PAGES) and the values its layout takes."""
+    page, variables = _path_to_page(request.path.strip("/"))
+    if not page or page.get("module") not in PAGES or not callable(page.get("layout")):
+        return None
+    query = _parse_query_string("?" + request.query_string.decode("utf-8", "replace"))
+    return page, {**(variables or {}), **query}
+
+
+def first_view() -> str:
+    """`<div id="lmm-first-view">` with the request's page drawn in HTML, or nothing for other pages."""
+    found = page_of_request()
+    if found is None:
+        return ""
+    page, values = found
+    try:
+        release_id = pinned(values.get("release"))
+    except ReleaseError:
+        return ""  # the page says so itself once Dash draws it
+    return _drawn(release_id, request.path, urlencode(sorted(request.args.items(multi=True))), page["module"])
+
+
+@memo(64, by_language=True)
+def _drawn(release_id: str, path: str, query: str, module: str) -> str:
+    """The HTML of one page view, kept per release, language, path and query (the layout is kept likewise)."""
+    from dashboard.components.layout import page_shell
+
+    page, values = page_of_request() or ({}, {})
+    content = page["layout"](**values) if page else None
+    outer, _, after = to_html(page_shell(SLOT), keep_ids=False).partition(SLOT)
+    return f'<div id="lmm-first-view" inert aria-hidden="true">{outer}{to_html(content)}{after}</div>'

@@ -1,0 +1,44 @@
+"""The first view drawn on the server (dashboard/first_view.py) in headless Chromium: a reader without JavaScript
+reads the whole profile; with JavaScript, Dash's own copy replaces it, so the page ends with one copy of every
+part, the same tiles as the server drew, and buttons that work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+
+@pytest.fixture
+def no_script_page(browser, gunicorn_server: str) -> Iterator[object]:
+    context = browser.new_context(base_url=gunicorn_server, java_script_enabled=False,
+                                  viewport={"width": 1280, "height": 900})  # fmt: skip
+    yield context.new_page()
+    context.close()
+
+
+def test_the_profile_reads_whole_without_javascript(no_script_page) -> None:
+    page = no_script_page
+    page.goto("/country/MEX")
+    expect(page.locator("#country-name")).to_contain_text("Mexico")
+    assert page.locator("#country-scorecard .tile").count() >= 40
+    sparks = page.locator("#country-scorecard img.spark-graph")
+    assert sparks.count() >= 10
+    assert page.evaluate("() => [...document.querySelectorAll('img.spark-graph')].every(i => i.naturalWidth > 0)")
+    screenshot(page, "first-view-no-javascript")
+
+
+def test_dash_replaces_the_first_view_with_one_live_copy(page) -> None:
+    page.goto("/country/MEX", wait_until="commit")
+    drawn = page.locator("#lmm-first-view #country-scorecard .tile").count()  # as the server drew it
+    expect(page.locator("#lmm-first-view")).to_have_count(0, timeout=30_000)
+    expect(page.locator("#country-scorecard")).to_have_count(1)
+    tiles = page.locator("#_pages_content #country-scorecard .tile")
+    assert drawn in (0, tiles.count())  # 0: Dash had already drawn its copy before the first look
+    with page.expect_download() as download:
+        page.locator("#country-csv").click()
+    assert download.value.suggested_filename.startswith("scorecard_MEX_theme_")
+    assert page.locator("#react-entry-point").is_visible()

@@ -1,0 +1,104 @@
+"""The first view drawn on the server (dashboard/first_view.py): Dash components as HTML, and the index pages of the
+profile and the compare carrying their page before Dash starts, in the reader's language, under the app's CSP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dash import dcc, html
+
+from dashboard.first_view import to_html
+
+
+def test_html_components_become_their_elements_with_classes_styles_and_ids() -> None:
+    tree = html.Div([html.H2("Title"), html.Img(src="data:image/svg+xml;x", alt="a")], id="box", className="tile",
+                    style={"marginTop": 4, "opacity": 0.5})  # fmt: skip
+    assert to_html(tree) == (
+        '<div id="box" class="tile" style="margin-top:4px;opacity:0.5"><h2>Title</h2>'
+        '<img alt="a" src="data:image/svg+xml;x"></div>'
+    )
+
+
+def test_text_and_attributes_are_escaped() -> None:
+    tree = html.P(['<script>alert(1)</script> & "x"'], title='a" onload="x')
+    assert to_html(tree) == '<p title="a&quot; onload=&quot;x">&lt;script&gt;alert(1)&lt;/script&gt; &amp; "x"</p>'
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:x", "vbscript:x", "data:text/html,<b>"])
+def test_script_urls_are_dropped(url: str) -> None:
+    assert to_html(html.A("x", href=url)) == "<a>x</a>"
+
+
+def test_what_a_reader_acts_on_has_no_id_until_dash_draws_it() -> None:
+    tree = html.Div([html.Button("Go", id="go"), dcc.Link("Mexico", href="/country/MEX", id="to-mex"),
+                     html.Span("x", id="plain")], id="_pages_content")  # fmt: skip
+    assert to_html(tree) == '<div><button>Go</button><a href="/country/MEX">Mexico</a><span id="plain">x</span></div>'
+
+
+def test_data_and_aria_attributes_are_kept_and_stores_are_nothing() -> None:
+    span = html.Span("2019-2021", className="spark-span")
+    span.__setattr__("aria-hidden", "true")
+    tree = html.Div([span, dcc.Store(id="s", data={"a": 1}), dcc.Download(id="d")])
+    assert to_html(tree) == '<div><span class="spark-span" aria-hidden="true">2019-2021</span></div>'
+
+
+def test_components_only_javascript_draws_leave_an_empty_box() -> None:
+    drawn = to_html(dcc.Dropdown(id="pick", options=["a"], className="picker"))
+    assert drawn == '<div class="first-view-pending picker"></div>'
+
+
+def test_loading_wrappers_show_their_children() -> None:
+    assert to_html(dcc.Loading(html.P("in"), type="dot")) == "<p>in</p>"
+
+
+@pytest.fixture(scope="module")
+def client(release_id: str):
+    from dashboard.app import create_app
+
+    return create_app().server.test_client()
+
+
+def _first_view(page: str) -> str:
+    found = re.search(r'<div id="lmm-first-view" inert aria-hidden="true">(.*?)<div id="react-entry-point">', page,
+                      re.DOTALL)  # fmt: skip
+    assert found, "no first view in the page"
+    return found.group(1)
+
+
+def test_the_profile_is_in_its_html_before_dash_starts(client) -> None:
+    response = client.get("/country/MEX")
+    page = response.get_data(as_text=True)
+    view = _first_view(page)
+    assert 'id="country-scorecard"' in view and 'id="country-events"' in view
+    assert len(re.findall(r'<article[^>]*class="tile tile-', view)) >= 40  # every tile of the scorecard
+    assert view.count('class="spark-graph"') >= 10 and "Mexico" in view
+    assert "<script" not in view
+    assert 'id="country-csv"' not in view and 'id="country-print"' not in view  # the buttons wait for Dash
+    assert page.index('id="lmm-first-view"') < page.index("<script defer src=")  # drawn before any script runs
+    assert "window.renderer = new DashRenderer()" in page
+
+
+def test_the_csp_still_hashes_every_inline_script(client) -> None:
+    from dashboard.security import script_hashes
+
+    response = client.get("/country/MEX")
+    policy = response.headers["Content-Security-Policy"]
+    for digest in script_hashes(response.get_data()):
+        assert digest in policy
+
+
+def test_the_first_view_speaks_the_readers_language(client) -> None:
+    view = _first_view(client.get("/country/MEX?lang=fr").get_data(as_text=True))
+    assert "Mexique" in view and "Pratiques de recrutement" in view
+
+
+def test_the_compare_draws_its_heat_map_first(client) -> None:
+    view = _first_view(client.get("/compare?countries=MEX,PHL,GHA").get_data(as_text=True))
+    assert 'id="compare-heatmap-table"' in view
+    assert 'class="first-view-pending' in view  # the chart, the dropdowns and the table wait for Dash
+
+
+def test_other_pages_and_unavailable_releases_have_no_first_view(client) -> None:
+    assert 'id="lmm-first-view"' not in client.get("/framework").get_data(as_text=True)
+    assert 'id="lmm-first-view"' not in client.get("/country/MEX?release=r19990101T000000000Z").get_data(as_text=True)
