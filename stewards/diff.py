@@ -120,6 +120,9 @@ def _robust_z(x: pd.Series, median: pd.Series, mad: pd.Series) -> pd.Series:
     return 0.6745 * (x - median) / mad.where(mad > 0)
 
 
+WHY = ["why", "rule", "median", "n"]  # the English words, and what the page words in the reader's language
+
+
 def _outliers(new: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
     values = new[new["value_label"].isna() & new["value"].notna()]
     history = old[old["value_label"].isna() & old["value"].notna()]
@@ -141,7 +144,7 @@ def _against_history(values: pd.DataFrame, history: pd.DataFrame) -> pd.DataFram
     flagged = merged[(z > ROBUST_Z) | jump].copy()
     flagged["why"] = [f"far from this series' own history (median {m:g} over {n} earlier years)"
                       for m, n in zip(flagged["median"], flagged["n"], strict=True)]  # fmt: skip
-    return flagged[[*OBS_KEY, "value", "why"]]
+    return flagged.assign(rule="history")[[*OBS_KEY, "value", *WHY]]
 
 
 def _against_peers(values: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +165,7 @@ def _against_peers(values: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
         f"unusual among {n} other countries in {int(y)} (median {m:g})"
         for n, y, m in zip(flagged["n"], flagged["year"], flagged["median"], strict=True)
     ]
-    return flagged[[*OBS_KEY, "value", "why"]]  # fmt: skip
+    return flagged.assign(rule="peers")[[*OBS_KEY, "value", *WHY]]  # fmt: skip
 
 
 def _new_events(events: pd.DataFrame, old_events: pd.DataFrame) -> pd.DataFrame:

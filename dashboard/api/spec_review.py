@@ -33,14 +33,17 @@ def review_paths(op: Callable[..., dict], ok: Callable[..., dict], with_release:
                "rollback withdrew it, the source, and the submission, institution and cited source where a data "
                "steward supplied it.")  # fmt: skip
     atom = "application/atom+xml"
+    lang = query("lang", "Language of the feed's words: en (default), es or fr.",
+                 {"type": "string", "enum": ["en", "es", "fr"]})  # fmt: skip
     feeds = {
         "/releases.atom": op("Atom feed of every published release and rollback, with what changed and the steward "
-                             "submissions it carried.", ok({"type": "string"}, media=atom), operation_id="releasesFeed",
-                             tag="meta"),
+                             "submissions it carried.", ok({"type": "string"}, media=atom), [lang],
+                             operation_id="releasesFeed", tag="meta"),
         "/countries/{iso3}/releases.atom": op(
             "Atom feed of the kept releases that changed a country's values (added, changed, removed; indicators).",
             ok({"type": "string"}, media=atom), [{"name": "iso3", "in": "path", "required": True,
-                                                  "description": "ISO3 code.", "schema": {**CODE, "example": "MEX"}}],
+                                                  "description": "ISO3 code.", "schema": {**CODE, "example": "MEX"}},
+                                                 lang],
             operation_id="countryFeed", tag="meta"),
     }  # fmt: skip
     return {"/history": op(summary, ok(history), params, operation_id="getValueHistory"), **feeds, **_return_path(),

@@ -82,6 +82,10 @@ def test_values_warnings_return_correction_and_withdrawal(steward_server, own_ac
     assert typed["indicator"] and typed["unit"] and typed["country"] == "MEX" and typed["row"] == 3
     assert law["category_label"].startswith("Full prohibition") and law["unit"] is None and law["value"] is None
 
+    spanish = sign_in(steward_server, "mex").get(f"/steward/submissions/{sid}?lang=es").text
+    outliers = page_text(spanish[spanish.index('id="diff-outliers"') :].split("</table>")[0])
+    assert "lejos de la propia historia de esta serie (mediana 7,1 en 4 años anteriores)" in outliers  # the diff's why
+
     [warning] = shown["warnings"]
     assert (warning["row"], warning["column"], warning["rule"]) == (3, "value", "history")
     assert "median 7.1 over 4 earlier years" in warning["message"] and warning["justification"] is None
@@ -160,6 +164,18 @@ def test_values_warnings_return_correction_and_withdrawal(steward_server, own_ac
     mex_entries = {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}content") for e in mex.iter(f"{ATOM}entry")}
     assert "values 1 added, 1 changed, 0 removed" in mex_entries[f"Release {release}: MEX's values changed"]
     assert public.get("/api/v1/countries/XYZ/releases.atom").status_code == 404
+    spanish_feed = ET.fromstring(public.get("/api/v1/releases.atom?lang=es").data)
+    assert spanish_feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "es"
+    assert spanish_feed.findtext(f"{ATOM}title") == "Monitor de Políticas de Migración Laboral: versiones"
+    es_entries = {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}content") for e in spanish_feed.iter(f"{ATOM}entry")}
+    assert f"INEGI Mexico (2 valores, envío {fid})" in es_entries[f"Versión {release} publicada"]
+    fr = ET.fromstring(public.get("/api/v1/countries/MEX/releases.atom?lang=fr").data)
+    fr_entries = {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}content") for e in fr.iter(f"{ATOM}entry")}
+    assert (
+        "valeurs 1 ajoutées, 1 modifiées, 0 supprimées"
+        in fr_entries[f"Version {release} : les valeurs de MEX ont changé"]
+    )
+    assert public.get("/api/v1/releases.atom?lang=de").status_code == 400
 
     path, undo = "/api/v1/releases/rollback", {"release_id": original}
     assert call(client, accounts.mex_token, "POST", path, undo | {"confirm": True}).status_code == 403
@@ -174,6 +190,8 @@ def test_values_warnings_return_correction_and_withdrawal(steward_server, own_ac
     )
     feed = ET.fromstring(public.get("/api/v1/releases.atom").data)
     assert feed.find(f"{ATOM}entry/{ATOM}title").text == f"Rolled back to release {original}"
+    french = ET.fromstring(public.get("/api/v1/releases.atom?lang=fr").data)
+    assert french.find(f"{ATOM}entry/{ATOM}title").text == f"Retour à la version {original}"
     after_rollback = public.get("/api/v1/history?indicator=tertiary_women_emigration_rate&country=MEX&year=2022").json
     assert all(r["withdrawn"] for r in after_rollback["values"])
     kept = call(client, accounts.admin_token, "GET", f"/api/v1/submissions/{sid}").json["warnings"]
