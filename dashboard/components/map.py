@@ -20,7 +20,7 @@ from dash import dcc, html
 
 from dashboard.components.downloads import graph_config
 from dashboard.components.levels import legend, style_of
-from dashboard.i18n import t
+from dashboard.i18n import number, t
 from indicators.levels import COLOURED, STATUS_LABELS
 
 MAP_COLUMNS = ("iso3", "name", "level", "value_text")
@@ -29,6 +29,9 @@ LAND = "#FFFFFF"  # countries the frame does not list (no outline is left blank 
 BORDER = "#6B6B6B"
 VALUE_SCALE = "Cividis"  # colour-blind safe, monotone in lightness
 CURRENT = "current"  # level of a current value of a context series (value maps: no colour level, a value)
+# The gap map (women minus men): ColorBrewer's PuOr, diverging and colour-blind safe; orange where men's value is
+# higher, purple where women's is, pale near equal (the legend says so in words; greys stay no data / out of date).
+GAP_SCALE = [[0.0, "#B35806"], [0.25, "#F1A340"], [0.5, "#F7F7F7"], [0.75, "#998EC3"], [1.0, "#542788"]]
 Figure = dict[str, Any]  # a plotly figure as plain data: dcc.Graph takes it as is (no per-request validation)
 
 
@@ -99,6 +102,47 @@ def value_figure(frame: pd.DataFrame, title: str, unit: str) -> Figure:
     rest = frame[~is_current]
     levels = rest["level"].fillna("no_data").replace({CURRENT: "no_data"}).tolist()
     return _figure(traces + _level_traces(rest, levels, ("no_data", *STATUS_LABELS)), title)
+
+
+def gap_map(frame: pd.DataFrame, title: str, unit: str, id: str, filename: str = "map") -> html.Figure:
+    """Like `value_map` for the gap between women and men (`value`: women minus men, level CURRENT where both
+    values are current): a diverging scale centred on equal, with its ends and the greys named in words."""
+    figure, caption = gap_outputs(frame, title, unit)
+    return map_container(figure, caption, id, filename, legend(include_status=True))
+
+
+def gap_outputs(frame: pd.DataFrame, title: str, unit: str) -> tuple[Figure, str]:
+    return gap_figure(frame, title, unit), describe_gap(frame, title)
+
+
+def gap_figure(frame: pd.DataFrame, title: str, unit: str) -> Figure:
+    """Current gaps on the diverging scale (symmetric around 0, so the colour's side is the sign); the rest grey."""
+    figure = value_figure(frame, title, unit)
+    current = frame[(frame["level"] == CURRENT) & frame["value"].notna()]
+    if not current.empty:
+        reach = float(current["value"].abs().max()) or 1.0
+        far = number(round(reach, 1))
+        ends = [
+            f"{t('map.gap_men_higher')} (−{far})",
+            f"{t('map.gap_equal')} (0)",
+            f"{t('map.gap_women_higher')} (+{far})",
+        ]
+        figure["data"][0].update(
+            colorscale=GAP_SCALE, zmid=0, zmin=-reach, zmax=reach, name=t("map.gap_name"),
+            colorbar={"title": {"text": t("map.gap_unit", unit=unit)}, "thickness": 12, "len": 0.6,
+                      "tickvals": [-reach, 0, reach], "ticktext": ends},
+        )  # fmt: skip
+    return figure
+
+
+def describe_gap(frame: pd.DataFrame, title: str) -> str:
+    """The gap map in words (its alt text): how many countries have women's value higher, men's, equal, and why the
+    others are grey."""
+    gaps = frame.loc[(frame["level"] == CURRENT) & frame["value"].notna(), "value"].astype(float)
+    rest = frame.loc[~frame.index.isin(gaps.index), "level"].fillna("no_data").value_counts()
+    others = [f"{int(rest[lv])} {style_of(lv).label.lower()}" for lv in ("no_data", *STATUS_LABELS) if lv in rest]
+    return t("map.gap_describe", title=title, women=int((gaps > 0).sum()), men=int((gaps < 0).sum()),
+             equal=int((gaps == 0).sum()), others=", ".join(others) or "0")  # fmt: skip
 
 
 def _check(frame: pd.DataFrame) -> None:

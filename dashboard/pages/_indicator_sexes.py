@@ -1,8 +1,9 @@
 """Women and men on one chart of `/indicator/<id>`, with the gap between them: offered (sex=both) wherever a
 continuous indicator is published for both sexes. Lines per country (or the median of all countries when none is
 chosen), men dashed and women solid in the same colour, the space between them shaded; the table and the caption
-give the gap (women minus men) in each year both have a value. The map and the year's table show the total (or the
-headline series) with women's, men's and the gap as extra columns.
+give the gap (women minus men) in each year both have a value. The year's table shows the total (or the headline
+series) with women's, men's and the gap as extra columns; the map colours each country by the gap, on a diverging
+scale, where both values are current (missing or out of date on either side stays grey, never zero).
 
 (A leading underscore keeps Dash Pages from taking this module for a page.)
 """
@@ -14,11 +15,13 @@ from typing import Any
 import pandas as pd
 
 from dashboard.components.datatable import Column
+from dashboard.components.map import CURRENT
 from dashboard.i18n import ind_text, t, unit_text
 from dashboard.pages import _indicator_words as words
 from dashboard.pages._status_words import format_number
 from dashboard.queries import indicator as q
 from indicators.aggregate import MIN_PEERS
+from indicators.levels import STATUS_LABELS
 from indicators.model import Indicator
 
 BOTH = "both"  # the sex switch's "women and men" choice (words: sex.both)
@@ -112,9 +115,10 @@ def with_sexes(frame: pd.DataFrame, ind: Indicator, year: int, release: str | No
     """The year's status frame with each country's women's and men's value (same year rules) and the gap."""
     out = frame.copy()
     for sex in ("female", "male"):
-        side = words.status_frame(ind, year, sex, release)
-        values = out["iso3"].map(dict(zip(side["iso3"], side["value"], strict=True)))
-        out[sex] = pd.to_numeric(values, errors="coerce").astype("float64")
+        side = words.status_frame(ind, year, sex, release).set_index("iso3")
+        out[sex] = pd.to_numeric(out["iso3"].map(side["value"]), errors="coerce").astype("float64")
+        out[f"{sex}_level"] = out["iso3"].map(side["level"]).fillna("no_data")
+        out[f"{sex}_year"] = pd.to_numeric(out["iso3"].map(side["year"]), errors="coerce")
     out["gap"] = (out["female"] - out["male"]).round(4)  # no float noise (-51.98999...) in the table
     return out
 
@@ -122,3 +126,29 @@ def with_sexes(frame: pd.DataFrame, ind: Indicator, year: int, release: str | No
 def sex_columns() -> list[Column]:
     return [Column("female", t("sex.female"), numeric=True), Column("male", t("sex.male"), numeric=True),
             Column("gap", t("col.gap"), numeric=True, description=t("indicator.col.gap_help"))]  # fmt: skip
+
+
+def gap_map_frame(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """The map's frame for women and men (from `with_sexes`): `value` the gap where both values are current (level
+    CURRENT), else the first status either side has (out of date, suspect), else no data; the hover says both."""
+    unit, points = unit_text(ind.unit), gap_unit(ind)
+    rows = []
+    for row in frame.itertuples(index=False):
+        both = not (pd.isna(row.female) or pd.isna(row.male))
+        statuses = [lv for lv in (row.female_level, row.male_level) if lv in STATUS_LABELS]
+        level = (statuses[0] if statuses else CURRENT) if both else "no_data"
+        text = t("map.gap_value", women=f"{format_number(row.female)} {unit}".strip(),
+                 men=f"{format_number(row.male)} {unit}".strip(), gap=f"{_signed(row.gap)} {points}".strip()) if (
+            both) else ""  # fmt: skip
+        year = min(row.female_year, row.male_year) if both else None
+        rows.append((row.iso3, row.name, level, text, year, row.gap if level == CURRENT else None))
+    return pd.DataFrame(rows, columns=["iso3", "name", "level", "value_text", "year", "value"])
+
+
+def gap_unit(ind: Indicator) -> str:
+    """The gap's unit: percentage points for a percentage, else the indicator's unit."""
+    return t("map.gap_points") if ind.unit.strip() == "%" else unit_text(ind.unit)
+
+
+def gap_legend(shown: bool) -> str:
+    return t("map.gap_legend") if shown else ""

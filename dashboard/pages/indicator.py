@@ -17,6 +17,8 @@ from dashboard.components.downloads import csv_download, graph_config
 from dashboard.components.map import (
     NOTE_WIDTH,
     aria,
+    gap_map,
+    gap_outputs,
     level_cell_styles,
     level_map,
     map_outputs,
@@ -104,7 +106,7 @@ def layout(
                 **aria(label=t("indicator.view")),
             ),
             chart_panel(ind, chosen_sex, chosen_countries, release, chosen_tab != "chart"),
-            map_panel(ind, frame, chosen_year, release, chosen_tab != "map"),
+            map_panel(ind, frame, chosen_year, release, chosen_tab != "map", chosen_sex),
             table_panel(ind, frame, chosen_year, chosen_tab != "table"),
             views.about(ind),
             dcc.Store(id="indicator-id", data=ind.id),
@@ -141,15 +143,19 @@ def chart_panel(ind: Indicator, sex: str, countries: list[str], release: str | N
     )  # fmt: skip
 
 
-def map_panel(ind: Indicator, frame, year: int, release: str | None, hidden: bool) -> html.Section:
+def map_panel(ind: Indicator, frame, year: int, release: str | None, hidden: bool, sex: str = "") -> html.Section:
     title = views.map_title(ind, year)
-    if value_scale(ind):
+    if sex == by_sex.BOTH:  # women and men: coloured by the gap between them
+        graph = gap_map(by_sex.gap_map_frame(frame, ind), t("map.gap_title", title=title), by_sex.gap_unit(ind),
+                        "indicator-map", f"{ind.id}-map-gap-{year}")  # fmt: skip
+    elif value_scale(ind):
         graph = value_map(views.map_frame(frame), title, unit_text(ind.unit), "indicator-map", f"{ind.id}-map-{year}")
     else:
         graph = level_map(views.map_frame(frame), title, "indicator-map", f"{ind.id}-map-{year}")
     note = words.completeness_note(ind, release) if ind.type == "event" else views.recency_note(ind)
+    gap_legend = html.P(by_sex.gap_legend(sex == by_sex.BOTH), id="indicator-map-gap-legend", className="note")
     return html.Section(
-        [html.H2(t("indicator.tab.map"), id="indicator-map-title"), html.P(note, className="note"), graph,
+        [html.H2(t("indicator.tab.map"), id="indicator-map-title"), html.P(note, className="note"), gap_legend, graph,
          html.P(t("home.map_door"), className="note")],
         id="indicator-panel-map", className="panel", hidden=hidden,
         **aria(labelledby="indicator-map-title"),
@@ -251,7 +257,10 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
     assert ind is not None
     frame = year_frame(ind, year, sex, release)
     title = views.map_title(ind, year)
-    if value_scale(ind):
+    if sex == by_sex.BOTH:
+        figure, caption = gap_outputs(by_sex.gap_map_frame(frame, ind), t("map.gap_title", title=title),
+                                      by_sex.gap_unit(ind))  # fmt: skip
+    elif value_scale(ind):
         figure, caption = value_outputs(views.map_frame(frame), title, unit_text(ind.unit))
     else:
         figure, caption = map_outputs(views.map_frame(frame), title)
@@ -267,6 +276,7 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
     Output("indicator-table", "data"),
     Output("indicator-table", "columns"),
     Output("indicator-table-caption", "children"),
+    Output("indicator-map-gap-legend", "children"),
     Input("indicator-year-slider", "value"),
     Input("indicator-sex", "value"),
     State("indicator-id", "data"),
@@ -275,8 +285,8 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
 )
 def on_year_or_sex(year: int | None, sex: str | None, indicator_id: str, release: str | None):
     if year is None:
-        return (no_update,) * 5
-    return year_outputs(indicator_id, int(year), sex, release)
+        return (no_update,) * 6
+    return *year_outputs(indicator_id, int(year), sex, release), by_sex.gap_legend(sex == by_sex.BOTH)
 
 
 @callback(

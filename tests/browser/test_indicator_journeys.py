@@ -47,3 +47,20 @@ def test_the_indicator_table_leads_to_a_profile_in_spanish(page) -> None:
     link.click()
     page.wait_for_url(re.compile(r"/country/JOR\?lang=es$"))
     expect(page.locator(".country-page h1").first).to_contain_text("Jordania (JOR)", timeout=30000)
+
+
+def test_the_map_of_women_and_men_is_coloured_by_the_gap_in_french(page) -> None:
+    page.goto("/indicator/lfpr_national?tab=map&sex=both&lang=fr")
+    page.locator("#indicator-map path.choroplethlocation").nth(150).wait_for(state="attached")
+    legend = page.locator("#indicator-map-gap-legend")
+    expect(legend).to_contain_text("Coloré selon l’écart, la valeur des femmes moins celle des hommes")
+    expect(page.locator("#indicator-map-caption")).to_contain_text(
+        re.compile(r"valeur des femmes plus élevée dans \d+ pays, celle des hommes dans \d+, .*sans données")
+    )
+    expect(page.locator("#indicator-map .colorbar")).to_contain_text("Hommes au-dessus")
+    expect(page.locator("#indicator-map .colorbar")).to_contain_text("Écart, points de pourcentage")
+    page.locator("#indicator-map").scroll_into_view_if_needed()
+    screenshot(page, "journey-indicator-gap-map-fr")
+    page.locator("#indicator-sex input[value=male]").check()  # one sex again: its values, no gap legend
+    expect(legend).to_have_text("")
+    expect(page.locator("#indicator-map .colorbar")).not_to_contain_text("Hommes au-dessus")

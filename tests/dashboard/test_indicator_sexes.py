@@ -114,3 +114,37 @@ def test_the_profile_tile_says_women_men_and_the_gap_and_opens_the_chart(page, o
     assert "/indicator/lfpr_national?sex=both&countries=KEN" in text
     with use_lang("fr"):
         assert "Femmes " in str(country.sections(profile("KEN"), "theme"))
+
+
+def test_the_map_of_women_and_men_is_coloured_by_the_gap_and_missing_stays_no_data(page, obs) -> None:
+    country, year = a_country_year_with_both(obs, "pension_coverage")
+    figure, caption, _, _, _ = page.year_outputs("pension_coverage", year, "both", None)
+    gap_trace = figure["data"][0]
+    assert gap_trace["zmid"] == 0 and gap_trace["zmin"] == -gap_trace["zmax"]
+    assert gap_trace["colorbar"]["ticktext"][1] == "Equal (0)" and "points" in gap_trace["colorbar"]["title"]["text"]
+    at = gap_trace["locations"].index(country)
+    women, men = (published(obs, "pension_coverage", country, year, s) for s in ("female", "male"))
+    assert gap_trace["z"][at] == pytest.approx(women - men)
+    assert "Women " in gap_trace["text"][at] and " · gap " in gap_trace["text"][at]
+    greys = [loc for trace in figure["data"][1:] for loc in trace["locations"]]
+    assert country not in greys and not set(greys) & set(gap_trace["locations"])
+    assert "women's value higher in" in caption and "no data" in caption
+    assert "the gap between women and men" in figure["layout"]["title"]["text"]
+
+
+def test_gap_map_frame_given_expect() -> None:
+    given = pd.DataFrame(
+        {"iso3": ["AAA", "BBB", "CCC", "DDD"], "name": ["A", "B", "C", "D"],
+         "female": [40.0, 50.0, None, 30.0], "male": [60.0, 45.0, 70.0, 35.0],
+         "female_level": ["current", "current", "no_data", "out_of_date"],
+         "female_year": [2020, 2019, None, 2010], "male_year": [2020, 2018, 2020, 2010],
+         "male_level": ["current", "current", "current", "out_of_date"]}
+    )  # fmt: skip
+    given["gap"] = given["female"] - given["male"]
+    with use_lang("fr"):
+        out = by_sex.gap_map_frame(given, ind("lfpr_national"))
+    assert out["level"].tolist() == ["current", "current", "no_data", "out_of_date"]
+    assert out["value"].tolist()[:2] == [-20.0, 5.0] and out["value"].iloc[2:].isna().all()  # never 0 for missing
+    assert out["year"].tolist()[:2] == [2020, 2018]
+    assert out["value_text"].iloc[0] == "Femmes 40 % · hommes 60 % · écart -20 points de pourcentage"
+    assert out["value_text"].iloc[2] == ""
