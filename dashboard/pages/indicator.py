@@ -64,6 +64,7 @@ def columns() -> list[Column]:
         Column("note", t("col.note"), description=t("indicator.col.note_help")),
         Column("flags_text", t("valueflag.column"), description=t("valueflag.help")),
         Column("source_id", t("col.source")),
+        Column("history_link", t("tile.history"), markdown=True),  # the API's /history of the value's series
     ]
 
 
@@ -163,7 +164,7 @@ def map_panel(ind: Indicator, frame, year: int, release: str | None, hidden: boo
 
 
 def table_panel(ind: Indicator, frame, year: int, hidden: bool) -> html.Section:
-    shown = table_frame(frame)
+    shown = table_frame(frame, ind)
     table = data_table("indicator-table", shown, table_columns(shown), page_size=20)
     table.style_data_conditional = level_cell_styles()
     table.style_cell_conditional = NOTE_WIDTH
@@ -200,12 +201,23 @@ def table_columns(frame) -> list[Column]:
     return unit_in_header(frame, shown)
 
 
-def table_frame(frame):
+def table_frame(frame, ind: Indicator | None = None):
     """The year's frame as the table shows it: levels in words, each country's name a link to its profile (in the
-    page's language)."""
+    page's language), each value's link to its history."""
     links = [f"[{str(name).replace(']', '')}]({href('/country/' + str(iso3))})"
              for name, iso3 in zip(frame["name"], frame["iso3"], strict=True)]  # fmt: skip
-    return with_level_labels(frame).assign(country_link=links)
+    return with_level_labels(frame).assign(country_link=links, history_link=history_links(frame, ind))
+
+
+def history_links(frame, ind: Indicator | None) -> list[str | None]:
+    """'History of this value' per row: the API's /history of the series in the value's year (every value it had
+    in each kept release, with its source and any steward's submission); none for an event or a missing value."""
+    if ind is None or ind.type == "event":
+        return [None] * len(frame)
+    text = t("signoff.history_cell")
+    known = (frame["value"].notna() | frame["label"].notna()) & frame["year"].notna()
+    return [f"[{text}](/api/v1/history?indicator={ind.id}&country={iso3}&year={int(year)})" if ok else None
+            for iso3, year, ok in zip(frame["iso3"], frame["year"], known, strict=True)]  # fmt: skip
 
 
 def plain_names(frame):
@@ -213,7 +225,7 @@ def plain_names(frame):
     name = t("col.country")
     if name in frame.columns:
         frame[name] = frame[name].astype(str).str.replace(r"^\[(.*)\]\([^)]*\)$", r"\1", regex=True)
-    return frame
+    return frame.drop(columns=[t("tile.history")], errors="ignore")  # a link to the API, not a figure
 
 
 def year_frame(ind: Indicator, year: int, sex: str | None, release: str | None):
@@ -264,7 +276,7 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
         figure, caption = value_outputs(views.map_frame(frame), title, unit_text(ind.unit))
     else:
         figure, caption = map_outputs(views.map_frame(frame), title)
-    shown = table_frame(frame)
+    shown = table_frame(frame, ind)
     columns = table_columns(shown)
     rows = records(shown, columns)
     return figure, caption, rows, [c.spec() for c in columns], views.table_caption(ind, year)
