@@ -330,10 +330,10 @@ def women_and_men_line(iso3: str, ind: str, pair: Pair | None) -> list[html.P]:
     return [html.P(link, className="tile-note tile-sexes")]
 
 
-def _tiles(prof: Profile, rows: list[Mapping[str, Any]], suffix: str, bodies: dict[str, list]) -> list[html.Article]:
+def _tiles(prof: Profile, rows: list[Mapping[str, Any]], suffix: str, bodies: dict[str, list],
+           pairs: Mapping[str, Pair]) -> list[html.Article]:  # fmt: skip
     """Tiles of one section; an indicator shown in several sections is built once (`bodies`), ids stay unique."""
     out = []
-    pairs = women_and_men(prof.country.iso3, int(prof.tables.status_year), prof.release_id) if rows else {}
     for row in rows:
         ind = row["indicator_id"]
         if ind not in bodies:
@@ -344,14 +344,15 @@ def _tiles(prof: Profile, rows: list[Mapping[str, Any]], suffix: str, bodies: di
     return out
 
 
-def _grids(prof: Profile, rows: list[Mapping[str, Any]], suffix: str, bodies: dict[str, list]) -> list[Any]:
+def _grids(prof: Profile, rows: list[Mapping[str, Any]], suffix: str, bodies: dict[str, list],
+           pairs: Mapping[str, Pair]) -> list[Any]:  # fmt: skip
     scored = [r for r in rows if r["scored"]]
     context = [r for r in rows if not r["scored"]]
-    out: list[Any] = [html.Div(_tiles(prof, scored, suffix, bodies), className="tile-grid")] if scored else []
+    out: list[Any] = [html.Div(_tiles(prof, scored, suffix, bodies, pairs), className="tile-grid")] if scored else []
     if context:
         out += [
             html.H4(t("country.context"), className="context-heading"),
-            html.Div(_tiles(prof, context, suffix, bodies), className="tile-grid"),
+            html.Div(_tiles(prof, context, suffix, bodies, pairs), className="tile-grid"),
         ]
     return out
 
@@ -396,6 +397,7 @@ def sections(prof: Profile, group: str) -> list[Any]:
     out: list[Any] = []
     area = None
     bodies: dict[str, list] = {}
+    pairs = women_and_men(prof.country.iso3, int(prof.tables.status_year), prof.release_id)  # once per profile
     for g in view_groups(prof, group):
         head: list[Any] = []
         if group == "principle" and g.source["area"] != area:
@@ -418,7 +420,7 @@ def sections(prof: Profile, group: str) -> list[Any]:
             caveat = theme_text(g.source["theme"], "caveat", g.source["caveat"])
             head.append(html.P([html.Strong(t("country.normative")), caveat], className="theme-caveat"))
         suffix = "" if group == "theme" else f"-p{g.source['principle']}"  # an indicator sits under several principles
-        body = _grids(prof, g.rows, suffix, bodies) or [html.P(t("country.none_mapped"))]
+        body = _grids(prof, g.rows, suffix, bodies, pairs) or [html.P(t("country.none_mapped"))]
         out.append(html.Section(head + body, id=g.key, className=f"country-section section-{group}"))
     return out
 
