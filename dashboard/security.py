@@ -41,8 +41,10 @@ HEADERS = {
 EMBEDDABLE = "/embed/"  # path prefix of the pages other sites may frame: frame-ancestors *, no X-Frame-Options
 
 
-def embeddable() -> bool:
-    return request.path.startswith(EMBEDDABLE)
+def embeddable(path: str) -> bool:
+    """May other sites frame the page at `path` (given, not read from Flask's request: the API's fast lane answers
+    outside a request context)."""
+    return path.startswith(EMBEDDABLE)
 
 
 def script_hashes(html: bytes) -> list[str]:
@@ -54,9 +56,9 @@ def script_hashes(html: bytes) -> list[str]:
     return sorted(set(hashes))
 
 
-def content_security_policy(response: Response) -> str:
+def content_security_policy(response: Response, path: str) -> str:
     policy = dict(POLICY)
-    if embeddable():
+    if embeddable(path):
         policy["frame-ancestors"] = "*"
     if response.mimetype == "text/html" and not response.direct_passthrough and not response.is_streamed:
         hashes = script_hashes(response.get_data())
@@ -66,9 +68,9 @@ def content_security_policy(response: Response) -> str:
 
 
 def add_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = content_security_policy(response)
+    response.headers["Content-Security-Policy"] = content_security_policy(response, request.path)
     for name, value in HEADERS.items():
-        if not (name == "X-Frame-Options" and embeddable()):
+        if not (name == "X-Frame-Options" and embeddable(request.path)):
             response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -103,7 +103,7 @@ class FastLane:
 
         headers = response.headers.to_wsgi_list()
         names = {name for name, _ in headers}
-        headers.append(("Content-Security-Policy", content_security_policy(response)))
+        headers.append(("Content-Security-Policy", content_security_policy(response, request.path)))
         headers += [(name, value) for name, value in HEADERS.items() if name not in names]
         if request.is_secure:
             headers.append(("Strict-Transport-Security", HSTS))
