@@ -11,6 +11,7 @@ import dash
 from dash import dcc, html
 from flask import Flask
 
+from dashboard import delivery
 from dashboard.components.layout import page_shell
 from dashboard.first_view import first_view
 from dashboard.i18n import t
@@ -18,7 +19,8 @@ from dashboard.i18n.web import index_page
 
 HERE = Path(__file__).resolve().parent
 # Flask blueprints/extensions added by other modules with register(server) (API, steward upload, security, language).
-SERVER_EXTENSIONS = ["dashboard.api.routes", "dashboard.steward.routes", "dashboard.security", "dashboard.i18n.web"]
+SERVER_EXTENSIONS = ["dashboard.api.routes", "dashboard.steward.routes", "dashboard.security", "dashboard.i18n.web",
+                     "dashboard.delivery"]  # fmt: skip
 
 
 # Dash's scripts are fetched while the page is parsed and run once it is (defer), so the browser paints the page
@@ -44,6 +46,7 @@ class MonitorDash(dash.Dash):
 def create_app() -> dash.Dash:
     server = Flask(__name__)
     server.config["JSON_SORT_KEYS"] = False
+    delivery.configure(server)  # Dash's JavaScript compressed once per worker (before Dash sets compression up)
     app = MonitorDash(
         "dashboard",  # the package: pages register as dashboard.pages.<name>, the modules tests import (no duplicates)
         server=server,  # type: ignore[arg-type]  # Dash's hints say bool | Callable; a Flask server is documented
