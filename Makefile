@@ -46,7 +46,7 @@ typecheck:
 	$(BIN)/mypy
 
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=25
 
 test: install-test lint typecheck pytest
 
