@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import ARTIFACTS, screenshot
 
 
 def type_in(page, dropdown: str, typed: str, first: str) -> None:
@@ -263,3 +263,28 @@ def test_phone_width_jordan_profile_and_igad_compare(browser, gunicorn_server: s
     compare_width = phone.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert profile_width <= 390 and compare_width <= 390, (profile_width, compare_width)
+
+
+def test_the_compare_header_stays_in_view_on_a_phone_as_on_a_laptop(browser, gunicorn_server: str) -> None:
+    context = browser.new_context(base_url=gunicorn_server, viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto("/compare?group=sadc&lang=es")
+    phone.locator("#compare-heatmap-table").wait_for()
+    phone.wait_for_load_state("networkidle")
+    headers = [h.strip() for h in phone.locator("#compare-heatmap-table thead th").all_inner_texts()[1:]]
+    assert "Sudáfrica" in headers and "Zambia" in headers, headers
+    phone.locator("#compare-heatmap-table tr.heat-group").last.scroll_into_view_if_needed()
+    phone.mouse.wheel(0, 400)  # deep in the last theme, well past the table's top
+    header = phone.locator("#compare-heatmap-table thead th").nth(1)
+    expect(header).to_be_in_viewport()
+    top = header.bounding_box()
+    assert top is not None and -1 <= top["y"] <= 5, top  # at the top of the window, as on a laptop
+    box = phone.locator("#compare-heatmap-table").locator("xpath=ancestor::div[contains(@class,'heatmap-scroll')]")
+    assert box.evaluate("e => { e.scrollLeft = 600; return e.scrollLeft; }") > 0  # sideways in its box
+    at_left = phone.evaluate("() => document.elementFromPoint(30, 420).closest('th')?.getAttribute('scope')")
+    assert at_left == "row", at_left  # the indicator column stays on the left
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "journey-phone-sadc-header-es.png"))  # the window, as the reader sees it
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 390, width
