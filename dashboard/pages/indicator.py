@@ -211,12 +211,13 @@ def table_frame(frame, ind: Indicator | None = None):
 
 def history_links(frame, ind: Indicator | None) -> list[str | None]:
     """'History of this value' per row: the API's /history of the series in the value's year (every value it had
-    in each kept release, with its source and any steward's submission); none for an event or a missing value."""
+    in each kept release, with its source and any steward's submission); blank for a missing value, no column for
+    an event."""
     if ind is None or ind.type == "event":
         return [None] * len(frame)
     text = t("signoff.history_cell")
-    known = (frame["value"].notna() | frame["label"].notna()) & frame["year"].notna()
-    return [f"[{text}](/api/v1/history?indicator={ind.id}&country={iso3}&year={int(year)})" if ok else None
+    known = (frame["value"].notna() | frame["label"].notna()) & frame["year"].notna()  # else "" (None reads 'null')
+    return [f"[{text}](/api/v1/history?indicator={ind.id}&country={iso3}&year={int(year)})" if ok else ""
             for iso3, year, ok in zip(frame["iso3"], frame["year"], known, strict=True)]  # fmt: skip
 
 

@@ -116,7 +116,7 @@ def render_submission(user: User, sub: store.Submission) -> str:
         diff=diff,
         problems=problems[:SHOWN_PROBLEMS],
         problem_count=sub.problem_count,
-        file_level=[p for p in problems if p.get("row") is None and "round" not in p],  # a round: closed_round
+        file_level=[p for p in problems if p.get("row") is None],
         working=working,
         interrupted=publish.interrupted(sub),
         served=served,

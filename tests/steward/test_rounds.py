@@ -83,7 +83,9 @@ def test_a_file_for_a_closed_round_is_refused_at_upload_with_the_reason(steward_
         assert shown["values"] == [] and rounds.store.submission_rows(inline.json["id"]).empty  # no row kept
 
         steward = sign_in(steward_server, "mex")
-        page = page_text(upload(steward, "mex.csv", (HEADER + body).encode()).text)
+        html = upload(steward, "mex.csv", (HEADER + body).encode()).text
+        assert 'id="problems-table"' not in html and html.count("This file was refused") == 1  # once, no empty table
+        page = page_text(html)
         assert "This file was refused: the reporting round 2026 inspections" in page
         assert "return_reintegration MEX belong to it" in page and "lmm rounds reopen" not in page
         refused_id = rounds.store.list_submissions(limit=1)[0].id
