@@ -115,7 +115,7 @@ def check(user: User, filename: str, data: bytes, budget: Budget) -> Checked:
     except CheckOutside:
         raise
     except UploadError as error:
-        return Checked(None, refusal=str(error))
+        return Checked(None, refusal=error.args[0] if error.args and isinstance(error.args[0], str) else str(error))
     except MemoryError:
         return Checked(None, refusal=too_big(filename, budget.memory / MB))
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from stewards.cells import Text, arrow, categorical, keep, lower, nonempty, positions, series, truth, upper
+from stewards.i18n import say
 from stewards.problems import NO_PROBLEMS, coded, joined, problems
 from stewards.template import SEXES
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 Converted = tuple[pd.Series, pd.DataFrame]  # (typed values, problems: row, column, value, message)
 SEX_WORDS = {"total": "total", "female": "female", "male": "male", "both": "total", "all": "total", "f": "female",
              "m": "male"}  # fmt: skip
-NOT_A_NUMBER = "not a number: write digits only, e.g. 12.5 (no units, % sign or thousands separators)"
+NOT_A_NUMBER = say("problem.not_a_number")
 
 
 # --- problems ---------------------------------------------------------------------------------------------------
@@ -77,11 +78,11 @@ def _indicator(raw: pd.Series, ctx: Context, _dc: bool) -> Converted:
     codes = _positions_any_case(text, list(ctx.allowed), lower, str.lower)
     given = nonempty(text)
     bad = given & (codes < 0)
-    empty = "indicator_id is empty: every row names the figure it gives (see the template's 'indicators' sheet)"
+    empty = say("problem.indicator_empty")
     found = joined([
         _message_per_value(raw, bad, lower(text.filter(pa.array(bad))), "indicator_id",
                            lambda v, _: _indicator_message(v, ctx),
-                           "unknown indicator: see the template's 'indicators' sheet for the ids"),
+                           say("problem.indicator_unknown_plain")),
         _same_message(raw, ~given, "indicator_id", empty),
     ])  # fmt: skip
     return categorical(codes, list(ctx.allowed), raw.index), found
@@ -89,11 +90,11 @@ def _indicator(raw: pd.Series, ctx: Context, _dc: bool) -> Converted:
 
 def _indicator_message(value: str, ctx: Context) -> str:
     if value in ctx.registered:
-        return (f"indicator {value!r} comes from {ctx.registered[value]} and is not open to steward uploads; "
-                f"the uploadable ids are in the template's 'indicators' sheet")  # fmt: skip
+        return say("problem.indicator_not_uploadable", value=repr(value), sources=ctx.registered[value])
     close = difflib.get_close_matches(value, list(ctx.allowed), n=3, cutoff=0.5)
-    hint = f"; closest: {', '.join(close)}" if close else "; see the template's 'indicators' sheet"
-    return f"unknown indicator {value!r}{hint}"
+    if close:
+        return say("problem.indicator_unknown_closest", value=repr(value), closest=", ".join(close))
+    return say("problem.indicator_unknown", value=repr(value))
 
 
 def _country(raw: pd.Series, ctx: Context, _dc: bool, column: str = "country") -> Converted:
@@ -103,9 +104,9 @@ def _country(raw: pd.Series, ctx: Context, _dc: bool, column: str = "country") -
     bad = given & (codes < 0)
     found = [_message_per_value(raw, bad, upper(text.filter(pa.array(bad))), column,
                                 lambda v, cell: country_message(v, cell, ctx),
-                                "unknown country code: use an ISO3 code (e.g. MEX)")]  # fmt: skip
+                                say("problem.country_unknown_plain"))]  # fmt: skip
     if column == "country":
-        found.append(_same_message(raw, ~given, column, "country is empty: give the ISO3 code (e.g. MEX)"))
+        found.append(_same_message(raw, ~given, column, say("problem.country_empty")))
     return categorical(codes, country_codes(ctx), raw.index), joined(found)
 
 
@@ -120,14 +121,16 @@ def _partner(raw: pd.Series, ctx: Context, dc: bool) -> Converted:
 
 def country_message(code: str, raw: str, ctx: Context) -> str:
     if code in ctx.countries:
-        return f"{ctx.country_label(code)} is an aggregate (a region or income group), not a country"
+        return say("problem.country_aggregate", country=ctx.country_label(code))
     by_name = {n.casefold(): c for c, (n, agg) in ctx.countries.items() if not agg}
     if raw.strip().casefold() in by_name:
-        return f"write the ISO3 code: {by_name[raw.strip().casefold()]} for {raw.strip()!r}"
+        return say("problem.country_by_name", code=by_name[raw.strip().casefold()], name=repr(raw.strip()))
     codes = [c for c, (_, agg) in ctx.countries.items() if not agg and len(c) == 3]
     close = difflib.get_close_matches(code, codes, n=3, cutoff=0.6)
-    hint = f"; closest: {', '.join(ctx.country_label(c) for c in close)}" if close else ""
-    return f"unknown country code {raw.strip()!r}: use an ISO3 code (e.g. MEX){hint}"
+    if close:
+        closest = ", ".join(ctx.country_label(c) for c in close)
+        return say("problem.country_unknown_closest", value=repr(raw.strip()), closest=closest)
+    return say("problem.country_unknown", value=repr(raw.strip()))
 
 
 def _sex(raw: pd.Series, _ctx: Context, _dc: bool) -> Converted:
@@ -135,7 +138,7 @@ def _sex(raw: pd.Series, _ctx: Context, _dc: bool) -> Converted:
     word = _positions_any_case(text, list(SEX_WORDS), lower, str.lower)  # both, f, m... name a sex too
     codes = np.array([SEXES.index(sex) for sex in SEX_WORDS.values()] + [-1])[word]
     bad = nonempty(text) & (word < 0)
-    found = _same_message(raw, bad, "sex", "sex must be total, female or male (or empty)")
+    found = _same_message(raw, bad, "sex", say("problem.sex"))
     return categorical(codes, list(SEXES), raw.index), found
 
 
@@ -209,7 +212,7 @@ def _year(raw: pd.Series, _ctx: Context, _dc: bool) -> Converted:
     numbers, bad = _number(raw, False)
     fraction = np.isfinite(numbers) & (np.floor(numbers) != numbers)  # floor: ~30x faster than % 1
     numbers[fraction] = np.nan
-    found = _same_message(raw, bad | fraction, "year", "year must be a whole year such as 2024")
+    found = _same_message(raw, bad | fraction, "year", say("problem.year_whole"))
     return pd.Series(numbers, index=raw.index), found
 
 
@@ -236,7 +239,7 @@ def _event_date(raw: pd.Series, _ctx: Context, _dc: bool) -> Converted:
     bad = np.zeros(len(raw), dtype=bool)
     if given.any():  # parsed on the dated rows only (events: a few %), each distinct date once
         bad[given] = _each_distinct(text.filter(pa.array(given)), _not_dates)
-    message = "write the date as YYYY-MM-DD (e.g. 2024-03-01)"
+    message = say("problem.date_format")
     return series(keep(text, given & ~bad), raw.index), _same_message(raw, bad, "event_date", message)
 
 
@@ -251,7 +254,7 @@ def _text(column: str, limit: int) -> Callable[[pd.Series, Context, bool], Conve
         long = np.zeros(len(text), dtype=bool)
         if (pc.max(pc.binary_length(text)).as_py() or 0) > limit:  # never more characters than bytes
             long = truth(pc.greater(pc.utf8_length(text), limit))
-        found = _same_message(raw, long, column, f"{column} is longer than {limit} characters")
+        found = _same_message(raw, long, column, say("problem.too_long", column=column, limit=limit))
         return series(keep(text, nonempty(text) & ~long), raw.index), found
 
     return convert

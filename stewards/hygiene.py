@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from stewards.budget import Budget
 from stewards.cells import arrow, truth
+from stewards.i18n import say
 from stewards.problems import coded
 
 FREE_TEXT = {"source", "note", "name", "name_en", "institution", "summary", "evidence", "success_factors",
@@ -59,8 +60,7 @@ def hygiene_problems(frame: pd.DataFrame, budget: Budget) -> list[pd.DataFrame]:
             long = truth(pc.greater(pc.utf8_length(text), budget.cell_chars)) & ~bad
             if long.any():
                 lengths = pc.utf8_length(text.filter(pa.array(long))).to_pylist()
-                messages = [f"the cell is {n:,} characters long; the limit is {budget.cell_chars:,} (setting "
-                            f"LMM_UPLOAD_MAX_CELL_CHARS)" for n in lengths]  # fmt: skip
+                messages = [say("problem.cell_too_long", n=f"{n:,}", limit=f"{budget.cell_chars:,}") for n in lengths]
                 found.append(coded(frame.index.to_numpy()[long], column, np.arange(len(messages)), messages))
     return found
 
@@ -69,7 +69,7 @@ def _worded(cells: pd.Series, bad: np.ndarray, column: str, check: re.Pattern[st
     rows = cells.index.to_numpy()[bad]
     texts = cells[bad].iloc[:WORDED].tolist()
     messages = [_message(text, check, free) for text in texts]
-    plain = "holds an invisible control, direction or zero-width character: remove it"
+    plain = say("problem.invisible_plain")
     codes = np.minimum(np.arange(len(rows)), len(messages))
     return coded(rows, column, codes, [*messages, plain])
 
@@ -77,15 +77,15 @@ def _worded(cells: pd.Series, bad: np.ndarray, column: str, check: re.Pattern[st
 def _message(text: str, check: re.Pattern[str], free: bool) -> str:
     found = check.search(text)
     if found is None:  # cannot happen (arrow found one); a plain message rather than none
-        return "holds an invisible control, direction or zero-width character: remove it"
+        return say("problem.invisible_plain")
     char = found.group()
     code = ord(char)
     name = NAMES.get(code) or unicodedata.name(char, "a control character")
-    where = f"character {found.start() + 1:,} is U+{code:04X} ({name})"
+    where = {"position": f"{found.start() + 1:,}", "code": f"{code:04X}", "name": name}
     if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-        return f"{where}, which changes the direction text is shown in, so it would read differently from what it holds: remove it"
+        return say("problem.direction", **where)
     if code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
-        return f"{where}, an invisible character that makes a code look like another: remove it"
+        return say("problem.zero_width", **where)
     if code in (0x09, 0x0A, 0x0D) and not free:
-        return f"{where}: a code is one line without tabs; remove it"
-    return f"{where}, a control character that is never shown: remove it"
+        return say("problem.code_line", **where)
+    return say("problem.control", **where)

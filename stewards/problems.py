@@ -3,14 +3,16 @@ row and column, whose first SHOWN_PER_COLUMN per column (with the count of the r
 the pages and the API keep, and whose every line goes to a CSV file kept beside the upload.
 
 A batch is a frame (row, column, value, message) whose message is a categorical: a million cells with the same
-problem are a million small integers, never a million strings. The report keeps arrays (row, column code, message
+problem are a million small integers, never a million strings. A message made by stewards.i18n.say keeps its
+catalogue key and parameters in the batch's attrs (text -> key), and the report gives them with each problem it
+keeps, so that a page or the API can word it in its reader's language. The report keeps arrays (row, column code, message
 code) and fetches the cells as written only for the lines it writes; building it costs a sort of integers.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,7 @@ import pyarrow.csv as pacsv
 from pandas.api.types import union_categoricals
 
 from stewards.cells import arrow
+from stewards.i18n import keyed
 
 if TYPE_CHECKING:
     from stewards.upload import RawTable
@@ -53,15 +56,34 @@ def problems(rows: pd.Index | np.ndarray | list, column: str, messages: str | li
     return coded(np.asarray(rows), column, np.arange(len(texts)), texts)
 
 
-def coded(rows: np.ndarray, column: str, codes: np.ndarray, messages: list[str]) -> pd.DataFrame:
+def coded(rows: np.ndarray, column: str, codes: np.ndarray, messages: Sequence[str]) -> pd.DataFrame:
     """A batch whose messages are given as codes into a list (one message per distinct bad value, say)."""
     if len(rows) == 0:
         return NO_PROBLEMS
     numbers, distinct = pd.factorize(pd.Series(messages, dtype=object))  # one category per distinct text
     message = pd.Categorical.from_codes(numbers[np.asarray(codes, dtype=np.int64)], _categories(distinct))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {"row": np.asarray(rows, dtype=np.int64), "column": _one(column, len(rows)), "message": message}
     )
+    return _with_keys(frame, Keys((str(m), k) for m in messages if (k := keyed(m))))
+
+
+class Keys(dict):
+    """A batch's message text -> {'key', 'params'}; pandas deep-copies a frame's attrs on every operation, this
+    is shared instead (it is never changed once made)."""
+
+    def __deepcopy__(self, _memo: dict) -> Keys:
+        return self
+
+
+def _with_keys(frame: pd.DataFrame, keys: Keys) -> pd.DataFrame:
+    if keys:
+        frame.attrs["keys"] = keys
+    return frame
+
+
+def keys_of(frame: pd.DataFrame) -> dict[str, dict]:
+    return frame.attrs.get("keys") or {}
 
 
 def _categories(texts: object) -> pd.Index:
@@ -82,7 +104,8 @@ def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return frames[0] if frames else NO_PROBLEMS
     united = {name: union_categoricals([_categorical(f[name]) for f in frames], ignore_order=True)
               for name in ("column", "message")}  # fmt: skip
-    return pd.DataFrame({"row": np.concatenate([f["row"].to_numpy(dtype=np.int64) for f in frames]), **united})
+    out = pd.DataFrame({"row": np.concatenate([f["row"].to_numpy(dtype=np.int64) for f in frames]), **united})
+    return _with_keys(out, Keys(item for f in frames for item in keys_of(f).items()))
 
 
 def _categorical(column: pd.Series) -> pd.Categorical:
@@ -101,8 +124,10 @@ class Report:
         self.columns = ["", *table.frame.columns, *sorted(named - {"", *table.frame.columns})]
         at = {c: i for i, c in enumerate(self.columns)}
         self.messages: list[str] = []
+        self.keys: dict[str, dict] = {}  # message text -> its catalogue key and parameters (stewards.i18n)
         rows, columns, messages = [], [], []
         for batch in batches:
+            self.keys.update(keys_of(batch))
             rows.append(batch["row"].to_numpy(dtype=np.int64))
             column = batch["column"].astype("category")
             codes = np.array([at[str(c)] for c in column.cat.categories], dtype=np.int64)
@@ -144,9 +169,10 @@ class Report:
         return np.flatnonzero(rank < SHOWN_PER_COLUMN)
 
     def records(self, positions: np.ndarray | None = None, chars: int | None = VALUE_CHARS) -> list[dict]:
-        """The problems at these positions (all when None) as dicts (PROBLEM_COLUMNS), values cut to `chars`."""
+        """The problems at these positions (all when None) as dicts (PROBLEM_COLUMNS, plus the message's `key` and
+        `params` when it has them), values cut to `chars`."""
         frame = self.frame(positions, chars)
-        return [{"row": int(r), "column": c, "cell": cell, "value": v, "message": m}
+        return [{"row": int(r), "column": c, "cell": cell, "value": v, "message": m} | self.keys.get(m, {})
                 for r, c, cell, v, m in frame.itertuples(index=False, name=None)]  # fmt: skip
 
     def frame(self, positions: np.ndarray | None = None, chars: int | None = None) -> pd.DataFrame:
@@ -260,5 +286,5 @@ def neutralised(table: pa.Table) -> pa.Table:
 
 
 def file_level(message: str) -> list[dict]:
-    """The one problem of a refused file, as stored."""
-    return [{"row": None, "column": "", "cell": "", "value": "", "message": message}]
+    """The one problem of a refused file, as stored (with its key and parameters when it has them)."""
+    return [{"row": None, "column": "", "cell": "", "value": "", "message": str(message)} | keyed(message)]

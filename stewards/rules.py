@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from stewards.cells import PAIR, arrow, truth
 from stewards.duplicates import first_duplicate
+from stewards.i18n import say
 from stewards.problems import coded
 
 if TYPE_CHECKING:
@@ -91,8 +92,10 @@ def _whole_ok(c: Columns, _ctx: Context) -> np.ndarray:
 
 
 def _range_message(r: Row, _ctx: Context) -> str:
-    high = "no upper limit" if pd.isna(r["vmax"]) else f"at most {r['vmax']:g}"
-    return f"{r['value']:g} is out of range for {r['indicator_id']} (unit {r['unit']}: at least {r['vmin']:g}, {high})"
+    words = {"value": f"{r['value']:g}", "indicator": r["indicator_id"], "unit": r["unit"], "low": f"{r['vmin']:g}"}
+    if pd.isna(r["vmax"]):
+        return say("rule.value_in_range_open", **words)
+    return say("rule.value_in_range", **words, high=f"{r['vmax']:g}")
 
 
 def _codes(ctx: Context, indicator: str) -> tuple[str, ...]:
@@ -113,8 +116,10 @@ def _category_message(r: Row, ctx: Context) -> str:
     codes = _codes(ctx, r["indicator_id"])
     close = difflib.get_close_matches(str(r["category"]), codes, n=1, cutoff=0.5)
     what = "status" if r["kind"] == "event" else "category"
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{what} {r['category']!r} is not one of {r['indicator_id']}'s: {', '.join(codes)}{hint}"
+    words = {"value": repr(r["category"]), "indicator": r["indicator_id"], "codes": ", ".join(codes)}
+    if close:
+        return say(f"rule.{what}_in_list_hint", **words, close=repr(close[0]))
+    return say(f"rule.{what}_in_list", **words)
 
 
 def _in_scope(c: Columns, ctx: Context) -> np.ndarray:
@@ -124,8 +129,7 @@ def _in_scope(c: Columns, ctx: Context) -> np.ndarray:
 
 
 def _scope_message(r: Row, ctx: Context) -> str:
-    own = ", ".join(ctx.scope or ())
-    return f"{ctx.country_label(r['country'])} is outside your countries ({own}): you may submit figures only for {own}"
+    return say("rule.country_in_scope", country=ctx.country_label(r["country"]), own=", ".join(ctx.scope or ()))
 
 
 def _date_not_future(c: Columns, ctx: Context) -> np.ndarray:
@@ -145,61 +149,57 @@ def _year_matches_date(c: Columns, _ctx: Context) -> np.ndarray:
 
 RULES: dict[str, Rule] = {
     "value_required": Rule("value", lambda c, _x: ~c.kind("value") | c.given("value"),
-                           lambda r, _c: f"value is empty: {r['indicator_id']} needs a number ({r['unit']})"),
+                           lambda r, _c: say("rule.value_required", indicator=r["indicator_id"], unit=r["unit"])),
     "value_in_range": Rule("value", _range_ok, _range_message, ("value", "indicator_id", "unit", "vmin", "vmax"),
-                           "out of range for the indicator's unit (see the template's 'indicators' sheet)"),
-    "value_whole": Rule("value", _whole_ok, lambda r, _c: f"{r['value']:g} is not a whole number of {r['unit']}",
-                        ("value", "unit"), "not a whole number: the indicator counts whole things"),
+                           say("rule.value_in_range_plain")),
+    "value_whole": Rule("value", _whole_ok, lambda r, _c: say("rule.value_whole", value=f"{r['value']:g}",
+                                                              unit=r["unit"]),
+                        ("value", "unit"), say("rule.value_whole_plain")),
     "value_not_for_category": Rule("value", lambda c, _x: c.kind("value") | c.kind("") | ~c.given("value"),
-                                   lambda r, c: f"leave value empty: {r['indicator_id']} takes a "
-                                   f"{'status' if r['kind'] == 'event' else 'category'} in column category "
-                                   f"({', '.join(_codes(c, r['indicator_id']))})"),
+                                   lambda r, c: say("rule.value_not_for_event" if r["kind"] == "event"
+                                                    else "rule.value_not_for_category", indicator=r["indicator_id"],
+                                                    codes=", ".join(_codes(c, r["indicator_id"])))),
     "category_required": Rule("category", lambda c, _x: c.kind("value") | c.kind("") | c.given("category"),
-                              lambda r, c: f"category is empty: {r['indicator_id']} takes one of "
-                              f"{', '.join(_codes(c, r['indicator_id']))}"),
+                              lambda r, c: say("rule.category_required", indicator=r["indicator_id"],
+                                               codes=", ".join(_codes(c, r["indicator_id"])))),
     "category_in_list": Rule("category", _category_ok, _category_message, ("category", "indicator_id", "kind"),
-                             "not one of the indicator's categories (see the template's 'indicators' sheet)"),
+                             say("rule.category_in_list_plain")),
     "category_not_for_value": Rule("category", lambda c, _x: ~c.kind("value") | ~c.given("category"),
-                                   lambda r, _c: f"leave category empty: {r['indicator_id']} takes a number in "
-                                   f"column value"),
+                                   lambda r, _c: say("rule.category_not_for_value", indicator=r["indicator_id"])),
     "country_in_scope": Rule("country", _in_scope, _scope_message),
     "partner_required": Rule("partner_country", lambda c, _x: ~c.flag("corridor", False)
                              | c.given("partner_country"),
-                             lambda r, _c: f"partner_country is empty: {r['indicator_id']} is a corridor figure; "
-                             f"give the ISO3 code of the other country"),
+                             lambda r, _c: say("rule.partner_required", indicator=r["indicator_id"])),
     "partner_not_allowed": Rule("partner_country", lambda c, _x: c.flag("corridor", True)
                                 | ~c.given("partner_country"),
-                                lambda r, _c: f"leave partner_country empty: {r['indicator_id']} is a "
-                                f"country-level figure"),
+                                lambda r, _c: say("rule.partner_not_allowed", indicator=r["indicator_id"])),
     "partner_differs": Rule("partner_country", lambda c, _x: ~c.given("partner_country")  # codes: one list
                             | (c.codes("partner_country") != c.codes("country")),
-                            lambda r, _c: "partner_country is the same as country"),
+                            lambda r, _c: say("rule.partner_differs")),
     "sex_allowed": Rule("sex", lambda c, _x: c.flag("by_sex", True) | ~c.given("sex")  # codes: SEXES
                         | (c.codes("sex") == c.codes("headline")),
-                        lambda r, _c: f"{r['indicator_id']} is given for sex {r['headline']} only: write "
-                        f"{r['headline']} or leave sex empty"),
+                        lambda r, _c: say("rule.sex_allowed", indicator=r["indicator_id"], sex=r["headline"])),
     "year_required": Rule("year", lambda c, _x: c.kind("event") | c.kind("") | c.given("year"),
-                          lambda r, _c: "year is empty: give the year the figure describes (e.g. 2024)"),
+                          lambda r, _c: say("rule.year_required")),
     "date_or_year": Rule("event_date", lambda c, _x: ~c.kind("event") | c.given("event_date") | c.given("year"),
-                         lambda r, _c: "event_date is empty: give the date of the legal event as YYYY-MM-DD"),
+                         lambda r, _c: say("rule.date_or_year")),
     "year_not_future": Rule("year", lambda c, x: ~(c.number("year") > x.today.year),
-                            lambda r, c: f"year {r['year']:.0f} is in the future (latest allowed: {c.today.year})",
-                            ("year",), "the year is in the future"),
+                            lambda r, c: say("rule.year_not_future", year=f"{r['year']:.0f}", latest=c.today.year),
+                            ("year",), say("rule.year_not_future_plain")),
     "year_not_ancient": Rule("year", lambda c, _x: ~(c.number("year") < 1900),
-                             lambda r, _c: f"year {r['year']:.0f} is before 1900: check the year", ("year",),
-                             "the year is before 1900: check the year"),
-    "date_not_future": Rule("event_date", _date_not_future, lambda r, c: f"{r['event_date']} is in the future "
-                            f"(today is {c.today.isoformat()}): submit an event once it has happened",
-                            ("event_date",), "the date is in the future: submit an event once it has happened"),
-    "year_matches_date": Rule("year", _year_matches_date, lambda r, _c: f"year {r['year']:.0f} does not match "
-                              f"event_date {r['event_date']}: leave year empty or make them agree",
-                              ("year", "event_date"), "year does not match event_date: leave year empty or make them agree"),
-    "source_present": Rule("source", lambda c, _x: c.given("source"), lambda r, _c: "source is empty: say where the figure is "
-                           "published (law, gazette, report or URL); it is shown with the value"),
+                             lambda r, _c: say("rule.year_not_ancient", year=f"{r['year']:.0f}"), ("year",),
+                             say("rule.year_not_ancient_plain")),
+    "date_not_future": Rule("event_date", _date_not_future,
+                            lambda r, c: say("rule.date_not_future", date=r["event_date"], today=c.today.isoformat()),
+                            ("event_date",), say("rule.date_not_future_plain")),
+    "year_matches_date": Rule("year", _year_matches_date,
+                              lambda r, _c: say("rule.year_matches_date", year=f"{r['year']:.0f}",
+                                                date=r["event_date"]),
+                              ("year", "event_date"), say("rule.year_matches_date_plain")),
+    "source_present": Rule("source", lambda c, _x: c.given("source"), lambda r, _c: say("rule.source_present")),
     "not_duplicate": Rule("row", lambda c, _x: np.isnan(c.first_duplicate()),
-                          lambda r, _c: "duplicate row: same indicator, country, partner, year and sex as row "
-                          f"{r['_first']:.0f}; keep one of them", ("_first",),
-                          "duplicate row: same indicator, country, partner, year and sex as an earlier row"),
+                          lambda r, _c: say("rule.not_duplicate", first=f"{r['_first']:.0f}"), ("_first",),
+                          say("rule.not_duplicate_plain")),
 }  # fmt: skip
 
 

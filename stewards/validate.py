@@ -23,7 +23,8 @@ from stewards.context import Context
 from stewards.convert import CONVERTERS, indicator_facts
 from stewards.convert import country_message as _country_message  # noqa: F401 - practices.py uses it
 from stewards.hygiene import hygiene_problems
-from stewards.problems import NO_PROBLEMS, PROBLEM_COLUMNS, Report, coded, problems
+from stewards.i18n import say
+from stewards.problems import NO_PROBLEMS, PROBLEM_COLUMNS, Report, coded, joined, problems
 from stewards.rules import run_rules
 from stewards.template import SEXES, category_words, fold, uploadable
 from stewards.upload import RawTable
@@ -85,12 +86,12 @@ def _without_formulas(table: RawTable) -> pd.DataFrame:
 
 def _formulas(table: RawTable) -> pd.DataFrame:
     """Formula cells of a workbook (never evaluated) and text cells a spreadsheet would run as a formula."""
-    never = "a formula is not accepted (it is never calculated here): type the value itself"
+    never = say("problem.formula")
     found = [problems([row for row, c in table.formulas if c == column], column, never)
              for column in {c for _, c in table.formulas}]  # fmt: skip
     found += [_formula_like(table.frame[column], column) for column in table.frame.columns]
     found = [f for f in found if len(f)]
-    return pd.concat(found, ignore_index=True) if len(found) > 1 else found[0] if found else NO_PROBLEMS
+    return joined(found)
 
 
 def _formula_like(text: pd.Series, column: str) -> pd.DataFrame:
@@ -101,8 +102,7 @@ def _formula_like(text: pd.Series, column: str) -> pd.DataFrame:
     text = text[starts]  # few cells: the rest of the test runs on these
     risky = text.str.strip("-+").ne("") & pd.to_numeric(text.str.replace(",", "."), errors="coerce").isna()
     bad = text[risky]
-    messages = [f"starts with {c!r} like a spreadsheet formula; formulas are not accepted: type the value itself "
-                f"(to start a note with {c!r}, begin it with a word)" for c in FORMULA_START]  # fmt: skip
+    messages = [say("problem.formula_like", char=repr(c)) for c in FORMULA_START]
     codes = bad.str.slice(0, 1).map({c: i for i, c in enumerate(FORMULA_START)}).to_numpy(dtype=np.int64)
     return coded(bad.index.to_numpy(), column, codes, messages)
 

@@ -125,7 +125,11 @@ def _submission_paths() -> dict[str, Any]:
                                               "published", "rejected", "returned"]},
         "problem_count": {"type": "integer", "description": "Every problem found."},
         "problems": {"type": "array", "items": {"type": "object"},
-                     "description": "The first 100 problems of each column (row, column, cell, value, message)."},
+                     "description": "The first 100 problems of each column (row, column, cell, value, message). "
+                                    "`message` is in the answer's language (?lang=en|es|fr, else Accept-Language, "
+                                    "else English); a problem found since messages have keys also gives `key` and "
+                                    "`params` (its message in the steward catalogue) and, in Spanish or French, "
+                                    "`message_en`; older ones keep their English text."},
         "problems_by_column": {"type": "object", "description": "Column -> how many problems it has."},
         "problems_csv": {"type": "string", "description": "URL of every problem as CSV."},
         "diff": {"type": ["object", "null"]},
@@ -135,7 +139,9 @@ def _submission_paths() -> dict[str, Any]:
                    "indicator and its title, country, partner, year, sex, value with unit or category label, source, "
                    "comment) and `change`: new / changed (from `previous`) / same against the current release."},
         "warnings": {"type": "array", "items": {"type": "object"}, "description": "GET: values far from the "
-                     "series' history or other countries (id, row, column, rule, message, justification)."},
+                     "series' history or other countries (id, row, column, rule, message, justification); "
+                     "`message` and `rule_text` in the answer's language (English ones under `message_en`, "
+                     "`rule_text_en`)."},
         "returned": {"type": "array", "items": {"type": "object"}, "description": "Reasons it was sent back."},
         "corrects": {"type": ["string", "null"]}, "corrected_by": {"type": "array", "items": {"type": "string"}},
         "withdrawn_in": {"type": ["object", "null"], "description": "release, at, by of the rollback that took "
@@ -189,7 +195,10 @@ def _submission_paths() -> dict[str, Any]:
             "summary": "State of a submission (check, problems, diff, review, publication); ?format=csv: every "
                        "problem as CSV.",
             "tags": ["steward"], "operationId": "getSubmission", "security": secured,
-            "parameters": [*sid, _query("format", "csv: every problem as CSV.", {"type": "string", "enum": ["csv"]})],
+            "parameters": [*sid, _query("format", "csv: every problem as CSV.", {"type": "string", "enum": ["csv"]}),
+                           _query("lang", "Language of the problems' and warnings' messages (else the "
+                                  "Accept-Language header, else English).", {"type": "string",
+                                                                             "enum": ["en", "es", "fr"]})],
             "responses": {"200": {"description": "The submission.", "content": state}, **common},
         }},
         "/submissions/{submission_id}/submit": action(

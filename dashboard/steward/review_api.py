@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from dashboard.i18n import t
+from dashboard.i18n import LANGS, normalise, number, t
 from stewards import accounts, review, rounds, store, value_warnings
 from stewards.accounts import User
 
@@ -30,8 +30,10 @@ def signed(sub: store.Submission) -> dict[str, object]:
     warnings = shown_warnings(sub) if figures else []
     return {
         "values": review.submitted_values(sub) if figures else [],
-        "warnings": value_warnings.with_justifications(warnings, review.notes(sub.id, "justification")),
-        "warning_rules": value_warnings.RULES,
+        "warnings": warnings_in(
+            value_warnings.with_justifications(warnings, review.notes(sub.id, "justification")), reader_lang()
+        ),
+        "warning_rules": rules_in(reader_lang()),
         "returned": [{"at": at, "reason": reason} for at, reason in review.notes(sub.id, "return").items()],
         "corrects": next(iter(review.notes(sub.id, "corrects")), None),
         "corrected_by": review.corrected_by(sub.id),
@@ -42,6 +44,35 @@ def signed(sub: store.Submission) -> dict[str, object]:
         ]
         or refused_for_round(sub),
     }
+
+
+def reader_lang() -> str:
+    """The language of an API answer's messages: ?lang=, else the request's Accept-Language, else English (the
+    API ignores the pages' cookie)."""
+    return normalise(request.args.get("lang")) or normalise(request.accept_languages.best_match(LANGS)) or "en"
+
+
+def warnings_in(warnings: list[dict[str, object]], lang: str) -> list[dict[str, object]]:
+    """The warnings with their message and rule in `lang`, worded as the submission page words them (the English
+    texts as computed, kept under message_en and rule_text_en)."""
+    if lang == "en":
+        return warnings
+    return [w | {"message": _warning_words(w, lang), "message_en": w.get("message"),
+                 "rule_text": t(f"signoff.rule.{w['rule']}", lang), "rule_text_en": w.get("rule_text")}
+            for w in warnings]  # fmt: skip
+
+
+def _warning_words(w: dict[str, object], lang: str) -> str:
+    numbers = {k: number(w[k], lang) for k in ("value", "median", "low", "high") if w.get(k) is not None}  # type: ignore[arg-type]
+    return t(f"signoff.warnings.{w['rule']}", lang, **numbers, n=w.get("n"), year=w.get("year"))
+
+
+def rules_in(lang: str) -> dict[str, str]:
+    return (
+        value_warnings.RULES
+        if lang == "en"
+        else {rule: t(f"signoff.rule.{rule}", lang) for rule in value_warnings.RULES}
+    )
 
 
 def justify(sub: store.Submission, given: object, user: User) -> list[dict[str, object]]:

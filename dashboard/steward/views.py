@@ -6,10 +6,12 @@ from pathlib import Path
 
 from flask import Response, render_template, request, stream_with_context
 
+from dashboard.i18n import current_lang
 from dashboard.steward import auth
 from lmm.config import setting
 from stewards import publish, store, workflow
 from stewards.accounts import User
+from stewards.i18n import worded
 from stewards.problems import read_csv_file
 from warehouse import releases
 from warehouse.connection import cursor
@@ -104,7 +106,7 @@ def render_submission(user: User, sub: store.Submission) -> str:
     scope = None if user.is_admin else user.countries
     sub = workflow.settled(sub)
     diff = workflow.current_diff(sub, scope)
-    problems = sub.problems
+    problems = worded(sub.problems, current_lang())  # the reader's language; older problems: their English
     working = (sub.status in ("approved", "rejected") and publish.job_alive(sub)) or sub.status == "validating"
     served = publish.served(sub)
     rolled_back = sub.status == "published" and sub.release_id in store.rolled_back_releases()

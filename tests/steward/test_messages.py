@@ -1,0 +1,113 @@
+"""Steward messages in English, Spanish and French: the catalogue (stewards/i18n) is complete, every key the code asks
+for exists, a problem keeps its key and parameters beside its English text, and the submission page and the API word
+problems and warnings in the reader's language (page: ?lang= or the remembered choice; API: ?lang= or
+Accept-Language), while problems stored before keys existed keep their English text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from stewards.i18n import LANGS, catalogue, words
+from tests.steward.conftest import HEADER, page_text, sign_in, upload
+from tests.steward.test_api_flow import call, post_file
+from tests.steward.test_signoff_flow import HISTORY, TYPO, _publish, own_accounts  # noqa: F401 - a fixture
+from tests.steward.test_validate import check
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+ASKED = re.compile(r"""\b(?:say|text)\(\s*(f?)["']([\w.{}\[\]'"]+)["']""")
+BAD_ROWS = "fee_ban_law,MEX,,2024,,,fully,,Ley Federal del Trabajo,\nrecruitment_cost_months,MEX,,2023,,abc,,,ENOE,\n"
+
+
+def test_every_message_has_its_spanish_and_french_text_with_the_same_placeholders() -> None:
+    english = catalogue("en")
+    for lang in LANGS[1:]:
+        other = catalogue(lang)
+        assert set(other) == set(english), lang
+        for key, text in english.items():
+            assert other[key].strip(), (lang, key)
+            assert set(PLACEHOLDER.findall(other[key])) == set(PLACEHOLDER.findall(text)), (lang, key)
+
+
+def test_every_key_the_code_asks_for_exists_and_every_key_is_asked_for() -> None:
+    english = set(catalogue("en"))
+    asked, prefixes = set(), set()
+    for path in (ROOT / "stewards").glob("*.py"):
+        for is_f, key in ASKED.findall(path.read_text(encoding="utf-8")):
+            (prefixes if is_f else asked).add(key.split("{")[0] if is_f else key)
+    assert asked - english == set()
+    assert all(any(k.startswith(p) for k in english) for p in prefixes), prefixes
+    assert {k for k in english if k not in asked and not any(k.startswith(p) for p in prefixes)} == set()
+
+
+def test_a_problem_keeps_its_key_and_parameters_beside_its_english_text() -> None:
+    records = check(BAD_ROWS).report.records()
+    category = next(r for r in records if r["column"] == "category")
+    assert (
+        category["message"]
+        == "category 'fully' is not one of fee_ban_law's: full, partial, none (did you mean 'full'?)"
+    )
+    assert category["key"] == "rule.category_in_list_hint" and category["params"]["close"] == "'full'"
+    assert words(category, "es") == ("la categoría 'fully' no es una de las de fee_ban_law: full, partial, none "
+                                     "(¿quiso decir 'full'?)")  # fmt: skip
+    assert words(category, "fr").startswith("la catégorie 'fully' n'est pas l'une de celles de fee_ban_law")
+    number = next(r for r in records if r["column"] == "value")
+    assert words(number, "fr").startswith("ce n'est pas un nombre")
+    older = {"row": 2, "column": "value", "message": "not a number: write digits only"}  # stored before keys
+    assert words(older, "es") == "not a number: write digits only"
+    assert words(older | {"key": "rule.gone", "params": {}}, "fr") == "not a number: write digits only"
+
+
+def test_problems_on_the_page_and_in_the_api_in_the_readers_language(steward_server, accounts) -> None:
+    client = sign_in(steward_server, "mex")
+    page = upload(client, "fees.csv", (HEADER + BAD_ROWS).encode())
+    sid = page.request.path.rstrip("/").rsplit("/", 1)[1]
+    english = page_text(page.text)
+    assert "did you mean 'full'?" in english
+    spanish = page_text(client.get(f"/steward/submissions/{sid}?lang=es").text)
+    assert "la categoría 'fully' no es una de las de fee_ban_law" in spanish and "no es un número" in spanish
+    french = page_text(client.get(f"/steward/submissions/{sid}?lang=fr").text)
+    assert "vouliez-vous dire 'full' ?" in french and "ce n'est pas un nombre" in french
+
+    api = steward_server.test_client()
+    path = f"/api/v1/submissions/{sid}"
+    auth = {"Authorization": f"Bearer {accounts.mex_token}"}
+    by_lang = {lang: api.get(f"{path}?lang={lang}", headers=auth).json["problems"] for lang in LANGS}
+    by_header = api.get(path, headers=auth | {"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}).json["problems"]
+    assert by_lang["en"] == api.get(path, headers=auth).json["problems"]  # English unless asked
+    assert [p["message"] for p in by_header] == [p["message"] for p in by_lang["fr"]]
+    first = {lang: problems[0] for lang, problems in by_lang.items()}
+    assert first["es"]["message"].startswith("la categoría 'fully'") and first["es"]["key"] == first["en"]["key"]
+    assert first["fr"]["message_en"] == first["en"]["message"]  # the English text stays beside it
+    refused = post_file(api, accounts.mex_token, BAD_ROWS).json  # the upload's own answer (422)
+    assert refused["problems"][0]["message"] == first["en"]["message"]
+
+
+def test_a_refused_file_has_no_key_and_keeps_its_english_text(steward_server, accounts) -> None:
+    api = steward_server.test_client()
+    answer = call(api, accounts.mex_token, "POST", "/api/v1/submissions")  # no file at all: 400, words unchanged
+    assert answer.status_code == 400 and "multipart/form-data" in answer.json["error"]
+
+
+def test_warnings_in_the_readers_language_on_the_page_and_in_the_api(steward_server, own_accounts) -> None:  # noqa: F811
+    accounts = own_accounts
+    api = steward_server.test_client()
+    _publish(api, accounts, HISTORY)
+    sid = post_file(api, accounts.mex_token, TYPO).json["id"]
+    path = f"/api/v1/submissions/{sid}"
+    english = call(api, accounts.mex_token, "GET", path).json
+    [warning] = english["warnings"]
+    assert warning["message"] == "71 is far from this series' own history: median 7.1 over 4 earlier years"
+    french = api.get(path, headers={"Authorization": f"Bearer {accounts.mex_token}", "Accept-Language": "fr"}).json
+    assert (
+        french["warnings"][0]["message"]
+        == "71 s'écarte de l'historique de cette série : médiane 7,1 sur 4 années antérieures"
+    )
+    assert french["warnings"][0]["message_en"] == warning["message"]
+    assert french["warning_rules"]["history"].startswith("Règle")
+    spanish = call(api, accounts.mex_token, "GET", f"{path}?lang=es").json
+    assert spanish["warnings"][0]["message"].startswith("71 se aleja de la propia historia de esta serie")
+    client = sign_in(steward_server, "mex")
+    for lang, expected in (("es", "71 se aleja de la propia historia"), ("fr", "71 s'écarte de l'historique")):
+        assert expected in page_text(client.get(f"/steward/submissions/{sid}?lang={lang}").text)
