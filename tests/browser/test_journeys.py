@@ -5,6 +5,7 @@ Netherlands), a pasted list of codes and names joins the compare selection."""
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -286,5 +287,124 @@ def test_the_compare_header_stays_in_view_on_a_phone_as_on_a_laptop(browser, gun
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "journey-phone-sadc-header-es.png"))  # the window, as the reader sees it
     width = phone.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 390, width
+
+
+# Issue 18's journeys on Senegal, which no other test uses: a minister in French, a statistics office's steward in
+# French whose file an admin approves in Spanish, and Senegal's profile at phone width.
+
+
+def test_a_senegalese_minister_in_french_finds_the_profile_the_briefing_and_an_indicators_dates(page) -> None:
+    import io
+
+    import requests
+    from pypdf import PdfReader
+
+    page.goto("/?lang=fr")
+    page.locator("#home-country").wait_for()
+    type_in(page, "#home-country", "senegal", "Sénégal (SEN)")  # no accent typed
+    screenshot(page, "journey-senegal-search-fr")
+    page.locator(".dash-dropdown-search").press("Enter")
+    page.wait_for_url(re.compile(r"/country/SEN\?lang=fr$"))
+    expect(page.locator(".country-page h1").first).to_contain_text("Sénégal (SEN)", timeout=30000)
+    expect(page.locator("#country-principle-summary")).to_have_text(
+        re.compile(r"^Noté sur \d+ des 15 principes du CMMM")
+    )
+    link = page.locator("#country-briefing")
+    href = link.get_attribute("href") or ""
+    assert href.startswith("/api/v1/briefings/SEN.pdf?") and "lang=fr" in href
+    answer = requests.get(page.url.split("/country/")[0] + href, timeout=120)
+    first = PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()
+    assert answer.status_code == 200 and "Sénégal (SEN)" in first
+    screenshot(page, "journey-senegal-profile-fr")
+    page.locator("#country-scorecard .tile-title a").first.click()
+    page.wait_for_url(re.compile(r"/indicator/[a-z0-9_]+\?lang=fr$"))
+    expect(page.locator("#indicator-updates")).to_contain_text("Dernière mise à jour :")
+    expect(page.locator("#indicator-updates")).to_contain_text("Prochaine mise à jour prévue :")
+    screenshot(page, "journey-senegal-indicator-fr")
+
+
+STEWARD_PASSWORD = "a journey-test password"
+SEN_HEADER = "indicator_id,country,partner_country,year,sex,value,category,event_date,source,note\n"
+SEN_WITH_ERRORS = SEN_HEADER + (
+    "recruitment_cost_monthz,SEN,,2024,total,3.5,,,Enquête ANSD sur les coûts de migration 2024,\n"
+    "recruitment_cost_months,COL,,2024,total,2.1,,,Enquête ANSD sur les coûts de migration 2024,\n"
+)
+SEN_FIXED = SEN_HEADER + "recruitment_cost_months,SEN,,2024,total,3.5,,,Enquête ANSD sur les coûts de migration 2024,\n"
+
+
+def test_a_senegalese_steward_submits_in_french_and_an_admin_publishes_in_spanish(page, gunicorn_server: str) -> None:
+    import requests
+
+    from dashboard.i18n import t
+    from stewards import accounts
+    from tests.browser.steward_pages import sign_in
+
+    for name, role, countries, institution in (("sen-steward", "steward", ["SEN"], "ANSD Sénégal"),
+                                               ("journey-admin", "admin", [], "Monitor team")):  # fmt: skip
+        if accounts.get_user(name) is None:
+            accounts.create_user(name, role, STEWARD_PASSWORD, countries, institution)
+    original = requests.get(gunicorn_server + "/api/v1/health", timeout=10).json()["release"]
+    page.goto("/steward/?lang=fr")  # the language is remembered for the steward area
+    sign_in(page, "sen-steward", STEWARD_PASSWORD)
+    expect(page.locator("#upload-limit")).to_contain_text("Plus gros fichier accepté :")
+    screenshot(page, "journey-steward-home-fr")
+    upload_csv(page, "sen-2024.csv", SEN_WITH_ERRORS)
+    expect(page.locator("#submission-status")).to_have_text("non valide")
+    problems = page.inner_text("#problems-table")
+    for expected in ("2\tindicator_id\tA2", "recruitment_cost_months", "3\tcountry\tB3", "COL"):
+        assert expected in problems, problems  # each problem at its row, column and cell
+    screenshot(page, "journey-steward-problems-fr")
+    upload_csv(page, "sen-2024-fixed.csv", SEN_FIXED)
+    expect(page.locator("#submission-status")).to_have_text("validée")
+    page.check("#confirm-box")
+    page.click("#submit-button")
+    expect(page.locator("#submission-status")).to_have_text("soumise")
+    submission = page.url.split("?")[0]
+    screenshot(page, "journey-steward-submitted-fr")
+
+    page.context.clear_cookies()  # the admin, on the same browser, reads Spanish
+    page.goto("/steward/?lang=es")
+    sign_in(page, "journey-admin", STEWARD_PASSWORD)
+    page.goto(submission + "?lang=es")
+    expect(page.locator("#approve-open")).to_contain_text("Aprobar y publicar")
+    screenshot(page, "journey-steward-review-es")
+    page.click("#approve-open")
+    page.click("#approve-button")
+    page.wait_for_selector("#published", timeout=90_000)
+    expect(page.locator("#published")).to_contain_text("Publicado en la versión")
+    try:
+        page.goto("/country/SEN?lang=fr")
+        submitted = t("provenance.submitted_by", "fr", institution="ANSD Sénégal")
+        expect(page.locator("#main")).to_contain_text(submitted, timeout=30_000)  # the value, with who sent it
+        screenshot(page, "journey-steward-senegal-profile-fr")
+    finally:  # the session's release is current again for the tests after this one
+        page.goto("/steward/?lang=es#releases")
+        row = page.locator("#release-table tr", has_text=original).filter(has=page.locator("summary"))
+        row.locator("summary").click()
+        row.locator("button").click()
+        deadline = time.monotonic() + 30
+        while requests.get(gunicorn_server + "/api/v1/health", timeout=10).json()["release"] != original:
+            assert time.monotonic() < deadline, "the rollback did not land"
+            time.sleep(0.2)
+
+
+def upload_csv(page, name: str, text: str) -> None:
+    page.set_input_files("#upload-file", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
+    page.click("#upload-button")
+    page.wait_for_selector("#submission-status")
+
+
+def test_phone_width_senegal_profile_in_french(browser, gunicorn_server: str) -> None:
+    context = browser.new_context(base_url=gunicorn_server, viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto("/country/SEN?lang=fr")
+    expect(phone.locator(".country-page h1").first).to_contain_text("Sénégal (SEN)", timeout=30000)
+    expect(phone.locator("#country-briefing")).to_have_text("Note pays (PDF)")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "journey-phone-senegal-fr-top.png"))  # the first screen
+    screenshot(phone, "journey-phone-senegal-fr")
     context.close()
     assert width <= 390, width
