@@ -63,6 +63,11 @@ def _figure(traces: list[dict[str, Any]], title: str, y_title: str, **layout: An
     }  # fmt: skip
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    if not any(len(trace.get("x") or []) for trace in traces):  # nothing to draw: say so, no empty axes (years 0-5)
+        base["xaxis"], base["yaxis"] = {**base["xaxis"], "visible": False}, {**base["yaxis"], "visible": False}
+        base["shapes"] = []
+        base["annotations"] = [{"text": t("chart.no_values"), "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                                "showarrow": False, "font": {"size": 15}}]  # fmt: skip
     return {"data": traces, "layout": base}
 
 

@@ -250,3 +250,21 @@ def test_the_read_model_is_data_the_same_in_every_language(release_id: str) -> N
     assert (usa["code"], usa["label"], usa["level"]) == ("not_ratified", "Not ratified", "red")
     assert "value_text" not in first and "note" not in first
     assert spoken.loc["USA", "label"] not in ("", "Not ratified") and spoken.loc["USA", "level"] == "red"
+
+
+def test_a_chart_with_nothing_to_draw_says_so_instead_of_empty_axes(page, seed) -> None:
+    from dashboard.pages._indicator_chart import chart
+
+    obs = seed["observations"]  # Senegal has no recruitment cost in the seed: nothing to draw for it
+    assert obs[(obs["indicator_id"] == "recruitment_cost_months") & (obs["country"] == "SEN")].empty
+    ind = q.find_indicator("recruitment_cost_months")
+    assert ind is not None
+    with use_lang("es"):
+        figure, caption, _, _ = chart(ind, "total", ["SEN"], None)
+    layout = figure["layout"]
+    assert layout["xaxis"]["visible"] is False and layout["shapes"] == []
+    assert layout["annotations"][0]["text"].startswith("Ningún valor publicado para esta elección")
+    assert caption.endswith("no hay valores publicados para esta selección."), caption
+    with use_lang("es"):
+        drawn, _, _, _ = chart(ind, "total", ["BGD"], None)  # Bangladesh has values: axes as before
+    assert drawn["layout"]["xaxis"].get("visible", True) is True
