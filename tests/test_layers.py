@@ -149,4 +149,4 @@ def test_nothing_below_the_web_app_imports_it(package: str) -> None:
 def test_the_steward_web_glue_holds_no_domain_module() -> None:
     """dashboard/steward/ holds routes, views, the API glue and web sessions only; the domain is stewards/."""
     glue = {p.stem for p in (ROOT / "dashboard" / "steward").glob("*.py")}
-    assert glue == {"__init__", "api", "auth", "routes", "views", "review_api", "review_views"}
+    assert glue == {"__init__", "api", "auth", "routes", "views", "review_api", "review_views", "confirm_api"}
