@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from stewards.budget import UploadError
 from stewards.cells import arrow, may_need_strip, nonempty, series
+from stewards.i18n import say
 from stewards.practice_template import PRACTICE_COLUMNS, PRACTICE_REQUIRED
 from stewards.template import COLUMNS, REQUIRED_COLUMNS
 
@@ -69,7 +70,7 @@ def shape(frame: pd.DataFrame, filename: str, kind: str, decimal_comma: bool = F
     filled = np.logical_or.reduce([nonempty(arrow(frame[c]), missing=1) for c in frame.columns])
     frame = frame if filled.all() else frame[filled]  # blank rows dropped (a copy only when there are some)
     if frame.empty:
-        raise UploadError(f"{filename!r} has a header row but no data rows: add one row per figure below the header.")
+        raise UploadError(say("refusal.no_rows", filename=repr(filename)))
     frame = frame.reindex(columns=columns, fill_value="")
     shown = {c: letters[c] for c in columns if c in letters}
     return RawTable(frame, shown, decimal_comma=decimal_comma, kind=kind, layout=layout, filename=filename)
@@ -92,24 +93,24 @@ def check_header(names: list[str], filename: str, columns: list[str] = COLUMNS,
                   required: list[str] = REQUIRED_COLUMNS, positions: list[int] | None = None,
                   blank_ok: bool = False) -> None:  # fmt: skip
     """Refuse a header that is not the template's; blank_ok: blank names are judged later (by their values)."""
-    problems = []
+    problems: list[str] = []
     positions = positions or list(range(len(names)))
     for i, name in zip(positions, names, strict=True):
         if _blank(name):
             if not blank_ok:
-                problems.append(f"column {_letter(i)} has values but no header")
+                problems.append(say("header.no_name", letter=_letter(i)))
         elif name not in columns:
             close = difflib.get_close_matches(name[:100], columns, n=1, cutoff=0.6)
-            shown = name if len(name) <= 60 else name[:60] + "..."
-            problems.append(f"unknown column {shown!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            shown = repr(name if len(name) <= 60 else name[:60] + "...")
+            problems.append(say("header.unknown_hint", name=shown, close=repr(close[0])) if close
+                            else say("header.unknown", name=shown))  # fmt: skip
     counts = Counter(n for n in names if not _blank(n))
-    problems += [f"column {n!r} appears twice" for n in sorted(n for n, k in counts.items() if k > 1)]
+    problems += [say("header.twice", name=repr(n)) for n in sorted(n for n, k in counts.items() if k > 1)]
     missing = [c for c in required if c not in counts]
     if missing:
-        problems.append("missing required column(s) " + ", ".join(repr(m) for m in missing))
+        problems.append(say("header.missing", names=", ".join(repr(m) for m in missing)))
     if columns is COLUMNS and not any(c in counts for c in ("value", "category")):
-        problems.append("missing column 'value' (numbers) or 'category' (categories and events)")
+        problems.append(say("header.value_or_category"))
     if problems:
-        listed = "; ".join(problems[:12]) + (f"; and {len(problems) - 12} more" if len(problems) > 12 else "")
-        raise UploadError(f"{filename!r} does not have the template's columns: {listed}. Expected, in row 1: "
-                          f"{', '.join(columns)} (download the template).")  # fmt: skip
+        listed = problems[:12] + ([say("header.more", n=len(problems) - 12)] if len(problems) > 12 else [])
+        raise UploadError(say("refusal.header", filename=repr(filename), problems=listed, columns=", ".join(columns)))

@@ -23,17 +23,17 @@ from stewards import xlsx
 from stewards.budget import Budget, UploadError
 from stewards.cells import series
 from stewards.header import RawTable, check_header, normalise_header, shape, template_columns
+from stewards.i18n import say
 
 __all__ = ["RawTable", "UploadError", "normalise_header", "read_upload"]
-MAGIC = {
-    b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-    b"\x1f\x8b": "a gzip archive", b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7-Zip archive",
-    b"{\\rtf": "an RTF document", b"<?xml": "an XML document", b"<!DOCTYPE": "a web page", b"<html": "a web page",
+MAGIC = {  # the start of a file -> what it is (a key of refusal.kind.* in stewards/i18n)
+    b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif", b"\x1f\x8b": "gzip", b"Rar!": "rar",
+    b"7z\xbc\xaf": "7z", b"{\\rtf": "rtf", b"<?xml": "xml", b"<!DOCTYPE": "html", b"<html": "html",
 }  # fmt: skip
 NOT_BLANK = re.compile(rb"[^ \t\r\n\xef\xbb\xbf]")
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BOM = b"\xef\xbb\xbf"
-SAVE_AS = "Fill in the template and save it as .xlsx, or as 'CSV UTF-8 (comma delimited)'."
+SAVE_AS = say("refusal.save_as")
 ROWS_PER_CHUNK = 65_536  # workbook rows turned into arrow arrays at a time (never the whole grid as Python objects)
 
 
@@ -41,38 +41,36 @@ def read_upload(data: bytes, filename: str, budget: Budget | None = None) -> Raw
     budget = budget or Budget.from_settings()
     suffix = PurePosixPath(filename.lower()).suffix
     if suffix not in (".csv", ".xlsx"):
-        hint = " Legacy .xls workbooks: open and save as .xlsx." if suffix == ".xls" else ""
-        raise UploadError(f"Only .csv and .xlsx files are accepted; {filename!r} is neither.{hint} {SAVE_AS}")
+        named = {"filename": repr(filename), "save_as": SAVE_AS}
+        raise UploadError(
+            say("refusal.not_csv_xlsx_xls", **named) if suffix == ".xls" else say("refusal.not_csv_xlsx", **named)
+        )
     if not NOT_BLANK.search(data):  # stops at the first byte with content (strip would copy the whole file)
-        raise UploadError(f"{filename!r} is empty. {SAVE_AS}")
+        raise UploadError(say("refusal.empty", filename=repr(filename), save_as=SAVE_AS))
     if data.startswith(b"PK\x03\x04"):
         if suffix == ".csv":
-            raise UploadError(f"{filename!r} is named .csv but is a ZIP archive (an Excel workbook?). Upload a "
-                              f"workbook with the .xlsx extension, or save it as CSV UTF-8.")  # fmt: skip
+            raise UploadError(say("refusal.zip_named_csv", filename=repr(filename)))
         return _read_xlsx(data, filename, budget)
     _refuse_binary(data, filename, suffix)
     if suffix == ".xlsx":
-        raise UploadError(f"{filename!r} is named .xlsx but is not an Excel workbook (it looks like text, e.g. a "
-                          f"CSV file renamed). Upload it with the .csv extension. {SAVE_AS}")  # fmt: skip
+        raise UploadError(say("refusal.text_named_xlsx", filename=repr(filename), save_as=SAVE_AS))
     return _read_csv(data, filename, budget)
 
 
 def _refuse_binary(data: bytes, filename: str, suffix: str) -> None:
     if data.startswith(OLE):
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise UploadError(
-                f"{filename!r} is a password-protected workbook. Remove the password (Excel: File > "
-                f"Info > Protect Workbook > Encrypt with Password, clear it), save and upload again."
-            )
-        raise UploadError(f"{filename!r} is a legacy Office file (.xls/.doc) renamed to {suffix}. {SAVE_AS}")
+            raise UploadError(say("refusal.password", filename=repr(filename)))
+        raise UploadError(say("refusal.legacy_office", filename=repr(filename), suffix=suffix, save_as=SAVE_AS))
     for magic, kind in MAGIC.items():
         if data[:16].lstrip().lower().startswith(magic.lower()):
-            raise UploadError(f"{filename!r} is {kind} renamed to {suffix}, not a data file. {SAVE_AS}")
+            raise UploadError(say("refusal.renamed", filename=repr(filename), kind=say(f"refusal.kind.{kind}"),
+                                  suffix=suffix, save_as=SAVE_AS))  # fmt: skip
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UploadError(f"{filename!r} is UTF-16 text. Save it as 'CSV UTF-8 (comma delimited)' and upload again.")
+        raise UploadError(say("refusal.utf16", filename=repr(filename)))
     head = data[:65536]
     if head.count(b"\x00") * 100 > len(head) or (b"\x00" in head and not _text_start(head)):
-        raise UploadError(f"{filename!r} is a binary file renamed to {suffix}, not CSV text. {SAVE_AS}")
+        raise UploadError(say("refusal.binary", filename=repr(filename), suffix=suffix, save_as=SAVE_AS))
     # a few NUL bytes in UTF-8 text are cells with a control character: validation names each one (hygiene.py)
 
 
@@ -100,10 +98,9 @@ def _decode(data: bytes, filename: str) -> str:
         byte = data[at : at + 1]
         guess = byte.decode("cp1252", errors="replace")
         raise UploadError(
-            f"{filename!r} is not UTF-8 text: line {line} has the byte 0x{byte.hex().upper()} ({guess!r} in Latin-1 /"
-            f" Windows-1252) at byte {column} of the line (byte {at + 1:,} of the file). Save it as 'CSV UTF-8 (comma"
-            f" delimited)' (Excel: File > Save As) and upload again."
-        ) from None
+            say("refusal.not_utf8", filename=repr(filename), line=line, byte=byte.hex().upper(), guess=repr(guess),
+                column=column, at=f"{at + 1:,}")
+        ) from None  # fmt: skip
 
 
 def _read_csv(data: bytes, filename: str, budget: Budget) -> RawTable:
@@ -126,12 +123,13 @@ def _read_csv(data: bytes, filename: str, budget: Budget) -> RawTable:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, header=None, engine="c")  # fmt: skip
     except pd.errors.EmptyDataError:
-        raise UploadError(f"{filename!r} is empty. {SAVE_AS}") from None
+        raise UploadError(say("refusal.empty", filename=repr(filename), save_as=SAVE_AS)) from None
     except pd.errors.ParserError as error:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
-        detail = f"line {found[2]} has {found[3]} cells but the header has {found[1]}" if found else str(error)[:300]
-        raise UploadError(f"{filename!r} cannot be read as CSV: {detail}. A separator inside a cell (e.g. a comma "
-                          f"in a note) needs the cell in double quotes.") from None  # fmt: skip
+        detail = (
+            say("refusal.csv_ragged", line=found[2], cells=found[3], header=found[1]) if found else str(error)[:300]
+        )
+        raise UploadError(say("refusal.csv_unreadable", filename=repr(filename), detail=detail)) from None
     frame = frame.fillna("")  # header=None: a row longer than the header is a ParserError, never a silent index
     return _header_row(frame, filename, sep)
 
@@ -192,8 +190,7 @@ def _read_xlsx(data: bytes, filename: str, budget: Budget) -> RawTable:
     except UploadError:
         raise
     except Exception:  # calamine, XML or ZIP errors: the workbook's insides are damaged
-        raise UploadError(f"{filename!r} is a damaged workbook and cannot be read. Open it in Excel, save it "
-                          f"again and upload the new file.") from None  # fmt: skip
+        raise UploadError(say("refusal.workbook_unreadable", filename=repr(filename))) from None
     table = shape(frame, filename, "xlsx")
     by_letter = {letter: name for name, letter in table.letters.items()}
     table.formulas = {(row, by_letter[col]): f for (row, col), f in formulas.items() if col in by_letter}
@@ -206,7 +203,7 @@ def _calamine_frame(rebuilt: bytes, sheet_name: str, filename: str, budget: Budg
 
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(rebuilt)).get_sheet_by_name(sheet_name)
     if sheet.start is None or sheet.end is None:
-        raise UploadError(f"{filename!r} is empty (sheet {sheet_name!r} has no cells). {SAVE_AS}")
+        raise UploadError(say("refusal.sheet_empty", filename=repr(filename), sheet=repr(sheet_name), save_as=SAVE_AS))
     (top, left), (bottom, _right) = sheet.start, sheet.end
     budget.check_shape(filename, bottom + 1, left + sheet.width, "row")  # what calamine found: the scan's bound
     grid: list[list[str]] = []
@@ -223,10 +220,8 @@ def _calamine_frame(rebuilt: bytes, sheet_name: str, filename: str, budget: Budg
     header = _flush(grid, chunks, header)
     if header is None or not any(h.strip() for h in header) or (count != bottom + 1 and top > 0):
         if count > 1 or top > 0:
-            raise UploadError(
-                f"{filename!r}: the header must be in row 1 of sheet {sheet_name!r} (as in the template)."
-            )
-        raise UploadError(f"{filename!r} is empty (sheet {sheet_name!r} has no cells). {SAVE_AS}")
+            raise UploadError(say("refusal.header_row", filename=repr(filename), sheet=repr(sheet_name)))
+        raise UploadError(say("refusal.sheet_empty", filename=repr(filename), sheet=repr(sheet_name), save_as=SAVE_AS))
     columns = [pa.chunked_array([c[i] for c in chunks], pa.large_string()) for i in range(len(header))]
     index = pd.RangeIndex(2, 2 + sum(len(c[0]) for c in chunks if c))
     frame = pd.DataFrame({i: series(column, index) for i, column in enumerate(columns)}, copy=False)

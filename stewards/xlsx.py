@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from stewards import xml_scan
 from stewards.budget import MB, Budget, BudgetError, CheckOutside, UploadError
+from stewards.i18n import say
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -33,7 +34,7 @@ NS = {
 MAX_PARTS = 2000  # a workbook has a few dozen parts; the ZIP directory of more is not even parsed
 DATA_SHEETS = ("data", "practices")  # the templates' data sheets (template.py, practice_template.py)
 OTHER_SHEETS = ("lists", "columns", "indicators")  # the templates' other sheets, never read
-AGAIN = "Open it in Excel, save it again and upload the new file."
+AGAIN = say("refusal.again")
 ANY_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 MAX_FORMULAS = 10_000  # formula cells listed one by one as problems; a workbook with more is refused whole
 EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="' + NS["m"].encode()
@@ -78,11 +79,11 @@ class Unpacker:
             self.archive = zipfile.ZipFile(io.BytesIO(data))
             infos = self.archive.infolist()
         except (zipfile.BadZipFile, ValueError, OSError, struct.error):
-            raise damaged(filename, "the ZIP container is corrupt or cut short") from None
+            raise damaged(filename, say("damaged.zip")) from None
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):  # two parts of one name: readers disagree on which one counts
             twice = sorted({n for n in names if names.count(n) > 1})[:3]
-            raise damaged(filename, f"it holds the part {twice[0]!r} twice")
+            raise damaged(filename, say("damaged.twice", part=repr(twice[0])))
         self.infos = {i.filename: i for i in infos}
 
     def has(self, name: str) -> bool:
@@ -91,12 +92,12 @@ class Unpacker:
     def read(self, name: str) -> bytes:
         info = self.infos.get(name)
         if info is None:
-            raise damaged(self.filename, f"the part {name!r} is missing")
+            raise damaged(self.filename, say("damaged.missing", part=repr(name)))
         if info.flag_bits & 0x1:
-            raise UploadError(f"{self.filename!r} is an encrypted ZIP, not a workbook Excel can open as is. {AGAIN}")
+            raise UploadError(say("refusal.encrypted_zip", filename=repr(self.filename), again=AGAIN))
         body = self._inflate(info, self._raw(info))
         if zlib.crc32(body) != info.CRC:
-            raise damaged(self.filename, f"the part {name!r} fails its checksum")
+            raise damaged(self.filename, say("damaged.checksum", part=repr(name)))
         return body
 
     def _raw(self, info: zipfile.ZipInfo) -> memoryview:
@@ -104,11 +105,11 @@ class Unpacker:
         at = info.header_offset
         head = self.data[at : at + 30]
         if len(head) < 30 or head[:4] != b"PK\x03\x04":
-            raise damaged(self.filename, f"the part {info.filename!r} is cut short")
+            raise damaged(self.filename, say("damaged.cut", part=repr(info.filename)))
         name_length, extra_length = struct.unpack("<HH", head[26:30])
         start = at + 30 + name_length + extra_length
         if start + info.compress_size > len(self.data):
-            raise damaged(self.filename, f"the part {info.filename!r} is cut short")
+            raise damaged(self.filename, say("damaged.cut", part=repr(info.filename)))
         return memoryview(self.data)[start : start + info.compress_size]
 
     def _inflate(self, info: zipfile.ZipInfo, raw: memoryview) -> bytes:
@@ -116,7 +117,7 @@ class Unpacker:
             self._count(len(raw), info)
             return bytes(raw)
         if info.compress_type != zipfile.ZIP_DEFLATED:
-            raise damaged(self.filename, f"the part {info.filename!r} uses a compression Excel does not write")
+            raise damaged(self.filename, say("damaged.compression", part=repr(info.filename)))
         inflater, pieces, step = zlib.decompressobj(-15), [], 1 << 20
         for at in range(0, len(raw), step):  # 1 MB in at a time, at most 1 MB out a call: never a bomb's worth
             pending = bytes(raw[at : at + step])
@@ -142,7 +143,7 @@ class Unpacker:
 
 
 def damaged(filename: str, why: str) -> UploadError:
-    return UploadError(f"{filename!r} is a damaged workbook ({why}). {AGAIN}")
+    return UploadError(say("refusal.damaged", filename=repr(filename), why=why, again=AGAIN))
 
 
 def part_count(data: bytes) -> int | None:
@@ -165,8 +166,7 @@ def part_count(data: bytes) -> int | None:
 def check_xml(body: bytes, part: str, filename: str, budget: Budget) -> None:
     """Refuse a part that declares a DTD (entities) or nests elements deeper than the budget."""
     if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
-        raise UploadError(f"{filename!r} was refused: its part {part!r} declares a DTD or entities, which Excel never "
-                          f"writes (an entity bomb?). {AGAIN}")  # fmt: skip
+        raise UploadError(say("refusal.dtd", filename=repr(filename), part=repr(part), again=AGAIN))
     depth = xml_scan.xml_depth(body)
     if depth > budget.xml_depth:
         raise BudgetError(f"{filename!r} was refused: its part {part!r} nests XML elements {depth:,} deep; the limit is "
@@ -193,25 +193,17 @@ def data_sheet(sheets: list[Sheet], filename: str) -> Sheet:
     listed = ", ".join(repr(s.name) + ("" if s.state == "visible" else f" ({_state(s.state)})") for s in sheets)
     hidden = [s for s in sheets if s.state != "visible"]
     if hidden:
-        raise UploadError(
-            f"{filename!r} has hidden sheets, so what Excel shows is not all it holds; its sheets: {listed}. Only the "
-            f"visible sheet 'data' (or 'practices') is read. Delete the hidden sheets (a very hidden one cannot be "
-            f"unhidden in Excel: copy the data sheet into a new workbook), save and upload again."
-        )
+        raise UploadError(say("refusal.hidden_sheets", filename=repr(filename), sheets=listed))
     candidates = [s for s in sheets if _could_be_data(s.name)]
     if len(candidates) > 1:
-        raise UploadError(
-            f"{filename!r} has {len(candidates)} sheets that could be the data sheet "
-            f"({', '.join(repr(s.name) for s in candidates)}); its sheets: {listed}. Keep one sheet named 'data' "
-            f"(or 'practices'), delete or rename the others, save and upload again."
-        )
+        raise UploadError(say("refusal.several_data_sheets", filename=repr(filename), n=len(candidates),
+                              candidates=", ".join(repr(s.name) for s in candidates), sheets=listed))  # fmt: skip
     named = [s for s in candidates if s.name.strip().casefold() in DATA_SHEETS]
     if named:
         return named[0]
     if len(sheets) == 1:
         return sheets[0]
-    raise UploadError(f"{filename!r} has no sheet named 'data' (or 'practices'); its sheets: {listed}. Put the figures "
-                      f"on a sheet named 'data', as in the template.")  # fmt: skip
+    raise UploadError(say("refusal.no_data_sheet", filename=repr(filename), sheets=listed))
 
 
 def _state(state: str) -> str:
@@ -234,9 +226,7 @@ def formula_cells(sheet: bytes, filename: str) -> dict[tuple[int, str], str]:
         return {}
     count = len(ANY_FORMULA.findall(sheet))
     if count > MAX_FORMULAS:
-        raise UploadError(f"{filename!r} has {count:,} formula cells; formulas are not accepted (they are never "
-                          f"calculated here). Copy the data sheet and paste values only (Excel: Paste Special > "
-                          f"Values), save and upload again.")  # fmt: skip
+        raise UploadError(say("refusal.formulas", filename=repr(filename), n=f"{count:,}"))
     found = {}
     for _, cell in ET.iterparse(io.BytesIO(sheet)):
         if cell.tag.endswith("}c"):
@@ -253,21 +243,19 @@ def open_workbook(data: bytes, filename: str, budget: Budget) -> tuple[Workbook,
     """The checked parts of the data sheet's workbook, or a refusal naming what is wrong."""
     count = part_count(data)
     if count is not None and count > MAX_PARTS:
-        raise UploadError(f"{filename!r} was refused without reading it: it holds {count:,} parts (a workbook has a "
-                          f"few dozen). {AGAIN}")  # fmt: skip
+        raise UploadError(say("refusal.parts", filename=repr(filename), n=f"{count:,}", again=AGAIN))
     unpack = Unpacker(data, filename, budget)
     if not unpack.has("xl/workbook.xml"):
-        raise UploadError(f"{filename!r} is a ZIP archive but not an Excel workbook (a .docx, .ods or .zip renamed?). "
-                          f"Fill in the template and save it as .xlsx, or as 'CSV UTF-8 (comma delimited)'.")  # fmt: skip
+        raise UploadError(say("refusal.zip_not_workbook", filename=repr(filename)))
     parts = {name: unpack.read(name) for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
     for name, body in parts.items():
         check_xml(body, name, filename, budget)
     try:
         sheets = sheets_of(parts["xl/workbook.xml"], parts["xl/_rels/workbook.xml.rels"])
     except ET.ParseError:
-        raise damaged(filename, "its list of sheets cannot be read") from None
+        raise damaged(filename, say("damaged.sheet_list")) from None
     if not sheets:
-        raise damaged(filename, "it lists no sheet")
+        raise damaged(filename, say("damaged.no_sheet"))
     sheet = data_sheet(sheets, filename)
     optional = ("xl/sharedStrings.xml", "xl/styles.xml", "[Content_Types].xml", "_rels/.rels")
     for name in [sheet.path, *(n for n in optional if unpack.has(n))]:

@@ -20,13 +20,14 @@ import yaml
 HERE = Path(__file__).resolve().parent
 LANGS = ("en", "es", "fr")
 DEFAULT = "en"
+SEPARATOR = "; "  # between the messages of a list parameter
 
 
 class Message(str):
     """English text that knows its catalogue key and parameters (to be worded again in another language)."""
 
     key: str
-    params: dict[str, str]
+    params: dict[str, Any]
 
 
 @lru_cache(maxsize=len(LANGS))
@@ -49,11 +50,31 @@ def text(key: str, lang: str = DEFAULT, /, **params: object) -> str:
 
 
 def say(key: str, /, **params: object) -> Message:
-    """The English message of `key`, carrying the key and its parameters (as text) for the other languages."""
-    kept = {name: str(value) for name, value in params.items()}
-    message = Message(text(key, DEFAULT, **kept))
+    """The English message of `key`, carrying the key and its parameters for the other languages. A parameter is
+    text, or a message of its own (worded in the same language), or a list of messages (said one after another)."""
+    kept = {name: _kept(value) for name, value in params.items()}
+    message = Message(text(key, DEFAULT, **{name: _english(value) for name, value in params.items()}))
     message.key, message.params = key, kept
     return message
+
+
+def _kept(value: object) -> Any:
+    if isinstance(value, list):
+        return [_kept(item) for item in value]
+    return keyed(value) or str(value)
+
+
+def _english(value: object) -> str:
+    return SEPARATOR.join(str(item) for item in value) if isinstance(value, list) else str(value)
+
+
+def _worded(value: Any, lang: str) -> str:
+    """A stored parameter in `lang`: text as it is, a nested message worded, a list of them joined."""
+    if isinstance(value, list):
+        return SEPARATOR.join(_worded(item, lang) for item in value)
+    if isinstance(value, Mapping):
+        return words(value, lang)
+    return str(value)
 
 
 def keyed(message: object) -> dict[str, Any]:
@@ -69,7 +90,7 @@ def words(item: Mapping[str, Any], lang: str, field: str = "message") -> str:
     if not key or key not in catalogue(DEFAULT) or not isinstance(params, Mapping):
         return str(item.get(field) or "")
     try:
-        return text(str(key), lang, **{str(k): v for k, v in params.items()})
+        return text(str(key), lang, **{str(k): _worded(v, lang) for k, v in params.items()})
     except (KeyError, IndexError, ValueError):  # a stored key whose placeholders changed since: the stored text
         return str(item.get(field) or "")
 

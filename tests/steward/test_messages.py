@@ -5,10 +5,11 @@ Accept-Language), while problems stored before keys existed keep their English t
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
-from stewards.i18n import LANGS, catalogue, words
+from stewards.i18n import LANGS, catalogue, keyed, words
 from tests.steward.conftest import HEADER, page_text, sign_in, upload
 from tests.steward.test_api_flow import call, post_file
 from tests.steward.test_signoff_flow import HISTORY, TYPO, _publish, own_accounts  # noqa: F401 - a fixture
@@ -84,10 +85,45 @@ def test_problems_on_the_page_and_in_the_api_in_the_readers_language(steward_ser
     assert refused["problems"][0]["message"] == first["en"]["message"]
 
 
-def test_a_refused_file_has_no_key_and_keeps_its_english_text(steward_server, accounts) -> None:
+def test_a_file_refused_whole_is_said_in_the_readers_language(steward_server, accounts) -> None:
+    """A header that is not the template's: one refusal listing what is wrong, each part worded in the language."""
     api = steward_server.test_client()
-    answer = call(api, accounts.mex_token, "POST", "/api/v1/submissions")  # no file at all: 400, words unchanged
-    assert answer.status_code == 400 and "multipart/form-data" in answer.json["error"]
+    body = {"file": (io.BytesIO(b"indicator,country,yeer,source\nfee_ban_law,MEX,2024,DOF\n"), "cabecera.csv")}
+    auth = {"Authorization": f"Bearer {accounts.mex_token}"}
+    english = api.post("/api/v1/submissions", data=body, headers=auth)
+    assert english.status_code == 422
+    [problem] = english.json["problems"]
+    assert problem["message"].startswith("'cabecera.csv' does not have the template's columns: unknown column "
+                                         "'indicator' (did you mean 'indicator_id'?); unknown column 'yeer'")  # fmt: skip
+    assert problem["key"] == "refusal.header" and problem["params"]["problems"][0]["key"] == "header.unknown_hint"
+    path = f"/api/v1/submissions/{english.json['id']}"
+    spanish = api.get(f"{path}?lang=es", headers=auth).json["problems"][0]["message"]
+    assert spanish.startswith("'cabecera.csv' no tiene las columnas de la plantilla: columna desconocida 'indicator' "
+                              "(¿quiso decir 'indicator_id'?); columna desconocida 'yeer'")  # fmt: skip
+    french = api.get(path, headers=auth | {"Accept-Language": "fr"}).json["problems"][0]["message"]
+    assert "n'a pas les colonnes du modèle" in french and "(téléchargez le modèle)" in french
+    client = sign_in(steward_server, "mex")
+    page = page_text(client.get(f"/steward/submissions/{english.json['id']}?lang=fr").text)
+    assert "'cabecera.csv' n'a pas les colonnes du modèle : colonne inconnue 'indicator'" in page
+
+
+def test_refusals_keep_their_english_text_and_speak_spanish(tmp_path) -> None:
+    from stewards.budget import UploadError
+    from stewards.upload import read_upload
+
+    cases = {"notes.txt": b"x", "empty.csv": b"  \n", "scan.csv": b"%PDF-1.7 ...", "latin.csv": HEADER.encode()
+             + "fee_ban_law,MEX,,2024,,,full,,Ley de Migraci\u00f3n,\n".encode("cp1252")}  # fmt: skip
+    said = {}
+    for name, data in cases.items():
+        try:
+            read_upload(data, name)
+        except UploadError as error:
+            said[name] = words({"message": str(error), **keyed(error.args[0])}, "es")
+    assert said["notes.txt"].startswith("Solo se aceptan archivos .csv y .xlsx; 'notes.txt' no es ninguno")
+    assert said["empty.csv"] == ("'empty.csv' está vacío. Complete la plantilla y guárdela como .xlsx, o como "
+                                 "'CSV UTF-8 (delimitado por comas)'.")  # fmt: skip
+    assert said["scan.csv"].startswith("'scan.csv' es un documento PDF renombrado a .csv")
+    assert said["latin.csv"].startswith("'latin.csv' no es texto UTF-8: la línea 2 tiene el byte 0xF3 ('ó' en Latin-1")
 
 
 def test_warnings_in_the_readers_language_on_the_page_and_in_the_api(steward_server, own_accounts) -> None:  # noqa: F811
