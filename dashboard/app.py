@@ -13,7 +13,7 @@ from flask import Flask
 
 from dashboard import delivery
 from dashboard.components.layout import page_shell
-from dashboard.first_view import first_view
+from dashboard.first_view import chart_preloads, first_view, page_container
 from dashboard.i18n import t
 from dashboard.i18n.web import index_page
 
@@ -38,6 +38,7 @@ class MonitorDash(dash.Dash):
     def interpolate_index(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["title"] = t("app.title")
         kwargs["app_entry"] = first_view() + kwargs.get("app_entry", "")  # the page drawn before Dash starts
+        kwargs["metas"] = kwargs.get("metas", "") + chart_preloads()
         kwargs["scripts"] = kwargs.get("scripts", "").replace("<script src=", "<script defer src=")
         kwargs["renderer"] = kwargs.get("renderer", "").replace(RENDERER, DEFERRED_RENDERER)
         return index_page(super().interpolate_index(*args, **kwargs))
@@ -59,7 +60,7 @@ def create_app() -> dash.Dash:
         compress=True,
         use_async=False,  # sync callbacks: with asgiref installed (datasette brings it) Dash would default to async
     )
-    app.layout = lambda: page_shell(dash.page_container)  # per page load: the header in the reader's language
+    app.layout = lambda: page_shell(page_container())  # per page load: the header in the reader's language, the page
     for name in SERVER_EXTENSIONS:
         try:
             importlib.import_module(name).register(server)

@@ -8,7 +8,11 @@ in which Dash has drawn the page's content, so the two copies are never both in 
 test to see. Until then the copy is a picture of the page: `inert` (no focus, no clicks), hidden from assistive
 technology, and without the ids of anything a reader acts on (buttons, inputs, links, Dash's controls), so an
 action waits for the live page. Components that only JavaScript can draw (dropdowns, charts, data tables) leave
-their space empty; a browser without JavaScript still reads the whole static page."""
+their space empty; a browser without JavaScript still reads the whole static page.
+
+Dash's own layout (`/_dash-layout`) carries the page too (`page_container()`: the page named by the Referer, as the
+language is), with its location already set, so Dash draws the frame and the page in one go and its page callback
+does not run on load: no second round trip, and the server's copy goes in the very step Dash's frame appears."""
 
 from __future__ import annotations
 
@@ -16,17 +20,28 @@ import html as escape
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+import dash
+from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page
 from dash.development.base_component import Component
 from flask import request
 
+from dashboard.i18n import page_url
 from dashboard.memo import memo
 from dashboard.pages._query import pinned
 from warehouse.errors import ReleaseError
 
 PAGES = ("dashboard.pages.country", "dashboard.pages.compare")  # pages whose first view is drawn here
+# Pages whose charts, tables and dropdowns Dash draws with code it fetches only once it has drawn their components
+# (after its own start, layout and page callback): plotly.js above all (4.8 MB). Asked for at once instead, beside
+# Dash's own scripts, by the same URLs Dash uses later (so the browser reuses what it fetched).
+CHUNKS = "/_dash-component-suites/dash/"
+CHARTS = (f"{CHUNKS}dcc/async-graph.js", "/_dash-component-suites/plotly/package_data/plotly.min.js",
+          f"{CHUNKS}dcc/async-dropdown.js", f"{CHUNKS}dash_table/async-table.js",
+          f"{CHUNKS}dash_table/async-highlight.js")  # fmt: skip
+CHART_PAGES = ("dashboard.pages.compare", "dashboard.pages.indicator")
 VOID = {"area", "br", "col", "hr", "img", "input", "source", "track", "wbr"}
 ACTED_ON = {"A", "Button", "Input", "Textarea", "Select", "Option", "Form", "Label", "Details", "Summary"}
 SKIPPED = {"n_clicks", "n_clicks_timestamp", "disable_n_clicks", "loading_state", "key", "setProps", "children"}
@@ -98,17 +113,76 @@ def _component(node: Component, keep_ids: bool) -> str:
         return to_html(children, keep_ids)
     if kind in ("Store", "Download", "Location", "Interval", "Clipboard"):
         return ""
-    css = getattr(node, "className", None)
-    return f'<div class="first-view-pending {escape.escape(str(css or ""), quote=True)}"></div>'
+    return _control(node, kind)
+
+
+def _control(node: Component, kind: str) -> str:
+    """A control as a disabled picture of itself (its space kept, so the page does not move when Dash draws it)."""
+    css = escape.escape(f"first-view-pending {getattr(node, 'className', None) or ''}".strip(), quote=True)
+    hint = escape.escape(str(getattr(node, "placeholder", None) or ""), quote=True)
+    if kind == "Input":
+        return f'<input class="{css}" placeholder="{hint}" disabled>'
+    if kind == "Textarea":
+        return f'<textarea class="{css}" placeholder="{hint}" rows="{getattr(node, "rows", None) or 2}" disabled></textarea>'
+    if kind in ("RadioItems", "Checklist"):
+        kind_of = "radio" if kind == "RadioItems" else "checkbox"
+        chosen = getattr(node, "value", None)
+        chosen = chosen if isinstance(chosen, list) else [chosen]
+        items = [o if isinstance(o, dict) else {"label": o, "value": o} for o in getattr(node, "options", None) or []]
+        return f'<div class="{css}">' + "".join(
+            f'<label><input type="{kind_of}" disabled{" checked" if o.get("value") in chosen else ""}> '
+            f"{to_html(o.get('label'), False)}</label> " for o in items
+        ) + "</div>"  # fmt: skip
+    height = _figure_height(getattr(node, "figure", None)) if kind == "Graph" else None
+    return (
+        f'<div class="{css} first-view-{kind.lower()}"'
+        + (f' style="height:{int(height)}px"' if height else "")
+        + "></div>"
+    )
+
+
+def chart_preloads() -> str:
+    """`<link rel="preload">` of plotly.js for a page that draws charts (the same URLs Dash asks for later)."""
+    page, _ = _path_to_page(request.path.strip("/"))
+    if not page or page.get("module") not in CHART_PAGES:
+        return ""
+    return "".join(f'<link rel="preload" as="script" href="{url}">' for url in CHARTS)
+
+
+def _figure_height(figure: Any) -> float | None:
+    """The height a chart's figure asks for (a dict or a plotly Figure), if any."""
+    layout = figure.get("layout") if isinstance(figure, dict) else getattr(figure, "layout", None)
+    height = layout.get("height") if isinstance(layout, dict) else getattr(layout, "height", None)
+    return height if isinstance(height, int | float) else None
 
 
 def page_of_request() -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The registered page the request's path opens (one of PAGES) and the values its layout takes."""
-    page, variables = _path_to_page(request.path.strip("/"))
+    """The registered page (one of PAGES) the reader is on (the request, or the page a Dash request comes from) and
+    the values its layout takes."""
+    url = urlsplit(page_url())
+    page, variables = _path_to_page(url.path.strip("/"))
     if not page or page.get("module") not in PAGES or not callable(page.get("layout")):
         return None
-    query = _parse_query_string("?" + request.query_string.decode("utf-8", "replace"))
-    return page, {**(variables or {}), **query}
+    return page, {**(variables or {}), **_parse_query_string(f"?{url.query}")}
+
+
+def page_container() -> Component:
+    """Dash's page container (dash.page_container) with the reader's page already in it and its location set, so
+    the page callback does not run on load; Dash's empty container for other pages."""
+    found = page_of_request()
+    if found is None:
+        return dash.page_container
+    page, values = found
+    url = urlsplit(page_url())
+    _, variables = _path_to_page(url.path.strip("/"))
+    title = page["title"](**(variables or {})) if callable(page["title"]) else page["title"]  # as Dash's callback
+    return html.Div([
+        dcc.Location(id="_pages_location", refresh="callback-nav", pathname=url.path,
+                     search=f"?{url.query}" if url.query else ""),
+        html.Div(page["layout"](**values), id="_pages_content", disable_n_clicks=True),
+        dcc.Store(id="_pages_store", data={"title": title}),
+        html.Div(id="_pages_dummy", disable_n_clicks=True),
+    ])  # fmt: skip
 
 
 def first_view() -> str:

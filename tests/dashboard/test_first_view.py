@@ -3,6 +3,7 @@ profile and the compare carrying their page before Dash starts, in the reader's 
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -43,9 +44,20 @@ def test_data_and_aria_attributes_are_kept_and_stores_are_nothing() -> None:
     assert to_html(tree) == '<div><span class="spark-span" aria-hidden="true">2019-2021</span></div>'
 
 
-def test_components_only_javascript_draws_leave_an_empty_box() -> None:
-    drawn = to_html(dcc.Dropdown(id="pick", options=["a"], className="picker"))
-    assert drawn == '<div class="first-view-pending picker"></div>'
+def test_controls_are_disabled_pictures_of_themselves_and_charts_keep_their_height() -> None:
+    assert to_html(dcc.Dropdown(id="pick", options=["a"], className="picker")) == (
+        '<div class="first-view-pending picker first-view-dropdown"></div>'
+    )
+    assert to_html(dcc.Input(id="name", placeholder="e.g. <x>")) == (
+        '<input class="first-view-pending" placeholder="e.g. &lt;x&gt;" disabled>'
+    )
+    radios = to_html(dcc.RadioItems(id="r", options=[{"label": "All", "value": "all"}, "b"], value="all"))
+    assert radios == (
+        '<div class="first-view-pending"><label><input type="radio" disabled checked> All</label> '
+        '<label><input type="radio" disabled> b</label> </div>'
+    )
+    graph = to_html(dcc.Graph(id="g", figure={"data": [], "layout": {"height": 420}}))
+    assert graph == '<div class="first-view-pending first-view-graph" style="height:420px"></div>'
 
 
 def test_loading_wrappers_show_their_children() -> None:
@@ -102,3 +114,35 @@ def test_the_compare_draws_its_heat_map_first(client) -> None:
 def test_other_pages_and_unavailable_releases_have_no_first_view(client) -> None:
     assert 'id="lmm-first-view"' not in client.get("/framework").get_data(as_text=True)
     assert 'id="lmm-first-view"' not in client.get("/country/MEX?release=r19990101T000000000Z").get_data(as_text=True)
+
+
+def _content(layout: dict) -> tuple[dict, dict]:
+    """(the `_pages_location` props, the `_pages_content` props) of Dash's layout JSON."""
+    found: dict[str, dict] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if props.get("id") in ("_pages_location", "_pages_content"):
+                found[props["id"]] = props
+            for value in props.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(layout)
+    return found["_pages_location"], found["_pages_content"]
+
+
+def test_dash_layout_carries_the_page_named_by_the_referer_with_its_location_set(client) -> None:
+    layout = client.get("/_dash-layout", headers={"Referer": "http://localhost/country/MEX?group=principle"}).json
+    location, content = _content(layout)
+    assert location["pathname"] == "/country/MEX" and location["search"] == "?group=principle"  # no page callback
+    assert '"country-scorecard"' in json.dumps(content["children"]) and "principle-13" in json.dumps(content)
+
+
+def test_dash_layout_without_a_drawn_page_leaves_the_page_to_dash(client) -> None:
+    for headers in ({}, {"Referer": "http://localhost/framework"}):
+        location, content = _content(client.get("/_dash-layout", headers=headers).json)
+        assert "pathname" not in location and not content.get("children")
