@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from stewards.context import Context
 
 Converted = tuple[pd.Series, pd.DataFrame]  # (typed values, problems: row, column, value, message)
+# what a sex cell may say: the codes, common words, and the template's drop-down words (en, es, fr)
 SEX_WORDS = {"total": "total", "female": "female", "male": "male", "both": "total", "all": "total", "f": "female",
-             "m": "male"}  # fmt: skip
+             "m": "male", "women": "female", "men": "male", "mujeres": "female", "hombres": "male",
+             "femmes": "female", "hommes": "male"}  # fmt: skip
 NOT_A_NUMBER = say("problem.not_a_number")
 
 

@@ -148,8 +148,9 @@ def _lists_sheet(wb: Workbook, allowed: dict[str, Allowed], countries, scope, la
     category or event indicator (named cat_<id>). Returns column name -> absolute range."""
     sheet = wb.create_sheet("lists")
     own = [code for code, _ in countries if scope is None or code in scope]
+    sexes = [text(f"template.sex.{sex}", lang) for sex in SEXES]
     columns = {"indicator_id": sorted(allowed), "country": own, "partner_country": [c for c, _ in countries],
-               "sex": list(SEXES), "": [text("template.lists.note", lang)]}  # fmt: skip
+               "sex": sexes, "": [text("template.lists.note", lang)]}  # fmt: skip
     categorical = {i: a for i, a in sorted(allowed.items()) if a.codes}
     columns |= {i: [label for _, label in category_labels(a, lang)] for i, a in categorical.items()}
     ranges = {}

@@ -33,7 +33,8 @@ def test_every_message_has_its_spanish_and_french_text_with_the_same_placeholder
 
 def test_every_key_the_code_asks_for_exists_and_every_key_is_asked_for() -> None:
     english = set(catalogue("en"))
-    asked, prefixes = set(), set()
+    asked: set[str] = set()
+    prefixes: set[str] = set()
     for path in (ROOT / "stewards").glob("*.py"):
         for is_f, key in ASKED.findall(path.read_text(encoding="utf-8")):
             (prefixes if is_f else asked).add(key.split("{")[0] if is_f else key)

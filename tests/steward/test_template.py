@@ -4,6 +4,7 @@ sheets in en/es/fr; CSV header. Round trips: a template filled by choosing words
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -81,6 +82,7 @@ SPANISH = {
     "sheet_title": "título",
     "year_rule": "valor de 0 a 100",
     "what": "Elija en la lista desplegable",
+    "sexes": ["Total", "Mujeres", "Hombres"],
 }
 FRENCH = {
     "fee_ban_law": "Interdiction partielle (certains frais, secteurs ou un plafond)",
@@ -88,6 +90,7 @@ FRENCH = {
     "sheet_title": "titre",
     "year_rule": "valeur de 0 à 100",
     "what": "Choisissez dans la liste déroulante",
+    "sexes": ["Total", "Femmes", "Hommes"],
 }
 ENGLISH = {
     "fee_ban_law": "Partial prohibition (some fees, sectors or a cap)",
@@ -95,11 +98,12 @@ ENGLISH = {
     "sheet_title": "title",
     "year_rule": "value from 0 to 100",
     "what": "Pick from the drop-down",
+    "sexes": ["Total", "Women", "Men"],
 }
 
 
 @pytest.mark.parametrize("lang, words", [("en", ENGLISH), ("es", SPANISH), ("fr", FRENCH)])
-def test_round_trip_choosing_words_from_the_drop_downs(lang: str, words: dict[str, str]) -> None:
+def test_round_trip_choosing_words_from_the_drop_downs(lang: str, words: dict[str, Any]) -> None:
     """Template in a language -> filled with openpyxl choosing words from each row's drop-down -> upload -> codes."""
     book = openpyxl.load_workbook(io.BytesIO(xlsx_template(COUNTRIES, ["MEX"], lang)))
     assert [c.value for c in book["data"][1]] == COLUMNS  # the header the upload reads, in every language
@@ -115,6 +119,9 @@ def test_round_trip_choosing_words_from_the_drop_downs(lang: str, words: dict[st
     data.append(["ilo_c189", "MEX", None, None, None, None, c189[3], "2024-02-01", "ILO NORMLEX", None])
     data.append(["recruiter_licensing", "MEX", None, 2024, None, None, licensing[0], None, "DOF 2024", None])
     data.append(["external_voting", "MEX", None, 2024, None, None, "yes", None, "INE", None])  # a code, typed
+    sexes = [cell.value for cell in book["lists"]["D"][1:4]]  # the sex drop-down: total, women, men in words
+    assert sexes == words["sexes"]
+    data.append(["tertiary_women_emigration_rate", "MEX", None, 2024, sexes[1], 7.4, None, None, "ENADID", None])
     outcome = validate(read_upload(saved(book), f"filled-{lang}.xlsx"), context())
     assert outcome.ok, outcome.problems
     rows = outcome.rows.set_index("indicator_id")
@@ -122,6 +129,7 @@ def test_round_trip_choosing_words_from_the_drop_downs(lang: str, words: dict[st
     assert rows.loc["ilo_c189", ["kind", "status"]].tolist() == ["event", "denounced"]
     assert rows.loc["recruiter_licensing", "value_label"] == "Licensing and a public register"
     assert rows.loc["external_voting", "value_label"] == "Citizens abroad can vote"
+    assert rows.loc["tertiary_women_emigration_rate", "sex"] == "female"
 
 
 def test_words_of_another_indicator_are_not_its_codes() -> None:
