@@ -19,6 +19,7 @@ import pandas as pd
 from loaders.practices import ACTIVITIES, FACT_FIELDS, SLUG, citation_problems, tables_from_records
 from stewards.budget import Budget, BudgetError
 from stewards.hygiene import hygiene_problems
+from stewards.i18n import say
 from stewards.practice_template import LIST_SEPARATORS, PRACTICE_COLUMNS, SOURCE_COLUMNS
 from stewards.problems import Report, problems
 from stewards.upload import RawTable
@@ -82,47 +83,41 @@ def _record(
     def cell(column: str, row: int = first) -> str:
         return str(cells.at[row, column]).strip()
 
-    def need(column: str, what: str) -> str:
+    def need(column: str) -> str:
         if not cell(column):
-            issues.append((first, column, f"{column} is empty: {what}"))
+            issues.append((first, column, say(f"practice.{column}_empty")))
         return cell(column)
 
     if not pid:
-        issues.append((first, "practice_id", "practice_id is empty: give a short id such as mex-paisano"))
+        issues.append((first, "practice_id", say("practice.id_empty")))
     elif not re.fullmatch(SLUG, pid):
-        issues.append((first, "practice_id", "use lower-case letters, digits and hyphens only, e.g. mex-paisano"))
+        issues.append((first, "practice_id", say("practice.id_slug")))
     for row in rows[1:]:
         for column in PRACTICE_COLUMNS:
             if column not in SOURCE_COLUMNS and column != "practice_id" and cell(column, row):
-                issues.append(
-                    (
-                        row,
-                        column,
-                        f"a further row of practice {pid!r} only adds a source: leave this cell "
-                        f"empty (the practice is described on row {first})",
-                    )
-                )
+                issues.append((row, column, say("practice.source_row", practice=repr(pid), first=first)))
     countries = _countries(cell("countries"), first, ctx, issues)
     _not_theirs(pid, first, ctx, issues)
     years = {k: _year(cell(k), first, k, issues) for k in ("start_year", "end_year")}
     if years["start_year"] and years["end_year"] and years["end_year"] < years["start_year"]:
-        issues.append((first, "end_year", f"end_year {years['end_year']} is before start_year {years['start_year']}"))
+        issues.append((first, "end_year", say("practice.end_before_start", end=years["end_year"],
+                                              start=years["start_year"])))  # fmt: skip
     activity = cell("activity").lower() or ("ended" if years["end_year"] else "unknown")
     if activity not in ACTIVITIES:
-        issues.append((first, "activity", "activity must be ongoing, ended or unknown (or empty)"))
+        issues.append((first, "activity", say("practice.activity")))
     record: dict[str, Any] = {
         "practice_id": pid,
-        "name": need("name", "the programme's name"),
+        "name": need("name"),
         "name_en": cell("name_en") or None,
         "countries": [{"iso3": c, "role": "lead" if i == 0 else "partner"} for i, c in enumerate(countries)],
-        "institution": need("institution", "who runs the practice"),
+        "institution": need("institution"),
         **years,
         "activity": activity,
         "status_as_of": None,
         "themes": _ids(cell("themes"), first, "themes", set(registry.themes), issues),
         "principles": _numbers(cell("principles"), first, "principles", 15, issues, required=True),
         "gcm_objectives": _numbers(cell("gcm_objectives"), first, "gcm_objectives", 23, issues),
-        "summary": need("summary", "say what the practice does"),
+        "summary": need("summary"),
         "notes": None,
         "left_out": [],
         "submitted_by": submitted_by,
@@ -132,7 +127,7 @@ def _record(
         record[column] = cell(column) or None
     for column in ("name", "institution", "summary", "evidence", "success_factors", "transfer_limits"):
         if len(cell(column)) > TEXT_LIMIT:
-            issues.append((first, column, f"{column} is longer than {TEXT_LIMIT} characters"))
+            issues.append((first, column, say("problem.too_long", column=column, limit=TEXT_LIMIT)))
     known = set(registry.indicators)
     aims = _ids(cell("aims_to_move"), first, "aims_to_move", known, issues)
     context = [i for i in _ids(cell("indicators"), first, "indicators", known, issues) if i not in aims]
@@ -147,28 +142,21 @@ def _record(
     try:
         tables_from_records([record], [("steward", "submission=pending")])
     except Exception as error:  # pandera's report: a safety net behind the checks above
-        issues.append((first, "", f"the practice does not fit the release tables: {str(error)[:300]}"))
+        issues.append((first, "", say("practice.tables", error=str(error)[:300])))
     return (None if issues else record), issues
 
 
 def _countries(text: str, row: int, ctx: Context, issues: list[Issue]) -> list[str]:
     codes = [c.upper() for c in re.split(LIST_SEPARATORS, text) if c]
     if not codes:
-        issues.append((row, "countries", "countries is empty: give ISO3 codes separated by ';', e.g. MEX;USA"))
+        issues.append((row, "countries", say("practice.countries_empty")))
         return []
     bad = [c for c in codes if c not in ctx.countries or ctx.countries[c][1]]
     for code in bad:
         issues.append((row, "countries", _country_message(code, code, ctx)))
     if not bad and ctx.scope is not None and codes[0] not in ctx.scope:
         yours = ", ".join(ctx.scope)
-        issues.append(
-            (
-                row,
-                "countries",
-                f"the first country (the one that runs the practice) must be one of yours "
-                f"({yours}); {ctx.country_label(codes[0])} is not",
-            )
-        )
+        issues.append((row, "countries", say("practice.lead_country", own=yours, country=ctx.country_label(codes[0]))))
     return list(dict.fromkeys(codes))
 
 
@@ -181,21 +169,15 @@ def _not_theirs(pid: str, row: int, ctx: Context, issues: list[Issue]) -> None:
         return
     published = countries_of(cursor()[1], pid)
     if published and not set(published) & set(ctx.scope):
-        issues.append(
-            (
-                row,
-                "practice_id",
-                f"practice {pid!r} is already published for {', '.join(published)}: only "
-                f"their stewards can replace it; choose another practice_id",
-            )
-        )
+        issues.append((row, "practice_id", say("practice.not_theirs", practice=repr(pid),
+                                               countries=", ".join(published))))  # fmt: skip
 
 
 def _year(text: str, row: int, column: str, issues: list[Issue]) -> int | None:
     if not text:
         return None
     if not re.fullmatch(r"\d{4}(\.0)?", text) or not 1800 <= int(float(text)) <= date.today().year:
-        issues.append((row, column, f"{column} must be a year from 1800 to {date.today().year}, e.g. 2003"))
+        issues.append((row, column, say("practice.year", column=column, latest=date.today().year)))
         return None
     return int(float(text))
 
@@ -204,8 +186,11 @@ def _ids(text: str, row: int, column: str, known: set[str], issues: list[Issue])
     ids = [t.lower().split(":")[0] for t in re.split(LIST_SEPARATORS, text) if t]
     for item in [i for i in ids if i not in known]:
         close = difflib.get_close_matches(item, sorted(known), n=2, cutoff=0.5)
-        hint = f"; closest: {', '.join(close)}" if close else " (see the sheet 'lists')"
-        issues.append((row, column, f"unknown id {item!r} in {column}{hint}"))
+        if close:
+            issues.append((row, column, say("practice.unknown_id_closest", id=repr(item), column=column,
+                                            closest=", ".join(close))))  # fmt: skip
+        else:
+            issues.append((row, column, say("practice.unknown_id", id=repr(item), column=column)))
     return list(dict.fromkeys(i for i in ids if i in known))
 
 
@@ -213,7 +198,7 @@ def _numbers(text: str, row: int, column: str, top: int, issues: list[Issue], re
     parts = [t.split(":")[0] for t in re.split(LIST_SEPARATORS, text) if t]
     bad = [p for p in parts if not p.isdigit() or not 1 <= int(p) <= top]
     if bad or (required and not parts):
-        issues.append((row, column, f"{column} takes numbers from 1 to {top} separated by ';', e.g. 15;7"))
+        issues.append((row, column, say("practice.numbers", column=column, top=top)))
     return list(dict.fromkeys(int(p) for p in parts if p.isdigit() and 1 <= int(p) <= top))
 
 
@@ -226,11 +211,11 @@ def _citations(rows: list[int], cells: pd.DataFrame, record: dict[str, Any], iss
             str(cells.at[row, c]).strip() for c in ("source_title", "source_url", "source_accessed")
         )
         if not title:
-            issues.append((row, "source_title", "source_title is empty: every row names a public source"))
+            issues.append((row, "source_title", say("practice.source_title")))
         if not URL.match(url):
-            issues.append((row, "source_url", "source_url must be a web address starting with http:// or https://"))
+            issues.append((row, "source_url", say("practice.source_url")))
         if not _valid_date(accessed):
-            issues.append((row, "source_accessed", "source_accessed must be the date you read it, YYYY-MM-DD"))
+            issues.append((row, "source_accessed", say("practice.source_accessed")))
         publisher = str(cells.at[row, "source_publisher"]).strip() or None
         out.append(
             {

@@ -148,3 +148,21 @@ def test_warnings_in_the_readers_language_on_the_page_and_in_the_api(steward_ser
     client = sign_in(steward_server, "mex")
     for lang, expected in (("es", "71 se aleja de la propia historia"), ("fr", "71 s'écarte de l'historique")):
         assert expected in page_text(client.get(f"/steward/submissions/{sid}?lang={lang}").text)
+
+
+def test_a_practice_files_problems_speak_spanish_and_french(release_id: str) -> None:
+    """The practice template's checks: a bad id, a year past today and an unknown theme, worded per language."""
+    from stewards import practices
+    from stewards.upload import read_upload
+    from tests.practices.test_steward import GOOD, csv_bytes
+    from tests.steward.test_validate import context
+
+    bad = GOOD | {"practice_id": "Mex Ventanillas", "start_year": "2999", "themes": "dual_nationalty"}
+    _, report = practices.check(read_upload(csv_bytes([bad]), "practica.csv"), context(("MEX",)), "INM")
+    by_column = {r["column"]: r for r in report.records()}
+    assert by_column["practice_id"]["message"] == "use lower-case letters, digits and hyphens only, e.g. mex-paisano"
+    assert words(by_column["practice_id"], "es") == "use solo minúsculas, cifras y guiones, p. ej. mex-paisano"
+    assert words(by_column["start_year"], "fr").startswith("start_year doit être une année de 1800 à")
+    assert words(by_column["themes"], "es") == (
+        "identificador desconocido 'dual_nationalty' en themes; los más parecidos: dual_nationality"
+    )
