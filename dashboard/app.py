@@ -13,7 +13,7 @@ from flask import Flask
 
 from dashboard import delivery
 from dashboard.components.layout import page_shell
-from dashboard.first_view import chart_preloads, first_view, page_container
+from dashboard.first_view import chart_preloads, first_view, layout_json, page_container
 from dashboard.i18n import t
 from dashboard.i18n.web import index_page
 
@@ -42,6 +42,10 @@ class MonitorDash(dash.Dash):
         kwargs["scripts"] = kwargs.get("scripts", "").replace("<script src=", "<script defer src=")
         kwargs["renderer"] = kwargs.get("renderer", "").replace(RENDERER, DEFERRED_RENDERER)
         return index_page(super().interpolate_index(*args, **kwargs))
+
+    def serve_layout(self) -> Any:
+        kept = layout_json()  # a page drawn on the server: its layout's JSON is kept
+        return super().serve_layout() if kept is None else self.backend.make_response(kept, mimetype="application/json")
 
 
 def create_app() -> dash.Dash:

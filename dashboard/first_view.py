@@ -25,6 +25,7 @@ from urllib.parse import urlencode, urlsplit
 import dash
 from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page
+from dash._utils import to_json
 from dash.development.base_component import Component
 from flask import request
 
@@ -196,6 +197,25 @@ def first_view() -> str:
     except ReleaseError:
         return ""  # the page says so itself once Dash draws it
     return _drawn(release_id, request.path, urlencode(sorted(request.args.items(multi=True))), page["module"])
+
+
+def layout_json() -> str | None:
+    """Dash's layout as JSON for a page drawn here, kept per release, language and page address (encoding it took
+    ~40 ms for a profile's 230 KB and ~150 ms for a compare of 15 countries' 910 KB, on every load); None for
+    other pages (Dash encodes those itself)."""
+    found = page_of_request()
+    if found is None:
+        return None
+    try:
+        release_id = pinned(found[1].get("release"))
+    except ReleaseError:
+        return None
+    return _layout_json(release_id, page_url())
+
+
+@memo(32, by_language=True)
+def _layout_json(release_id: str, url: str) -> str:
+    return to_json(dash.get_app().get_layout())
 
 
 @memo(64, by_language=True)

@@ -16,9 +16,9 @@ PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 @pytest.fixture(scope="module")
 def app(release_id: str):
-    from dashboard.app import create_app
+    from tests.dashboard.test_first_view import the_app
 
-    return create_app()
+    return the_app()
 
 
 def _kept(app) -> CompressedComponentFiles:
