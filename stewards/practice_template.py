@@ -1,5 +1,5 @@
-"""The registry and the country list in; the practice template out (XLSX with a 'practices' sheet and explanations, or
-CSV). One row per practice; a further row with the same practice_id and only the source columns adds a source."""
+"""The registry and the country list in; the practice template out (XLSX with a 'practices' sheet and explanations, in
+English, Spanish or French, or CSV). One row per practice; a further row with the same practice_id and only the source columns adds a source."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from indicators import i18n as registry_texts
 from indicators.registry import load_registry
+from stewards.i18n import DEFAULT, language, text
 
 PRACTICE_COLUMNS = [
     "practice_id",
@@ -48,54 +50,20 @@ PRACTICE_REQUIRED = [
 SOURCE_COLUMNS = ("source_title", "source_publisher", "source_url", "source_accessed")
 LIST_SEPARATORS = r"[;,\s]+"
 
-EXPLANATIONS = [
-    (
-        "practice_id",
-        "required",
-        "A short id of lower-case letters, digits and hyphens, e.g. mex-paisano. The same id "
-        "as a published practice replaces it (only for practices of your countries).",
-    ),
-    ("name", "required", "The programme's name as the institution uses it."),
-    ("name_en", "optional", "An English name, if the name is in another language."),
-    (
-        "countries",
-        "required",
-        "ISO3 codes separated by ';' (e.g. MEX;USA for a bilateral programme). The first is "
-        "the country that runs it and must be one of yours.",
-    ),
-    ("institution", "required", "Who runs it (ministry, agency, organisation)."),
-    ("start_year", "optional", "The year it started. Leave empty if no source gives it."),
-    ("end_year", "optional", "The year it ended; empty while it runs."),
-    ("activity", "optional", "ongoing, ended or unknown (empty: ended when end_year is given, otherwise unknown)."),
-    ("themes", "optional", "Theme ids separated by ';' (sheet 'lists')."),
-    ("principles", "required", "MFLM principle numbers 1-15 separated by ';' that the practice illustrates."),
-    ("gcm_objectives", "optional", "Global Compact for Migration objective numbers 1-23 separated by ';'."),
-    ("indicators", "optional", "Indicator ids (sheet 'lists') that give context to the practice, separated by ';'."),
-    ("aims_to_move", "optional", "Indicator ids the practice aims to move, as the source on the same row states."),
-    ("summary", "required", "What it does, in a few sentences, only from the sources you give."),
-    ("evidence", "optional", "What evidence of results exists (evaluations, figures), with their limits."),
-    ("evidence_links", "optional", "URLs of the evidence, separated by spaces or ';'."),
-    ("success_factors", "optional", "What made it work, according to the sources."),
-    ("transfer_limits", "optional", "What may not transfer to another country."),
-    (
-        "source_title",
-        "required",
-        "Title of a public source for these facts. Add more sources on further rows with "
-        "the same practice_id and only the four source columns filled.",
-    ),
-    ("source_publisher", "optional", "Who published the source."),
-    ("source_url", "required", "Address of the source (http or https)."),
-    ("source_accessed", "required", "Date you read the source, YYYY-MM-DD."),
-]
+EXPLANATIONS = [  # English; the workbook's words are in stewards/i18n (ptemplate.what.<column>)
+    (c, text("template.needed.required" if c in PRACTICE_REQUIRED else "template.needed.optional"),
+     text(f"ptemplate.what.{c}")) for c in PRACTICE_COLUMNS
+]  # fmt: skip
 
 
 def practice_csv_template() -> bytes:
     return ("\ufeff" + ",".join(PRACTICE_COLUMNS) + "\r\n").encode("utf-8")
 
 
-def practice_xlsx_template(countries: list[tuple[str, str]]) -> bytes:
+def practice_xlsx_template(countries: list[tuple[str, str]], lang: str = DEFAULT) -> bytes:
     """Sheets: 'practices' (header), 'columns' (what each column means), 'lists' (themes, principles, indicators,
-    countries)."""
+    countries), in `lang` (en, es, fr); sheet names, header and ids stay as they are."""
+    lang = language(lang)
     wb = Workbook()
     sheet = wb.active
     sheet.title = "practices"
@@ -108,25 +76,32 @@ def practice_xlsx_template(countries: list[tuple[str, str]]) -> bytes:
         width = 50 if name in ("summary", "evidence", "success_factors", "transfer_limits") else 18
         sheet.column_dimensions[_letter(i)].width = width
     explain = wb.create_sheet("columns")
-    explain.append(["column", "needed", "what to write"])
-    for row in EXPLANATIONS:
-        explain.append(list(row))
+    explain.append([text("template.head.column", lang), text("ptemplate.head.needed", lang),
+                    text("template.head.what", lang)])  # fmt: skip
+    for name in PRACTICE_COLUMNS:
+        needed = "template.needed.required" if name in PRACTICE_REQUIRED else "template.needed.optional"
+        explain.append([name, text(needed, lang), text(f"ptemplate.what.{name}", lang)])
     explain.column_dimensions["A"].width, explain.column_dimensions["C"].width = 20, 100
     for row in explain.iter_rows(min_row=2):
         row[2].alignment = Alignment(wrap_text=True)
-    _lists(wb, countries)
+    _lists(wb, countries, lang)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _lists(wb: Workbook, countries: list[tuple[str, str]]) -> None:
+def _lists(wb: Workbook, countries: list[tuple[str, str]], lang: str) -> None:
     registry = load_registry()
     sheet = wb.create_sheet("lists")
+
+    def title(section: str, key: object, english: str) -> str:
+        return (registry_texts.text(lang, section, key, "title") if lang != DEFAULT else None) or english
+
+    principles = sorted(registry.principles.values(), key=lambda p: p.number)
     columns = {
-        "theme": [f"{t.id}: {t.title}" for t in registry.themes.values()],
-        "principle": [f"{p.number}: {p.title}" for p in sorted(registry.principles.values(), key=lambda p: p.number)],
-        "indicator": [f"{i.id}: {i.title}" for i in registry.indicators.values()],
+        "theme": [f"{t.id}: {title('themes', t.id, t.title)}" for t in registry.themes.values()],
+        "principle": [f"{p.number}: {title('principles', p.number, p.title)}" for p in principles],
+        "indicator": [f"{i.id}: {title('indicators', i.id, i.title)}" for i in registry.indicators.values()],
         "country": [f"{code}: {name}" for code, name in countries],
     }
     for col, (name, values) in enumerate(columns.items(), start=1):

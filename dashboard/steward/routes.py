@@ -168,7 +168,7 @@ def practice_template(fmt: str):
         body, mime = practice_csv_template(), CSV_TYPE
     elif fmt == "xlsx":
         xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        body, mime = practice_xlsx_template(country_list()), xlsx
+        body, mime = practice_xlsx_template(country_list(), current_lang()), xlsx
     else:
         abort(404)
     headers = {"Content-Disposition": f'attachment; filename="lmm-practice-template.{fmt}"'}

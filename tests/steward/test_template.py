@@ -177,3 +177,24 @@ def test_spanish_template_from_the_page_uploads_as_codes(steward_server) -> None
     assert rows["value_label"].tolist() == ["No prohibition"] and sub.status == "validated"
     french = openpyxl.load_workbook(io.BytesIO(client.get("/steward/template.xlsx?lang=fr").data))
     assert french["columns"]["A1"].value == "colonne"
+
+
+PRACTICE_WORDS = [
+    ("es", "obligatoria", "Un identificador corto", "dual_nationality: Doble nacionalidad y vínculos con la diáspora"),
+    ("fr", "obligatoire", "Un identifiant court", "dual_nationality: Double nationalité et liens avec la diaspora"),
+]
+
+
+@pytest.mark.parametrize("lang, needed, starts, theme", PRACTICE_WORDS)
+def test_practice_template_in_spanish_and_french_is_still_read(lang: str, needed: str, starts: str, theme: str) -> None:
+    from stewards.practice_template import PRACTICE_COLUMNS, practice_xlsx_template
+    from stewards.practices import check as check_practices
+    from tests.practices.test_steward import GOOD
+
+    book = openpyxl.load_workbook(io.BytesIO(practice_xlsx_template([("MEX", "Mexico")], lang)))
+    assert [c.value for c in book["practices"][1]] == PRACTICE_COLUMNS
+    assert book["columns"]["B2"].value == needed and book["columns"]["C2"].value.startswith(starts)
+    assert theme in [c.value for c in book["lists"]["A"][1:]]  # ids first, titles in the language
+    book["practices"].append([GOOD.get(c, "") for c in PRACTICE_COLUMNS])
+    _, report = check_practices(read_upload(saved(book), "practicas.xlsx"), context(("MEX",)), "INM")
+    assert report.ok, report.records()
