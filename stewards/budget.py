@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from lmm.config import setting
+from stewards.i18n import say
 
 MB = 1024 * 1024
 
@@ -60,31 +61,30 @@ class Budget:
 
     def check_shape(self, filename: str, rows: int, columns: int, where: str) -> None:
         """Refuse a file whose rows, columns or cells (rows x columns) exceed the limits; where: 'line' or 'row'."""
+        named = {"filename": repr(filename), "unit": say(f"budget.unit.{where}s")}
         if columns > self.columns:
-            raise BudgetError(
-                f"{filename!r} has {columns:,} columns (its header is {where} 1); the limit is {self.columns:,} "
-                f"(setting LMM_UPLOAD_MAX_COLUMNS). The template has 10: delete the empty columns right of the last "
-                f"one, save and upload again."
-            )
+            raise BudgetError(say("budget.columns", filename=repr(filename), columns=f"{columns:,}",
+                                  where=say(f"budget.where.{where}"), limit=f"{self.columns:,}"))  # fmt: skip
         if rows > self.rows:
-            raise BudgetError(
-                f"{filename!r} has {rows:,} {where}s; the limit is {self.rows:,} (setting LMM_UPLOAD_MAX_ROWS). "
-                f"Delete empty {where}s below the data, or split the figures into several files."
-            )
+            raise BudgetError(say("budget.rows", **named, rows=f"{rows:,}", limit=f"{self.rows:,}"))
         if rows * columns > self.cells:
-            raise BudgetError(
-                f"{filename!r} has {rows:,} {where}s x {columns:,} columns = {rows * columns:,} cells; the limit is "
-                f"{self.cells:,} (setting LMM_UPLOAD_MAX_CELLS). Delete empty rows and columns around the data, or "
-                f"split the figures into several files."
-            )
+            raise BudgetError(say("budget.cells", **named, rows=f"{rows:,}", columns=f"{columns:,}",
+                                  cells=f"{rows * columns:,}", limit=f"{self.cells:,}"))  # fmt: skip
+
+
+STEPS = {  # what a check was doing when its time ran out -> its words (stewards/i18n)
+    "reading the CSV": "budget.step.csv", "reading the workbook": "budget.step.workbook",
+    "unpacking the workbook": "budget.step.unpacking", "checking the cells": "budget.step.cells",
+    "checking each practice": "budget.step.practices", "comparing with the current release": "budget.step.diff",
+}  # fmt: skip
 
 
 def too_slow(filename: str, seconds: float, step: str = "") -> str:
-    at = f" (stopped while {step})" if step else ""
-    return (f"{filename!r} could not be checked within {seconds:g} seconds{at} (setting LMM_VALIDATION_SECONDS), so "
-            f"it was refused. Split the figures into several smaller files and upload each.")  # fmt: skip
+    if not step:
+        return say("budget.too_slow", filename=repr(filename), seconds=f"{seconds:g}")
+    doing = say(STEPS[step]) if step in STEPS else step
+    return say("budget.too_slow_at", filename=repr(filename), seconds=f"{seconds:g}", step=doing)
 
 
 def too_big(filename: str, megabytes: float) -> str:
-    return (f"{filename!r} needed more than {megabytes:g} MB of memory to check (setting LMM_VALIDATION_MB), so it "
-            f"was refused. Split the figures into several smaller files and upload each.")  # fmt: skip
+    return say("budget.too_big", filename=repr(filename), megabytes=f"{megabytes:g}")

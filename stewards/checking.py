@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from lmm.config import PROJECT_ROOT, data_dir, setting
 from stewards.budget import MB, Budget, CheckOutside, UploadError, too_big, too_slow
+from stewards.i18n import say
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -313,8 +314,7 @@ def _refuse(submission_id: str, why: str | None, budget: Budget) -> None:
     sub = store.get_submission(submission_id)
     name = sub.filename if sub else "the file"
     message = too_big(name, budget.memory / MB) if why == "memory" else too_slow(name, budget.seconds) if why else (
-        f"{name!r} could not be checked: the check stopped with an error. Upload it again; if it happens again, "
-        f"tell the monitor team (submission {submission_id}).")  # fmt: skip
+        say("budget.crashed", filename=repr(name), submission=submission_id))  # fmt: skip
     values = {"status": "invalid", "problems": json.dumps(problems.file_level(message)), "problem_count": 1,
               "problem_columns": json.dumps({"": 1}), "job_state": None, "job_message": message}  # fmt: skip
     store.finish_check(submission_id, values, None, "validation job")

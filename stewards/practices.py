@@ -50,8 +50,7 @@ def check(
 
     budget = budget or Budget.from_settings()
     if len(table.frame) > MAX_ROWS:
-        raise BudgetError(f"a practice file describes a few programmes, one per row; this one has {len(table.frame):,} "
-                          f"rows, more than {MAX_ROWS:,}. Split it into several files.")  # fmt: skip
+        raise BudgetError(say("budget.practice_rows", rows=f"{len(table.frame):,}", limit=f"{MAX_ROWS:,}"))
     registry = load_registry()
     cells = table.frame.copy()
     for (row, column), _formula in table.formulas.items():

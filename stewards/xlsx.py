@@ -135,11 +135,8 @@ class Unpacker:
         if self.budget.inline_unpacked is not None and self.total > self.budget.inline_unpacked:
             raise CheckOutside(f"{self.filename!r} unpacks to more than the web worker checks itself")
         if self.total > self.budget.unpacked:
-            raise BudgetError(
-                f"{self.filename!r} was refused: its parts unpack to more than {self.budget.unpacked / MB:,.0f} MB "
-                f"(setting LMM_UNPACKED_LIMIT_MB; counted while unpacking {info.filename!r}, whatever the file "
-                f"declares). A real template of that size is not plausible; split the data into smaller files."
-            )
+            raise BudgetError(say("budget.unpacked", filename=repr(self.filename), part=repr(info.filename),
+                                  megabytes=f"{self.budget.unpacked / MB:,.0f}"))  # fmt: skip
 
 
 def damaged(filename: str, why: str) -> UploadError:
@@ -169,8 +166,8 @@ def check_xml(body: bytes, part: str, filename: str, budget: Budget) -> None:
         raise UploadError(say("refusal.dtd", filename=repr(filename), part=repr(part), again=AGAIN))
     depth = xml_scan.xml_depth(body)
     if depth > budget.xml_depth:
-        raise BudgetError(f"{filename!r} was refused: its part {part!r} nests XML elements {depth:,} deep; the limit is "
-                          f"{budget.xml_depth} (setting LMM_UPLOAD_XML_DEPTH). {AGAIN}")  # fmt: skip
+        raise BudgetError(say("budget.xml_depth", filename=repr(filename), part=repr(part), depth=f"{depth:,}",
+                              limit=budget.xml_depth, again=AGAIN))  # fmt: skip
 
 
 # --- sheets --------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from tests.steward.test_validate import check
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 ASKED = re.compile(r"""\b(?:say|text)\(\s*(f?)["']([\w.{}\[\]'"]+)["']""")
+QUOTED = re.compile(r"""["']([a-z_0-9]+\.[\w.]+)["']""")
 BAD_ROWS = "fee_ban_law,MEX,,2024,,,fully,,Ley Federal del Trabajo,\nrecruitment_cost_months,MEX,,2023,,abc,,,ENOE,\n"
 
 
@@ -36,8 +37,10 @@ def test_every_key_the_code_asks_for_exists_and_every_key_is_asked_for() -> None
     asked: set[str] = set()
     prefixes: set[str] = set()
     for path in (ROOT / "stewards").glob("*.py"):
-        for is_f, key in ASKED.findall(path.read_text(encoding="utf-8")):
+        code = path.read_text(encoding="utf-8")
+        for is_f, key in ASKED.findall(code):
             (prefixes if is_f else asked).add(key.split("{")[0] if is_f else key)
+        asked |= {key for key in QUOTED.findall(code) if key in english}  # keys held in a mapping (budget.STEPS)
     assert asked - english == set()
     assert all(any(k.startswith(p) for k in english) for p in prefixes), prefixes
     assert {k for k in english if k not in asked and not any(k.startswith(p) for p in prefixes)} == set()
@@ -165,4 +168,22 @@ def test_a_practice_files_problems_speak_spanish_and_french(release_id: str) -> 
     assert words(by_column["start_year"], "fr").startswith("start_year doit être une année de 1800 à")
     assert words(by_column["themes"], "es") == (
         "identificador desconocido 'dual_nationalty' en themes; los más parecidos: dual_nationality"
+    )
+
+
+def test_a_file_beyond_the_budget_is_refused_in_the_readers_language() -> None:
+    from dataclasses import replace
+
+    from stewards.budget import Budget, BudgetError, too_slow
+
+    small = replace(Budget.from_settings(), rows=3)
+    try:
+        small.check_shape("grande.csv", 10, 10, "line")
+    except BudgetError as error:
+        refused = {"message": str(error), **keyed(error.args[0])}
+    assert refused["message"].startswith("'grande.csv' has 10 lines; the limit is 3 (setting LMM_UPLOAD_MAX_ROWS)")
+    assert words(refused, "es").startswith("'grande.csv' tiene 10 líneas; el límite es 3 (ajuste LMM_UPLOAD_MAX_ROWS)")
+    slow = too_slow("lento.xlsx", 10, "reading the workbook")
+    assert words({"message": slow, **keyed(slow)}, "fr").startswith(
+        "'lento.xlsx' n'a pas pu être vérifié en 10 secondes (arrêt pendant : lecture du classeur)"
     )
