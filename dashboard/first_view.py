@@ -1,5 +1,5 @@
-"""The first view of a page drawn on the server, in the index HTML itself: the reader sees the profile (or the
-compare's heat map) as soon as the HTML arrives, before Dash's JavaScript has loaded, run, fetched its layout and
+"""The first view of a page drawn on the server, in the index HTML itself: the reader sees the profile as soon as
+the HTML arrives, before Dash's JavaScript has loaded, run, fetched its layout and
 made the page's callback round trip (about 0.5-1.5 s of a cold load, measured by bench/browser_bench.py).
 
 The page's own layout (the same memoised tree Dash's page callback returns moments later) is written as plain HTML
@@ -34,7 +34,10 @@ from dashboard.memo import memo
 from dashboard.pages._query import pinned
 from warehouse.errors import ReleaseError
 
-PAGES = ("dashboard.pages.country", "dashboard.pages.compare")  # pages whose first view is drawn here
+PAGES = ("dashboard.pages.country", "dashboard.pages.compare")  # pages Dash's layout carries (no page callback)
+# Pages whose first view is drawn into the HTML. Not the compare: its chart needs plotly.js whatever the HTML holds,
+# its large heat map would be laid out twice, and a reader already scrolling it would see it replaced.
+FIRST_VIEW = ("dashboard.pages.country",)
 # Pages whose charts, tables and dropdowns Dash draws with code it fetches only once it has drawn their components
 # (after its own start, layout and page callback): plotly.js above all (4.8 MB). Asked for at once instead, beside
 # Dash's own scripts, by the same URLs Dash uses later (so the browser reuses what it fetched).
@@ -157,12 +160,12 @@ def _figure_height(figure: Any) -> float | None:
     return height if isinstance(height, int | float) else None
 
 
-def page_of_request() -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The registered page (one of PAGES) the reader is on (the request, or the page a Dash request comes from) and
-    the values its layout takes."""
+def page_of_request(pages: tuple[str, ...] = PAGES) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The registered page (one of `pages`) the reader is on (the request, or the page a Dash request comes from)
+    and the values its layout takes."""
     url = urlsplit(page_url())
     page, variables = _path_to_page(url.path.strip("/"))
-    if not page or page.get("module") not in PAGES or not callable(page.get("layout")):
+    if not page or page.get("module") not in pages or not callable(page.get("layout")):
         return None
     return page, {**(variables or {}), **_parse_query_string(f"?{url.query}")}
 
@@ -188,7 +191,7 @@ def page_container() -> Component:
 
 def first_view() -> str:
     """`<div id="lmm-first-view">` with the request's page drawn in HTML, or nothing for other pages."""
-    found = page_of_request()
+    found = page_of_request(FIRST_VIEW)
     if found is None:
         return ""
     page, values = found
@@ -223,7 +226,7 @@ def _drawn(release_id: str, path: str, query: str, module: str) -> str:
     """The HTML of one page view, kept per release, language, path and query (the layout is kept likewise)."""
     from dashboard.components.layout import page_shell
 
-    page, values = page_of_request() or ({}, {})
+    page, values = page_of_request(FIRST_VIEW) or ({}, {})
     content = page["layout"](**values) if page else None
     outer, _, after = to_html(page_shell(SLOT), keep_ids=False).partition(SLOT)
     return f'<div id="lmm-first-view" inert aria-hidden="true">{outer}{to_html(content)}{after}</div>'

@@ -117,10 +117,13 @@ def test_the_first_view_speaks_the_readers_language(client) -> None:
     assert "Mexique" in view and "Pratiques de recrutement" in view
 
 
-def test_the_compare_draws_its_heat_map_first(client) -> None:
-    view = _first_view(client.get("/compare?countries=MEX,PHL,GHA").get_data(as_text=True))
-    assert 'id="compare-heatmap-table"' in view
-    assert 'class="first-view-pending' in view  # the chart, the dropdowns and the table wait for Dash
+def test_the_compare_comes_in_dash_s_layout_only(client) -> None:
+    page = client.get("/compare?countries=MEX,PHL,GHA").get_data(as_text=True)
+    assert 'id="lmm-first-view"' not in page and 'rel="preload" as="script"' in page  # plotly.js asked for at once
+    location, content = _content(
+        client.get("/_dash-layout", headers={"Referer": "http://x/compare?countries=MEX"}).json
+    )
+    assert location["search"] == "?countries=MEX" and "compare-heatmap-table" in json.dumps(content)
 
 
 def test_other_pages_and_unavailable_releases_have_no_first_view(client) -> None:
