@@ -52,7 +52,7 @@ def problems(rows: pd.Index | np.ndarray | list, column: str, messages: str | li
         return NO_PROBLEMS
     if isinstance(messages, str):
         return coded(np.asarray(rows), column, np.zeros(len(rows), np.int64), [messages])
-    texts = [str(m) for m in messages]
+    texts = [m if isinstance(m, str) else str(m) for m in messages]  # a Message keeps its key
     return coded(np.asarray(rows), column, np.arange(len(texts)), texts)
 
 
