@@ -32,9 +32,17 @@ class Column:
     width: str = ""  # a minimum width for long texts, e.g. "18rem"
     markdown: bool = False  # cells are Markdown (e.g. "[Mexico](/country/MEX)" for a link)
 
-    def spec(self) -> dict[str, str]:
-        spec = {"id": self.id, "name": self.name, "type": "numeric" if self.numeric else "text"}
+    def spec(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {"id": self.id, "name": self.name, "type": "numeric" if self.numeric else "text"}
+        if self.numeric and (decimal := t("format.plot_separators")[0]) != ".":
+            spec["format"] = number_format(decimal)
         return spec | ({"presentation": "markdown"} if self.markdown else {})
+
+
+def number_format(decimal: str) -> dict[str, Any]:
+    """A numeric column written with the language's decimal sign ('52,9' in Spanish and French: '52.929' reads as
+    fifty-two thousand there), up to 6 decimals, no grouping (years stay '2023'); sort and filter use the value."""
+    return {"locale": {"decimal": decimal}, "specifier": ".6~f"}
 
 
 def _missing(value: object) -> bool:

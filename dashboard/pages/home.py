@@ -228,7 +228,7 @@ def show_view(view: str | None, release: str | None):
     frame, title = words.view_frame(chosen, release)
     figure, caption = map_outputs(_map_frame(frame), title, MAP_HEIGHT)
     columns = shown_columns(frame)
-    table_columns = [{"id": c.id, "name": c.name, "type": "numeric" if c.numeric else "text"} for c in columns]
+    table_columns = [c.spec() for c in columns]  # numbers with the language's decimal sign
     text = t("home.table_caption", title=title)
     return figure, caption, records(with_level_labels(frame), columns), table_columns, text
 

@@ -317,7 +317,7 @@ def on_chart_choice(sex: str | None, countries: list[str] | None, indicator_id: 
     ind = q.find_indicator(indicator_id)
     assert ind is not None
     figure, caption, rows, columns = chart(ind, sex or ind.headline_sex, countries or [], release)
-    table_cols = [{"id": c.id, "name": c.name, "type": "numeric" if c.numeric else "text"} for c in columns]
+    table_cols = [c.spec() for c in columns]  # numbers with the language's decimal sign
     return figure, caption, records(rows, columns), table_cols
 
 

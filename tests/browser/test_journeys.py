@@ -303,6 +303,8 @@ def test_a_senegalese_minister_in_french_finds_the_profile_the_briefing_and_an_i
 
     page.goto("/?lang=fr")
     page.locator("#home-country").wait_for()
+    values = page.locator("#home-table td[data-dash-column=value]").all_inner_texts()
+    assert any(re.fullmatch(r"\d+,\d+", v.strip()) for v in values), values  # '5,155', not '5.155' (5 155)
     type_in(page, "#home-country", "senegal", "Sénégal (SEN)")  # no accent typed
     screenshot(page, "journey-senegal-search-fr")
     page.locator(".dash-dropdown-search").press("Enter")
