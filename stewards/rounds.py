@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from stewards import store
+from stewards.i18n import say
 
 COUNTED = ("submitted", "approved", "published")  # a series counts as submitted once a file with it was submitted
 
@@ -162,7 +163,7 @@ def refusal(rows: pd.DataFrame, today: date | None = None) -> tuple[str, dict[st
     if not closed:
         return None
     rnd, series = closed[0]
-    message = (f"the reporting round {rnd.name!r} (deadline {rnd.deadline}) is closed: {', '.join(series[:5])}"
-               f"{' and more' if len(series) > 5 else ''} cannot be uploaded until an admin reopens it "
-               f"(`lmm rounds reopen {rnd.id}`); none of its values were kept")  # fmt: skip
+    more = say("round.and_more") if len(series) > 5 else ""
+    message = say("round.closed_upload", name=repr(rnd.name), deadline=rnd.deadline, series=", ".join(series[:5]),
+                  more=more, round=rnd.id)  # fmt: skip
     return message, {"round": rnd.id, "round_name": rnd.name, "deadline": rnd.deadline, "series": series}

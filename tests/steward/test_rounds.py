@@ -81,6 +81,15 @@ def test_a_file_for_a_closed_round_is_refused_at_upload_with_the_reason(steward_
         shown = call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{inline.json['id']}").json
         assert [(r["round"], r["name"]) for r in shown["closed_rounds"]] == [(rnd.id, "2026 inspections")]
         assert shown["values"] == [] and rounds.store.submission_rows(inline.json["id"]).empty  # no row kept
+        spanish = call(client, accounts.mex_token, "GET", f"/api/v1/submissions/{inline.json['id']}?lang=es").json
+        assert spanish["problems"][0]["message"].startswith("la ronda de reporte '2026 inspections' (fecha límite")
+        assert spanish["problems"][0]["message_en"] == problem["message"]  # the English text kept beside it
+        api_fr = client.get(
+            f"/api/v1/submissions/{inline.json['id']}",
+            headers={"Authorization": f"Bearer {accounts.mex_token}", "Accept-Language": "fr"},
+        ).json
+        assert "la campagne de collecte '2026 inspections' (date limite" in api_fr["problems"][0]["message"]
+        assert "return_reintegration|MEX ne peuvent être téléversées" in api_fr["problems"][0]["message"]
 
         steward = sign_in(steward_server, "mex")
         html = upload(steward, "mex.csv", (HEADER + body).encode()).text
