@@ -32,6 +32,7 @@ from dashboard.api import briefings_ahead
 from dashboard.api import index as api_index
 from dashboard.api import observations as api_observations
 from dashboard.api.common import checked_context, open_release
+from dashboard.delivery import CompressedComponentFiles
 from lmm.config import setting
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ BEFORE = {
     "Dash._setup_server", "Dash.enable_pages.<locals>.router_sync",  # Dash's: nothing they do concerns the API
     "notice_request",  # dashboard/api/briefings_ahead.py: the lane calls it itself
 }  # fmt: skip
-AFTER = ["Compress.after_request", "add_headers", "remember"]  # remember: only ?lang= (refused here) or HTML
+AFTER = ["Compress.after_request", "add_headers", "remember",  # remember: only ?lang= (refused here) or HTML
+         "long_lived_assets"]  # dashboard/delivery.py: only /assets/ URLs  # fmt: skip
 HSTS = "max-age=31536000; includeSubDomains"  # dashboard/security.add_headers, over HTTPS
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Headers = list[tuple[str, str]]
@@ -199,7 +201,8 @@ def unknown_hooks(server: Flask) -> str | None:
     if server.teardown_request_funcs.get(None) or server.url_value_preprocessors.get(None):
         return "the app has teardown or URL-value hooks"
     hook = compress_hook(server)
-    if hook.cache is not None or not server.config.get("COMPRESS_REGISTER", True):
+    kept = hook.cache is not None and not isinstance(hook.cache, CompressedComponentFiles)  # never keeps the API's
+    if kept or not server.config.get("COMPRESS_REGISTER", True):
         return "Flask-Compress is set up differently (a cache, or not registered)"
     return None
 

@@ -48,3 +48,9 @@ def test_versioned_assets_are_kept_by_browsers_and_others_are_checked(app) -> No
     versioned = client.get("/assets/style.css?m=1796535338.9")
     assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "immutable" not in client.get("/assets/style.css").headers.get("Cache-Control", "")
+
+
+def test_the_api_fast_lane_stays_on_beside_them(app) -> None:
+    from dashboard.api.fastlane import unknown_hooks
+
+    assert unknown_hooks(app.server) is None  # the kept bodies and the assets' hook never concern the API
