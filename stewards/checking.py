@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 MODULE = "stewards.checking"
 INLINE_UNPACKED = 8  # a workbook checked in the web worker unpacks to at most this many times the inline size
 POLL = 0.02  # seconds between two looks at the check's memory and time
-GONE = ("The check of this file stopped before it finished (its process was stopped, e.g. by a restart); nothing "
-        "from it was kept. Upload the file again.")  # fmt: skip
 
 
 class TooManyChecks(ValueError):
@@ -170,8 +168,9 @@ def settle(sub: Submission) -> Submission:
         return sub
     import json
 
-    values = {"status": "invalid", "problems": json.dumps(problems.file_level(GONE)), "problem_count": 1,
-              "problem_columns": json.dumps({"": 1}), "job_state": None, "job_message": GONE}  # fmt: skip
+    gone = say("job.gone")
+    values = {"status": "invalid", "problems": json.dumps(problems.file_level(gone)), "problem_count": 1,
+              "problem_columns": json.dumps({"": 1}), "job_state": None, "job_message": gone}  # fmt: skip
     store.finish_check(sub.id, values, None, "validation job")
     return store.get_submission(sub.id) or sub
 
@@ -240,8 +239,8 @@ def supervise(submission_id: str, budget: Budget) -> int:
     from stewards import store
 
     store.update_submission(submission_id, job_state=None, job_pid=None,
-                            job_message=f"checked in {seconds:.1f} s ({ready - started:.1f} s of start-up), using at "
-                                        f"most {peak / MB:.0f} MB")  # fmt: skip
+                            job_message=say("job.checked", seconds=f"{seconds:.1f}", startup=f"{ready - started:.1f}",
+                                            megabytes=f"{peak / MB:.0f}"))  # fmt: skip
     return 0
 
 
@@ -286,8 +285,8 @@ def _child(submission_id: str, budget: Budget, writer: int) -> int:
     budget = replace(budget, started=time.monotonic())  # the check's own clock, as the supervisor's
     os.write(writer, f"{_anonymous(os.getpid())}\n".encode())
     os.close(writer)
-    store.update_submission(submission_id, job_state="running", job_message="being checked")
-    checked = check(user, sub.filename, data, budget) if user else Checked(None, refusal="the account is gone")
+    store.update_submission(submission_id, job_state="running", job_message=say("job.being_checked"))
+    checked = check(user, sub.filename, data, budget) if user else Checked(None, refusal=say("job.account_gone"))
     record(submission_id, checked, "validation job")
     return 0
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lmm.config import PROJECT_ROOT, seed_dir, setting
 from stewards import store
+from stewards.i18n import say
 from warehouse import releases
 
 MODULE = "stewards.publish"
@@ -32,12 +33,12 @@ class WorkflowError(ValueError):
 def approve(submission_id: str, actor: str) -> None:
     sub = store.get_submission(submission_id)
     if sub is None or sub.status not in ("submitted", "published", "rejected"):
-        raise WorkflowError(f"submission {submission_id} is not waiting for review (status: "
-                            f"{sub.status if sub else 'unknown'})")  # fmt: skip
+        raise WorkflowError(say("workflow.not_waiting_status", submission=submission_id,
+                                status=sub.status if sub else "unknown"))  # fmt: skip
     if sub.status == "published" and sub.release_id not in store.rolled_back_releases():
-        raise WorkflowError(f"submission {submission_id} is already published in {sub.release_id}")
+        raise WorkflowError(say("workflow.already_published", submission=submission_id, release=sub.release_id))
     store.update_submission(submission_id, actor, "approve", status="approved", reviewed_by=actor,
-                            reviewed_at=store.now_iso(), job_state="queued", job_message="approved; publish queued",
+                            reviewed_at=store.now_iso(), job_state="queued", job_message=say("job.approved"),
                             release_id=None)  # fmt: skip
     start_job(submission_id, actor)
 
@@ -50,14 +51,13 @@ def reject(submission_id: str, actor: str, reason: str) -> None:
     if sub is not None and served(sub) and sub.status in ("approved", "published"):
         store.update_submission(submission_id, actor, "reject", status="rejected", reviewed_by=actor,
                                 reviewed_at=store.now_iso(), job_state="queued",
-                                job_message=f"rejected ({reason[:300] or 'no reason given'}); a release without its "
-                                            f"figures is being built")  # fmt: skip
+                                job_message=say("job.withdrawing", reason=reason[:300] or say("job.no_reason")))  # fmt: skip
         start_job(submission_id, actor, withdraw=True)
         return
     if sub is None or not (sub.status == "submitted" or interrupted(sub)):  # a failed publish can be withdrawn
-        raise WorkflowError(f"submission {submission_id} is not waiting for review")
+        raise WorkflowError(say("workflow.not_waiting", submission=submission_id))
     store.update_submission(submission_id, actor, "reject", status="rejected", reviewed_by=actor,
-                            reviewed_at=store.now_iso(), job_message=reason[:500] or "rejected")  # fmt: skip
+                            reviewed_at=store.now_iso(), job_message=reason[:500] or say("job.rejected"))  # fmt: skip
 
 
 def auto_publish_enabled() -> bool:
@@ -102,8 +102,8 @@ def retry(submission_id: str, actor: str) -> None:
     sub = store.get_submission(submission_id)
     sub = reconcile(sub) if sub is not None else None
     if sub is None or not interrupted(sub):
-        raise WorkflowError(f"submission {submission_id} has no failed or interrupted publish to retry")
-    store.update_submission(submission_id, actor, "publish_retry", job_state="queued", job_message="retry queued")
+        raise WorkflowError(say("workflow.no_retry", submission=submission_id))
+    store.update_submission(submission_id, actor, "publish_retry", job_state="queued", job_message=say("job.retry"))
     start_job(submission_id, actor, withdraw=sub.status == "rejected")
 
 
@@ -147,8 +147,7 @@ def reconcile(sub: store.Submission) -> store.Submission:
         return sub
     release = published_by(sub.id) or served_in()[0]
     store.update_submission(sub.id, "publish check", "publish", status="published", job_state="done",
-                            release_id=release, job_message=f"published as release {release} (its publish job "
-                            f"stopped after the release was switched in, before it could record it)")  # fmt: skip
+                            release_id=release, job_message=say("job.published_late", release=release))  # fmt: skip
     return store.get_submission(sub.id) or sub
 
 
@@ -170,7 +169,7 @@ def run_job(submission_id: str, actor: str, withdraw: bool = False) -> str:
     if sub is None:
         raise WorkflowError(f"no submission {submission_id}")
     store.update_submission(submission_id, job_state="running", job_pid=os.getpid(),
-                            job_message="waiting for the publish lock")  # fmt: skip
+                            job_message=say("job.lock"))  # fmt: skip
 
     def progress(message: str) -> None:
         store.update_submission(submission_id, job_message=message)
@@ -183,14 +182,14 @@ def run_job(submission_id: str, actor: str, withdraw: bool = False) -> str:
         release_id = build_release(inputs, progress=progress)
     except Exception as error:
         store.update_submission(submission_id, actor, "publish_failed", job_state="failed",
-                                job_message=f"publish failed: {error}")  # fmt: skip
+                                job_message=say("job.failed", error=error))  # fmt: skip
         raise
     if withdraw:
         store.update_submission(submission_id, actor, "withdraw", job_state="done",
-                                job_message=f"withdrawn: release {release_id} no longer carries its figures")  # fmt: skip
+                                job_message=say("job.withdrawn", release=release_id))  # fmt: skip
         return release_id
     store.update_submission(submission_id, actor, "publish", status="published", job_state="done",
-                            release_id=release_id, job_message=f"published as release {release_id}")  # fmt: skip
+                            release_id=release_id, job_message=say("job.published", release=release_id))  # fmt: skip
     return release_id
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from indicators.registry import load_registry
 from stewards import store
 from stewards.diff import OBS_KEY, release_rows
+from stewards.i18n import say
 
 NOTE_KINDS = ("justification", "return", "corrects", "warning")
 AUDIT_ACTIONS = {"return": "return_reason", "warning": "warnings_kept"}  # the status change is audited as 'return'
@@ -131,10 +132,10 @@ def send_back(submission_id: str, actor: str, reason: str) -> None:
     """An admin returns a submitted file to its steward with a reason; nothing is published from it."""
     reason = reason.strip()
     if not reason:
-        raise ReviewError('say why the submission goes back to its steward: {"reason": "..."}')
+        raise ReviewError(say("review.reason_needed"))
     sub = store.get_submission(submission_id)
     if sub is None or sub.status != "submitted":
-        raise ReviewError(f"only a submitted file can be returned (status: {sub.status if sub else 'unknown'})")
+        raise ReviewError(say("review.not_submitted", status=sub.status if sub else "unknown"))
     store.update_submission(submission_id, actor, "return", status="returned", reviewed_by=actor,
                             reviewed_at=store.now_iso())  # fmt: skip
     add_notes(submission_id, "return", {store.now_iso(): reason[:2000]}, actor)
@@ -144,7 +145,7 @@ def link_correction(new_id: str, returned_id: str, user_id: int, actor: str) -> 
     """Record that upload `new_id` corrects the returned submission `returned_id` (the same steward's)."""
     old = store.get_submission(returned_id)
     if old is None or old.user_id != user_id or old.status != "returned":
-        raise ReviewError(f"{returned_id} is not a returned submission of yours")
+        raise ReviewError(say("review.not_returned", submission=returned_id))
     add_notes(new_id, "corrects", {returned_id: ""}, actor)
 
 

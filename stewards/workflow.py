@@ -20,6 +20,7 @@ from stewards import checking, practices, publish, store
 from stewards.accounts import User
 from stewards.budget import CheckOutside
 from stewards.diff import compute_diff
+from stewards.i18n import say
 from stewards.problems import PROBLEM_COLUMNS
 from warehouse import releases
 
@@ -56,15 +57,12 @@ def receive_upload(user: User, filename: str, data: bytes) -> store.Submission:
         except CheckOutside:
             checked = None  # a small workbook that unpacks to much: the job checks it
     if checked is None and checking.waiting(user.id) >= checking.job_slots():
-        raise checking.TooManyChecks(
-            f"{checking.job_slots()} of your files are still being checked: wait until they are done (their pages "
-            f"say so), then upload {filename!r} again. Nothing was stored."
-        )
+        raise checking.TooManyChecks(say("api.too_many_checks", n=checking.job_slots(), filename=repr(filename)))
     stored, digest = keep_original(submission_id, filename, data)
     values = {"id": submission_id, "user_id": user.id, "filename": filename, "sha256": digest, "size": len(data),
               "stored_path": stored, "created_at": store.now_iso()}  # fmt: skip
     if checked is None:
-        values |= {"status": "validating", "rows": 0, "job_state": "queued", "job_message": "waiting to be checked"}
+        values |= {"status": "validating", "rows": 0, "job_state": "queued", "job_message": say("job.waiting_check")}
         store.insert_submission(values, None, actor=user.name)
         checking.start(submission_id)
     else:
@@ -93,14 +91,13 @@ def current_diff(sub: store.Submission, user_scope: tuple[str, ...] | None) -> d
 def submit(sub: store.Submission, user: User, modes: dict[str, str], seen_release: str | None) -> store.Submission:
     """The steward's confirmation with the append/replace choice per series; auto-publishes for trusted stewards."""
     if sub.status != "validated":
-        raise publish.WorkflowError(f"submission {sub.id} cannot be submitted (status: {sub.status})")
+        raise publish.WorkflowError(say("workflow.not_submittable", submission=sub.id, status=sub.status))
     if seen_release is not None and seen_release != releases.current_release_id():
-        raise publish.WorkflowError("A new release was published since you looked at the differences: review "
-                                    "them again, then submit.")  # fmt: skip
+        raise publish.WorkflowError(say("workflow.new_release"))
     series = {s["key"] for s in (sub.diff or {}).get("series", [])} or None
     bad = [k for k, m in modes.items() if m not in MODES or (series is not None and k not in series)]
     if bad:
-        raise publish.WorkflowError(f"unknown series or mode: {', '.join(bad[:5])}")
+        raise publish.WorkflowError(say("workflow.unknown_mode", series=", ".join(bad[:5])))
     store.update_submission(sub.id, user.name, "submit", status="submitted", modes=modes,
                             submitted_at=store.now_iso())  # fmt: skip
     if publish.auto_publish_enabled() and user.trusted:

@@ -123,6 +123,8 @@ def _submission_paths() -> dict[str, Any]:
         "id": {"type": "string"},
         "status": {"type": "string", "enum": ["validating", "invalid", "validated", "submitted", "approved",
                                               "published", "rejected", "returned"]},
+        "status_text": {"type": "string", "description": "What the status means, in the answer's language (in "
+                        "Spanish or French the English text is `status_text_en`)."},
         "problem_count": {"type": "integer", "description": "Every problem found."},
         "problems": {"type": "array", "items": {"type": "object"},
                      "description": "The first 100 problems of each column (row, column, cell, value, message). "
@@ -134,7 +136,10 @@ def _submission_paths() -> dict[str, Any]:
         "problems_csv": {"type": "string", "description": "URL of every problem as CSV."},
         "diff": {"type": ["object", "null"]},
         "publish": {"type": "object", "description": "state, message, release; `served`: whether the current "
-                                                     "release carries its figures; `interrupted`: a retry is due."},
+                                                     "release carries its figures; `interrupted`: a retry is due. "
+                                                     "`message` (the validation or publish job's status line) in "
+                                                     "the answer's language, as stored in English under "
+                                                     "`message_en` in Spanish or French."},
         "values": {"type": "array", "items": {"type": "object"}, "description": "GET: every submitted row (row, "
                    "indicator and its title, country, partner, year, sex, value with unit or category label, source, "
                    "comment) and `change`: new / changed (from `previous`) / same against the current release."},
@@ -196,8 +201,10 @@ def _submission_paths() -> dict[str, Any]:
                        "problem as CSV.",
             "tags": ["steward"], "operationId": "getSubmission", "security": secured,
             "parameters": [*sid, _query("format", "csv: every problem as CSV.", {"type": "string", "enum": ["csv"]}),
-                           _query("lang", "Language of the problems' and warnings' messages (else the "
-                                  "Accept-Language header, else English).", {"type": "string",
+                           _query("lang", "Language of the problems' and warnings' messages, status_text, "
+                                  "the job's line (publish.message) and a refusal's `error` (else the "
+                                  "Accept-Language header, else English; in Spanish or French the English texts "
+                                  "are kept as message_en, status_text_en, error_en).", {"type": "string",
                                                                              "enum": ["en", "es", "fr"]})],
             "responses": {"200": {"description": "The submission.", "content": state}, **common},
         }},

@@ -10,23 +10,22 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from dashboard.i18n import has, t
 from dashboard.steward import confirm_api, review_api
+from dashboard.steward.review_api import _error
 from dashboard.steward.views import STATUS_TEXT, drain, problems_csv, upload_limit_bytes
 from lmm.config import setting
 from stewards import accounts, checking, publish, store, workflow
-from stewards.i18n import worded
+from stewards.i18n import say, worded
 from stewards.integrity import ControlDatabaseError
+from stewards.job_messages import job_words
 
 blueprint = Blueprint("steward_api", __name__, url_prefix="/api/v1/submissions")
 
 
-def _error(status: int, message: str, **extra: object):
-    return jsonify({"error": message, **extra}), status
-
-
 @blueprint.errorhandler(ControlDatabaseError)
 def _control_damaged(error: ControlDatabaseError):
-    return _error(503, str(error))
+    return _error(503, error)
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
@@ -37,8 +36,7 @@ def _too_large(_error: RequestEntityTooLarge):
 def _oversize():
     """413 with the JSON message, the body read away first (else the client, still sending, gets a reset)."""
     drain()
-    response, status = _error(413, f"the file is larger than the limit of {setting('LMM_UPLOAD_LIMIT_MB')} MB; "
-                                   f"nothing was stored")  # fmt: skip
+    response, status = _error(413, say("api.too_large", limit=setting("LMM_UPLOAD_LIMIT_MB")))
     response.headers["Connection"] = "close"
     return response, status
 
@@ -50,10 +48,9 @@ def token_required(view):
         token = header[7:].strip() if header.lower().startswith("bearer ") else ""
         user = accounts.user_for_token(token) if token else None
         if user is None:
-            response = jsonify({"error": "a valid API token is required: Authorization: Bearer <token> "
-                                         "(issued by `lmm users token NAME`)"})  # fmt: skip
+            response, status = _error(401, say("api.token"))
             response.headers["WWW-Authenticate"] = 'Bearer realm="lmm"'
-            return response, 401
+            return response, status
         g.user = user
         return view(*args, **kwargs)
 
@@ -61,19 +58,38 @@ def token_required(view):
 
 
 def describe(sub: store.Submission) -> dict[str, object]:
+    lang = review_api.reader_lang()
     return {
-        "id": sub.id, "status": sub.status, "status_text": STATUS_TEXT.get(sub.status, sub.status),
+        "id": sub.id, "status": sub.status, "status_text": status_words(sub.status, lang),
         "filename": sub.filename, "sha256": sub.sha256, "size": sub.size, "rows": sub.rows,
         "created_at": sub.created_at, "submitted_by": sub.user_name, "institution": sub.institution,
-        "problem_count": sub.problem_count, "problems": worded(sub.problems, review_api.reader_lang()),
+        "problem_count": sub.problem_count, "problems": worded(sub.problems, lang),
         "problems_by_column": sub.problem_columns,
         "problems_csv": url_for("steward_api.show", submission_id=sub.id, format="csv"), "diff": sub.diff,
         "modes": sub.modes,
         "review": {"by": sub.reviewed_by, "at": sub.reviewed_at},
-        "publish": {"state": sub.job_state, "message": sub.job_message, "release": sub.release_id,
-                    "interrupted": publish.interrupted(sub), "served": publish.served(sub),
-                    "current_release": publish.served_in()[0]},
-    }  # fmt: skip
+        "publish": {"state": sub.job_state, "message": job_words(sub.job_message, lang) or sub.job_message,
+                    "release": sub.release_id, "interrupted": publish.interrupted(sub), "served": publish.served(sub),
+                    "current_release": publish.served_in()[0]} | _english_job(sub, lang),
+    } | _english_status(sub, lang)  # fmt: skip
+
+
+def status_words(status: str, lang: str) -> str:
+    """What a submission's status means, in `lang` (the page's words; English: the API's own texts)."""
+    if lang == "en":
+        return STATUS_TEXT.get(status, status)
+    key = "steward.checking.text" if status == "validating" else f"steward.status_text.{status}"
+    return t(key, lang) if has(key) else status
+
+
+def _english_status(sub: store.Submission, lang: str) -> dict[str, object]:
+    """Beside a status_text in another language, its English text (status_text_en)."""
+    return {} if lang == "en" else {"status_text_en": STATUS_TEXT.get(sub.status, sub.status)}
+
+
+def _english_job(sub: store.Submission, lang: str) -> dict[str, object]:
+    """Beside a job's status line in another language, the line as stored in English (message_en)."""
+    return {} if lang == "en" else {"message_en": sub.job_message}
 
 
 @blueprint.post("")
@@ -84,13 +100,13 @@ def create():
     request.max_content_length = upload_limit_bytes() + 65536  # a body sent without a length stops there too
     file = request.files.get("file")
     if file is None or not file.filename:
-        return _error(400, "send the file as multipart/form-data in the field 'file'")
+        return _error(400, say("api.no_file"))
     if refused := review_api.corrects_refused(g.user, request.form.get("corrects")):
         return refused
     try:
         sub = workflow.receive_upload(g.user, file.filename, file.read())
     except checking.TooManyChecks as busy:
-        return _error(429, str(busy))
+        return _error(429, busy)
     review_api.link(sub, request.form.get("corrects"), g.user)  # a large file too: linked before its check ends
     if sub.status == "validating":  # a large file: its check runs in a job; GET the submission for the outcome
         response = jsonify(describe(sub) | {"corrects": request.form.get("corrects") or None})
@@ -112,7 +128,7 @@ def _visible(submission_id: str) -> store.Submission | None:
 def show(submission_id: str):
     sub = _visible(submission_id)
     if sub is None:
-        return _error(404, f"no submission {submission_id} of yours")
+        return _error(404, say("api.not_yours", submission=submission_id))
     sub = workflow.settled(sub)
     if request.args.get("format") == "csv":
         return problems_csv(sub)
@@ -125,10 +141,10 @@ def show(submission_id: str):
 def submit(submission_id: str):
     sub = _visible(submission_id)
     if sub is None:
-        return _error(404, f"no submission {submission_id} of yours")
+        return _error(404, say("api.not_yours", submission=submission_id))
     body = request.get_json(silent=True) or {}
     if body.get("confirm") is not True:
-        return _error(400, 'confirm the figures with {"confirm": true} (and optional "modes": {series: mode})')
+        return _error(400, say("api.confirm_figures"))
     refused = review_api.refuse_unjustified(sub, body.get("justifications"), g.user)
     if sub.status == "validated" and refused:
         return refused
@@ -142,7 +158,7 @@ def _run(submission_id: str, action):
     try:
         action()
     except publish.WorkflowError as error:
-        return _error(409, str(error))
+        return _error(409, error)
     sub = store.get_submission(submission_id)
     assert sub is not None
     return jsonify(describe(sub))
@@ -153,10 +169,10 @@ def _run(submission_id: str, action):
 def approve(submission_id: str):
     """Approve and publish, with `{"confirm": true}`; without it, 428 says how many values and after which release."""
     if not g.user.is_admin:
-        return _error(403, "only an admin can approve")
+        return _error(403, say("api.admin_only.approve"))
     if not confirm_api.confirmed():
         sub = store.get_submission(submission_id)
-        return confirm_api.ask_approve(sub) if sub else _error(404, f"no submission {submission_id}")
+        return confirm_api.ask_approve(sub) if sub else _error(404, say("api.no_submission", submission=submission_id))
     return _run(submission_id, lambda: publish.approve(submission_id, g.user.name))
 
 
@@ -165,10 +181,10 @@ def approve(submission_id: str):
 def reject(submission_id: str):
     """Reject (or withdraw served values), with `{"confirm": true}`; without it, 428 says what it would change."""
     if not g.user.is_admin:
-        return _error(403, "only an admin can reject")
+        return _error(403, say("api.admin_only.reject"))
     if not confirm_api.confirmed():
         sub = store.get_submission(submission_id)
-        return confirm_api.ask_reject(sub) if sub else _error(404, f"no submission {submission_id}")
+        return confirm_api.ask_reject(sub) if sub else _error(404, say("api.no_submission", submission=submission_id))
     reason = str((request.get_json(silent=True) or {}).get("reason", ""))
     return _run(submission_id, lambda: publish.reject(submission_id, g.user.name, reason))
 
@@ -178,5 +194,5 @@ def reject(submission_id: str):
 def retry(submission_id: str):
     """Start again the publish job of an approved submission whose job failed or was stopped."""
     if not g.user.is_admin:
-        return _error(403, "only an admin can retry a publish")
+        return _error(403, say("api.admin_only.retry"))
     return _run(submission_id, lambda: publish.retry(submission_id, g.user.name))

@@ -9,13 +9,19 @@ from flask import Blueprint, g, jsonify, request
 from dashboard.i18n import LANGS, normalise, number, t
 from stewards import accounts, review, rounds, store, value_warnings
 from stewards.accounts import User
+from stewards.i18n import said, say, text
 
 blueprint = Blueprint("steward_review_api", __name__, url_prefix="/api/v1/submissions")
 JUSTIFICATION_CHARS = 2000
 
 
-def _error(status: int, message: str, **extra: object):
-    return jsonify({"error": message, **extra}), status
+def _error(status: int, message: object, **extra: object):
+    """A 4xx answer: `error` in the reader's language (a catalogue message, or an exception raised with one: worded
+    again; other text as it is), in Spanish or French with the English text as `error_en`."""
+    english = str(message.args[0] if isinstance(message, BaseException) and message.args else message)
+    lang = reader_lang()
+    worded = {} if lang == "en" else {"error": said(message, lang), "error_en": english}
+    return jsonify({"error": english, **worded, **extra}), status
 
 
 def _token_user() -> User | None:
@@ -130,16 +136,21 @@ def refuse_unjustified(sub: store.Submission, given: object, user: User):
     the 422 answer naming the warnings that lack a justification."""
     if closed := closed_rounds(sub):
         rnd, series = closed[0]
-        return _error(409, f"the reporting round {rnd.name!r} (deadline {rnd.deadline}) is closed: "
-                           f"{', '.join(series[:5])} cannot be submitted until an admin reopens it "
-                           f"(`lmm rounds reopen {rnd.id}`)", round=rnd.id, series=series)  # fmt: skip
+        return _error(409, say("api.round_closed", name=repr(rnd.name), deadline=rnd.deadline,
+                               series=", ".join(series[:5]), round=rnd.id), round=rnd.id, series=series)  # fmt: skip
     missing = justify(sub, given, user)
     if not missing:
         return None
-    names = ", ".join(f"{w['id']} (row {w['row']}, {w['column']})" for w in missing)
-    return _error(422, f"{len(missing)} warning(s) need a justification before submit: {names}. Send "
-                       f'{{"confirm": true, "justifications": {{"<warning id>": "why the value is right"}}}}',
-                  missing_justifications=[w["id"] for w in missing], warnings=missing)  # fmt: skip
+    lang = reader_lang()
+    body = {"error": _unjustified(missing, "en")} | ({} if lang == "en" else {
+        "error": _unjustified(missing, lang), "error_en": _unjustified(missing, "en")})  # fmt: skip
+    return jsonify(body | {"missing_justifications": [w["id"] for w in missing], "warnings": missing}), 422
+
+
+def _unjustified(missing: list[dict[str, object]], lang: str) -> str:
+    """The 422 answer's text: how many warnings lack a justification, each by id, row and column, in `lang`."""
+    names = ", ".join(text("api.warning_at", lang, warning=w["id"], row=w["row"], column=w["column"]) for w in missing)
+    return text("api.justify", lang, n=len(missing), names=names)
 
 
 def corrects_refused(user: User, returned_id: str | None):
@@ -148,7 +159,7 @@ def corrects_refused(user: User, returned_id: str | None):
         return None
     old = store.get_submission(returned_id)
     if old is None or old.user_id != user.id or old.status != "returned":
-        return _error(400, f"'corrects': {returned_id} is not a returned submission of yours; nothing was stored")
+        return _error(400, say("api.corrects", submission=returned_id))
     return None
 
 
@@ -162,15 +173,15 @@ def send_back(submission_id: str):
     """An admin sends a submitted file back to its steward with a reason (`{"reason": "..."}`); bearer token."""
     g.user = _token_user()
     if g.user is None:
-        return _error(401, "a valid API token is required: Authorization: Bearer <token>")
+        return _error(401, say("api.token_short"))
     if not g.user.is_admin:
-        return _error(403, "only an admin can return a submission")
+        return _error(403, say("api.admin_only.return"))
     if store.get_submission(submission_id) is None:
-        return _error(404, f"no submission {submission_id}")
+        return _error(404, say("api.no_submission", submission=submission_id))
     try:
         review.send_back(submission_id, g.user.name, str((request.get_json(silent=True) or {}).get("reason", "")))
     except review.ReviewError as error:
-        return _error(409 if "status" in str(error) else 400, str(error))
+        return _error(409 if "status" in str(error) else 400, error)
     sub = store.get_submission(submission_id)
     assert sub is not None
     return jsonify({"id": sub.id, "status": sub.status, "review": {"by": sub.reviewed_by, "at": sub.reviewed_at}}

@@ -27,6 +27,7 @@ from dashboard.steward.views import (
 from lmm.config import setting
 from stewards import accounts, checking, publish, store, workflow
 from stewards import review as review_steps
+from stewards.i18n import said
 from stewards.integrity import ControlDatabaseError
 from warehouse import releases
 
@@ -189,7 +190,7 @@ def upload():
     try:
         sub = workflow.receive_upload(g.user, file.filename, file.read())
     except checking.TooManyChecks as busy:
-        flash(str(busy), "error")
+        flash(said(busy, current_lang()), "error")
         return redirect(url_for("steward.home"))
     review_api.link(sub, corrects, g.user)
     return redirect(url_for("steward.submission", submission_id=sub.id))
@@ -240,7 +241,7 @@ def _act(submission_id: str, action, done: str):
         action()
         flash(done, "success")
     except publish.WorkflowError as error:
-        flash(str(error), "error")
+        flash(said(error, current_lang()), "error")
     return redirect(url_for("steward.submission", submission_id=submission_id))
 
 

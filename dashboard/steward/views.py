@@ -12,6 +12,7 @@ from lmm.config import setting
 from stewards import publish, store, workflow
 from stewards.accounts import User
 from stewards.i18n import worded
+from stewards.job_messages import job_words
 from stewards.problems import read_csv_file
 from warehouse import releases
 from warehouse.connection import cursor
@@ -117,6 +118,7 @@ def render_submission(user: User, sub: store.Submission) -> str:
         sub=sub,
         diff=diff,
         problems=problems[:SHOWN_PROBLEMS],
+        job_line=job_words(sub.job_message, current_lang()),  # the job's status line in the reader's language
         problem_count=sub.problem_count,
         file_level=[p for p in problems if p.get("row") is None],
         working=working,

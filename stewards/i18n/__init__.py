@@ -95,6 +95,13 @@ def words(item: Mapping[str, Any], lang: str, field: str = "message") -> str:
         return str(item.get(field) or "")
 
 
+def said(message: object, lang: str) -> str:
+    """One message (a Message, or an exception whose first argument is one) in `lang`; plain text as it is."""
+    if isinstance(message, BaseException):
+        message = message.args[0] if message.args else str(message)
+    return words({"message": str(message)} | keyed(message), lang)
+
+
 def worded(items: list[dict[str, Any]], lang: str, field: str = "message") -> list[dict[str, Any]]:
     """The items with their message in `lang` (the stored English text kept under `<field>_en`)."""
     if language(lang) == DEFAULT:

@@ -1,0 +1,97 @@
+"""The steward API's refusals (4xx `error`) in Spanish and French by ?lang= or Accept-Language, the English text as
+`error_en` beside them, and word for word as before when no other language is asked for."""
+
+from __future__ import annotations
+
+import io
+
+from dashboard.steward.review_api import _unjustified
+from stewards.checking import TooManyChecks
+from stewards.i18n import said, say
+from tests.steward.conftest import HEADER
+from tests.steward.test_api_flow import call
+
+FILE = "recruitment_cost_months,MEX,,2024,total,3.2,,,STPS encuesta de costos 2024,\n"
+ASK_EN = 'nothing was done: send {"confirm": true} to go ahead'
+
+
+def _upload(api, token: str) -> str:
+    body = {"file": (io.BytesIO((HEADER + FILE).encode()), "costos.csv")}
+    made = api.post("/api/v1/submissions", data=body, headers={"Authorization": f"Bearer {token}"})
+    assert made.status_code == 201, made.json
+    return made.json["id"]
+
+
+def test_refusals_before_any_file_in_spanish_and_french(steward_server, accounts) -> None:
+    api = steward_server.test_client()
+    mex = {"Authorization": f"Bearer {accounts.mex_token}"}
+    english = api.post("/api/v1/submissions", data={}, headers=mex)
+    assert english.status_code == 400 and english.json == {
+        "error": "send the file as multipart/form-data in the field 'file'"
+    }
+    spanish = api.post("/api/v1/submissions?lang=es", data={}, headers=mex).json
+    assert spanish["error"] == "envíe el archivo como multipart/form-data en el campo 'file'"
+    assert spanish["error_en"] == english.json["error"]
+
+    nobody = api.get("/api/v1/submissions/s1", headers={"Accept-Language": "fr-CH, fr;q=0.9"})
+    assert nobody.status_code == 401 and nobody.headers["WWW-Authenticate"] == 'Bearer realm="lmm"'
+    assert nobody.json["error"].startswith("un jeton d'API valide est requis : Authorization: Bearer <token>")
+    assert nobody.json["error_en"] == ("a valid API token is required: Authorization: Bearer <token> "
+                                       "(issued by `lmm users token NAME`)")  # fmt: skip
+    missing = api.get("/api/v1/submissions/s0?lang=fr", headers=mex).json
+    assert missing == {"error": "vous n'avez pas de soumission s0", "error_en": "no submission s0 of yours"}
+    rollback = call(api, accounts.admin_token, "POST", "/api/v1/releases/rollback?lang=es", {"release_id": "r0"}).json
+    assert rollback["error"] == "no se conserva la versión 'r0' (GET /api/v1/releases las lista)"
+
+
+def test_refusals_of_the_workflow_and_confirmations_in_the_language(steward_server, accounts) -> None:
+    api = steward_server.test_client()
+    sid = _upload(api, accounts.mex_token)
+    path = f"/api/v1/submissions/{sid}"
+
+    unconfirmed = call(api, accounts.mex_token, "POST", f"{path}/submit?lang=fr", {})
+    assert unconfirmed.status_code == 400
+    assert (
+        unconfirmed.json["error"]
+        == 'confirmez les chiffres avec {"confirm": true} (et, si besoin, "modes": {series: mode})'
+    )
+    assert unconfirmed.json["error_en"] == (
+        'confirm the figures with {"confirm": true} (and optional "modes": {series: mode})'
+    )
+    steward_only = call(api, accounts.mex_token, "POST", f"{path}/approve?lang=es", {"confirm": True})
+    assert steward_only.status_code == 403 and steward_only.json["error"] == "solo un administrador puede aprobar"
+
+    early = call(api, accounts.admin_token, "POST", f"{path}/approve?lang=es", {"confirm": True})
+    assert early.status_code == 409
+    assert early.json["error"] == f"el envío {sid} no está a la espera de revisión (estado: validated)"
+    assert early.json["error_en"] == f"submission {sid} is not waiting for review (status: validated)"
+    assert (
+        call(api, accounts.admin_token, "POST", f"{path}/approve", {"confirm": True}).json["error"]
+        == (early.json["error_en"])
+    )
+
+    english = call(api, accounts.admin_token, "POST", f"{path}/approve", {}).json
+    assert english["error"].startswith("Approving publishes this file's values (count: 1) in a new release after ")
+    assert english["error"].endswith(f"({ASK_EN})") and "error_en" not in english
+    french = call(api, accounts.admin_token, "POST", f"{path}/approve?lang=fr", {})
+    assert french.status_code == 428 and french.json["confirm_required"] is True
+    assert french.json["error"].endswith('(rien n\'a été fait : envoyez {"confirm": true} pour continuer)')
+    assert french.json["error_en"] == english["error"] and french.json["effect"] == english["effect"]
+    reject = call(api, accounts.admin_token, "POST", f"{path}/reject?lang=es", {}).json
+    assert reject["error"].startswith("rechazar este envío (valores: 1); no se publica nada de él.")  # no 'Confirmo: '
+    assert reject["error_en"].startswith("reject this submission (values: 1); nothing from it is published. (")
+
+
+def test_refusals_made_in_the_workflow_keep_their_english_and_speak_the_language() -> None:
+    busy = TooManyChecks(say("api.too_many_checks", n=2, filename=repr("big.csv")))
+    assert str(busy) == ("2 of your files are still being checked: wait until they are done (their pages say so), "
+                         "then upload 'big.csv' again. Nothing was stored.")  # fmt: skip
+    assert said(busy, "fr").startswith("2 de vos fichiers sont encore en cours de vérification")
+    assert said(busy, "es").endswith("vuelva a cargar 'big.csv'. No se guardó nada.")
+    missing = [{"id": "w1", "row": 2, "column": "value"}, {"id": "w2", "row": 5, "column": "value"}]
+    assert _unjustified(missing, "en") == (
+        "2 warning(s) need a justification before submit: w1 (row 2, value), w2 (row 5, value). Send "
+        '{"confirm": true, "justifications": {"<warning id>": "why the value is right"}}'
+    )
+    assert _unjustified(missing, "es").startswith("2 advertencia(s) necesitan una justificación antes de enviar: "
+                                                  "w1 (fila 2, value), w2 (fila 5, value). Envíe {")  # fmt: skip
