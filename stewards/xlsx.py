@@ -34,6 +34,7 @@ NS = {
 MAX_PARTS = 2000  # a workbook has a few dozen parts; the ZIP directory of more is not even parsed
 DATA_SHEETS = ("data", "practices")  # the templates' data sheets (template.py, practice_template.py)
 OTHER_SHEETS = ("lists", "columns", "indicators")  # the templates' other sheets, never read
+LISTED_IN_WORDS = 50  # sheets listed as nested messages (more: listed in English; no workbook of ours has more)
 AGAIN = say("refusal.again")
 ANY_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 MAX_FORMULAS = 10_000  # formula cells listed one by one as problems; a workbook with more is refused whole
@@ -187,7 +188,7 @@ def sheets_of(book: bytes, rels: bytes) -> list[Sheet]:
 
 def data_sheet(sheets: list[Sheet], filename: str) -> Sheet:
     """The one visible sheet to read: refused when any sheet is hidden, or when several could be the data sheet."""
-    listed = ", ".join(repr(s.name) + ("" if s.state == "visible" else f" ({_state(s.state)})") for s in sheets)
+    listed = _listed(sheets)
     hidden = [s for s in sheets if s.state != "visible"]
     if hidden:
         raise UploadError(say("refusal.hidden_sheets", filename=repr(filename), sheets=listed))
@@ -203,8 +204,22 @@ def data_sheet(sheets: list[Sheet], filename: str) -> Sheet:
     raise UploadError(say("refusal.no_data_sheet", filename=repr(filename), sheets=listed))
 
 
-def _state(state: str) -> str:
-    return "very hidden" if state.lower() == "veryhidden" else state
+def _listed(sheets: list[Sheet]) -> str:
+    """'data', 'notes' (hidden), 'x' (very hidden): as nested messages, so that the words in brackets are said in the
+    reader's language (beyond LISTED_IN_WORDS sheets: the English text alone)."""
+    names = [_named(s) for s in sheets]
+    if not names or len(names) > LISTED_IN_WORDS:
+        return ", ".join(names)
+    listed = names[-1]
+    for name in reversed(names[:-1]):
+        listed = say("sheet.comma", first=name, rest=listed)
+    return listed
+
+
+def _named(sheet: Sheet) -> str:
+    if sheet.state == "visible":
+        return repr(sheet.name)
+    return say("sheet.very_hidden" if sheet.state.lower() == "veryhidden" else "sheet.hidden", name=repr(sheet.name))
 
 
 def _could_be_data(name: str) -> bool:

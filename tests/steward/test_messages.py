@@ -187,3 +187,18 @@ def test_a_file_beyond_the_budget_is_refused_in_the_readers_language() -> None:
     assert words({"message": slow, **keyed(slow)}, "fr").startswith(
         "'lento.xlsx' n'a pas pu être vérifié en 10 secondes (arrêt pendant : lecture du classeur)"
     )
+
+
+def test_a_workbooks_hidden_sheets_are_named_in_the_readers_language() -> None:
+    from bench import soak_hostile as hostile
+    from stewards.budget import UploadError
+    from stewards.upload import read_upload
+
+    filename, build = hostile.HOSTILE_FILES["hidden sheet"]
+    try:
+        read_upload(build(), filename)
+    except UploadError as error:
+        refusal = {"message": str(error), **keyed(error.args[0])}
+    assert "its sheets: 'data', 'd\u0430ta' (very hidden). Only" in refusal["message"]  # English as before
+    assert "sus hojas: 'data', 'd\u0430ta' (muy oculta). Solo" in words(refusal, "es")
+    assert "ses feuilles : 'data', 'd\u0430ta' (très masquée). Seule" in words(refusal, "fr")
