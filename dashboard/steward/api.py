@@ -131,7 +131,7 @@ def show(submission_id: str):
         return _error(404, say("api.not_yours", submission=submission_id))
     sub = workflow.settled(sub)
     if request.args.get("format") == "csv":
-        return problems_csv(sub)
+        return problems_csv(sub, review_api.reader_lang())
     sub_diff = workflow.current_diff(sub, None if g.user.is_admin else g.user.countries)
     return jsonify(describe(sub) | {"diff": sub_diff} | review_api.signed(sub))
 

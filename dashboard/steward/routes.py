@@ -212,7 +212,7 @@ def submission(submission_id: str):
 @pages.get("/submissions/<submission_id>/problems.csv")
 @login_required
 def problems(submission_id: str):
-    return problems_csv(_own_submission(submission_id))
+    return problems_csv(_own_submission(submission_id), current_lang())
 
 
 @pages.post("/submissions/<submission_id>/submit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Response, render_template, request, stream_with_context
@@ -11,9 +12,9 @@ from dashboard.steward import auth
 from lmm.config import setting
 from stewards import publish, store, workflow
 from stewards.accounts import User
-from stewards.i18n import worded
+from stewards.i18n import text, worded
 from stewards.job_messages import job_words
-from stewards.problems import read_csv_file
+from stewards.problems import PROBLEM_COLUMNS, read_csv_file
 from warehouse import releases
 from warehouse.connection import cursor
 from warehouse.safe_csv import neutralise_frame
@@ -139,14 +140,38 @@ def _review_context(user: User, sub: store.Submission) -> dict[str, object]:
     return submission_context(user, sub)
 
 
-def problems_csv(sub: store.Submission) -> Response:
-    """Every problem as CSV (cells a spreadsheet would run as formulas neutralised): the file kept beside the upload,
-    unpacked as it is sent; for a refused file or an older submission, the list the control database keeps."""
+def problems_csv(sub: store.Submission, lang: str = "en") -> Response:
+    """Every problem as CSV (cells a spreadsheet would run as formulas neutralised), its header row in `lang`: the
+    file kept beside the upload, unpacked as it is sent (its messages in English); for a refused file or an older
+    submission, the list the control database keeps (its messages in `lang` too)."""
     headers = {"Content-Disposition": f'attachment; filename="{sub.id}-problems.csv"'}
     path = workflow.problems_path(sub)
     if path is None:
         frame = workflow.problems_frame(sub)
+        frame["message"] = [p["message"] for p in worded(sub.problems, lang)] if len(frame) else frame["message"]
+        frame.columns = problem_header(lang)
         body = "\ufeff" + neutralise_frame(frame.astype(object).where(frame.notna(), "")).to_csv(index=False)
         return Response(body, content_type=CSV_TYPE, headers=headers)
+    return Response(stream_with_context(_with_header(read_csv_file(path), lang)), content_type=CSV_TYPE,
+                    headers=headers)  # fmt: skip
 
-    return Response(stream_with_context(read_csv_file(path)), content_type=CSV_TYPE, headers=headers)
+
+def problem_header(lang: str) -> list[str]:
+    """The problems CSV's column names in `lang` (English: row, column, cell, value, message)."""
+    return [text(f"problems.column.{name}", lang) for name in PROBLEM_COLUMNS]
+
+
+def _with_header(pieces: Iterator[bytes], lang: str) -> Iterator[bytes]:
+    """The kept CSV's pieces, its header row (written in English by stewards.problems) in `lang`."""
+    english = ("\ufeff" + ",".join(PROBLEM_COLUMNS) + "\n").encode()
+    head: bytes | None = b""
+    for piece in pieces:
+        if head is not None:
+            head += piece
+            if len(head) < len(english):
+                continue
+            piece = head.replace(english, ("\ufeff" + ",".join(problem_header(lang)) + "\n").encode(), 1)
+            head = None
+        yield piece
+    if head:
+        yield head

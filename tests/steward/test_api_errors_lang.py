@@ -95,3 +95,25 @@ def test_refusals_made_in_the_workflow_keep_their_english_and_speak_the_language
     )
     assert _unjustified(missing, "es").startswith("2 advertencia(s) necesitan una justificación antes de enviar: "
                                                   "w1 (fila 2, value), w2 (fila 5, value). Envíe {")  # fmt: skip
+
+
+def test_the_problems_csv_has_its_header_row_in_the_language(steward_server, accounts) -> None:
+    from tests.steward.conftest import sign_in
+
+    api = steward_server.test_client()
+    mex = {"Authorization": f"Bearer {accounts.mex_token}"}
+    bad = "fee_ban_law,MEX,,2024,,,fully,,Ley Federal del Trabajo,\n"
+    made = api.post("/api/v1/submissions", data={"file": (io.BytesIO((HEADER + bad).encode()), "f.csv")}, headers=mex)
+    assert made.status_code == 422, made.json
+    csv = f"/api/v1/submissions/{made.json['id']}?format=csv"
+    assert api.get(csv, headers=mex).text.startswith("\ufeffrow,column,cell,value,message\n")  # English as before
+    spanish = api.get(f"{csv}&lang=es", headers=mex).text
+    assert spanish.startswith("\ufefffila,columna,celda,valor,mensaje\n") and "category 'fully'" in spanish
+    page = sign_in(steward_server, "mex").get(f"/steward/submissions/{made.json['id']}/problems.csv?lang=fr")
+    assert page.text.startswith("\ufeffligne,colonne,cellule,valeur,message\n")
+
+    body = {"file": (io.BytesIO(b"indicator,country,yeer,source\nfee_ban_law,MEX,2024,DOF\n"), "cabecera.csv")}
+    refused = api.post("/api/v1/submissions", data=body, headers=mex).json  # refused whole: the stored list
+    french = api.get(f"/api/v1/submissions/{refused['id']}?format=csv", headers=mex | {"Accept-Language": "fr"})
+    assert french.text.startswith("\ufeffligne,colonne,cellule,valeur,message\n")
+    assert "'cabecera.csv' n'a pas les colonnes du modèle" in french.text
