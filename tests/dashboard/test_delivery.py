@@ -16,9 +16,10 @@ PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 @pytest.fixture(scope="module")
 def app(release_id: str):
-    from tests.dashboard.test_first_view import the_app
+    from tests.dashboard.test_first_view import forget_the_app_of_requests, the_app
 
-    return the_app()
+    yield the_app()
+    forget_the_app_of_requests()
 
 
 def _kept(app) -> CompressedComponentFiles:

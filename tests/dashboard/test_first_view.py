@@ -66,7 +66,16 @@ def test_loading_wrappers_show_their_children() -> None:
 
 @pytest.fixture(scope="module")
 def client(release_id: str):
-    return the_app().server.test_client()
+    yield the_app().server.test_client()
+    forget_the_app_of_requests()
+
+
+def forget_the_app_of_requests() -> None:
+    """Dash remembers the app that served a layout in a context variable of this thread (`get_layout`); a later
+    create_app() would register its pages' redirects on that one, which has served requests and refuses them."""
+    from dash._get_app import app_context
+
+    app_context.set(None)
 
 
 def the_app():
