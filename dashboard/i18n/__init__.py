@@ -118,6 +118,21 @@ def parts(key: str, lang: str | None = None, /, **values: Any) -> list[Any]:
     return [part for part in out if not (isinstance(part, str) and part == "")]
 
 
+def plural(count: float | int | None, one: str, other: str, lang: str | None = None, /, **params: Any) -> str:
+    """The text of key `one` or `other` as the language's plural rule (CLDR, Babel) takes `count`: 1 takes `one` in
+    every language, 0 takes it in French too ("0 ligne"), everything else `other` ("2 lignes", "0 rows")."""
+    code = normalise(lang) or current_lang()
+    form = "other" if count is None else _plural_form(code, count)
+    return t(one if form == "one" else other, code, **params)
+
+
+@lru_cache(maxsize=64)
+def _plural_form(code: str, count: float | int) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(code).plural_form(abs(count)))
+
+
 def has(key: str) -> bool:
     return key in catalogue(DEFAULT)
 

@@ -19,6 +19,7 @@ from dashboard.i18n import (
     js_strings,
     normalise,
     page_url,
+    plural,
     switch_href,
     t,
 )
@@ -59,6 +60,7 @@ def switcher_links() -> list[dict[str, Any]]:
 def template_values() -> dict[str, Any]:
     return {
         "t": t,
+        "plural": plural,
         "lang": current_lang(),
         "href": href,
         "languages": switcher_links(),
