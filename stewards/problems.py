@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from pandas.api.types import union_categoricals
 
+from stewards import i18n
 from stewards.cells import arrow
 from stewards.i18n import keyed
 
@@ -283,6 +284,11 @@ def neutralised(table: pa.Table) -> pa.Table:
             text = pc.if_else(risky, pc.binary_join_element_wise(_text("'"), text, _text("")), text)
             table = table.set_column(table.schema.get_field_index(name), name, text)
     return table
+
+
+def problem_header(lang: str) -> list[str]:
+    """The problems CSV's column names in `lang` (English: row, column, cell, value, message)."""
+    return [i18n.text(f"problems.column.{name}", lang) for name in PROBLEM_COLUMNS]
 
 
 def file_level(message: str) -> list[dict]:

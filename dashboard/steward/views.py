@@ -12,9 +12,9 @@ from dashboard.steward import auth
 from lmm.config import setting
 from stewards import publish, store, workflow
 from stewards.accounts import User
-from stewards.i18n import text, worded
+from stewards.i18n import worded
 from stewards.job_messages import job_words
-from stewards.problems import PROBLEM_COLUMNS, read_csv_file
+from stewards.problems import PROBLEM_COLUMNS, problem_header, read_csv_file
 from warehouse import releases
 from warehouse.connection import cursor
 from warehouse.safe_csv import neutralise_frame
@@ -154,11 +154,6 @@ def problems_csv(sub: store.Submission, lang: str = "en") -> Response:
         return Response(body, content_type=CSV_TYPE, headers=headers)
     return Response(stream_with_context(_with_header(read_csv_file(path), lang)), content_type=CSV_TYPE,
                     headers=headers)  # fmt: skip
-
-
-def problem_header(lang: str) -> list[str]:
-    """The problems CSV's column names in `lang` (English: row, column, cell, value, message)."""
-    return [text(f"problems.column.{name}", lang) for name in PROBLEM_COLUMNS]
 
 
 def _with_header(pieces: Iterator[bytes], lang: str) -> Iterator[bytes]:
