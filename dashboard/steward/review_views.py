@@ -4,7 +4,9 @@ reasons it was sent back, its correction links, its withdrawal, and what approve
 from __future__ import annotations
 
 from dashboard.i18n import ind_text
+from dashboard.i18n.names import country_name
 from dashboard.steward.review_api import closed_round_words, shown_warnings
+from indicators.registry import load_registry
 from stewards import review, store, value_warnings
 from stewards.accounts import User
 from warehouse import releases
@@ -16,6 +18,7 @@ def submission_context(user: User, sub: store.Submission) -> dict[str, object]:
     warnings = shown_warnings(sub) if figures else []
     given = review.notes(sub.id, "justification")
     return {
+        "indicator_title": indicator_title,
         "values": [
             v | {"indicator": ind_text(v["indicator_id"], "title", v["indicator"])}  # the reader's language
             for v in review.submitted_values(sub)
@@ -33,6 +36,20 @@ def submission_context(user: User, sub: store.Submission) -> dict[str, object]:
     }
 
 
+def indicator_title(indicator_id: object) -> str:
+    """An indicator's title in the reader's language (English when not translated; its id when not registered)."""
+    ind = load_registry().indicators.get(str(indicator_id))
+    return str(ind_text(indicator_id, "title", ind.title if ind else str(indicator_id)))
+
+
+def series_words(key: str, names: dict[str, str]) -> dict[str, str]:
+    """'recruitment_cost_months|GTM' -> its indicator's title, id, country code and country name (reader's language)."""
+    indicator_id, _, country = key.partition("|")
+    code = country.split("|")[0]
+    return {"id": indicator_id, "title": indicator_title(indicator_id), "code": code,
+            "country": country_name(code, names.get(code, code))}  # fmt: skip
+
+
 def rollback_effects(release_ids: list[str]) -> dict[str, dict[str, int]]:
     """For each release a rollback could go back to: how many published submissions (and their values) it would
     withdraw, i.e. those published in a later release that is still served."""
@@ -46,9 +63,10 @@ def rollback_effects(release_ids: list[str]) -> dict[str, dict[str, int]]:
     return out
 
 
-def rounds_view(user: User) -> list[dict[str, object]]:
+def rounds_view(user: User, names: dict[str, str]) -> list[dict[str, object]]:
     """The reporting rounds a user sees on the home page: a steward the open ones holding their countries (with the
-    days left and k of n expected series submitted); an admin every round."""
+    days left and k of n expected series submitted, the missing ones in words; `names`: iso3 -> English name); an
+    admin every round."""
     from stewards import rounds
 
     out = []
@@ -59,7 +77,7 @@ def rounds_view(user: User) -> list[dict[str, object]]:
         expected, done = rounds.progress(rnd, scope)
         if not expected:
             continue
-        missing = [k.replace("|", " · ") for k in expected if k not in done]
+        missing = [series_words(k, names) for k in expected if k not in done]
         out.append({"id": rnd.id, "name": rnd.name, "deadline": rnd.deadline, "open": rnd.is_open(),
                     "days": rnd.days_left(), "expected": len(expected), "done": len(done), "missing": missing})  # fmt: skip
     return out

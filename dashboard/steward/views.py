@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Response, render_template, request, stream_with_context
 
 from dashboard.i18n import current_lang
+from dashboard.i18n.names import country_name
 from dashboard.steward import auth
 from lmm.config import setting
 from stewards import publish, store, workflow
@@ -74,7 +75,7 @@ def render_home(user: User) -> str:
         **_common(user),
         submissions=subs,
         pending=[s for s in subs if s.status == "submitted"] if user.is_admin else [],
-        scope=[(c, names.get(c, "")) for c in user.countries],
+        scope=[(c, country_name(c, names.get(c, ""))) for c in user.countries],  # the reader's language
         history=history,
         release_ids=sorted(releases.list_release_ids(), reverse=True) if user.is_admin else [],
         current=releases.current_release_id(),
@@ -82,7 +83,7 @@ def render_home(user: User) -> str:
         undone=store.rolled_back_releases() if user.is_admin else set(),
         rollback_effects=_rollback_effects(user),
         withdrawn_map=_withdrawn_map(subs),
-        rounds=_rounds(user),
+        rounds=_rounds(user, names),
     )
 
 
@@ -98,10 +99,10 @@ def _withdrawn_map(subs: list[store.Submission]) -> dict[str, dict[str, str]]:
     return withdrawals(subs)
 
 
-def _rounds(user: User) -> list[dict[str, object]]:
+def _rounds(user: User, names: dict[str, str]) -> list[dict[str, object]]:
     from dashboard.steward.review_views import rounds_view
 
-    return rounds_view(user)
+    return rounds_view(user, names)
 
 
 def render_submission(user: User, sub: store.Submission) -> str:

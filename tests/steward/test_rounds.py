@@ -28,7 +28,7 @@ def test_a_round_is_announced_counted_and_closed(steward_server, accounts, capsy
 
     home = page_text(sign_in(steward_server, "mex").get("/steward/").text)
     assert "2026 costs : closes in 12 days" in home and "0 of 2 expected series submitted" in home
-    assert "recruitment_cost_months · MEX" in home  # still expected
+    assert "recruitment_cost_months · Mexico" in home  # still expected (its title before the id)
     client = steward_server.test_client()
     sid = post_file(client, accounts.mex_token, FILE).json["id"]
     try:

@@ -49,3 +49,41 @@ def test_count_words_are_singular_for_one_and_zero_in_french(typo_page) -> None:
     assert "1 valeur aberrante possible" in french
     spanish = counts(client.get(path + "?lang=es").text)
     assert "3 filas" in spanish and "1 serie nueva" in spanish and "0 valores modificados" in spanish
+
+
+def cells(html: str, table_id: str, column: int) -> list[str]:
+    table = re.search(rf'<table class="table[^"]*" id="{table_id}">(.*?)</table>', html, re.S)
+    assert table, table_id
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)[1:]  # after the header row
+    return [page_text(re.findall(r"<td>(.*?)</td>", row, re.S)[column]).strip() for row in rows]
+
+
+def test_outliers_and_warnings_name_the_indicator_in_the_readers_language(typo_page) -> None:
+    client, path = typo_page
+    rate = "tertiary_women_emigration_rate"
+    french = client.get(path + "?lang=fr").text
+    assert cells(french, "diff-outliers", 0) == [f"Taux d'émigration des femmes diplômées du supérieur {rate}"]
+    assert cells(french, "warnings-table", 2) == [f"Taux d'émigration des femmes diplômées du supérieur {rate}"]
+    assert f"<code>{rate}</code>" in french  # the id small beside the title
+    spanish = client.get(path + "?lang=es").text
+    assert cells(spanish, "diff-outliers", 0) == [f"Tasa de emigración de las mujeres con educación terciaria {rate}"]
+    english = client.get(path + "?lang=en").text
+    assert cells(english, "warnings-table", 2) == [f"Emigration rate of tertiary-educated women {rate}"]
+
+
+def test_the_home_names_the_stewards_country_and_a_rounds_missing_series_in_words(steward_server, own_accounts):  # noqa: F811
+    from datetime import UTC, datetime, timedelta
+
+    from lmm.cli import main
+
+    deadline = (datetime.now(UTC).date() + timedelta(days=12)).isoformat()
+    assert main(["rounds", "open", "--indicators", "recruitment_cost_months", "--countries", "MEX",
+                 "--deadline", deadline, "--name", "2026 costs", "--actor", "admin"]) == 0  # fmt: skip
+    client = sign_in(steward_server, "mex")
+    french = page_text(client.get("/steward/?lang=fr").text)
+    assert "Mexique (MEX)" in french
+    assert "Coût de recrutement supporté par le travailleur (ODD 10.7.1) recruitment_cost_months · Mexique" in french
+    spanish = page_text(client.get("/steward/?lang=es").text)
+    assert "México (MEX)" in spanish and "recruitment_cost_months · México" in spanish
+    english = page_text(client.get("/steward/?lang=en").text)
+    assert "Mexico (MEX)" in english and "(SDG 10.7.1) recruitment_cost_months · Mexico" in english
