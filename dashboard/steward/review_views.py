@@ -3,7 +3,7 @@ reasons it was sent back, its correction links, its withdrawal, and what approve
 
 from __future__ import annotations
 
-from dashboard.i18n import ind_text
+from dashboard.i18n import ind_text, unit_text
 from dashboard.i18n.names import country_name
 from dashboard.steward.review_api import closed_round_words, shown_warnings
 from indicators.registry import load_registry
@@ -20,7 +20,7 @@ def submission_context(user: User, sub: store.Submission) -> dict[str, object]:
     return {
         "indicator_title": indicator_title,
         "values": [
-            v | {"indicator": ind_text(v["indicator_id"], "title", v["indicator"])}  # the reader's language
+            v | {"indicator": ind_text(v["indicator_id"], "title", v["indicator"]), "unit": unit_text(v["unit"])}
             for v in review.submitted_values(sub)
         ]
         if figures

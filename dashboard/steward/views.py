@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Response, render_template, request, stream_with_context
 
-from dashboard.i18n import current_lang
+from dashboard.i18n import current_lang, has, t, unit_text
 from dashboard.i18n.names import country_name
 from dashboard.steward import auth
 from lmm.config import setting
@@ -59,7 +59,27 @@ def _common(user: User | None) -> dict[str, object]:
     return {
         "user": user, "csrf": auth.csrf_token(), "site_css": SITE_CSS.exists(), "status_text": STATUS_TEXT,
         "limit_mb": float(setting("LMM_UPLOAD_LIMIT_MB")), "limit_bytes": upload_limit_bytes(),
+        "action_words": action_words, "mode_words": mode_words,
     }  # fmt: skip
+
+
+def action_words(code: str) -> str:
+    """An audit or release-history action code ('upload', 'warnings_kept', 'rollback') in the reader's words; a code
+    with no words yet stays as stored."""
+    key = f"steward.action.{code}"
+    return t(key) if has(key) else code
+
+
+def mode_words(mode: str) -> str:
+    """A publish mode as stored ('append', 'replace') in the reader's words."""
+    return t(f"steward.confirm.{mode}").lower() if mode in ("append", "replace") else mode
+
+
+def _units_worded(problems: list[dict]) -> list[dict]:
+    """Problems whose message names a unit ('months of earnings') with the unit in the reader's language."""
+    return [p | {"params": {**p["params"], "unit": unit_text(p["params"]["unit"])}}
+            if isinstance(p.get("params"), dict) and isinstance(p["params"].get("unit"), str) else p
+            for p in problems]  # fmt: skip
 
 
 def render_page(template: str, user: User | None = None, **values: object) -> str:
@@ -109,7 +129,8 @@ def render_submission(user: User, sub: store.Submission) -> str:
     scope = None if user.is_admin else user.countries
     sub = workflow.settled(sub)
     diff = workflow.current_diff(sub, scope)
-    problems = worded(sub.problems, current_lang())  # the reader's language; older problems: their English
+    # the reader's language (units too); problems stored before keys existed: their English
+    problems = worded(_units_worded(sub.problems), current_lang())
     working = (sub.status in ("approved", "rejected") and publish.job_alive(sub)) or sub.status == "validating"
     served = publish.served(sub)
     rolled_back = sub.status == "published" and sub.release_id in store.rolled_back_releases()

@@ -87,3 +87,45 @@ def test_the_home_names_the_stewards_country_and_a_rounds_missing_series_in_word
     assert "México (MEX)" in spanish and "recruitment_cost_months · México" in spanish
     english = page_text(client.get("/steward/?lang=en").text)
     assert "Mexico (MEX)" in english and "(SDG 10.7.1) recruitment_cost_months · Mexico" in english
+
+
+def inside(pattern: str, html: str) -> str:
+    found = re.search(pattern, html, re.S)
+    assert found, pattern
+    return found.group(1)
+
+
+COST = "recruitment_cost_months,MEX,,2024,total,{value},,,STPS encuesta de costos 2024,\n"
+
+
+def test_units_audit_actions_and_publish_modes_in_words(steward_server, own_accounts) -> None:  # noqa: F811
+    from tests.steward.test_api_flow import call, post_file
+
+    mex = sign_in(steward_server, "mex")
+    refused = upload(mex, "cost.csv", (HEADER + COST.format(value=500)).encode()).request.path
+    assert "mois de revenu" in page_text(mex.get(refused + "?lang=fr").text)  # the problem's unit
+    assert "meses de ingresos" in page_text(mex.get(refused + "?lang=es").text)
+    assert "months of earnings" in page_text(mex.get(refused + "?lang=en").text)
+
+    api = steward_server.test_client()
+    sid = post_file(api, own_accounts.mex_token, COST.format(value=3.2)).json["id"]
+    submitted = call(api, own_accounts.mex_token, "POST", f"/api/v1/submissions/{sid}/submit", {"confirm": True})
+    assert submitted.status_code == 200, submitted.json
+    admin = sign_in(steward_server, "admin")
+    french = admin.get(f"/steward/submissions/{sid}?lang=fr").text
+    assert re.search(r"3,2\s+mois de revenu", page_text(french))  # the signed values' unit
+    assert "<strong>ajouter</strong>" in french and "<strong>append</strong>" not in french  # the publish mode
+    trail = page_text(inside(r'<ol class="trail">(.*?)</ol>', french))
+    assert "fichier déposé" in trail and "soumis pour relecture" in trail and "· upload" not in trail
+    spanish = admin.get(f"/steward/submissions/{sid}?lang=es").text
+    assert "<strong>añadir</strong>" in spanish and "archivo subido" in page_text(spanish)
+    home = admin.get("/steward/?lang=fr").text
+    table = inside(r'<table class="table table-compact" id="audit-table">(.*?)</table>', home)
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    audit = [page_text(re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[3]).strip() for row in rows]
+    assert "connexion" in audit and "fichier déposé" in audit and "soumis pour relecture" in audit
+    assert not {"upload", "submit", "login"} & set(audit)
+    releases = page_text(inside(r'<table class="table" id="release-table">(.*?)</table>', home))
+    assert "publié" in releases
+    english = page_text(admin.get("/steward/?lang=en").text)
+    assert "file uploaded" in english and "submitted for review" in english
