@@ -59,7 +59,7 @@ def _common(user: User | None) -> dict[str, object]:
     return {
         "user": user, "csrf": auth.csrf_token(), "site_css": SITE_CSS.exists(), "status_text": STATUS_TEXT,
         "limit_mb": float(setting("LMM_UPLOAD_LIMIT_MB")), "limit_bytes": upload_limit_bytes(),
-        "action_words": action_words, "mode_words": mode_words,
+        "action_words": action_words, "mode_words": mode_words, "sex_words": sex_words,
     }  # fmt: skip
 
 
@@ -73,6 +73,12 @@ def action_words(code: str) -> str:
 def mode_words(mode: str) -> str:
     """A publish mode as stored ('append', 'replace') in the reader's words."""
     return t(f"steward.confirm.{mode}").lower() if mode in ("append", "replace") else mode
+
+
+def sex_words(code: object) -> str:
+    """A row's sex as stored ('female', 'total') in the reader's words (Femmes, Total); empty stays empty."""
+    key = f"sex.{code}"
+    return t(key) if code and has(key) else str(code or "")
 
 
 def _units_worded(problems: list[dict]) -> list[dict]:
