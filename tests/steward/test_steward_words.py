@@ -116,6 +116,8 @@ def test_units_audit_actions_and_publish_modes_in_words(steward_server, own_acco
     assert re.search(r"3,2\s+mois de revenu", page_text(french))  # the signed values' unit
     assert cells(french, "values-table", 5) == ["Total"]  # the sex in words, not the stored code
     assert "<strong>ajouter</strong>" in french and "<strong>append</strong>" not in french  # the publish mode
+    modes = page_text(inside(r"(Modes :.*?)</p>", french))
+    assert "(ODD 10.7.1) recruitment_cost_months · MEX: ajouter" in modes  # the series by its title
     trail = page_text(inside(r'<ol class="trail">(.*?)</ol>', french))
     assert "fichier déposé" in trail and "soumis pour relecture" in trail and "· upload" not in trail
     spanish = admin.get(f"/steward/submissions/{sid}?lang=es").text
