@@ -41,9 +41,9 @@ def test_a_callback_after_a_publish_reads_the_release_its_page_was_built_from(
     assert pinned == in_two_releases.first, "the store keeps the concrete release, not 'current'"
 
     releases.point_current_to(in_two_releases.second)  # a publish lands between the page and its callback
-    _, _, rows, _, _ = indicator_page.on_year_or_sex(1901, "male", "female_lfpr", pinned)
+    _, _, rows, *_ = indicator_page.on_year_or_sex(1901, "male", "female_lfpr", pinned)
     assert zwe_1901(rows) is None, "the view's callback reads the release the page showed"
-    _, _, fresh, _, _ = indicator_page.on_year_or_sex(1901, "male", "female_lfpr", None)
+    _, _, fresh, *_ = indicator_page.on_year_or_sex(1901, "male", "female_lfpr", None)
     assert zwe_1901(fresh) == 1.0, "control: the new current release has the planted value"
     again = indicator_page.layout(indicator_id="female_lfpr")
     assert store(again, "indicator-release") == in_two_releases.second, "a new view pins the new release"
