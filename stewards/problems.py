@@ -11,6 +11,7 @@ code) and fetches the cells as written only for the lines it writes; building it
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -245,7 +246,11 @@ class Report:
     def write_csv(self, path: Path) -> Path:
         """Every problem as CSV (UTF-8 with a BOM for Excel; cells a spreadsheet would run as formulas neutralised),
         zstd-compressed (messages repeat: ~20 to 1, at several hundred MB/s), written to a temporary name and renamed
-        into place."""
+        into place; the messages' catalogue keys beside it first (keys_path), so a download words them in Spanish or
+        French (read_csv_in)."""
+        keyed_messages = {m: self.keys[m] for m in self.messages if m in self.keys}
+        if keyed_messages:
+            _write_zstd(keys_path(path), json.dumps(keyed_messages, default=str).encode())
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # a killed writer's is removed (integrity.py)
         with pa.CompressedOutputStream(str(tmp), "zstd") as handle:
             handle.write(("\ufeff" + ",".join(PROBLEM_COLUMNS) + "\n").encode())
@@ -264,6 +269,45 @@ class Report:
                 writer.close()
         tmp.replace(path)
         return path
+
+
+def keys_path(path: Path) -> Path:
+    """Where write_csv keeps the catalogue keys of a kept CSV's messages (message text -> key and parameters)."""
+    return path.with_name(path.name.removesuffix(".csv.zst") + ".keys.json.zst")
+
+
+def _write_zstd(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # a killed writer's is removed (integrity.py)
+    with pa.CompressedOutputStream(str(tmp), "zstd") as handle:
+        handle.write(data)
+    tmp.replace(path)
+
+
+def read_csv_in(path: Path, lang: str) -> Iterator[bytes]:
+    """The CSV kept by write_csv with its header row and messages in `lang`, batch by batch (a message is worded
+    from its catalogue key kept beside the file; one without, or from a file kept before keys were, as stored)."""
+    kept = keys_path(path)
+    keys: dict[str, dict] = {}
+    if kept.exists():
+        with pa.CompressedInputStream(str(kept), "zstd") as handle:
+            keys = json.loads(handle.read())
+    yield ("\ufeff" + ",".join(problem_header(lang)) + "\n").encode()
+    options = {
+        "read_options": pacsv.ReadOptions(skip_rows=1, column_names=PROBLEM_COLUMNS, block_size=1 << 22),
+        "parse_options": pacsv.ParseOptions(newlines_in_values=True),
+        "convert_options": pacsv.ConvertOptions(column_types=dict.fromkeys(PROBLEM_COLUMNS, pa.large_string()),
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+    }  # fmt: skip
+    with pa.CompressedInputStream(str(path), "zstd") as handle:
+        for batch in pacsv.open_csv(handle, **options):
+            table = pa.Table.from_batches([batch])
+            encoded = table["message"].combine_chunks().dictionary_encode()  # each distinct message worded once
+            worded = pa.array([i18n.words({"message": m} | keys.get(m, {}), lang)
+                               for m in encoded.dictionary.to_pylist()], pa.large_string())  # fmt: skip
+            table = neutralised(table.set_column(4, "message", pc.take(worded, encoded.indices)))
+            out = pa.BufferOutputStream()
+            pacsv.write_csv(table, out, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+            yield out.getvalue().to_pybytes()
 
 
 def read_csv_file(path: Path, piece: int = 1 << 16) -> Iterator[bytes]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Response, render_template, request, stream_with_context
@@ -13,9 +12,9 @@ from dashboard.steward import auth
 from lmm.config import setting
 from stewards import publish, store, workflow
 from stewards.accounts import User
-from stewards.i18n import worded
+from stewards.i18n import DEFAULT, language, worded
 from stewards.job_messages import job_words
-from stewards.problems import PROBLEM_COLUMNS, problem_header, read_csv_file
+from stewards.problems import problem_header, read_csv_file, read_csv_in
 from warehouse import releases
 from warehouse.connection import cursor
 from warehouse.safe_csv import neutralise_frame
@@ -169,9 +168,9 @@ def _review_context(user: User, sub: store.Submission) -> dict[str, object]:
 
 
 def problems_csv(sub: store.Submission, lang: str = "en") -> Response:
-    """Every problem as CSV (cells a spreadsheet would run as formulas neutralised), its header row in `lang`: the
-    file kept beside the upload, unpacked as it is sent (its messages in English); for a refused file or an older
-    submission, the list the control database keeps (its messages in `lang` too)."""
+    """Every problem as CSV (cells a spreadsheet would run as formulas neutralised), its header row and messages in
+    `lang`: the file kept beside the upload, unpacked as it is sent (reworded batch by batch in another language);
+    for a refused file or an older submission, the list the control database keeps."""
     headers = {"Content-Disposition": f'attachment; filename="{sub.id}-problems.csv"'}
     path = workflow.problems_path(sub)
     if path is None:
@@ -180,21 +179,5 @@ def problems_csv(sub: store.Submission, lang: str = "en") -> Response:
         frame.columns = problem_header(lang)
         body = "\ufeff" + neutralise_frame(frame.astype(object).where(frame.notna(), "")).to_csv(index=False)
         return Response(body, content_type=CSV_TYPE, headers=headers)
-    return Response(stream_with_context(_with_header(read_csv_file(path), lang)), content_type=CSV_TYPE,
-                    headers=headers)  # fmt: skip
-
-
-def _with_header(pieces: Iterator[bytes], lang: str) -> Iterator[bytes]:
-    """The kept CSV's pieces, its header row (written in English by stewards.problems) in `lang`."""
-    english = ("\ufeff" + ",".join(PROBLEM_COLUMNS) + "\n").encode()
-    head: bytes | None = b""
-    for piece in pieces:
-        if head is not None:
-            head += piece
-            if len(head) < len(english):
-                continue
-            piece = head.replace(english, ("\ufeff" + ",".join(problem_header(lang)) + "\n").encode(), 1)
-            head = None
-        yield piece
-    if head:
-        yield head
+    pieces = read_csv_file(path) if language(lang) == DEFAULT else read_csv_in(path, language(lang))
+    return Response(stream_with_context(pieces), content_type=CSV_TYPE, headers=headers)

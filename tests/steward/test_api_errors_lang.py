@@ -108,7 +108,11 @@ def test_the_problems_csv_has_its_header_row_in_the_language(steward_server, acc
     csv = f"/api/v1/submissions/{made.json['id']}?format=csv"
     assert api.get(csv, headers=mex).text.startswith("\ufeffrow,column,cell,value,message\n")  # English as before
     spanish = api.get(f"{csv}&lang=es", headers=mex).text
-    assert spanish.startswith("\ufefffila,columna,celda,valor,mensaje\n") and "category 'fully'" in spanish
+    english = made.json["problems"][0]["message"]
+    worded = api.get(f"/api/v1/submissions/{made.json['id']}?lang=es", headers=mex).json["problems"][0]["message"]
+    assert "category 'fully'" in english and worded != english, "the problem has a Spanish text"
+    assert spanish.startswith("\ufefffila,columna,celda,valor,mensaje\n")
+    assert worded in spanish and english not in spanish, "the kept file's messages in Spanish too"
     page = sign_in(steward_server, "mex").get(f"/steward/submissions/{made.json['id']}/problems.csv?lang=fr")
     assert page.text.startswith("\ufeffligne,colonne,cellule,valeur,message\n")
 
@@ -117,3 +121,28 @@ def test_the_problems_csv_has_its_header_row_in_the_language(steward_server, acc
     french = api.get(f"/api/v1/submissions/{refused['id']}?format=csv", headers=mex | {"Accept-Language": "fr"})
     assert french.text.startswith("\ufeffligne,colonne,cellule,valeur,message\n")
     assert "'cabecera.csv' n'a pas les colonnes du modèle" in french.text
+
+
+def test_the_kept_problems_file_is_reworded_cell_for_cell(steward_server, accounts) -> None:
+    """Cells with commas, quotes, line breaks and formula-like text: the Spanish file has the same rows and cells as
+    the English one, each message as the Spanish page words it."""
+    import csv
+
+    api = steward_server.test_client()
+    mex = {"Authorization": f"Bearer {accounts.mex_token}"}
+    rows = [f'fee_ban_law,MEX,,{2000 + i},,,"fully, ""really""\nyes",,=SUM(A1),\n' for i in range(30)]
+    rows += [f"recruitment_cost_months,MEX,,{2000 + i},total,-{i}x,,,STPS,\n" for i in range(30)]
+    made = api.post("/api/v1/submissions", data={"file": (io.BytesIO((HEADER + "".join(rows)).encode()), "t.csv")},
+                    headers=mex)  # fmt: skip
+    assert made.status_code == 422, made.json
+    url = f"/api/v1/submissions/{made.json['id']}"
+    english = list(csv.reader(io.StringIO(api.get(f"{url}?format=csv", headers=mex).text.lstrip("\ufeff"))))
+    spanish = list(csv.reader(io.StringIO(api.get(f"{url}?format=csv&lang=es", headers=mex).text.lstrip("\ufeff"))))
+    assert len(spanish) == len(english) > 60 and spanish[0] == ["fila", "columna", "celda", "valor", "mensaje"]
+    assert [r[:4] for r in spanish[1:]] == [r[:4] for r in english[1:]], "rows, columns, cells and values unchanged"
+    shown = {(p["row"], p["column"]): p["message"] for p in api.get(f"{url}?lang=es", headers=mex).json["problems"]}
+    for row in spanish[1:]:
+        if (int(row[0]), row[1]) in shown:
+            assert row[4] == shown[(int(row[0]), row[1])], row
+    assert sum(s[4] != e[4] for s, e in zip(spanish[1:], english[1:], strict=True)) > 30, "most messages reworded"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in spanish for cell in row), "formulas neutralised"
