@@ -229,6 +229,13 @@ def test_download_a_csv_by_keyboard(tab, tmp_path: Path) -> None:
 
 
 def test_upload_in_the_steward_area_by_keyboard(tab, axe_source: str, steward_account: str) -> None:
+    # Playwright asks Chromium to hand it file dialogs only while something listens; listening from before the
+    # sign-in means that request has long arrived when Space is pressed (armed at the press, the dialog once
+    # opened before it did and was lost: CI timed out waiting for it).
+    def ignore(_chooser: object) -> None:
+        return None
+
+    tab.on("filechooser", ignore)
     sign_in_by_keyboard(tab, steward_account)
     assert_focus_visible(tab_to(tab, "#upload-file"))
     body = (
@@ -238,6 +245,7 @@ def test_upload_in_the_steward_area_by_keyboard(tab, axe_source: str, steward_ac
     with tab.expect_file_chooser() as chooser:
         tab.keyboard.press("Space")  # the file input opens the system's file dialog from the keyboard
     chooser.value.set_files(files=[{"name": "mex-2024.csv", "mimeType": "text/csv", "buffer": body.encode()}])
+    tab.remove_listener("filechooser", ignore)
     assert_focus_visible(tab_to(tab, "#upload-button"))
     tab.keyboard.press("Enter")
     tab.wait_for_selector("#submission-status")
