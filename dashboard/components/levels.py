@@ -33,8 +33,13 @@ def level_badge(level: str | None, extra_text: str | None = None, **attrs: objec
     )
 
 
-def legend(include_status: bool = True) -> html.Ul:
-    """The four levels plus no data (and the two statuses) with their names, for maps and heat maps."""
-    levels = [*COLOURED, "no_data"] + (list(STATUS_LABELS) if include_status else [])
-    items = html.Ul([html.Li(level_badge(level)) for level in levels], className="level-legend")
+def legend(include_status: bool = True, coloured: bool = True, **attrs: object) -> html.Ul:
+    """The four levels plus no data (and the statuses) with their names, for maps and heat maps; `coloured=False`
+    for maps coloured by a value scale, where only the greys are levels."""
+    items = html.Ul(legend_items(include_status, coloured), className="level-legend", **attrs)  # type: ignore[arg-type]
     return with_attrs(items, {"aria-label": t("legend.label")})
+
+
+def legend_items(include_status: bool = True, coloured: bool = True) -> list[html.Li]:
+    levels = [*(COLOURED if coloured else ()), "no_data"] + (list(STATUS_LABELS) if include_status else [])
+    return [html.Li(level_badge(level)) for level in levels]

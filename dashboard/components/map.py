@@ -47,14 +47,14 @@ def level_map(frame: pd.DataFrame, title: str, id: str, filename: str = "map", h
     `map_outputs(frame, title, height)` returns both. `height` in pixels (the map keeps its proportions).
     """
     figure, caption = map_outputs(frame, title, height)
-    return map_container(figure, caption, id, filename, legend(include_status=True))
+    return map_container(figure, caption, id, filename, legend(id=f"{id}-legend"))
 
 
 def value_map(frame: pd.DataFrame, title: str, unit: str, id: str, filename: str = "map") -> html.Figure:
     """Like `level_map` for context series without levels: a continuous colour scale of `value` (numbers), with
     countries whose value is out of date or missing drawn in the legend's greys."""
     figure, caption = value_outputs(frame, title, unit)
-    return map_container(figure, caption, id, filename, legend(include_status=True))
+    return map_container(figure, caption, id, filename, legend(coloured=False, id=f"{id}-legend"))
 
 
 def map_container(figure: Figure, caption: str, id: str, filename: str, legend_list: html.Ul) -> html.Figure:
@@ -108,7 +108,7 @@ def gap_map(frame: pd.DataFrame, title: str, unit: str, id: str, filename: str =
     """Like `value_map` for the gap between women and men (`value`: women minus men, level CURRENT where both
     values are current): a diverging scale centred on equal, with its ends and the greys named in words."""
     figure, caption = gap_outputs(frame, title, unit)
-    return map_container(figure, caption, id, filename, legend(include_status=True))
+    return map_container(figure, caption, id, filename, legend(coloured=False, id=f"{id}-legend"))
 
 
 def gap_outputs(frame: pd.DataFrame, title: str, unit: str) -> tuple[Figure, str]:

@@ -137,12 +137,18 @@ def gap_map_frame(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
         both = not (pd.isna(row.female) or pd.isna(row.male))
         statuses = [lv for lv in (row.female_level, row.male_level) if lv in STATUS_LABELS]
         level = (statuses[0] if statuses else CURRENT) if both else "no_data"
-        text = t("map.gap_value", women=f"{format_number(row.female)} {unit}".strip(),
-                 men=f"{format_number(row.male)} {unit}".strip(), gap=f"{_signed(row.gap)} {points}".strip()) if (
-            both) else ""  # fmt: skip
-        year = min(row.female_year, row.male_year) if both else None
+        same_year = both and row.female_year == row.male_year
+        text = _gap_text(row, unit, points, same_year) if both else ""
+        year = row.female_year if same_year else None  # else each value says its own year in the text
         rows.append((row.iso3, row.name, level, text, year, row.gap if level == CURRENT else None))
     return pd.DataFrame(rows, columns=["iso3", "name", "level", "value_text", "year", "value"])
+
+
+def _gap_text(row: Any, unit: str, points: str, same_year: bool) -> str:
+    """'Women 40 % · men 60 % · gap -20 percentage points', each value with its year when the two years differ."""
+    women, men = (f"{format_number(value)} {unit}".strip() + ("" if same_year else f" ({int(year)})")
+                  for value, year in ((row.female, row.female_year), (row.male, row.male_year)))  # fmt: skip
+    return t("map.gap_value", women=women, men=men, gap=f"{_signed(row.gap)} {points}".strip())
 
 
 def gap_unit(ind: Indicator) -> str:

@@ -14,6 +14,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 
 from dashboard.components.datatable import Column, data_table, records, shown_frame
 from dashboard.components.downloads import csv_download, graph_config
+from dashboard.components.levels import legend_items
 from dashboard.components.map import (
     NOTE_WIDTH,
     aria,
@@ -290,6 +291,7 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
     Output("indicator-table", "columns"),
     Output("indicator-table-caption", "children"),
     Output("indicator-map-gap-legend", "children"),
+    Output("indicator-map-legend", "children"),
     Input("indicator-year-slider", "value"),
     Input("indicator-sex", "value"),
     State("indicator-id", "data"),
@@ -298,8 +300,11 @@ def year_outputs(indicator_id: str, year: int, sex: str | None, release: str | N
 )
 def on_year_or_sex(year: int | None, sex: str | None, indicator_id: str, release: str | None):
     if year is None:
-        return (no_update,) * 6
-    return *year_outputs(indicator_id, int(year), sex, release), by_sex.gap_legend(sex == by_sex.BOTH)
+        return (no_update,) * 7
+    ind = q.find_indicator(indicator_id)
+    by_levels = sex != by_sex.BOTH and ind is not None and not value_scale(ind)  # else coloured by a value scale
+    return (*year_outputs(indicator_id, int(year), sex, release), by_sex.gap_legend(sex == by_sex.BOTH),
+            legend_items(coloured=by_levels))  # fmt: skip
 
 
 @callback(

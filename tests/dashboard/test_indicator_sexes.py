@@ -14,6 +14,7 @@ from dashboard.i18n import use_lang
 from dashboard.pages import _indicator_sexes as by_sex
 from dashboard.queries import indicator as q
 from lmm.config import seed_dir
+from tests.dashboard.layout_tree import find_component
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +146,25 @@ def test_gap_map_frame_given_expect() -> None:
         out = by_sex.gap_map_frame(given, ind("lfpr_national"))
     assert out["level"].tolist() == ["current", "current", "no_data", "out_of_date"]
     assert out["value"].tolist()[:2] == [-20.0, 5.0] and out["value"].iloc[2:].isna().all()  # never 0 for missing
-    assert out["year"].tolist()[:2] == [2020, 2018]
+    assert out["year"].iloc[0] == 2020 and pd.isna(out["year"].iloc[1])  # no one year: B's values differ in year
     assert out["value_text"].iloc[0] == "Femmes 40 % · hommes 60 % · écart -20 points de pourcentage"
+    assert out["value_text"].iloc[1].startswith("Femmes 50 % (2019) · hommes 45 % (2018) · écart ")  # each says its own
     assert out["value_text"].iloc[2] == ""
+
+
+def legend_words(items) -> list[str]:
+    return [item.children.children for item in items]  # each Li holds one level badge (icon + label)
+
+
+def test_the_map_legend_names_the_levels_only_when_the_map_is_coloured_by_them(page, obs) -> None:
+    assert page.value_scale(ind("pension_coverage")) is False  # a scored indicator: its map is coloured by levels
+    _, year = a_country_year_with_both(obs, "pension_coverage")
+    *_, by_levels = page.on_year_or_sex(year, "total", "pension_coverage", None)
+    *_, by_gap = page.on_year_or_sex(year, "both", "pension_coverage", None)
+    assert "✓ Achieved" in legend_words(by_levels) and "✗ Major challenges" in legend_words(by_levels)
+    gap_words = legend_words(by_gap)  # the gap map's colours are its colour bar; only its greys are levels
+    assert "○ No data" in gap_words and "◷ Out of date" in gap_words
+    assert not [w for w in gap_words if "Achieved" in w or "challenges" in w]
+    tree = page.layout(indicator_id="pension_coverage", sex="both", tab="map")
+    drawn = find_component(tree, "indicator-map-legend")
+    assert legend_words(drawn.children) == gap_words  # the page as first drawn says the same as the callback
