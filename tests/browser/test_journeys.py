@@ -4,10 +4,13 @@ Netherlands), a pasted list of codes and names joins the compare selection."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 
+import requests
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.browser.conftest import ARTIFACTS, screenshot
 
@@ -133,11 +136,6 @@ def test_phone_width_profile_and_compare(browser, gunicorn_server: str) -> None:
 
 
 def test_a_minister_reads_a_profile_in_spanish_follows_a_card_and_gets_the_briefing(page) -> None:
-    import io
-
-    import requests
-    from pypdf import PdfReader
-
     page.goto("/country/CIV?lang=es")
     expect(page.locator(".country-page h1").first).to_contain_text("Côte d’Ivoire (CIV)", timeout=30000)
     expect(page.locator("#country-level-rule")).to_contain_text("sigue a sus dos indicadores")  # why 92 is not green
@@ -206,11 +204,6 @@ def test_an_indicator_map_leads_back_to_the_countries(page) -> None:
 
 
 def test_a_peruvian_minister_finds_the_profile_reads_the_principles_line_and_the_indicators_dates(page) -> None:
-    import io
-
-    import requests
-    from pypdf import PdfReader
-
     page.goto("/?lang=es")
     page.locator("#home-country").wait_for()
     expect(page.locator("#home-release-id")).to_have_text(re.compile(r"^r\d{8}T"))  # the release id, small print
@@ -222,17 +215,25 @@ def test_a_peruvian_minister_finds_the_profile_reads_the_principles_line_and_the
     expect(summary).to_have_text(
         re.compile(r"^Puntuado en \d+ de 15 principios del MMML: .*no medidos con datos públicos")
     )
+    briefing_then_indicator(
+        page, "PER", "Perú (PER)", "es", ("Última actualización:", "Próxima actualización prevista:")
+    )
+
+
+def briefing_then_indicator(page, iso3: str, name: str, lang: str, dates: tuple[str, str]) -> None:
+    """From a profile: its briefing PDF in the page's language names the country on page 1; the first tile's link
+    opens its indicator, which says when the source last updated it and when it next will (`dates`' two labels)."""
     href = page.locator("#country-briefing").get_attribute("href") or ""
-    assert href.startswith("/api/v1/briefings/PER.pdf?") and "lang=es" in href
+    assert href.startswith(f"/api/v1/briefings/{iso3}.pdf?") and f"lang={lang}" in href
     answer = requests.get(page.url.split("/country/")[0] + href, timeout=120)
     first = PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()
-    assert answer.status_code == 200 and "Perú (PER)" in first
-    screenshot(page, "journey-peru-profile-es")
+    assert answer.status_code == 200 and name in first
+    screenshot(page, f"journey-{iso3.lower()}-profile-{lang}")
     page.locator("#country-scorecard .tile-title a").first.click()
-    page.wait_for_url(re.compile(r"/indicator/[a-z0-9_]+\?lang=es$"))
-    expect(page.locator("#indicator-updates")).to_contain_text("Última actualización:")
-    expect(page.locator("#indicator-updates")).to_contain_text("Próxima actualización prevista:")
-    screenshot(page, "journey-peru-indicator-es")
+    page.wait_for_url(re.compile(rf"/indicator/[a-z0-9_]+\?lang={lang}$"))
+    for label in dates:
+        expect(page.locator("#indicator-updates")).to_contain_text(label)
+    screenshot(page, f"journey-{iso3.lower()}-indicator-{lang}")
 
 
 def test_a_delegate_compares_igad_in_french_and_downloads_a_spreadsheet_friendly_table(page) -> None:
@@ -296,11 +297,6 @@ def test_the_compare_header_stays_in_view_on_a_phone_as_on_a_laptop(browser, gun
 
 
 def test_a_senegalese_minister_in_french_finds_the_profile_the_briefing_and_an_indicators_dates(page) -> None:
-    import io
-
-    import requests
-    from pypdf import PdfReader
-
     page.goto("/?lang=fr")
     page.locator("#home-country").wait_for()
     values = page.locator("#home-table td[data-dash-column=value]").all_inner_texts()
@@ -313,18 +309,9 @@ def test_a_senegalese_minister_in_french_finds_the_profile_the_briefing_and_an_i
     expect(page.locator("#country-principle-summary")).to_have_text(
         re.compile(r"^Noté sur \d+ des 15 principes du CMMM")
     )
-    link = page.locator("#country-briefing")
-    href = link.get_attribute("href") or ""
-    assert href.startswith("/api/v1/briefings/SEN.pdf?") and "lang=fr" in href
-    answer = requests.get(page.url.split("/country/")[0] + href, timeout=120)
-    first = PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()
-    assert answer.status_code == 200 and "Sénégal (SEN)" in first
-    screenshot(page, "journey-senegal-profile-fr")
-    page.locator("#country-scorecard .tile-title a").first.click()
-    page.wait_for_url(re.compile(r"/indicator/[a-z0-9_]+\?lang=fr$"))
-    expect(page.locator("#indicator-updates")).to_contain_text("Dernière mise à jour :")
-    expect(page.locator("#indicator-updates")).to_contain_text("Prochaine mise à jour prévue :")
-    screenshot(page, "journey-senegal-indicator-fr")
+    briefing_then_indicator(
+        page, "SEN", "Sénégal (SEN)", "fr", ("Dernière mise à jour :", "Prochaine mise à jour prévue :")
+    )
 
 
 STEWARD_PASSWORD = "a journey-test password"
@@ -337,8 +324,6 @@ SEN_FIXED = SEN_HEADER + "recruitment_cost_months,SEN,,2024,total,3.5,,,Enquête
 
 
 def test_a_senegalese_steward_submits_in_french_and_an_admin_publishes_in_spanish(page, gunicorn_server: str) -> None:
-    import requests
-
     from dashboard.i18n import t
     from stewards import accounts
     from tests.browser.steward_pages import sign_in
