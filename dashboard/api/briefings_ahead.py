@@ -11,9 +11,9 @@ Why the web app starts it, and as a subprocess:
   worker, with the reader's own check of the current release) and starts `python -m dashboard.api.briefings_ahead <release>`. It does not
   render in a thread of its own: building the pages of 250 countries holds the GIL for minutes, which would delay
   the requests that worker serves. The subprocess runs at the lowest CPU priority (nice 19, inherited by its
-  Chromium), renders one briefing at a time with one kept Chromium (warehouse/briefing_print.py), and takes the
-  release's job lock first, so one job renders a release on a host however many workers notice it (the others'
-  processes exit at once). Publishing never waits for it, and the pages only lose CPU that was idle.
+  Chromium), renders up to two briefings at a time (PRINTERS, one per core), each printer with its own kept
+  Chromium (warehouse/briefing_print.py), every country's facts read in one pass, and takes the release's job lock
+  first, so one job renders a release on a host however many workers notice it (the others' processes exit at once). Publishing never waits for it, and the pages only lose CPU that was idle.
 - A request for a briefing the job has not reached yet asks it to render that one next and waits for it
   (warehouse/briefing.py); without a job, or past the wait, the request renders it as before.
 
@@ -43,6 +43,7 @@ from warehouse.connection import NoReleaseError, cursor
 log = logging.getLogger(__name__)
 CHECK_EVERY_S = 2.0  # a worker looks for a new release at most this often
 NICE = 19
+PRINTERS = 2  # briefings printed at once (at most one per core): at nice 19 they only take CPU others leave idle
 KEEP_RENDERED = 1  # besides the release just rendered, the newest other fully rendered one (readers pinned to it)
 _state: dict[str, Any] = {"checked": -CHECK_EVERY_S, "started": {}}
 _lock = threading.Lock()
@@ -114,9 +115,10 @@ def countries(release_id: str) -> list[str]:
 
 def queue(release_id: str, codes: list[str]) -> Iterator[tuple[str, str]]:
     """(country, language) in turn, each once: whatever requests are waiting for first (looked for before every
-    briefing, so a request waits for at most the one being printed), then every country's three in order."""
+    briefing, so a request waits for at most the ones being printed), then every country in English, then in
+    Spanish, then in French (two printers at once work on different countries: a country's lock is not shared)."""
     done: set[tuple[str, str]] = set()
-    for item in ((iso3, lang) for iso3 in codes for lang in LANGS):
+    for item in ((iso3, lang) for lang in LANGS for iso3 in codes):
         for wish in briefing.wanted(release_id):
             if wish[0] in codes and wish[1] in LANGS and wish not in done:
                 done.add(wish)
@@ -126,12 +128,22 @@ def queue(release_id: str, codes: list[str]) -> Iterator[tuple[str, str]]:
             yield item
 
 
-class Renderer:
-    """Writes one briefing at a time with one kept Chromium; a country's facts are read once for its languages."""
+class Shared:
+    """What the job's renderers share: every country's facts, read once (on first need) under a lock."""
 
-    def __init__(self, release_id: str, printer: Any) -> None:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.facts: dict[str, Any] | None = None
+
+
+class Renderer:
+    """Writes one briefing at a time with its kept Chromium. Every country's facts are read in one pass when first
+    needed (warehouse tables read once for all, rather than ~10 queries per country) and shared by the renderers of
+    the job (`shared`), for as long as the job runs."""
+
+    def __init__(self, release_id: str, printer: Any, shared: Shared | None = None) -> None:
         self.release_id, self.printer = release_id, printer
-        self._facts: tuple[str, Any] | None = None
+        self._shared = shared or Shared()
 
     def render(self, iso3: str, lang: str) -> int:
         """The briefing's HTML and PDF unless on disk already; the files printed (0 or 1)."""
@@ -150,9 +162,16 @@ class Renderer:
     def _html(self, iso3: str, lang: str) -> str:
         from dashboard.api.briefing import facts, render
 
-        if self._facts is None or self._facts[0] != iso3:
-            self._facts = (iso3, facts(self.release_id, iso3))
-        return render(self._facts[1], lang)
+        found = self._facts().get(iso3)
+        return render(found if found is not None else facts(self.release_id, iso3), lang)
+
+    def _facts(self) -> dict[str, Any]:
+        from dashboard.api.briefing import facts_all
+
+        with self._shared.lock:
+            if self._shared.facts is None:
+                self._shared.facts = facts_all(self.release_id, countries(self.release_id))
+            return self._shared.facts
 
 
 def still_wanted(release_id: str, parent: int | None) -> str | None:
@@ -170,33 +189,65 @@ def still_wanted(release_id: str, parent: int | None) -> str | None:
     return None if served == release_id else f"release {served} is served now"
 
 
-def run(release_id: str, parent: int | None = None) -> dict[str, Any]:
-    """Every briefing of the release on disk; what was done (written by the caller as `.complete.json`)."""
-    from warehouse.briefing_print import PdfPrinter
+def printers() -> int:
+    """How many briefings the job prints at once: one per core, at most PRINTERS (each its own Chromium, ~150 MB)."""
+    return max(1, min(PRINTERS, os.cpu_count() or 1))
 
+
+def run(release_id: str, parent: int | None = None, workers: int | None = None) -> dict[str, Any]:
+    """Every briefing of the release on disk, `workers` (default printers()) at once, each thread with its own
+    Chromium; what was done (written by the caller as `.complete.json`)."""
     started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.perf_counter()
     codes = countries(release_id)
-    written, failed, stopped = 0, [], None
-    renderer = Renderer(release_id, PdfPrinter().__enter__())
+    state: dict[str, Any] = {"items": queue(release_id, codes), "lock": threading.Lock(), "written": 0,
+                             "failed": [], "stopped": None, "shared": Shared()}  # fmt: skip
+    threads = [threading.Thread(target=_work, args=(release_id, parent, state), name=f"briefings-printer-{n}")
+               for n in range(workers or printers())]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"release": release_id, "countries": len(codes), "languages": list(LANGS), "written": state["written"],
+            "failed": state["failed"], "stopped": state["stopped"], "started_at": started, "printers": len(threads),
+            "seconds": round(time.perf_counter() - clock, 1)}  # fmt: skip
+
+
+def _next(release_id: str, parent: int | None, state: dict[str, Any]) -> tuple[str, str] | None:
+    """The next briefing to render (None: all taken, or the job should stop: `state["stopped"]` says why)."""
+    with state["lock"]:
+        if state["stopped"]:
+            return None
+        state["stopped"] = still_wanted(release_id, parent)
+        return None if state["stopped"] else next(state["items"], None)
+
+
+def _work(release_id: str, parent: int | None, state: dict[str, Any]) -> None:
+    """One printer's loop: take the next briefing, render it; a stuck or dead Chromium is replaced."""
+    from warehouse.briefing_print import PdfPrinter
+
+    renderer = Renderer(release_id, PdfPrinter().__enter__(), state["shared"])
     try:
-        for iso3, lang in queue(release_id, codes):
-            stopped = still_wanted(release_id, parent)
-            if stopped:
-                break
+        while (item := _next(release_id, parent, state)) is not None:
+            iso3, lang = item
             try:
-                written += renderer.render(iso3, lang)
+                written = renderer.render(iso3, lang)
             except briefing.BriefingError as error:  # Chromium stuck or gone: a fresh one for the next briefing
-                failed.append(f"{iso3}.{lang}: {error}")
+                written = _failed(state, f"{iso3}.{lang}: {error}")
                 renderer.printer.__exit__()
                 renderer.printer = PdfPrinter().__enter__()
             except Exception as error:  # one briefing's bug must not stop the others (a request renders it later)
                 log.exception("briefing %s.%s not rendered ahead", iso3, lang)
-                failed.append(f"{iso3}.{lang}: {error!r}"[:300])
+                written = _failed(state, f"{iso3}.{lang}: {error!r}"[:300])
+            with state["lock"]:
+                state["written"] += written
     finally:
         renderer.printer.__exit__()
-    return {"release": release_id, "countries": len(codes), "languages": list(LANGS), "written": written,
-            "failed": failed, "stopped": stopped, "started_at": started,
-            "seconds": round(time.perf_counter() - clock, 1)}  # fmt: skip
+
+
+def _failed(state: dict[str, Any], what: str) -> int:
+    with state["lock"]:
+        state["failed"].append(what)
+    return 0
 
 
 def prune_rendered(release_id: str, keep: int = KEEP_RENDERED) -> list[str]:

@@ -138,13 +138,16 @@ def test_the_job_renders_every_country_ahead(client, release_id, data_dir, monke
     monkeypatch.setattr(briefings_ahead, "countries", lambda _release: codes)
     (briefing.folder(release_id) / briefing.WANTED).mkdir(exist_ok=True)
     (briefing.folder(release_id) / briefing.WANTED / "PCN.fr").touch()
-    assert list(briefings_ahead.queue(release_id, codes))[:2] == [("PCN", "fr"), ("MEX", "en")]
+    assert list(briefings_ahead.queue(release_id, codes))[:3] == [("PCN", "fr"), ("MEX", "en"), ("PRI", "en")]
+    on_disk = sum(briefing.path_of(release_id, c, lang, "pdf").exists() for c in codes for lang in ("en", "es", "fr"))
     with briefing.job_lock(release_id) as ours:
         assert ours and briefing.job_running(release_id)
         with briefing.job_lock(release_id) as second:
             assert not second, "one job per release"
         done = briefings_ahead.run(release_id)
     assert done["failed"] == [] and done["stopped"] is None and done["countries"] == 3
+    assert done["printers"] == briefings_ahead.printers() >= 1
+    assert done["written"] == 9 - on_disk, "each briefing printed once (MEX.en is on disk when a test asked for it)"
     for iso3 in codes:
         for lang in ("en", "es", "fr"):
             pdf = briefing.path_of(release_id, iso3, lang, "pdf")

@@ -54,3 +54,25 @@ def test_rendering_leaves_the_facts_as_they_were(release_id):
     for lang in ("fr", "en", "es"):
         render(found, lang)
     assert found == before
+
+
+def test_two_printers_write_each_briefing_once(release_id, monkeypatch):
+    """The job with two printers at once (each its own Chromium): every briefing on disk once, a PDF, none failed;
+    the facts read in one pass are shared by both."""
+    import shutil
+
+    from dashboard.api import briefings_ahead
+    from warehouse import briefing
+
+    if not shutil.which("chromium"):
+        pytest.fail("chromium is not installed: `make install-test` installs it")
+    codes = ["NPL", "SEN"]
+    monkeypatch.setattr(briefings_ahead, "countries", lambda _release: codes)
+    for path in briefing.folder(release_id).glob("[NS][PE][LN].*"):
+        path.unlink()
+    done = briefings_ahead.run(release_id, workers=2)
+    assert done["printers"] == 2 and done["failed"] == [] and done["written"] == 6
+    for iso3 in codes:
+        for lang in ("en", "es", "fr"):
+            assert briefing.path_of(release_id, iso3, lang, "pdf").read_bytes().startswith(b"%PDF")
+    assert not list(briefing.folder(release_id).glob(".*.tmp")), "no file left half-written"
