@@ -1,5 +1,5 @@
-"""The first view of a page drawn on the server, in the index HTML itself: the reader sees the profile as soon as
-the HTML arrives, before Dash's JavaScript has loaded, run, fetched its layout and
+"""The first view of a page drawn on the server, in the index HTML itself: the reader sees the page (a profile, a
+compare) as soon as the HTML arrives, before Dash's JavaScript has loaded, run, fetched its layout and
 made the page's callback round trip (about 0.5-1.5 s of a cold load, measured by bench/browser_bench.py).
 
 The page's own layout (the same memoised tree Dash's page callback returns moments later) is written as plain HTML
@@ -7,8 +7,11 @@ into `<div id="lmm-first-view" inert>` before Dash's entry point; assets/first_v
 in which Dash has drawn the page's content, so the two copies are never both in the document for a script or a
 test to see. Until then the copy is a picture of the page: `inert` (no focus, no clicks), hidden from assistive
 technology, and without the ids of anything a reader acts on (buttons, inputs, links, Dash's controls), so an
-action waits for the live page. Components that only JavaScript can draw (dropdowns, charts, data tables) leave
-their space empty; a browser without JavaScript still reads the whole static page.
+action waits for the live page. Components that only JavaScript can draw are drawn as pictures of themselves:
+a dropdown's choices, a chart of line traces as SVG (components/chart_svg.py: the same lines plotly.js draws), a
+data table's first page as a plain table; other controls leave their space. A browser without JavaScript still
+reads the whole static page. The compare's first view writes its ids as `data-lmm-id` (OWN_IDS): a script or a
+test asking for `#compare-heatmap-table` finds only Dash's live copy, never the picture that is about to go.
 
 Dash's own layout (`/_dash-layout`) carries the page too (`page_container()`: the page named by the Referer, as the
 language is), with its location already set, so Dash draws the frame and the page in one go and its page callback
@@ -17,6 +20,7 @@ does not run on load: no second round trip, and the server's copy goes in the ve
 from __future__ import annotations
 
 import html as escape
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -29,15 +33,20 @@ from dash._utils import to_json
 from dash.development.base_component import Component
 from flask import request
 
+from dashboard.components.chart_svg import figure_svg
 from dashboard.i18n import page_url
 from dashboard.memo import memo
 from dashboard.pages._query import pinned
 from warehouse.errors import ReleaseError
 
 PAGES = ("dashboard.pages.country", "dashboard.pages.compare")  # pages Dash's layout carries (no page callback)
-# Pages whose first view is drawn into the HTML. Not the compare: its chart needs plotly.js whatever the HTML holds,
-# its large heat map would be laid out twice, and a reader already scrolling it would see it replaced.
-FIRST_VIEW = ("dashboard.pages.country",)
+# Pages whose first view is drawn into the HTML. The compare's charts are drawn there as SVG (the same lines as
+# plotly.js draws later, components/chart_svg.py) and its table's first page as a plain table.
+FIRST_VIEW = ("dashboard.pages.country", "dashboard.pages.compare")
+# Pages whose first view writes its elements' ids as `data-lmm-id`: a script or a test that asks for an element by
+# its id finds only Dash's live copy (which can be acted on and stays), never the picture that is about to go.
+OWN_IDS = ("dashboard.pages.compare",)
+ID_ATTR = "data-lmm-id"
 # Pages whose charts, tables and dropdowns Dash draws with code it fetches only once it has drawn their components
 # (after its own start, layout and page callback): plotly.js above all (4.8 MB). Asked for at once instead, beside
 # Dash's own scripts, by the same URLs Dash uses later (so the browser reuses what it fetched).
@@ -77,7 +86,7 @@ def _attr_value(name: str, value: Any) -> str | None:
     return str(value) if not isinstance(value, list | dict) else None
 
 
-def _attrs(component: Component, keep_id: bool) -> str:
+def _attrs(component: Component, keep_id: bool, id_name: str = "id") -> str:
     props = component.to_plotly_json()["props"]
     out = []
     for name, value in props.items():
@@ -85,45 +94,55 @@ def _attrs(component: Component, keep_id: bool) -> str:
             continue
         text = _attr_value(name, value)
         if text is not None:
-            attr = RENAMED.get(name, name.lower() if not name.startswith(("data-", "aria-")) else name)
+            attr = (
+                id_name
+                if name == "id"
+                else RENAMED.get(name, name.lower() if not name.startswith(("data-", "aria-")) else name)
+            )
             out.append(f' {attr}="{escape.escape(text, quote=True)}"')
     return "".join(out)
 
 
-def to_html(node: Any, keep_ids: bool = True) -> str:
+def to_html(node: Any, keep_ids: bool = True, id_name: str = "id") -> str:
     """A Dash component tree as HTML: html.* components as their elements, dcc.Link as a link, dcc.Loading as its
-    children; components only JavaScript draws as an empty box with their class; stores and downloads as nothing."""
+    children; components only JavaScript draws as a picture of themselves (a chart as SVG, a data table's first
+    page, a dropdown's choices) or an empty box with their class; stores and downloads as nothing. Kept ids are
+    written as `id_name` (the id itself, or ID_ATTR)."""
     if node is None or isinstance(node, bool):
         return ""
     if isinstance(node, str | int | float):
         return escape.escape(str(node), quote=False)
     if isinstance(node, Iterable) and not isinstance(node, Component):
-        return "".join(to_html(child, keep_ids) for child in node)
+        return "".join(to_html(child, keep_ids, id_name) for child in node)
     if not isinstance(node, Component):
         return ""
-    return _component(node, keep_ids)
+    return _component(node, keep_ids, id_name)
 
 
-def _component(node: Component, keep_ids: bool) -> str:
+def _component(node: Component, keep_ids: bool, id_name: str) -> str:
     kind, namespace = node._type, node._namespace
     children = getattr(node, "children", None)
     if namespace == "dash_html_components":
         tag = kind.lower()
-        attrs = _attrs(node, keep_ids and kind not in ACTED_ON)
-        return f"<{tag}{attrs}>" if tag in VOID else f"<{tag}{attrs}>{to_html(children, keep_ids)}</{tag}>"
+        attrs = _attrs(node, keep_ids and kind not in ACTED_ON, id_name)
+        inner = to_html(children, keep_ids, id_name)
+        return f"<{tag}{attrs}>" if tag in VOID else f"<{tag}{attrs}>{inner}</{tag}>"
     if kind == "Link":
-        return f"<a{_attrs(node, False)}>{to_html(children, keep_ids)}</a>"
+        return f"<a{_attrs(node, False)}>{to_html(children, keep_ids, id_name)}</a>"
     if kind == "Loading":
-        return to_html(children, keep_ids)
+        return to_html(children, keep_ids, id_name)
     if kind in ("Store", "Download", "Location", "Interval", "Clipboard"):
         return ""
-    return _control(node, kind)
+    return _control(node, kind, id_name if keep_ids and id_name != "id" else "")
 
 
-def _control(node: Component, kind: str) -> str:
-    """A control as a disabled picture of itself (its space kept, so the page does not move when Dash draws it)."""
+def _control(node: Component, kind: str, id_name: str = "") -> str:
+    """A control as a disabled picture of itself (its space kept, so the page does not move when Dash draws it).
+    With `id_name` (not "id": a control's id belongs to the live copy) the picture says whose it is."""
     css = escape.escape(f"first-view-pending {getattr(node, 'className', None) or ''}".strip(), quote=True)
     hint = escape.escape(str(getattr(node, "placeholder", None) or ""), quote=True)
+    own = getattr(node, "id", None)
+    whose = f' {id_name}="{escape.escape(own, quote=True)}"' if id_name and isinstance(own, str) else ""
     if kind == "Input":
         return f'<input class="{css}" placeholder="{hint}" disabled>'
     if kind == "Textarea":
@@ -137,12 +156,73 @@ def _control(node: Component, kind: str) -> str:
             f'<label><input type="{kind_of}" disabled{" checked" if o.get("value") in chosen else ""}> '
             f"{to_html(o.get('label'), False)}</label> " for o in items
         ) + "</div>"  # fmt: skip
-    height = _figure_height(getattr(node, "figure", None)) if kind == "Graph" else None
+    if kind == "DataTable":
+        return f'<div class="{css} first-view-datatable"{whose}>{first_page(node)}</div>'
+    figure = getattr(node, "figure", None) if kind == "Graph" else None
+    height = _figure_height(figure)
+    picture = (figure_svg(figure) or "") if kind == "Graph" else _chosen(node) if kind == "Dropdown" else ""
     return (
-        f'<div class="{css} first-view-{kind.lower()}"'
+        f'<div class="{css} first-view-{kind.lower()}"{whose}'
         + (f' style="height:{int(height)}px"' if height else "")
-        + "></div>"
+        + f">{picture}</div>"
     )
+
+
+def _chosen(dropdown: Component) -> str:
+    """A dropdown's chosen options as it shows them on one line (their labels, then "15 selected" for several), or
+    its placeholder."""
+    value = getattr(dropdown, "value", None)
+    values = value if isinstance(value, list) else [] if value is None else [value]
+    labels = {o.get("value"): o.get("label") for o in getattr(dropdown, "options", None) or [] if isinstance(o, dict)}
+    words = [str(labels.get(v, v)) for v in values if isinstance(labels.get(v, v), str | int | float)]
+    if not words:
+        hint = getattr(dropdown, "placeholder", None)
+        return f'<span class="first-view-hint">{escape.escape(str(hint))}</span>' if hint else ""
+    count = str((getattr(dropdown, "labels", None) or {}).get("selected_count", "{num_selected}"))
+    counted = f'<span class="first-view-count">{escape.escape(count.replace("{num_selected}", str(len(words))))}</span>'
+    return f'<span class="first-view-value">{escape.escape(", ".join(words))}</span>' + (
+        counted if len(words) > 1 else ""
+    )
+
+
+def first_page(table: Component) -> str:
+    """A DataTable's first page as a plain table: its column names, then its first `page_size` rows as the table
+    shows them before any sort or filter (numbers with the column's decimal sign)."""
+    columns = getattr(table, "columns", None) or []
+    rows = (getattr(table, "data", None) or [])[: getattr(table, "page_size", None) or 250]
+    widths = {
+        (c.get("if") or {}).get("column_id"): c.get("minWidth")
+        for c in getattr(table, "style_cell_conditional", None) or []
+    }
+    sized = {
+        c["id"]: f' style="min-width:{widths[c["id"]]};width:{widths[c["id"]]}"' if widths.get(c["id"]) else ""
+        for c in columns
+    }
+    head = "".join(
+        f'<th scope="col"{sized[c["id"]]}>{escape.escape(str(c.get("name", c["id"])))}</th>' for c in columns
+    )
+    filters = "<th></th>" * len(columns) if getattr(table, "filter_action", None) == "native" else ""
+    body = "".join(
+        "<tr>" + "".join(f'<td data-dash-column="{escape.escape(c["id"], quote=True)}">'
+                         f"{escape.escape(_cell_text(row.get(c['id']), c))}</td>" for c in columns) + "</tr>"
+        for row in rows
+    )  # fmt: skip
+    filter_row = f'<tr class="first-view-filters">{filters}</tr>' if filters else ""
+    return f"<table><thead><tr>{head}</tr>{filter_row}</thead><tbody>{body}</tbody></table>"
+
+
+def _cell_text(value: Any, column: Mapping[str, Any]) -> str:
+    """A cell's text as the DataTable writes it: numbers as JavaScript does, or by the column's `.6~f` format with
+    its locale's decimal sign; missing as nothing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    spec = column.get("format") or {}
+    if spec.get("specifier") == ".6~f":
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        return text.replace(".", (spec.get("locale") or {}).get("decimal", "."))
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def chart_preloads() -> str:
@@ -229,4 +309,5 @@ def _drawn(release_id: str, path: str, query: str, module: str) -> str:
     page, values = page_of_request(FIRST_VIEW) or ({}, {})
     content = page["layout"](**values) if page else None
     outer, _, after = to_html(page_shell(SLOT), keep_ids=False).partition(SLOT)
-    return f'<div id="lmm-first-view" inert aria-hidden="true">{outer}{to_html(content)}{after}</div>'
+    drawn = to_html(content, id_name=ID_ATTR if module in OWN_IDS else "id")
+    return f'<div id="lmm-first-view" inert aria-hidden="true">{outer}{drawn}{after}</div>'

@@ -126,13 +126,48 @@ def test_the_first_view_speaks_the_readers_language(client) -> None:
     assert "Mexique" in view and "Pratiques de recrutement" in view
 
 
-def test_the_compare_comes_in_dash_s_layout_only(client) -> None:
-    page = client.get("/compare?countries=MEX,PHL,GHA").get_data(as_text=True)
-    assert 'id="lmm-first-view"' not in page and 'rel="preload" as="script"' in page  # plotly.js asked for at once
-    location, content = _content(
-        client.get("/_dash-layout", headers={"Referer": "http://x/compare?countries=MEX"}).json
-    )
-    assert location["search"] == "?countries=MEX" and "compare-heatmap-table" in json.dumps(content)
+def test_the_compare_is_in_its_html_with_its_heat_map_chart_and_table(client) -> None:
+    page = client.get("/compare?countries=MEX,PHL,GHA&lang=en").get_data(as_text=True)
+    view = _first_view(page)
+    assert 'rel="preload" as="script"' in page  # plotly.js still asked for at once, for the live chart
+    assert 'data-lmm-id="compare-heatmap-table"' in view and 'data-lmm-id="compare-principles-table"' in view
+    assert not re.search(r' id="compare-', view)  # ids are the live copy's: a test or script finds only Dash's
+    heads = re.search(r'data-lmm-id="compare-heatmap-table".*?<thead>(.*?)</thead>', view, re.DOTALL)
+    assert heads and [re.sub("<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", heads.group(1))][1:] == [
+        "Mexico", "Philippines", "Ghana"]  # fmt: skip
+    layout = client.get("/_dash-layout", headers={"Referer": "http://x/compare?countries=MEX,PHL,GHA&lang=en"}).json
+    location, content = _content(layout)
+    assert location["search"] == "?countries=MEX,PHL,GHA&lang=en"
+    chart, table = _component(content, "compare-charts"), _component(content, "compare-table")
+    assert view.count('<g class="trace"') == len(chart["figure"]["data"]) > 0  # every line plotly.js draws
+    svg = re.search(r'data-lmm-id="compare-charts"[^>]*>(<svg.*?</svg>)', view, re.DOTALL)
+    assert svg and "Values over time: Mexico, Philippines, Ghana" in svg.group(1)
+    rows = re.search(r'data-lmm-id="compare-table".*?<tbody>(.*?)</tbody>', view, re.DOTALL)
+    assert rows and rows.group(1).count("<tr>") == min(len(table["data"]), table["page_size"])
+    assert "Mexico (MEX), Philippines (PHL), Ghana (GHA)" in view and "3 selected" in view  # the picker's choice
+
+
+def test_the_compare_s_first_view_speaks_the_readers_language(client) -> None:
+    view = _first_view(client.get("/compare?countries=MEX,PHL&theme=women&lang=fr").get_data(as_text=True))
+    assert "Mexique" in view and "Philippines" in view and "2 choisi(s)" in view
+    assert re.search(r'data-dash-column="number">\d+,\d+<', view)  # the table's numbers with a decimal comma
+
+
+def _component(layout: object, wanted: str) -> dict:
+    """The props of the component with id `wanted` in a layout's JSON."""
+    if isinstance(layout, dict):
+        props = layout.get("props", layout)
+        if props.get("id") == wanted:
+            return props
+        children = props.values()
+    elif isinstance(layout, list):
+        children = layout
+    else:
+        return {}
+    for child in children:
+        if found := _component(child, wanted):
+            return found
+    return {}
 
 
 def test_other_pages_and_unavailable_releases_have_no_first_view(client) -> None:
