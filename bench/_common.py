@@ -102,14 +102,17 @@ def free_port() -> int:
 
 
 def procfile_options() -> list[str]:
-    """The gunicorn options of the Procfile's web line that shape serving (workers, threads, worker class, timeout),
-    so the benches measure what production runs; ${VAR:-default} is read as its default."""
+    """The gunicorn options of the Procfile's web line that shape serving (workers, threads, worker class, timeout,
+    the config file: gunicorn.conf.py, by its absolute path so a server started elsewhere reads it too), so the
+    benches measure what production runs; ${VAR:-default} is read as its default."""
     line = next((x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("web:")), "")
     line = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", line)
     words, out = line.split(), []
     for i, word in enumerate(words):
         if word in ("--workers", "-w", "--threads", "--worker-class", "-k", "--timeout", "--keep-alive"):
             out += [word, words[i + 1]]
+        elif word in ("--config", "-c"):
+            out += [word, str(ROOT / words[i + 1])]
     return out
 
 

@@ -139,9 +139,9 @@ def set_up(data: Path, workers: int, seed: int) -> Soak:
     tokens = {name: accounts.issue_token(name, actor="soak") for name in ("admin", "mex", "phl")}
     port = free_port()
     log = open(data / "gunicorn.log", "ab")  # noqa: SIM115 - open for the server's life
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind", f"127.0.0.1:{port}",
-                             "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "2"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--config", "gunicorn.conf.py",
+                             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60",
+                             "--graceful-timeout", "2"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     wait_ready(url, workers, proc)
     return Soak(data, url, proc, tokens, random.Random(seed))

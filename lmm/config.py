@@ -98,6 +98,12 @@ SETTINGS: dict[str, Setting] = {
             "(when served by gunicorn), 1 or 0.",
         ),
         Setting("PORT", "8050", "Port the dashboard listens on (Procfile, make run)."),
+        Setting(
+            "LMM_WEB_THREADS",
+            "4",
+            "Threads per gunicorn worker (gunicorn.conf.py: threaded workers that keep connections alive); the "
+            "workers' count is the Procfile's WEB_CONCURRENCY (default 2).",
+        ),
         Setting("LMM_DEBUG", "", "1: `lmm` shows the full traceback of an unexpected error instead of one line."),
     ]
 }

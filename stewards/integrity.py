@@ -91,7 +91,7 @@ def refuse_if_damaged(path: Path, ready: set[Path]) -> None:
     if known is not None:
         if known[0] == _version(path):
             raise ControlDatabaseError(message(known[1]))
-        _DAMAGED.pop(path)
+        _DAMAGED.pop(path, None)  # another thread may have dropped it first
         ready.discard(path)
     if path not in ready:
         why = check(path)

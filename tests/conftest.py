@@ -72,11 +72,12 @@ def wait_for_http(url: str, timeout: float = 30.0) -> None:
 
 @pytest.fixture(scope="session")
 def gunicorn_server(release_id: str, data_dir: Path) -> Iterator[str]:
-    """The real app under gunicorn with 2 workers on a free loopback port; yields its base URL."""
+    """The real app under gunicorn (gunicorn.conf.py's threaded workers, 2) on a free loopback port; yields its URL."""
     port = free_port()
     # no briefings rendered ahead (minutes of Chromium beside the suite); tests/api/test_briefing.py runs that job
     env = dict(os.environ, LMM_DATA_DIR=str(data_dir), LMM_BRIEFINGS_AHEAD="0")
-    cmd = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    cmd = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--config", "gunicorn.conf.py", "--bind",
+           f"127.0.0.1:{port}", "--workers", "2"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -97,12 +97,12 @@ class ReleaseReader:
 
     def _pinned_cursor(self, release_id: str) -> duckdb.DuckDBPyConnection:
         if not self._is_verified(release_id):
-            if release_id in self._pinned:
-                self._pinned.pop(release_id).con.close()
+            self._pinned.pop(release_id, None)  # dropped, not closed (below)
             raise NoReleaseError(f"release {release_id!r} is not available")
         if release_id not in self._pinned:
-            if len(self._pinned) >= _MAX_PINNED:
-                self._pinned.pop(next(iter(self._pinned))).con.close()
+            if len(self._pinned) >= _MAX_PINNED:  # dropped, not closed: closing a connection closes its cursors,
+                # which another thread's request may be reading; the last cursor's end closes the database
+                self._pinned.pop(next(iter(self._pinned)))
             self._pinned[release_id] = _Open(release_id, _connect(release_id))
         return self._pinned[release_id].con.cursor()
 
