@@ -10,6 +10,12 @@ headers with the route's own code (dashboard/api/observations.py), then adds wha
 (compression as Flask-Compress does it, with its settings; the security headers; Vary). Everything else (errors,
 304s, the SQL path before the index is ready, a request naming a language) goes through Flask unchanged.
 
+A finished answer is kept per worker (`Answers`: bounded by count and bytes) under everything it depends on: the
+release served (the current one, known without a cursor; a query naming ?release= is not kept), the query string
+as sent, Accept-Encoding as sent and the URL's scheme, host and root (the `next` link, HSTS). A release never
+changes once published, so the same request is answered again with the same bytes and a fresh Date, without
+parsing, filtering or compressing anything (~0.03 ms in the process instead of ~0.3-0.8 ms).
+
 The lane checks once that the app's hooks are the ones it stands in for and turns itself off (logging why) when
 another hook was added, so a new hook can never be skipped; tests/api/test_fastlane.py compares its answers with
 Flask's, header by header and byte by byte, on generated queries.
@@ -19,9 +25,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response
@@ -47,6 +55,10 @@ BEFORE = {
 AFTER = ["Compress.after_request", "add_headers", "remember",  # remember: only ?lang= (refused here) or HTML
          "long_lived_assets"]  # dashboard/delivery.py: only /assets/ URLs  # fmt: skip
 HSTS = "max-age=31536000; includeSubDomains"  # dashboard/security.add_headers, over HTTPS
+KEPT_ANSWERS = 512  # finished answers kept per worker, at most
+KEPT_BYTES = 16 * 1024 * 1024  # and at most these many bytes of bodies (a 1,000-row page compressed is ~20-40 kB)
+RELEASE_HEADER = "X-LMM-Release"
+URL_PARTS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME")  # the `next` link, HSTS
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Headers = list[tuple[str, str]]
 Answer = tuple[str, Headers, bytes]
@@ -59,17 +71,40 @@ class FastLane:
         self.server, self.inner = server, inner
         self.enabled: bool | None = None  # checked at the first request, once every extension has registered
         self.served = ServedRelease()
+        self.answers = Answers()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == PATH and environ.get("REQUEST_METHOD") == "GET" and self._on():
             briefings_ahead.notice(environ)
             if not any(name in environ for name in CONDITIONAL):
-                answered = self._answer(environ)
+                key = self._key(environ)
+                answered = self.answers.get(key) if key is not None else None
+                if answered is None:
+                    answered = self._answer(environ)
+                    if answered is not None:
+                        self._keep(environ, answered)
                 if answered is not None:
                     status, headers, body = answered
-                    start_response(status, headers)
+                    start_response(
+                        status, [*headers, ("Date", now_date())] if isinstance(headers, Dated) else [*headers]
+                    )
                     return [body]
         return self.inner(environ, start_response)
+
+    def _key(self, environ: dict[str, Any]) -> tuple[object, ...] | None:
+        """What a kept answer to this request depends on; None when it may not be kept (?release= named, or the
+        release served is not known without asking the reader)."""
+        query = environ.get("QUERY_STRING", "")
+        release_id = self.served.known() if "release" not in query else None
+        if release_id is None:
+            return None
+        return release_id, query, environ.get("HTTP_ACCEPT_ENCODING"), *(environ.get(k) for k in URL_PARTS)
+
+    def _keep(self, environ: dict[str, Any], answered: Answer) -> None:
+        """Keep the answer under the release it is of (the reader knows it by now; not one published since)."""
+        key = self._key(environ)
+        if key is not None and (RELEASE_HEADER, key[0]) in answered[1]:
+            self.answers.put(key, answered)
 
     def _on(self) -> bool:
         if self.enabled is None:
@@ -133,8 +168,41 @@ class FastLane:
             out.append((name, value))
         out.append(("Content-Encoding", algorithm))
         if self.server.config["COMPRESS_EVALUATE_CONDITIONAL_REQUEST"]:
-            out.append(("Date", http_date()))  # what make_conditional adds to a GET without conditions
+            return Dated(out), body  # a Date (what make_conditional adds to a GET without conditions) per answer
         return out, body
+
+
+class Dated(list):  # type: ignore[type-arg]
+    """Headers to which each answer adds its own Date last (a kept answer is sent again later)."""
+
+
+class Answers:
+    """Finished answers (status, headers, body), most recently used last, bounded by count and body bytes; shared by
+    a worker's threads (a lock around each look-up and insertion)."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Answer | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], answer: Answer) -> None:
+        size = len(answer[2])
+        if size > KEPT_BYTES // 16:  # a big page is cheap to write relative to its transfer: not kept
+            return
+        with self._lock:
+            if key in self._kept:
+                return
+            self._kept[key] = answer
+            self._bytes += size
+            while len(self._kept) > KEPT_ANSWERS or self._bytes > KEPT_BYTES:
+                self._bytes -= len(self._kept.popitem(last=False)[1][2])
 
 
 class ServedRelease:
@@ -157,6 +225,11 @@ class ServedRelease:
             self._kept = (key, release_id)
         return release_id, cur
 
+    def known(self) -> str | None:
+        """The current release's id when the reader's kept answer still holds (no cursor), else None."""
+        kept, key = self._kept, self._key()
+        return kept[1] if key is not None and kept is not None and kept[0] == key else None
+
     @staticmethod
     def _key() -> tuple[object, ...] | None:
         """What the reader's answer for the current release depends on (None: ask the reader every time)."""
@@ -171,7 +244,20 @@ class ServedRelease:
             files = os.stat(path), os.stat(path.removesuffix(".duckdb") + ".sha256")
         except OSError:
             return None
-        return (Path(target).stem, os.getpid(), *(n for f in files for n in (f.st_ino, f.st_size, f.st_mtime_ns)))
+        stem = os.path.splitext(os.path.basename(target))[0]  # Path(target).stem, a third of the time
+        return (stem, os.getpid(), *(n for f in files for n in (f.st_ino, f.st_size, f.st_mtime_ns)))
+
+
+_DATE: list[tuple[int, str]] = [(0, "")]  # (second, its HTTP date): one pair swapped whole, safe between threads
+
+
+def now_date() -> str:
+    """werkzeug's http_date() of now, written once per second."""
+    second = int(time.time())
+    kept = _DATE[0]
+    if kept[0] != second:
+        kept = _DATE[0] = (second, http_date(second))
+    return kept[1]
 
 
 @lru_cache(maxsize=8)

@@ -80,6 +80,63 @@ def test_the_lane_answers_the_plain_case_itself(lane, monkeypatch):
     assert expected[0] == "200 OK" and dict(expected[1])["Content-Encoding"] == "gzip"
 
 
+def raw(app, url: str, headers: dict[str, str]) -> tuple[str, dict[str, str], bytes]:
+    environ = EnvironBuilder(url, headers=headers, base_url="http://127.0.0.1:8050").get_environ()
+    out: dict = {}
+    body = b"".join(app(environ, lambda status, response_headers, exc_info=None: out.update(h=response_headers)))
+    return environ["QUERY_STRING"], dict(out["h"]), body
+
+
+def test_a_repeated_request_is_answered_from_the_kept_answer_as_flask_answers(lane, monkeypatch):
+    url = "/api/v1/observations?indicator=lfpr_national&country=PHL"
+    headers = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    first = run(lane, url, headers)
+    with monkeypatch.context() as patched:
+        patched.setattr(lane, "_answer", lambda environ: pytest.fail("answered anew, not from the kept answers"))
+        assert run(lane, url, headers) == first == run(lane.inner, url, headers)
+        assert raw(lane, url, headers)[1]["Date"], "each answer has its own Date"
+    assert run(lane, url, {"Accept-Encoding": "identity"}) == run(lane.inner, url, {"Accept-Encoding": "identity"})
+    https = run(lane, url, headers, "https")  # kept apart: another URL in the answer (HSTS, the next link)
+    assert https == run(lane.inner, url, headers, "https") and https != first
+
+
+def test_an_answer_is_kept_only_under_the_release_it_is_of(lane, release_id, monkeypatch):
+    """A request that saw release A before a publish, answered with release B, is not kept under A (a rollback to A
+    would send B's rows); a query naming ?release= is not kept at all."""
+    answered: list[str] = []
+    real = lane._answer
+
+    def counting(environ):
+        answered.append(environ["QUERY_STRING"])
+        return real(environ)
+
+    monkeypatch.setattr(lane, "_answer", counting)
+    monkeypatch.setattr(lane.served, "known", lambda: "r19990101T000000000Z")
+    for url in ["/api/v1/observations?indicator=female_lfpr&country=CAN"] * 2:
+        assert run(lane, url, {}) == run(lane.inner, url, {})
+    assert len(answered) == 2
+    monkeypatch.undo()
+    monkeypatch.setattr(lane, "_answer", counting)
+    for url in [f"/api/v1/observations?indicator=female_lfpr&country=CHL&release={release_id}"] * 2:
+        assert run(lane, url, {}) == run(lane.inner, url, {})
+    assert len(answered) == 4
+
+
+def test_kept_answers_are_bounded(monkeypatch):
+    from dashboard.api import fastlane
+
+    monkeypatch.setattr(fastlane, "KEPT_ANSWERS", 3)
+    monkeypatch.setattr(fastlane, "KEPT_BYTES", 1600)
+    answers = fastlane.Answers()
+    for i in range(5):
+        answers.put((i,), ("200 OK", [], b"x" * 50))
+    assert [answers.get((i,)) is not None for i in range(5)] == [False, False, True, True, True]
+    answers.put((9,), ("200 OK", [], b"x" * 101))  # over a sixteenth of the bytes: not kept
+    answers.put((5,), ("200 OK", [], b"x" * 100))
+    answers.put((6,), ("200 OK", [], b"x" * 100))
+    assert answers.get((9,)) is None and answers.get((6,)) is not None
+
+
 def test_conditional_requests_go_through_flask(client, lane):
     first = client.get("/api/v1/observations?indicator=female_lfpr&country=MEX", headers={"Accept-Encoding": "gzip"})
     again = client.get("/api/v1/observations?indicator=female_lfpr&country=MEX",
@@ -104,6 +161,7 @@ def test_csv_from_the_index_is_pandas_csv(client, lane, monkeypatch, data):
     from_index = client.get(url).data
     with monkeypatch.context() as patched:
         patched.setattr(api_index, "ready", lambda release: None)
+        patched.setattr(lane, "_key", lambda environ: None)  # not the kept answer: DuckDB's rows
         assert client.get(url).data == from_index
 
 
@@ -172,6 +230,7 @@ def test_the_lane_writes_what_flask_reads_from_duckdb(lane, monkeypatch, indicat
     headers = {"Accept-Encoding": "identity"}
     fast = run(lane, url, headers)
     monkeypatch.setattr(api_index, "ready", lambda release: None)
+    monkeypatch.setattr(lane, "_key", lambda environ: None)  # not the kept answer: DuckDB's rows
     assert run(lane, url, headers) == fast, "the same answer from DuckDB"
     assert fast[0] == "200 OK"
     if country in ("VAT", "PCN"):
