@@ -2,9 +2,10 @@
 
 Files live under LMM_DATA_DIR/briefings/<release>/<ISO3>.<lang>.html|pdf, written atomically, one writer per
 country at a time (a file lock). They are rendered ahead after each publish by the web app's render-ahead job
-(dashboard/api/briefings_ahead.py, with one kept Chromium: warehouse/briefing_print.py); a request for a briefing
+(dashboard/api/briefings_ahead.py, with kept Chromiums: warehouse/briefing_print.py); a request for a briefing
 the job has not reached yet asks it to render that one next and waits for it, and renders it itself (HTML, then
-Chromium printing it) only when no job is running or the wait runs out. Everything runs offline: the PDF is
+Chromium printing it) only when no job is running or the wait runs out. A request never queues behind the job's
+lock for long: the job runs at the lowest CPU priority and may be starved on a busy machine. Everything runs offline: the PDF is
 Chromium printing the HTML, whose @page rules put release and sources on every page.
 """
 
@@ -15,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,9 +61,14 @@ def briefing_file(
     target = path_of(release_id, iso3, lang, kind)
     if target.exists():
         return target
-    if job_running(release_id) and _wait_for_job(release_id, iso3, lang, target):
+    job = job_running(release_id)
+    if job and _wait_for_job(release_id, iso3, lang, target):
         return target
-    with country_lock(release_id, iso3):
+    with country_lock(release_id, iso3, wait_s=WAIT_FOR_JOB_S if job else None) as ours:
+        if target.exists():  # written while this request waited for the lock
+            return target
+        if not ours:  # the job (lowest priority: starved on a busy machine) holds the country: not queued behind it
+            return _render_here(release_id, iso3, kind, render_html, lang)
         html_path = path_of(release_id, iso3, lang, "html")
         if not html_path.exists():
             atomic_write(html_path, render_html(release_id, iso3, lang).encode("utf-8"))
@@ -69,6 +76,22 @@ def briefing_file(
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             print_pdf(html_path, tmp)
             os.replace(tmp, target)
+    return target
+
+
+def _render_here(release_id: str, iso3: str, kind: str, render_html: Callable[[str, str, str], str], lang: str) -> Path:
+    """The briefing rendered by this request beside whoever holds the country's lock, into files of its own moved
+    into place (the same page: whichever copy lands last is the one kept)."""
+    own = f"{os.getpid()}.{threading.get_ident()}"
+    html_path = path_of(release_id, iso3, lang, "html")
+    html_tmp = html_path.with_name(f".{html_path.name}.{own}.tmp")
+    html_tmp.write_bytes(render_html(release_id, iso3, lang).encode("utf-8"))
+    target = path_of(release_id, iso3, lang, kind)
+    if kind == "pdf":
+        pdf_tmp = target.with_name(f".{target.name}.{own}.tmp")
+        print_pdf(html_tmp, pdf_tmp)
+        os.replace(pdf_tmp, target)
+    os.replace(html_tmp, html_path)
     return target
 
 
@@ -103,11 +126,21 @@ def wanted(release_id: str) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def country_lock(release_id: str, iso3: str) -> Iterator[None]:
-    """One writer of a country's briefings at a time, across processes."""
+def country_lock(release_id: str, iso3: str, wait_s: float | None = None) -> Iterator[bool]:
+    """One writer of a country's briefings at a time, across processes. Yields True once taken; with `wait_s`, False
+    when another holds it that long."""
     with open(folder(release_id) / f".{iso3}.lock", "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+        deadline = None if wait_s is None else time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if deadline is None or time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.05)
+        yield True
 
 
 @contextmanager

@@ -8,12 +8,14 @@ Why the web app starts it, and as a subprocess:
   host: with the DuckLake backend every app server has its own LMM_DATA_DIR and serves its own files. The web app
   renders what it serves, on every host, and also covers a rollback (a release seen again is rendered if missing).
 - A worker notices a new release on a request (any page or API call; checked at most every CHECK_EVERY_S per
-  worker, with the reader's own check of the current release) and starts `python -m dashboard.api.briefings_ahead <release>`. It does not
-  render in a thread of its own: building the pages of 250 countries holds the GIL for minutes, which would delay
-  the requests that worker serves. The subprocess runs at the lowest CPU priority (nice 19, inherited by its
-  Chromium), renders up to two briefings at a time (PRINTERS, one per core), each printer with its own kept
-  Chromium (warehouse/briefing_print.py), every country's facts read in one pass, and takes the release's job lock
-  first, so one job renders a release on a host however many workers notice it (the others' processes exit at once). Publishing never waits for it, and the pages only lose CPU that was idle.
+  worker, with the reader's own check of the current release) and starts `python -m dashboard.api.briefings_ahead
+  <release>`. It does not render in a thread of its own: building the pages of 250 countries holds the GIL for
+  minutes, which would delay the requests that worker serves. The subprocess runs at the lowest CPU priority (nice
+  19 and SCHED_IDLE, inherited by its Chromium: lowest_priority()), reads every country's facts in one pass,
+  renders up to PRINTERS briefings at a time (one per core), each printer with its own kept Chromium
+  (warehouse/briefing_print.py), and takes the release's job lock first, so one job renders a release on a host
+  however many workers notice it (the others' processes exit at once). Publishing never waits for it, and the
+  pages only lose CPU that was idle.
 - A request for a briefing the job has not reached yet asks it to render that one next and waits for it
   (warehouse/briefing.py); without a job, or past the wait, the request renders it as before.
 
@@ -264,13 +266,26 @@ def prune_rendered(release_id: str, keep: int = KEEP_RENDERED) -> list[str]:
     return [p.name for p in done[keep:]]
 
 
+def lowest_priority() -> str:
+    """This process and all it starts (threads, Chromium and its processes) at the lowest CPU priority: nice 19 and
+    Linux's SCHED_IDLE, which runs them only when no other process wants the CPU. Nice alone does not hold for
+    Chromium: it sets its threads' nice values itself (0, and -8 for its display threads), which works when it may
+    (as root, in containers: measured here); it does not change a SCHED_IDLE policy. Says which it got."""
+    os.nice(NICE)
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):  # not Linux
+        return f"nice {NICE}"
+    return f"nice {NICE}, SCHED_IDLE"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) not in (1, 2):
         print("usage: python -m dashboard.api.briefings_ahead RELEASE_ID [PARENT_PID]", file=sys.stderr)
         return 2
     release_id, parent = args[0], (int(args[1]) if len(args) == 2 else None)
-    os.nice(NICE)  # before Chromium starts: it inherits the priority
+    priority = lowest_priority()  # before Chromium starts: it inherits it
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     with briefing.job_lock(release_id) as ours:
         if not ours or briefing.complete(release_id):
@@ -279,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         if not done["stopped"]:  # even when some failed: those render on request (no job restarted for them)
             briefing.atomic_write(briefing.folder(release_id) / briefing.COMPLETE, json.dumps(done).encode())
             done["pruned"] = prune_rendered(release_id)
-        log.info("briefings of %s: %s", release_id, done)
+        log.info("briefings of %s (%s): %s", release_id, priority, done)
     return 0
 
 
