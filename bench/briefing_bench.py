@@ -9,7 +9,8 @@ published (`lmm build`, as a steward's approval or a deploy does); the bench tim
 - beside them, in the same run, the same first request with rendering ahead off (LMM_BRIEFINGS_AHEAD=0, a second
   server on a copy of the release): the briefing rendered on request, as before issue 20.
 
-The job runs at nice 19: on a busy machine it takes longer, by design (it only uses CPU others leave idle).
+The job runs at nice 19 and SCHED_IDLE: on a busy machine it takes longer, by design (it only uses CPU others leave
+idle); the load average is printed at the publish and when every briefing is on disk.
 --quick waits RANDOM_AFTER_S, asks the 10 countries, and extrapolates the time to all ready from the job's pace.
 
     .venv/bin/python -m bench.briefing_bench [--quick]
@@ -113,7 +114,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         folder = briefings(data_dir, release_id)
         codes = countries(data_dir, release_id)
         print(f"release {release_id} published ({build_s:.1f} s build), served after {seen_s:.1f} s; "
-              f"{len(codes)} countries x {len(LANGS)} languages to render", flush=True)  # fmt: skip
+              f"{len(codes)} countries x {len(LANGS)} languages to render; load average {load_average():.1f}",
+              flush=True)  # fmt: skip
         picks = [(iso3, rng.choice(LANGS)) for iso3 in rng.sample(codes, 10)]
         time.sleep(max(0.0, published + RANDOM_AFTER_S - time.monotonic()))
         ready_at_60 = len(list(folder.glob("*.pdf")))
@@ -172,4 +174,5 @@ def _result(
 
 
 if __name__ == "__main__":
-    main()
+    for row in main()["summary"]:
+        print(f"{row['figure']}: {row['measured']}")

@@ -27,6 +27,8 @@ from lmm.config import data_dir
 PDF_TIMEOUT_S = 90
 # a request waits this long for the render-ahead job (nice 19: maybe starved) before rendering itself
 WAIT_FOR_JOB_S = 4.0
+# ... unless the job has not taken the request's wish (read before each briefing it starts) within this long
+PICKUP_S = 1.0
 KINDS = ("html", "pdf")
 JOB_LOCK = ".ahead.lock"  # held by the render-ahead job of the release for as long as it runs
 COMPLETE = ".complete.json"  # written by the job when every briefing of the release is on disk
@@ -96,15 +98,20 @@ def _render_here(release_id: str, iso3: str, kind: str, render_html: Callable[[s
 
 
 def _wait_for_job(release_id: str, iso3: str, lang: str, target: Path) -> bool:
-    """Ask the running job for this briefing next and wait for it (False: not there in time, or the job ended)."""
+    """Ask the running job for this briefing next and wait for it (False: not there in time, the job ended, or it
+    did not take the wish within PICKUP_S: busy or starved at its lowest priority, so the request renders it)."""
     wanted = folder(release_id) / WANTED
     wanted.mkdir(exist_ok=True)
-    (wanted / f"{iso3}.{lang}").touch()
-    deadline = time.monotonic() + WAIT_FOR_JOB_S
-    while time.monotonic() < deadline:
+    mark = wanted / f"{iso3}.{lang}"
+    mark.touch()
+    started = time.monotonic()
+    while time.monotonic() < started + WAIT_FOR_JOB_S:
         if target.exists():
             return True
         if not job_running(release_id):
+            return target.exists()
+        if time.monotonic() > started + PICKUP_S and mark.exists():
+            mark.unlink(missing_ok=True)
             return target.exists()
         time.sleep(0.05)
     return False

@@ -80,11 +80,13 @@ def test_two_printers_write_each_briefing_once(release_id, monkeypatch):
 
 def test_a_request_does_not_queue_behind_a_starved_job(client, release_id, monkeypatch):
     """The job (lowest priority) holds a country's lock and does not move: a request for that country's briefing
-    still gets it, rendered beside the job, and no temporary file is left."""
+    withdraws the wish the job did not take, still gets the briefing, rendered beside the job, and no temporary file
+    is left."""
     from dashboard.api.briefing import render_html
     from warehouse import briefing
 
-    monkeypatch.setattr(briefing, "WAIT_FOR_JOB_S", 0.3)
+    monkeypatch.setattr(briefing, "WAIT_FOR_JOB_S", 0.5)
+    monkeypatch.setattr(briefing, "PICKUP_S", 0.1)
     for kind in ("html", "pdf"):
         briefing.path_of(release_id, "SEN", "es", kind).unlink(missing_ok=True)
     with briefing.job_lock(release_id) as ours, briefing.country_lock(release_id, "SEN") as held:
@@ -93,6 +95,7 @@ def test_a_request_does_not_queue_behind_a_starved_job(client, release_id, monke
     assert answer.status_code == 200 and answer.get_data(as_text=True) == render_html(release_id, "SEN", "es")
     assert briefing.path_of(release_id, "SEN", "es", "html").exists()
     assert not list(briefing.folder(release_id).glob(".SEN.*.tmp"))
+    assert not (briefing.folder(release_id) / briefing.WANTED / "SEN.es").exists(), "the untaken wish withdrawn"
 
 
 def test_the_job_and_its_chromium_run_only_on_idle_cpu(tmp_path):
