@@ -13,7 +13,14 @@ from flask import Flask
 
 from dashboard import delivery
 from dashboard.components.layout import page_shell
-from dashboard.first_view import chart_preloads, first_view, layout_json, page_container
+from dashboard.first_view import (
+    chart_preloads,
+    first_view,
+    inline_styles,
+    layout_json,
+    page_container,
+    scripts_after_first_paint,
+)
 from dashboard.i18n import t
 from dashboard.i18n.web import index_page
 
@@ -37,10 +44,16 @@ class MonitorDash(dash.Dash):
 
     def interpolate_index(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["title"] = t("app.title")
-        kwargs["app_entry"] = first_view() + kwargs.get("app_entry", "")  # the page drawn before Dash starts
+        drawn = first_view()
+        kwargs["app_entry"] = drawn + kwargs.get("app_entry", "")  # the page drawn before Dash starts
         kwargs["metas"] = kwargs.get("metas", "") + chart_preloads()
-        kwargs["scripts"] = kwargs.get("scripts", "").replace("<script src=", "<script defer src=")
-        kwargs["renderer"] = kwargs.get("renderer", "").replace(RENDERER, DEFERRED_RENDERER)
+        if drawn and RENDERER in kwargs.get("renderer", ""):  # Dash runs once the drawn page is painted
+            preloads, kwargs["scripts"], kwargs["renderer"] = scripts_after_first_paint(kwargs.get("scripts", ""))
+            kwargs["metas"] += preloads
+            kwargs["css"] = inline_styles(kwargs.get("css", ""))  # the page's first paint waits for no stylesheet
+        else:
+            kwargs["scripts"] = kwargs.get("scripts", "").replace("<script src=", "<script defer src=")
+            kwargs["renderer"] = kwargs.get("renderer", "").replace(RENDERER, DEFERRED_RENDERER)
         return index_page(super().interpolate_index(*args, **kwargs))
 
     def serve_layout(self) -> Any:

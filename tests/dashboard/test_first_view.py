@@ -108,8 +108,30 @@ def test_the_profile_is_in_its_html_before_dash_starts(client) -> None:
     assert view.count('class="spark-graph"') >= 10 and "Mexico" in view
     assert "<script" not in view
     assert 'id="country-csv"' not in view and 'id="country-print"' not in view  # the buttons wait for Dash
-    assert page.index('id="lmm-first-view"') < page.index("<script defer src=")  # drawn before any script runs
-    assert "window.renderer = new DashRenderer()" in page
+    assert page.index('id="lmm-first-view"') < page.index('<script type="text/lmm-after-paint" src=')
+    assert "<script defer src=" not in page and "window.renderer = new DashRenderer()" in page  # run after paint
+    assert '<link rel="preload" as="script" href="/_dash-component-suites/dash/dash-renderer/' in page  # fetched early
+    assert '<style data-asset="style.css">' in page and '<link rel="stylesheet" href="/assets/' not in page
+
+
+def test_dash_s_scripts_run_after_the_first_view_is_painted_and_in_their_order() -> None:
+    from dashboard.first_view import scripts_after_first_paint
+
+    scripts = (
+        '<script defer src="/a.js?v=1&amp;x=2"></script>\n<script>inline()</script>\n<script src="/b.js"></script>'
+    )
+    preloads, kept, loader = scripts_after_first_paint(scripts)
+    assert preloads == ('<link rel="preload" as="script" href="/a.js?v=1&amp;x=2">'
+                        '<link rel="preload" as="script" href="/b.js">')  # fmt: skip
+    assert kept == ('<script type="text/lmm-after-paint" src="/a.js?v=1&amp;x=2"></script>\n<script>inline()</script>'
+                    '\n<script type="text/lmm-after-paint" src="/b.js"></script>')  # fmt: skip
+    assert 'id="_dash-renderer"' in loader and "script.async = false" in loader and "requestAnimationFrame" in loader
+
+
+def test_pages_without_a_first_view_keep_deferred_scripts_and_linked_styles(client) -> None:
+    page = client.get("/framework").get_data(as_text=True)
+    assert "<script defer src=" in page and '<link rel="stylesheet" href="/assets/style.css' in page
+    assert "text/lmm-after-paint" not in page and "<style data-asset=" not in page
 
 
 def test_the_csp_still_hashes_every_inline_script(client) -> None:
