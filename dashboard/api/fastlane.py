@@ -82,7 +82,7 @@ class FastLane:
                 if answered is None:
                     answered = self._answer(environ)
                     if answered is not None:
-                        self._keep(environ, answered)
+                        self._keep(key or self._key(environ), answered)  # a first request: known by now
                 if answered is not None:
                     status, headers, body = answered
                     start_response(
@@ -100,9 +100,8 @@ class FastLane:
             return None
         return release_id, query, environ.get("HTTP_ACCEPT_ENCODING"), *(environ.get(k) for k in URL_PARTS)
 
-    def _keep(self, environ: dict[str, Any], answered: Answer) -> None:
-        """Keep the answer under the release it is of (the reader knows it by now; not one published since)."""
-        key = self._key(environ)
+    def _keep(self, key: tuple[object, ...] | None, answered: Answer) -> None:
+        """Keep the answer under the key's release if it is of that release (not of one published meanwhile)."""
         if key is not None and (RELEASE_HEADER, key[0]) in answered[1]:
             self.answers.put(key, answered)
 
