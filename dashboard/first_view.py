@@ -59,7 +59,18 @@ CHARTS = (f"{CHUNKS}dcc/async-graph.js", "/_dash-component-suites/plotly/package
 CHART_PAGES = ("dashboard.pages.compare", "dashboard.pages.indicator")
 VOID = {"area", "br", "col", "hr", "img", "input", "source", "track", "wbr"}
 ACTED_ON = {"A", "Button", "Input", "Textarea", "Select", "Option", "Form", "Label", "Details", "Summary"}
-SKIPPED = {"n_clicks", "n_clicks_timestamp", "disable_n_clicks", "loading_state", "key", "setProps", "children"}
+# Not written: Dash's own props, and `title` (a tooltip, which an `inert` copy never shows: a compare of 15 countries
+# carried ~200 kB of them, half its HTML).
+SKIPPED = {
+    "n_clicks",
+    "n_clicks_timestamp",
+    "disable_n_clicks",
+    "loading_state",
+    "key",
+    "setProps",
+    "children",
+    "title",
+}
 RENAMED = {"className": "class", "htmlFor": "for"}
 UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data(?!:image/))", re.IGNORECASE)
 SLOT = "\0lmm-page\0"  # where the page goes in the frame (a text no page can hold)

@@ -14,9 +14,12 @@ from dash import html
 from dashboard.components.levels import style_of
 from dashboard.i18n import current_lang, number, t, use_lang
 from dashboard.memo import memo
-from indicators.levels import TEXT_COLOUR, LevelStyle
+from indicators.levels import LEVELS, STATUS_LABELS, TEXT_COLOUR, LevelStyle
 
 CONTEXT = LevelStyle("Context, not scored", "◇", "#FFFFFF")
+# Levels whose cell colour is a class of compare.css (td.heat-<level>), kept equal to these colours by a test.
+CLASS_COLOURED: dict[str, str] = {str(k): v.colour for k, v in LEVELS.items()}
+CLASS_COLOURED |= {k: v.colour for k, v in STATUS_LABELS.items()} | {"context": CONTEXT.colour}
 
 
 def aria(**attrs: str) -> dict[str, Any]:
@@ -79,14 +82,20 @@ def cell_words(cell: HeatCell) -> tuple[str, str]:
 
 
 def heat_cell(cell: HeatCell | None, row_label: str, column_label: str) -> html.Td:
+    """A cell: one text node (its first line styled by CSS, ::first-line), coloured by its class `heat-<level>`
+    (compare.css, the colours of indicators.levels: no style object per cell for a page of ~1,300 cells to carry
+    and draw); a level without a class of its own keeps its colour inline."""
     cell = cell or HeatCell(None, "")
     main, note = cell_words(cell)
-    style = style_for(cell.level)
-    return html.Td(  # one text node: the first line is styled by CSS (::first-line); fewer components to draw
+    level = cell.level or "no_data"
+    extra: dict[str, Any] = {}
+    if level not in CLASS_COLOURED:
+        extra["style"] = {"backgroundColor": style_for(cell.level).colour, "color": TEXT_COLOUR}
+    return html.Td(
         f"{main}\n{note}" if note else main,
-        className=f"heat-cell heat-{cell.level or 'no_data'}",
-        style={"backgroundColor": style.colour, "color": TEXT_COLOUR},
+        className=f"heat-cell heat-{level}",
         title=f"{column_label}, {row_label}: {cell.full or main}" + (f" ({note})" if note else ""),
+        **extra,
     )
 
 

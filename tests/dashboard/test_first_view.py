@@ -22,8 +22,14 @@ def test_html_components_become_their_elements_with_classes_styles_and_ids() -> 
 
 
 def test_text_and_attributes_are_escaped() -> None:
-    tree = html.P(['<script>alert(1)</script> & "x"'], title='a" onload="x')
-    assert to_html(tree) == '<p title="a&quot; onload=&quot;x">&lt;script&gt;alert(1)&lt;/script&gt; &amp; "x"</p>'
+    tree = html.P(['<script>alert(1)</script> & "x"'], className='a" onload="x')
+    assert to_html(tree) == '<p class="a&quot; onload=&quot;x">&lt;script&gt;alert(1)&lt;/script&gt; &amp; "x"</p>'
+
+
+def test_tooltips_are_left_out_of_the_inert_copy() -> None:
+    assert to_html(html.Td("✓ 52.9%", className="heat-cell heat-green", title="Mexico, LFPR: ✓ 52.9%")) == (
+        '<td class="heat-cell heat-green">✓ 52.9%</td>'
+    )
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:x", "vbscript:x", "data:text/html,<b>"])
