@@ -127,7 +127,19 @@ with PdfPrinter() as printer:
     tree = {{printer._process.pid}}
     for _ in range(4):
         tree |= {{pid for pid, parent in parents.items() if parent in tree}}
-    policies = [os.sched_getscheduler(int(t.name)) for pid in tree for t in pathlib.Path(f"/proc/{{pid}}/task").iterdir()]
+    def policies_of(pid):  # a Chromium helper process or thread may end while it is read: it is then not counted
+        try:
+            tasks = list(pathlib.Path(f"/proc/{{pid}}/task").iterdir())
+        except OSError:
+            return []
+        found = []
+        for task in tasks:
+            try:
+                found.append(os.sched_getscheduler(int(task.name)))
+            except OSError:
+                pass
+        return found
+    policies = [policy for pid in tree for policy in policies_of(pid)]
     print(json.dumps({{"said": said, "processes": len(tree), "policies": policies, "idle": os.SCHED_IDLE,
                       "nice": os.nice(0)}}))
 """
