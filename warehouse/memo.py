@@ -28,25 +28,58 @@ def _frozen(value: object) -> object:
     return value
 
 
+class Kept:
+    """The memo's store: the last `maxsize` values by key, most recently used last, and at most `max_bytes` of them
+    as `weigh` counts (when given); shared by a process's threads (a lock around each look-up and insertion). The
+    memo below keeps a function's results in one; the API's fast lane keeps finished answers in another."""
+
+    def __init__(self, maxsize: int, max_bytes: int | None = None, weigh: Callable[[Any], int] | None = None) -> None:
+        self.maxsize, self.max_bytes, self._weigh = maxsize, max_bytes, weigh
+        self._values: OrderedDict[object, Any] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: object, default: Any = None) -> Any:
+        with self._lock:
+            if key not in self._values:
+                return default
+            self._values.move_to_end(key)
+            return self._values[key]
+
+    def put(self, key: object, value: Any) -> None:
+        """Keep `value` (a value already kept under `key` stays: both are the same result)."""
+        size = self._weigh(value) if self._weigh else 0
+        with self._lock:
+            if key in self._values:
+                return
+            self._values[key] = value
+            self._bytes += size
+            while len(self._values) > self.maxsize or (self.max_bytes is not None and self._bytes > self.max_bytes):
+                _, dropped = self._values.popitem(last=False)
+                self._bytes -= self._weigh(dropped) if self._weigh else 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._bytes = 0
+
+
+_MISSING = object()
+
+
 def memo(maxsize: int, extra: Callable[[], object] | None = None) -> Callable[[F], F]:
     """Keep the last `maxsize` results, keyed by the arguments (and by `extra()` when given)."""
 
     def decorate(fn: F) -> F:
-        kept: OrderedDict[tuple, Any] = OrderedDict()
-        lock = threading.Lock()
+        kept = Kept(maxsize)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             key = (extra() if extra else None, _frozen(args), _frozen(kwargs))
-            with lock:
-                if key in kept:
-                    kept.move_to_end(key)
-                    return kept[key]
-            result = fn(*args, **kwargs)
-            with lock:
-                kept[key] = result
-                while len(kept) > maxsize:
-                    kept.popitem(last=False)
+            result = kept.get(key, _MISSING)
+            if result is _MISSING:
+                result = fn(*args, **kwargs)
+                kept.put(key, result)
             return result
 
         wrapper.cache_clear = kept.clear  # type: ignore[attr-defined]

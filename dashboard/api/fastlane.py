@@ -10,7 +10,7 @@ headers with the route's own code (dashboard/api/observations.py), then adds wha
 (compression as Flask-Compress does it, with its settings; the security headers; Vary). Everything else (errors,
 304s, the SQL path before the index is ready, a request naming a language) goes through Flask unchanged.
 
-A finished answer is kept per worker (`Answers`: bounded by count and bytes) under everything it depends on: the
+A finished answer is kept per worker (`kept_answers()`: bounded by count and bytes) under everything it depends on: the
 release served (the current one, known without a cursor; a query naming ?release= is not kept), the query string
 as sent, Accept-Encoding as sent and the URL's scheme, host and root (the `next` link, HSTS). A release never
 changes once published, so the same request is answered again with the same bytes and a fresh Date, without
@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
@@ -42,6 +40,7 @@ from dashboard.api import observations as api_observations
 from dashboard.api.common import checked_context, open_release
 from dashboard.delivery import CompressedComponentFiles
 from lmm.config import setting
+from warehouse.memo import Kept
 
 log = logging.getLogger(__name__)
 PATH = "/api/v1/observations"
@@ -71,7 +70,7 @@ class FastLane:
         self.server, self.inner = server, inner
         self.enabled: bool | None = None  # checked at the first request, once every extension has registered
         self.served = ServedRelease()
-        self.answers = Answers()
+        self.answers = kept_answers()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == PATH and environ.get("REQUEST_METHOD") == "GET" and self._on():
@@ -102,7 +101,7 @@ class FastLane:
 
     def _keep(self, key: tuple[object, ...] | None, answered: Answer) -> None:
         """Keep the answer under the key's release if it is of that release (not of one published meanwhile)."""
-        if key is not None and (RELEASE_HEADER, key[0]) in answered[1]:
+        if key is not None and (RELEASE_HEADER, key[0]) in answered[1] and worth_keeping(answered):
             self.answers.put(key, answered)
 
     def _on(self) -> bool:
@@ -175,33 +174,14 @@ class Dated(list):  # type: ignore[type-arg]
     """Headers to which each answer adds its own Date last (a kept answer is sent again later)."""
 
 
-class Answers:
-    """Finished answers (status, headers, body), most recently used last, bounded by count and body bytes; shared by
-    a worker's threads (a lock around each look-up and insertion)."""
+def kept_answers() -> Kept:
+    """Finished answers (status, headers, body) of a worker, bounded by count and body bytes (the project's one memo
+    store, warehouse/memo.py)."""
+    return Kept(KEPT_ANSWERS, KEPT_BYTES, weigh=lambda answer: len(answer[2]))
 
-    def __init__(self) -> None:
-        self._kept: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
 
-    def get(self, key: tuple[object, ...]) -> Answer | None:
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[object, ...], answer: Answer) -> None:
-        size = len(answer[2])
-        if size > KEPT_BYTES // 16:  # a big page is cheap to write relative to its transfer: not kept
-            return
-        with self._lock:
-            if key in self._kept:
-                return
-            self._kept[key] = answer
-            self._bytes += size
-            while len(self._kept) > KEPT_ANSWERS or self._bytes > KEPT_BYTES:
-                self._bytes -= len(self._kept.popitem(last=False)[1][2])
+def worth_keeping(answer: Answer) -> bool:
+    return len(answer[2]) <= KEPT_BYTES // 16  # a big page is cheap to write relative to its transfer: not kept
 
 
 class ServedRelease:

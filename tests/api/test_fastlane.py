@@ -127,14 +127,15 @@ def test_kept_answers_are_bounded(monkeypatch):
 
     monkeypatch.setattr(fastlane, "KEPT_ANSWERS", 3)
     monkeypatch.setattr(fastlane, "KEPT_BYTES", 1600)
-    answers = fastlane.Answers()
+    answers = fastlane.kept_answers()
     for i in range(5):
         answers.put((i,), ("200 OK", [], b"x" * 50))
-    assert [answers.get((i,)) is not None for i in range(5)] == [False, False, True, True, True]
-    answers.put((9,), ("200 OK", [], b"x" * 101))  # over a sixteenth of the bytes: not kept
-    answers.put((5,), ("200 OK", [], b"x" * 100))
-    answers.put((6,), ("200 OK", [], b"x" * 100))
-    assert answers.get((9,)) is None and answers.get((6,)) is not None
+    assert [answers.get((i,)) is not None for i in range(5)] == [False, False, True, True, True]  # by count
+    big = ("200 OK", [], b"x" * 101)
+    assert not fastlane.worth_keeping(big) and fastlane.worth_keeping(("200 OK", [], b"x" * 100))  # 1/16 of bytes
+    for i in range(5, 8):
+        answers.put((i,), ("200 OK", [], b"x" * 600))  # 1,800 bytes: by bytes, the oldest goes first
+    assert [answers.get((i,)) is not None for i in range(2, 8)] == [False] * 4 + [True, True]
 
 
 def test_conditional_requests_go_through_flask(client, lane):
