@@ -16,7 +16,6 @@ from dashboard.components.layout import page_shell
 from dashboard.first_view import (
     chart_preloads,
     first_view,
-    inline_styles,
     layout_json,
     page_container,
     scripts_after_first_paint,
@@ -50,7 +49,6 @@ class MonitorDash(dash.Dash):
         if drawn and RENDERER in kwargs.get("renderer", ""):  # Dash runs once the drawn page is painted
             preloads, kwargs["scripts"], kwargs["renderer"] = scripts_after_first_paint(kwargs.get("scripts", ""))
             kwargs["metas"] += preloads
-            kwargs["css"] = inline_styles(kwargs.get("css", ""))  # the page's first paint waits for no stylesheet
         else:
             kwargs["scripts"] = kwargs.get("scripts", "").replace("<script src=", "<script defer src=")
             kwargs["renderer"] = kwargs.get("renderer", "").replace(RENDERER, DEFERRED_RENDERER)

@@ -19,12 +19,10 @@ does not run on load: no second round trip, and the server's copy goes in the ve
 
 from __future__ import annotations
 
-import functools
 import html as escape
 import math
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -239,11 +237,14 @@ def _cell_text(value: Any, column: Mapping[str, Any]) -> str:
 
 
 def chart_preloads() -> str:
-    """`<link rel="preload">` of plotly.js for a page that draws charts (the same URLs Dash asks for later)."""
+    """`<link rel="preload">` of plotly.js for a page that draws charts (the same URLs Dash asks for later). On a
+    page drawn on the server (the compare) they are asked for once that page is painted (AFTER_PAINT), while Dash
+    starts: 4.8 MB fetched and unpacked beside the first paint had slowed it on this 2-core host."""
     page, _ = _path_to_page(request.path.strip("/"))
     if not page or page.get("module") not in CHART_PAGES:
         return ""
-    return "".join(f'<link rel="preload" as="script" href="{url}">' for url in CHARTS)
+    rel = LATER_REL if page.get("module") in FIRST_VIEW else "preload"
+    return "".join(f'<link rel="{rel}" as="script" href="{url}">' for url in CHARTS)
 
 
 def _figure_height(figure: Any) -> float | None:
@@ -328,10 +329,18 @@ def _drawn(release_id: str, path: str, query: str, module: str) -> str:
 
 SCRIPT_SRC = re.compile(r'<script(?: defer)? src="([^"]+)"></script>')
 LATER = "text/lmm-after-paint"  # a script type the browser neither fetches nor runs: the loader below runs them
+LATER_REL = "lmm-after-paint"  # a link the browser ignores: the loader below asks for it once the page is painted
 # Runs Dash once the server's first view has been painted: the bundles, fetched from the start (preloaded), run in
 # their order after the first frame, and the renderer starts when the last has run.
 AFTER_PAINT = """<script id="_dash-renderer">(function () {
   function start() {
+    document.querySelectorAll('link[rel="LATER_REL"]').forEach(function (later) {
+      var link = document.createElement("link");
+      link.rel = "preload";
+      link.as = "script";
+      link.href = later.href;
+      document.head.appendChild(link);
+    });
     var last = null;
     document.querySelectorAll('script[type="LATER"]').forEach(function (later) {
       var script = document.createElement("script");
@@ -344,7 +353,7 @@ AFTER_PAINT = """<script id="_dash-renderer">(function () {
     if (last) { last.addEventListener("load", run); last.addEventListener("error", run); } else { run(); }
   }
   requestAnimationFrame(function () { setTimeout(start, 0); });
-})();</script>""".replace("LATER", LATER)
+})();</script>""".replace("LATER_REL", LATER_REL).replace("LATER", LATER)
 
 
 def scripts_after_first_paint(scripts: str) -> tuple[str, str, str]:
@@ -355,25 +364,3 @@ def scripts_after_first_paint(scripts: str) -> tuple[str, str, str]:
     urls = SCRIPT_SRC.findall(scripts)
     preloads = "".join(f'<link rel="preload" as="script" href="{url}">' for url in urls)  # as escaped in `scripts`
     return preloads, SCRIPT_SRC.sub(rf'<script type="{LATER}" src="\1"></script>', scripts), AFTER_PAINT
-
-
-ASSETS = Path(__file__).resolve().parent / "assets"
-STYLESHEET = re.compile(r'<link rel="stylesheet" href="/assets/([\w.-]+\.css)\?m=[\d.]+">')
-
-
-def inline_styles(css: str) -> str:
-    """For a page whose first view is in its HTML: the app's own stylesheets written into it (`<style>`, 36 kB,
-    ~8 kB compressed) instead of linked, so its first paint does not wait for nine more requests queued on the
-    server's workers beside Dash's scripts. Other links (none today) are left as they are."""
-    return STYLESHEET.sub(lambda found: _style(found.group(1)), css)
-
-
-def _style(name: str) -> str:
-    path = ASSETS / name
-    return _style_text(name, path.stat().st_mtime) if path.is_file() else ""
-
-
-@functools.lru_cache(maxsize=64)
-def _style_text(name: str, _mtime: float) -> str:
-    text = (ASSETS / name).read_text(encoding="utf-8").replace("</", "<\\/")  # a style element ends at "</style"
-    return f'<style data-asset="{escape.escape(name, quote=True)}">{text}</style>'
