@@ -21,7 +21,7 @@ build: install
 	$(BIN)/lmm build
 
 run: build
-	$(BIN)/gunicorn dashboard.wsgi:server --bind $(HOST):$(PORT) --workers 2 --timeout 120
+	$(BIN)/gunicorn dashboard.wsgi:server --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2
 
 system-packages:
 	@missing=""; for p in $(DEBIAN_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
