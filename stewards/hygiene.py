@@ -4,8 +4,8 @@ Refused in every cell: NUL and the other C0 control characters (tab and line bre
 source, a note, a practice's description), DEL and the C1 controls, and the bidirectional embeddings, overrides and
 isolates (U+202A-202E, U+2066-2069) that make text read differently from what it holds. Refused in codes (every
 other column): tabs, line breaks and zero-width characters (U+200B-200D, U+2060, U+FEFF), which make a code look
-like another. And a cell longer than the budget allows. One vectorised test per column; the position of the first
-bad character is worked out only for the cells that have one.
+like another. And a cell longer than the budget allows. Vectorised per column (the regular expression only for cells
+that are not printable ASCII); the position of the first bad character is worked out only for the cells that have one.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def hygiene_problems(frame: pd.DataFrame, budget: Budget) -> list[pd.DataFrame]:
     for column in frame.columns:
         text = arrow(frame[column])
         free = column in FREE_TEXT
-        bad = truth(pc.match_substring_regex(text, CHECKS[free][0]))
+        bad = _forbidden(text, CHECKS[free][0])
         if bad.any():
             found.append(_worded(frame[column], bad, column, CHECKS[free][1], free))
         if (pc.max(pc.binary_length(text)).as_py() or 0) > budget.cell_chars:  # never more characters than bytes
@@ -63,6 +63,17 @@ def hygiene_problems(frame: pd.DataFrame, budget: Budget) -> list[pd.DataFrame]:
                 messages = [say("problem.cell_too_long", n=f"{n:,}", limit=f"{budget.cell_chars:,}") for n in lengths]
                 found.append(coded(frame.index.to_numpy()[long], column, np.arange(len(messages)), messages))
     return found
+
+
+def _forbidden(text: pa.Array | pa.ChunkedArray, pattern: str) -> np.ndarray:
+    """Where a cell holds a forbidden character. Printable ASCII holds none, and two plain scans find those cells;
+    the regular expression reads only the others (text with accents, line breaks or worse): most cells are skipped."""
+    plain = truth(pc.and_(pc.string_is_ascii(text), pc.ascii_is_printable(text)))
+    others = ~plain & truth(pc.is_valid(text))
+    bad = np.zeros(len(plain), dtype=bool)
+    if others.any():
+        bad[others] = truth(pc.match_substring_regex(text.filter(pa.array(others)), pattern))
+    return bad
 
 
 def _worded(cells: pd.Series, bad: np.ndarray, column: str, check: re.Pattern[str], free: bool) -> pd.DataFrame:

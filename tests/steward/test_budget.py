@@ -179,3 +179,21 @@ def test_a_file_of_formulas_is_refused_whole_past_the_listed_number(monkeypatch)
 
     with pytest.raises(UploadError, match="has 5 formula cells"):
         read_upload(workbook(rows), "f.xlsx")
+
+
+def test_forbidden_characters_are_found_whether_a_cell_is_plain_ascii_or_not() -> None:
+    """Printable ASCII is passed by a quick scan; every other cell (accents, tabs, DEL, zero-width, bidi, empty,
+    missing) is read by the full check, in codes and in free text alike."""
+    import pandas as pd
+
+    from stewards.budget import Budget
+    from stewards.hygiene import hygiene_problems
+
+    frame = pd.DataFrame(
+        {"country": ["MEX", "ME\u200bX", "M\tX", "", None, "Méx", "MEX\x7f"],
+         "note": ["plain", "a\tb\nc", "é\u202e", "", None, "x\x00", "ok é"]},
+        dtype="string",
+    )  # fmt: skip
+    found = pd.concat(hygiene_problems(frame, Budget()))
+    bad = sorted(zip(found["row"].astype(int), found["column"], strict=True))
+    assert bad == [(1, "country"), (2, "country"), (2, "note"), (5, "note"), (6, "country")]
