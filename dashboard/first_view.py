@@ -20,6 +20,7 @@ does not run on load: no second round trip, and the server's copy goes in the ve
 from __future__ import annotations
 
 import html as escape
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -27,9 +28,9 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import dash
+from _plotly_utils.utils import PlotlyJSONEncoder
 from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page
-from dash._utils import to_json
 from dash.development.base_component import Component
 from flask import request
 
@@ -97,8 +98,44 @@ def _attr_value(name: str, value: Any) -> str | None:
     return str(value) if not isinstance(value, list | dict) else None
 
 
+def props_of(component: Component) -> dict[str, Any]:
+    """A component's props as `to_plotly_json()["props"]` has them (same names, values and order), read from the
+    instance's own attributes: Dash's version asks `hasattr` of every prop the component could have (20-50) and
+    tests every attribute against the wildcard prefixes with `any()`; it was a quarter of a profile's build CPU."""
+    own = component.__dict__
+    names = own.get("_prop_names")
+    if names is None or type(component).to_plotly_json is not Component.to_plotly_json:
+        return component.to_plotly_json()["props"]  # a component class of its own making: ask it
+    props = {name: own[name] for name in names if name in own}
+    wildcards = tuple(own.get("_valid_wildcard_attributes") or ())
+    if wildcards:
+        props.update({key: value for key, value in own.items() if key.startswith(wildcards)})
+    return props
+
+
+class _LayoutEncoder(PlotlyJSONEncoder):
+    """plotly's JSON encoder (Dash's `to_json`) with a component's dict made by props_of."""
+
+    def default(self, obj: Any) -> Any:
+        if isinstance(obj, Component):
+            return {"props": props_of(obj), "type": obj._type, "namespace": obj._namespace}
+        return super().default(obj)
+
+
+SAFE_JSON = (("<", "\\u003c"), (">", "\\u003e"), ("/", "\\u002f"))  # as plotly.io's JSON engine writes them
+
+
+def layout_to_json(tree: Any) -> str:
+    """`dash._utils.to_json(tree)`, byte for byte (its JSON engine, its escapes), in about half the time: Dash's
+    `to_plotly_json` is most of that encoding's cost."""
+    text = json.dumps(tree, cls=_LayoutEncoder, separators=(",", ":"))
+    for unsafe, safe in SAFE_JSON:
+        text = text.replace(unsafe, safe)
+    return text
+
+
 def _attrs(component: Component, keep_id: bool, id_name: str = "id") -> str:
-    props = component.to_plotly_json()["props"]
+    props = props_of(component)
     out = []
     for name, value in props.items():
         if name in SKIPPED or (name == "id" and (not keep_id or not isinstance(value, str) or value.startswith("_"))):
@@ -312,7 +349,7 @@ def layout_json() -> str | None:
 
 @memo(32, by_language=True)
 def _layout_json(release_id: str, url: str) -> str:
-    return to_json(dash.get_app().get_layout())
+    return layout_to_json(dash.get_app().get_layout())
 
 
 @memo(64, by_language=True)

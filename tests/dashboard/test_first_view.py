@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from dash import dcc, html
@@ -244,3 +245,41 @@ def test_dash_layout_without_a_drawn_page_leaves_the_page_to_dash(client) -> Non
     for headers in ({}, {"Referer": "http://localhost/framework"}):
         location, content = _content(client.get("/_dash-layout", headers=headers).json)
         assert "pathname" not in location and not content.get("children")
+
+
+def test_the_layout_json_is_dash_s_own_byte_for_byte() -> None:
+    """layout_to_json (components read by props_of) writes exactly what Dash's `to_json` writes: wildcard
+    attributes, nested components, a figure with a NaN (null), text that must be escaped."""
+    import numpy as np
+    from dash import dash_table
+    from dash._utils import to_json
+
+    from dashboard.components.attrs import with_attrs
+    from dashboard.first_view import layout_to_json, props_of
+
+    data: list[Any] = [{"plain": (1, 2)}, None, 3.5]
+    tree = html.Div([
+        with_attrs(html.P(["a</script>", html.B("b")], className="x"), {"data-iso3": "MEX", "aria-label": "é"}),
+        dcc.Graph(id="g", figure={"data": [{"y": np.array([1.0, np.nan])}], "layout": {"height": 300}}),
+        dcc.Dropdown(id="d", options=[{"label": html.Span("s"), "value": 1}], value=None, multi=True),
+        dash_table.DataTable(id="t", data=[{"a": float("nan"), "b": "<b>"}], columns=[{"id": "a", "name": "A"}]),  # type: ignore[attr-defined]
+        *data,
+    ], id="root", style={"marginTop": 4})  # fmt: skip
+    assert layout_to_json(tree) == to_json(tree)
+    for node in (tree, tree.children[0], tree.children[2]):
+        assert props_of(node) == node.to_plotly_json()["props"]
+        assert list(props_of(node)) == list(node.to_plotly_json()["props"])  # the same order
+
+
+def test_the_pages_layout_json_is_dash_s_own_byte_for_byte(client) -> None:
+    """Dash's layout of the profile and the compare, as the app sends it, equals Dash's own encoding."""
+    import dash
+    from dash._utils import to_json
+
+    from dashboard.first_view import layout_to_json
+
+    app = the_app()
+    for url in ("/country/PHL?lang=fr", "/country/ATA", "/compare?countries=PRI,USA,COK", "/compare?countries=ATA,YUG"):
+        with app.server.test_request_context("/_dash-layout", headers={"Referer": f"http://localhost{url}"}):
+            tree = dash.get_app().get_layout()
+            assert layout_to_json(tree) == to_json(tree), url
