@@ -14,8 +14,9 @@ Why the web app starts it, and as a subprocess:
   19 and SCHED_IDLE, inherited by its Chromium: lowest_priority()), reads every country's facts in one pass,
   renders up to PRINTERS briefings at a time (one per core), each printer with its own kept Chromium
   (warehouse/briefing_print.py), and takes the release's job lock first, so one job renders a release on a host
-  however many workers notice it (the others' processes exit at once). Publishing never waits for it, and the
-  pages only lose CPU that was idle.
+  however many workers notice it (the others' processes exit at once). Publishing never waits for it. Between
+  briefings it waits while other processes use the CPU (quiet_cpu.py): even at idle priority, its Chromium halved
+  the pages' throughput through the shared caches.
 - A request for a briefing the job has not reached yet asks it to render that one next and waits for it
   (warehouse/briefing.py); without a job, or past the wait, the request renders it as before.
 
@@ -37,6 +38,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from dashboard.api.quiet_cpu import QuietCpu
 from dashboard.i18n import LANGS
 from lmm.config import PROJECT_ROOT, data_dir, setting
 from warehouse import briefing
@@ -201,17 +203,18 @@ def run(release_id: str, parent: int | None = None, workers: int | None = None) 
     Chromium; what was done (written by the caller as `.complete.json`)."""
     started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.perf_counter()
     codes = countries(release_id)
-    state: dict[str, Any] = {"items": queue(release_id, codes), "lock": threading.Lock(), "written": 0,
-                             "failed": [], "stopped": None, "shared": Shared()}  # fmt: skip
-    threads = [threading.Thread(target=_work, args=(release_id, parent, state), name=f"briefings-printer-{n}")
-               for n in range(workers or printers())]  # fmt: skip
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with QuietCpu() as quiet:
+        state: dict[str, Any] = {"items": queue(release_id, codes), "lock": threading.Lock(), "written": 0,
+                                 "failed": [], "stopped": None, "shared": Shared(), "quiet": quiet}  # fmt: skip
+        threads = [threading.Thread(target=_work, args=(release_id, parent, state), name=f"briefings-printer-{n}")
+                   for n in range(workers or printers())]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     return {"release": release_id, "countries": len(codes), "languages": list(LANGS), "written": state["written"],
             "failed": state["failed"], "stopped": state["stopped"], "started_at": started, "printers": len(threads),
-            "seconds": round(time.perf_counter() - clock, 1)}  # fmt: skip
+            "seconds": round(time.perf_counter() - clock, 1), "held_for_others_s": round(quiet.held_s, 1)}  # fmt: skip
 
 
 def _next(release_id: str, parent: int | None, state: dict[str, Any]) -> tuple[str, str] | None:
@@ -224,12 +227,16 @@ def _next(release_id: str, parent: int | None, state: dict[str, Any]) -> tuple[s
 
 
 def _work(release_id: str, parent: int | None, state: dict[str, Any]) -> None:
-    """One printer's loop: take the next briefing, render it; a stuck or dead Chromium is replaced."""
+    """One printer's loop: wait until other processes leave the CPU quiet (quiet_cpu.py says why idle priority is
+    not enough), take the next briefing, render it; a stuck or dead Chromium is replaced."""
     from warehouse.briefing_print import PdfPrinter
 
     renderer = Renderer(release_id, PdfPrinter().__enter__(), state["shared"])
     try:
-        while (item := _next(release_id, parent, state)) is not None:
+        while True:
+            state["quiet"].wait()
+            if (item := _next(release_id, parent, state)) is None:
+                break
             iso3, lang = item
             try:
                 written = renderer.render(iso3, lang)

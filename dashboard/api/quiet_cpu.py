@@ -1,0 +1,127 @@
+"""Does anyone else want the CPU? The render-ahead job (briefings_ahead.py) prints only while the answer is no.
+
+Why the lowest CPU priority is not enough: the job and its Chromium run at SCHED_IDLE, so they never take a core
+from a reader's request. But they share the cores' caches and the memory bus with it, and on this kind of host that
+costs the pages a lot. In the load bench, with both workers busy, the job running in the idle gaps:
+- lowered throughput from 156-180 to 97-101 requests/s;
+- raised the page mix's p95 from 475-563 to 1,018-1,053 ms.
+An idle-priority memory streamer made a busy Python loop 20-60% slower here.
+
+The job therefore waits between briefings until the others' CPU has been low for a moment. A briefing already
+printing finishes (~0.3 s). Each reader's burst stops the job within a sampling period.
+
+"The others" = every process on the host but this one and its children (the job's Chromium): the web workers, a
+publish, a steward's validation, anything else. They are counted in `/proc`, without polling any of them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+PROC = Path("/proc")
+SAMPLE_S = 0.1  # how often the sampler reads /proc
+WINDOW_S = 0.3  # the others' CPU is averaged over this long
+QUIET_SHARE = 0.15  # quiet: the others use less than this share of the host's cores (0.3 of a core on 2 cores)
+
+
+def busy_ticks() -> int | None:
+    """CPU ticks spent by everything on the host (not idle, not waiting for disk) since boot; None off Linux."""
+    try:
+        fields = (PROC / "stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return user + nice + system + irq + softirq + steal
+
+
+def tree_of(root: int) -> set[int]:
+    """Process `root` and every process under it."""
+    parents = {}
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:  # ended while it was read
+                continue
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return tree
+
+
+def ticks_of(pids: set[int]) -> int:
+    """CPU ticks of these processes with their reaped children's (a Chromium renderer that ended is counted in its
+    parent's); a process that has ended counts nothing."""
+    spent = 0
+    for pid in pids:
+        try:
+            spent += sum(int(t) for t in (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[11:15])
+        except OSError:
+            continue
+    return spent
+
+
+class QuietCpu:
+    """`with QuietCpu() as quiet: quiet.wait()` blocks while other processes use the CPU. A thread samples /proc
+    every SAMPLE_S; `wait` trusts only a fresh sample, so when that thread is starved (it runs at the job's idle
+    priority, and others are busy), `wait` waits too. `held_s` is the time callers spent waiting, all together."""
+
+    def __init__(self, share: float = QUIET_SHARE, root: int | None = None) -> None:
+        self.limit_cores = share * (os.cpu_count() or 1)
+        self.root = root or os.getpid()
+        self.others_cores = 0.0
+        self.sampled_at = -1.0
+        self.held_s = 0.0
+        self._changed = threading.Condition()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="quiet-cpu", daemon=True)
+
+    def __enter__(self) -> QuietCpu:
+        if busy_ticks() is not None:  # elsewhere than Linux the job is not held back
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2)
+
+    def quiet(self) -> bool:
+        """The others used less than the limit over the last window, sampled moments ago."""
+        fresh = time.monotonic() - self.sampled_at < 2 * SAMPLE_S
+        return fresh and self.others_cores < self.limit_cores
+
+    def wait(self, give_up: threading.Event | None = None) -> None:
+        """Return once the others are quiet, or when `give_up` is set; at once when no sampler runs."""
+        if not self._thread.is_alive():
+            return
+        started = time.monotonic()
+        with self._changed:
+            while not self.quiet() and not self._stop.is_set() and not (give_up and give_up.is_set()):
+                self._changed.wait(SAMPLE_S)
+            self.held_s += time.monotonic() - started
+
+    def _sample(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        history: list[tuple[float, int, int]] = []
+        tree, tree_at = tree_of(self.root), time.monotonic()
+        while not self._stop.is_set():
+            now = time.monotonic()
+            if now - tree_at > 1.0:  # Chromium starts a process per page now and then
+                tree, tree_at = tree_of(self.root), now
+            history.append((now, busy_ticks() or 0, ticks_of(tree)))
+            while now - history[0][0] > WINDOW_S + SAMPLE_S / 2:
+                history.pop(0)
+            first, last = history[0], history[-1]
+            if now - first[0] >= WINDOW_S - SAMPLE_S / 2:
+                others = (last[1] - first[1]) - (last[2] - first[2])
+                with self._changed:
+                    self.others_cores = max(0.0, others / tick / (now - first[0]))
+                    self.sampled_at = now
+                    self._changed.notify_all()
+            self._stop.wait(SAMPLE_S)
