@@ -81,10 +81,13 @@ def cell_words(cell: HeatCell) -> tuple[str, str]:
     return f"{style.icon} {cell.text}", note
 
 
+@memo(8192, by_language=True)
 def heat_cell(cell: HeatCell | None, row_label: str, column_label: str) -> html.Td:
     """A cell: one text node (its first line styled by CSS, ::first-line), coloured by its class `heat-<level>`
     (compare.css, the colours of indicators.levels: no style object per cell for a page of ~1,300 cells to carry
-    and draw); a level without a class of its own keeps its colour inline."""
+    and draw); a level without a class of its own keeps its colour inline. Kept per cell, labels and language (a
+    compare of a new set of countries reuses the cells of the countries it shares with others); shared, never
+    changed."""
     cell = cell or HeatCell(None, "")
     main, note = cell_words(cell)
     level = cell.level or "no_data"

@@ -29,6 +29,7 @@ from dashboard.i18n import (
     unit_text,
 )
 from dashboard.i18n.names import names
+from dashboard.memo import per_release_in_language
 from dashboard.pages._compare_selection import Selection, group_label
 from dashboard.queries import compare as q
 from indicators.aggregate import QUINTILES, rank_band
@@ -152,9 +153,12 @@ def enrich(card: list[Row], categories: Mapping[tuple[str, str], str], themes: p
     """Scorecard rows + the words shown: level key and text, value text, band, trend; in display order (theme,
     scored first, title, then the countries in the order chosen). Plain rows: the words are per row anyway, and a
     frame cost more than the rest of the page; titles, units and level words are looked up once each."""
-    order = {theme_id: i for i, theme_id in enumerate(ordered_themes(themes)["theme_id"])}
-    position = {c: i for i, c in enumerate(codes)}
-    local = names()
+    return in_display_order(with_words(card, categories), theme_order(themes), codes)
+
+
+def with_words(card: Sequence[Row], categories: Mapping[tuple[str, str], str], release: str | None = None) -> list[Row]:
+    """Scorecard rows + the words shown, in the reader's language (the rows' order kept)."""
+    local = names(release)
     titles, units = _Words(ind_text, "title"), _Words(unit_text)
     themes_, levels = _Words(theme_title), _Words(_level_text)
     out = []
@@ -165,9 +169,32 @@ def enrich(card: list[Row], categories: Mapping[tuple[str, str], str], themes: p
                     "level_text": levels(key), "shown": shown_value(r, categories), "band": band_text(r),
                     "trend_text": trend_text(r), "number": round(r["value"], 4) if _present(r["value"]) else None,
                     "flags_text": value_flags(r.get("source_id"), r.get("flags"))})  # fmt: skip
+    return out
+
+
+def theme_order(themes: pd.DataFrame) -> dict[str, int]:
+    return {theme_id: i for i, theme_id in enumerate(ordered_themes(themes)["theme_id"])}
+
+
+def in_display_order(rows: Sequence[Row], order: Mapping[str, int], codes: Sequence[str] = ()) -> list[Row]:
+    """Theme (the framework's order), scored first, title, indicator, then the countries in the order chosen."""
+    position = {c: i for i, c in enumerate(codes)}
     rank = len(order)
-    return sorted(out, key=lambda r: (order.get(r["theme"], rank), not r["scored"], r["title"], r["indicator_id"],
-                                      position.get(r["country"], len(position))))  # fmt: skip
+    return sorted(rows, key=lambda r: (order.get(r["theme"], rank), not r["scored"], r["title"], r["indicator_id"],
+                                       position.get(r["country"], len(position))))  # fmt: skip
+
+
+@per_release_in_language
+def _country_rows(code: str, release: str | None = None) -> tuple[Row, ...]:
+    """One country's scorecard rows (every theme) with the words shown, kept per release and language: a compare of
+    a new set of countries assembles its table and heat map from these instead of querying and wording again.
+    Shared: never changed (table_rows hands out copies)."""
+    return tuple(with_words(q.country_part(code, release).scorecard, q.categories(release), release))
+
+
+@per_release_in_language
+def _theme_order(release: str | None = None) -> dict[str, int]:
+    return theme_order(q.themes(release))
 
 
 class _Words:
@@ -304,11 +331,13 @@ def membership_source(group: q.Group) -> html.Span:
 
 
 def table_rows(selection: Selection, release: str | None) -> list[Row]:
-    """The scorecard of the selection, enriched, in display order."""
+    """The scorecard of the selection, enriched, in display order: the same rows as `enrich` of the query's
+    scorecard, assembled from each country's kept rows (a copy of each)."""
     if not selection.members:
         return []
-    card = q.scorecard(list(selection.members), selection.theme, release)
-    return enrich(card, q.categories(release), q.themes(release), selection.members)
+    theme = selection.theme
+    rows = [r for c in selection.members for r in _country_rows(c, release) if theme is None or r["theme"] == theme]
+    return [dict(r) for r in in_display_order(rows, _theme_order(release), selection.members)]
 
 
 def table_frame(selection: Selection, release: str | None) -> pd.DataFrame:
@@ -326,7 +355,7 @@ def chart_frame(selection: Selection, release: str | None) -> pd.DataFrame:
     codes = list(selection.members[:CHART_MAX])
     if not codes:
         return pd.DataFrame()
-    series = _localised(q.series(codes, selection.theme, release, scored_only=selection.theme is None))
+    series = _localised(q.kept_series(codes, selection.theme, release, scored_only=selection.theme is None))
     columns = ["indicator_id", "title", "unit", "country", "name", "year", "value", "source_id"]
     return pd.DataFrame(series, columns=columns)
 
@@ -345,12 +374,12 @@ def build(selection: Selection, ref: q.Reference, release: str | None, with_tabl
         content.heatmap, content.figure = html.P(t("compare.nothing")), empty_figure(t("compare.pick_short"))
         return content
     rows = table_rows(selection, release)
-    scores = q.theme_scores(list(selection.members), selection.theme, release)
+    scores = q.kept_theme_scores(list(selection.members), selection.theme, release)
     shown = [(c, ref.names[c]) for c in selection.members[:HEATMAP_MAX]]
     columns = [(code, name, html.A(name, href=href(f"/country/{code}"))) for code, name in shown]
     caption = t("compare.heatmap_caption", year=int(rows[0]["status_year"]) if rows else "")
     codes = [c for c, _ in shown]
-    principles = principle_rows(q.principle_scores(codes, release), codes)
+    principles = principle_rows(q.kept_principle_scores(codes, release), codes)
     content.heatmap = html.Div(
         [
             html.H3(t("compare.principles_title"), id="compare-principles-title"),
@@ -370,7 +399,7 @@ def build(selection: Selection, ref: q.Reference, release: str | None, with_tabl
 def _charts(selection: Selection, ref: q.Reference, release: str | None) -> tuple[Figure, str]:
     """Scored indicators only across all themes (fewer charts to draw); a chosen theme adds its context series."""
     codes = list(selection.members[:CHART_MAX])
-    series = _localised(q.series(codes, selection.theme, release, scored_only=selection.theme is None))
+    series = _localised(q.kept_series(codes, selection.theme, release, scored_only=selection.theme is None))
     if not series:
         return empty_figure(t("compare.no_series")), ""
     which = t("compare.which_scored") if selection.theme is None else t("compare.which_all")

@@ -6,7 +6,7 @@ series for small multiples. The page resolves a URL against them and puts them i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
@@ -140,6 +140,78 @@ def series(
     for row in rows:
         row["name"] = names_.get(row["country"])
     return rows
+
+
+# --- One country's part of any compare, kept per release: a compare of a new set of countries assembles the parts
+# (most of them already kept) instead of running its queries again for every new combination. The assembled answers
+# are those of the queries above for the same countries, row for row (tests/dashboard/test_compare_kept.py).
+
+KEPT_COUNTRIES = 512  # country parts kept per process (every country of two releases)
+
+
+class CountryPart(NamedTuple):
+    """A country's rows of the compare's queries, every theme and indicator (shared: never changed)."""
+
+    scorecard: tuple[Row, ...]
+    theme_scores: tuple[Row, ...]
+    principle_scores: tuple[Row, ...]  # only the principles the country has an aggregate for
+    series: tuple[Row, ...]  # every continuous indicator, scored and context, in the query's order
+
+
+def country_part(code: str, release: str | None = None) -> CountryPart:
+    return _country_part(cursor(release)[0], code)
+
+
+@memo(KEPT_COUNTRIES)
+def _country_part(release_id: str, code: str) -> CountryPart:
+    return CountryPart(
+        tuple(scorecard([code], None, release_id)),
+        tuple(theme_scores([code], None, release_id)),
+        tuple(r for r in principle_scores([code], release_id) if r["country"] is not None),
+        tuple(series([code], None, release_id, scored_only=False)),
+    )
+
+
+def kept_scorecard(codes: list[str], theme: str | None = None, release: str | None = None) -> list[Row]:
+    """scorecard(), assembled from the countries' kept parts (rows in the countries' order)."""
+    release_id = cursor(release)[0]
+    parts = [_country_part(release_id, c) for c in dict.fromkeys(codes)]
+    return [dict(r) for part in parts for r in part.scorecard if theme is None or r["theme"] == theme]
+
+
+def kept_theme_scores(codes: list[str], theme: str | None = None, release: str | None = None) -> list[Row]:
+    """theme_scores(), assembled from the countries' kept parts."""
+    release_id = cursor(release)[0]
+    parts = [_country_part(release_id, c) for c in dict.fromkeys(codes)]
+    return [dict(r) for part in parts for r in part.theme_scores if theme is None or r["theme"] == theme]
+
+
+def kept_principle_scores(codes: list[str], release: str | None = None) -> list[Row]:
+    """principle_scores(), assembled from the countries' kept parts: per principle in order, the countries' rows by
+    code, or the principle once with country None."""
+    release_id = cursor(release)[0]
+    by_principle: dict[object, list[Row]] = {}
+    for code in sorted(set(codes)):
+        for r in _country_part(release_id, code).principle_scores:
+            by_principle.setdefault(r["principle"], []).append(r)
+    return [dict(r) for empty in _principles(release_id) for r in by_principle.get(empty["principle"], [empty])]
+
+
+@memo(8)
+def _principles(release_id: str) -> tuple[Row, ...]:
+    """Every principle as principle_scores() gives one that no chosen country has an aggregate for."""
+    return tuple(principle_scores([], release_id))
+
+
+def kept_series(codes: list[str], theme: str | None = None, release: str | None = None,
+                scored_only: bool = False) -> list[Row]:  # fmt: skip
+    """series(), assembled from the countries' kept parts, in the query's order (scored first, indicator, country,
+    year)."""
+    release_id = cursor(release)[0]
+    rows = [r for c in dict.fromkeys(codes) for r in _country_part(release_id, c).series
+            if (theme is None or r["theme"] == theme) and (r["scored"] or not scored_only)]  # fmt: skip
+    rows.sort(key=lambda r: (not r["scored"], r["indicator_id"], r["country"], r["year"]))
+    return [dict(r) for r in rows]
 
 
 def themes(release: str | None = None) -> pd.DataFrame:
