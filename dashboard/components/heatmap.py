@@ -12,6 +12,7 @@ from typing import Any
 from dash import html
 
 from dashboard.components.levels import style_of
+from dashboard.components.quick import quick
 from dashboard.i18n import current_lang, number, t, use_lang
 from dashboard.memo import memo
 from indicators.levels import LEVELS, STATUS_LABELS, TEXT_COLOUR, LevelStyle
@@ -121,6 +122,8 @@ def heatmap(
             body.append(html.Tr(html.Th(group, scope="colgroup", colSpan=len(columns) + 1), className="heat-group"))
         cells = [heat_cell(row.cells.get(key), row.label, labels[key]) for key in labels]
         header = row.header if row.header is not None else row.label
-        body.append(html.Tr([html.Th(header, scope="row"), *cells], className=f"heat-row heat-{row.kind}"))
+        body.append(
+            quick(html.Tr, [quick(html.Th, header, scope="row"), *cells], className=f"heat-row heat-{row.kind}")
+        )
     table = html.Table([html.Caption(caption), head, html.Tbody(body)], id=table_id, className="heatmap")
     return html.Div(table, className="heatmap-scroll", tabIndex="0", role="region", **aria(label=caption))

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from dash import html
 
 from dashboard.i18n import href, t
+from dashboard.memo import memo
 
 KINDS = ("official", "estimated", "modelled", "submitted")  # words: provenance.kind.* / provenance.help.*
 # Publisher flags that say estimated / modelled (SDG `nature` and `obs_status`, UN DESA `type_of_data=I`,
@@ -74,6 +75,7 @@ def value_flags(source_id: str | None, flags: str | None) -> str:
     return "; ".join(words)
 
 
+@memo(1024, by_language=True)
 def provenance_badge(
     source_id: str | None,
     flags: str | None,
@@ -82,7 +84,8 @@ def provenance_badge(
     label: str | None = None,
 ) -> html.Span:
     """Badge(s) linking to /sources#<source_id> ("No source" without one); `label` replaces the kind's words
-    (e.g. "Partial list" for a status the source's list cannot tell)."""
+    (e.g. "Partial list" for a status the source's list cannot tell). Kept per arguments and language: most tiles
+    of a profile carry one of a few badges (shared, never changed)."""
     if not source_id:
         return html.Span(t("provenance.no_source"), className="prov-badge prov-none")
     prov = provenance(source_id, flags, out_of_date)

@@ -13,8 +13,10 @@ from typing_extensions import TypeIs
 from dashboard.components.attrs import with_attrs
 from dashboard.components.levels import level_badge, style_of
 from dashboard.components.provenance import provenance, provenance_badge, provenance_text, value_flags
+from dashboard.components.quick import quick
 from dashboard.components.svg import SPARK_HEIGHT, SPARK_WIDTH, data_uri, spark_svg
 from dashboard.i18n import category_text, group_text, href, ind_text, number, percent, t, unit_text
+from dashboard.memo import memo
 from indicators.flags import flag_value
 from indicators.levels import format_code
 from indicators.trend import NOT_AVAILABLE, TREND_ICONS
@@ -176,17 +178,37 @@ def sparkline(points: Sequence[tuple[int, float]], unit: str | None, label: str)
     (first_year, first), (last_year, last) = points[0], points[-1]
     words = t("tile.spark", label=label, first_year=first_year, first=with_unit(first, unit), last_year=last_year,
               last=with_unit(last, unit))  # fmt: skip
-    image = html.Img(src=data_uri(spark_svg(points)), alt=words, className="spark-graph", width=SPARK_WIDTH,
+    image = quick(html.Img, src=data_uri(spark_svg(points)), alt=words, className="spark-graph", width=SPARK_WIDTH,
                      height=SPARK_HEIGHT)  # fmt: skip
-    span = with_attrs(html.Span(f"{first_year}-{last_year}", className="spark-span"), {"aria-hidden": "true"})
-    return html.Div([image, span], className="sparkline")
+    span = with_attrs(quick(html.Span, f"{first_year}-{last_year}", className="spark-span"), {"aria-hidden": "true"})
+    return quick(html.Div, [image, span], className="sparkline")
 
 
 def status_badge(row: Mapping[str, Any]) -> html.Span:
-    key = status_key(row)
+    return _status_badge(status_key(row))
+
+
+@memo(64, by_language=True)
+def _status_badge(key: str | None) -> html.Span:
+    """A status's badge, kept per status and language (shared, never changed)."""
     if key is None:
         return html.Span(t("tile.context"), className="context-badge")
     return level_badge(key)
+
+
+@memo(1024, by_language=True)
+def _title_heading(indicator_id: str, english: str) -> html.H4:
+    """A tile's title linked to its indicator's page, kept per indicator and language: the same in every profile
+    (shared, never changed)."""
+    return html.H4(dcc.Link(ind_text(indicator_id, "title", english), href=href(f"/indicator/{indicator_id}")),
+                   className="tile-title")  # fmt: skip
+
+
+@memo(1024, by_language=True)
+def _caveat(indicator_id: str, english: str) -> html.Details:
+    """A tile's caveat, kept per indicator and language (shared, never changed)."""
+    caveat = ind_text(indicator_id, "caveat", english)
+    return html.Details([html.Summary(t("tile.caveat")), html.P(caveat)], className="tile-caveat")
 
 
 def level_words(row: Mapping[str, Any]) -> str:
@@ -202,7 +224,9 @@ def tile(
     `tile_body` can be shared by tiles of the same indicator in several sections (their ids differ by `suffix`)."""
     ind = row["indicator_id"]
     content = tile_body(row, points) if body is None else body
-    article = html.Article(content, id=f"tile-{ind}{suffix}", className=f"tile tile-{status_key(row) or 'context'}")
+    article = quick(
+        html.Article, content, id=f"tile-{ind}{suffix}", className=f"tile tile-{status_key(row) or 'context'}"
+    )
     return with_attrs(article, {"data-indicator": ind, "aria-label": ind_text(ind, "title", row["title"])})
 
 
@@ -215,25 +239,34 @@ def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) 
         "tile-value" + (" tile-missing" if not has_value(row) else "") + (" tile-long" if len(text) > 28 else "")
     )
     body: list[Any] = [
-        html.H4(dcc.Link(title, href=href(f"/indicator/{row['indicator_id']}")), className="tile-title"),
-        html.P(
-            [html.Span(text, className=value_class), " ", html.Span(year_text(row), className="tile-year")],
+        _title_heading(row["indicator_id"], row["title"]),
+        quick(
+            html.P,
+            [
+                quick(html.Span, text, className=value_class),
+                " ",
+                quick(html.Span, year_text(row), className="tile-year"),
+            ],
             className="tile-reading",
         ),
-        html.P([status_badge(row), html.Span(trend_text(row), className="tile-trend")], className="tile-status"),
+        quick(
+            html.P,
+            [status_badge(row), quick(html.Span, trend_text(row), className="tile-trend")],
+            className="tile-status",
+        ),
     ]
     if row.get("type") == "event" and row.get("value_label") in ("not_known", "not_applicable"):
-        body.append(html.P(not_known_text(row), className="tile-note"))
+        body.append(quick(html.P, not_known_text(row), className="tile-note"))
     if key == "suspect":
-        body.append(html.P(t("tile.suspect", reason=flag_value(row, SUSPECT) or ""), className="tile-note"))
+        body.append(quick(html.P, t("tile.suspect", reason=flag_value(row, SUSPECT) or ""), className="tile-note"))
     if row.get("index") is False and key in ("green", "yellow", "orange", "red"):
-        body.append(html.P(t("tile.supplementary"), className="tile-note tile-supplementary"))
+        body.append(quick(html.P, t("tile.supplementary"), className="tile-note tile-supplementary"))
     spark = sparkline(points, row.get("unit"), title) if row.get("type") == "continuous" else None
     if spark is not None:
         body.append(spark)
     peers = [words for words in (peer_text(row, "region"), peer_text(row, "income")) if words]
     if peers:
-        body.append(html.Ul([html.Li(words) for words in peers], className="tile-peers"))
+        body.append(quick(html.Ul, [quick(html.Li, words) for words in peers], className="tile-peers"))
     if has_value(row):
         not_known = key in ("not_known", "not_applicable")  # a list's status: its age is the list's, not a value's
         old = bool(row.get("out_of_date")) and not not_known
@@ -241,8 +274,7 @@ def tile_body(row: Mapping[str, Any], points: Sequence[tuple[int, float]] = ()) 
         label = t("tile.partial_label") if partial else None
         body.append(provenance_badge(row.get("source_id"), row.get("flags"), old, row.get("source_title"), label))
     if row.get("caveat"):
-        caveat = ind_text(row["indicator_id"], "caveat", row["caveat"])
-        body.append(html.Details([html.Summary(t("tile.caveat")), html.P(caveat)], className="tile-caveat"))
+        body.append(_caveat(row["indicator_id"], row["caveat"]))
     return body
 
 
@@ -252,7 +284,7 @@ def history_link(iso3: str, row: Mapping[str, Any]) -> html.A | None:
     if not has_value(row) or row.get("type") == "event" or missing(row.get("year")):
         return None
     query = f"indicator={row['indicator_id']}&country={iso3}&year={int(row['year'])}"
-    return html.A(t("tile.history"), href=f"/api/v1/history?{query}", className="tile-history")
+    return quick(html.A, t("tile.history"), href=f"/api/v1/history?{query}", className="tile-history")
 
 
 def aggregate_words(agg: Mapping[str, Any] | None, threshold: float) -> str:

@@ -35,6 +35,7 @@ from dashboard.i18n import (
     principle_text,
     t,
     theme_text,
+    use_lang,
 )
 from dashboard.i18n.names import country_name
 from dashboard.pages._country_corridors import corridor_sections
@@ -67,7 +68,8 @@ def layout(iso3: str | None = None, group: object = None, release: object = None
     grouping = grouping if grouping in GROUPS else "theme"
     code = (one(iso3) or "")[:40]
     try:
-        return render(code, grouping, one(release))
+        with use_lang(current_lang()):  # the request's language looked up once, not once per text (~1,500 a page)
+            return render(code, grouping, one(release))
     except ReleaseError as error:
         return html.Div([html.H1(t("release.not_available")), html.P(str(error))], className="country-page")
 
