@@ -336,6 +336,7 @@ def table_rows(selection: Selection, release: str | None) -> list[Row]:
     if not selection.members:
         return []
     theme = selection.theme
+    q.country_parts(list(selection.members), q.release_id(release))  # the countries not kept yet read together
     rows = [r for c in selection.members for r in _country_rows(c, release) if theme is None or r["theme"] == theme]
     return [dict(r) for r in in_display_order(rows, _theme_order(release), selection.members)]
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from indicators.groups import KINDS, NamedGroup, named_groups
 from warehouse.connection import cursor
-from warehouse.memo import memo
+from warehouse.memo import Kept, memo
 
 Row = dict[str, Any]
 
@@ -158,31 +158,39 @@ class CountryPart(NamedTuple):
     series: tuple[Row, ...]  # every continuous indicator, scored and context, in the query's order
 
 
+_PARTS = Kept(KEPT_COUNTRIES)  # (release id, code) -> CountryPart: the project's one memo store
+
+
 def country_part(code: str, release: str | None = None) -> CountryPart:
-    return _country_part(cursor(release)[0], code)
+    return country_parts([code], cursor(release)[0])[0]
 
 
-@memo(KEPT_COUNTRIES)
-def _country_part(release_id: str, code: str) -> CountryPart:
-    return CountryPart(
-        tuple(scorecard([code], None, release_id)),
-        tuple(theme_scores([code], None, release_id)),
-        tuple(r for r in principle_scores([code], release_id) if r["country"] is not None),
-        tuple(series([code], None, release_id, scored_only=False)),
-    )
+def country_parts(codes: list[str], release_id: str) -> list[CountryPart]:
+    """The parts of the countries (each once, in order): those not kept yet read together, four queries for all of
+    them (a compare of new countries costs the queries it cost before its parts were kept)."""
+    wanted = list(dict.fromkeys(codes))
+    found = {code: _PARTS.get((release_id, code)) for code in wanted}
+    missing = [code for code, part in found.items() if part is None]
+    if missing:
+        card, scores = scorecard(missing, None, release_id), theme_scores(missing, None, release_id)
+        principles, points = principle_scores(missing, release_id), series(missing, None, release_id, scored_only=False)
+        for code in missing:
+            part = CountryPart(*(tuple(r for r in rows if r["country"] == code)
+                                 for rows in (card, scores, principles, points)))  # fmt: skip
+            _PARTS.put((release_id, code), part)
+            found[code] = part
+    return [found[code] for code in wanted]  # type: ignore[misc]
 
 
 def kept_scorecard(codes: list[str], theme: str | None = None, release: str | None = None) -> list[Row]:
     """scorecard(), assembled from the countries' kept parts (rows in the countries' order)."""
-    release_id = cursor(release)[0]
-    parts = [_country_part(release_id, c) for c in dict.fromkeys(codes)]
+    parts = country_parts(codes, cursor(release)[0])
     return [dict(r) for part in parts for r in part.scorecard if theme is None or r["theme"] == theme]
 
 
 def kept_theme_scores(codes: list[str], theme: str | None = None, release: str | None = None) -> list[Row]:
     """theme_scores(), assembled from the countries' kept parts."""
-    release_id = cursor(release)[0]
-    parts = [_country_part(release_id, c) for c in dict.fromkeys(codes)]
+    parts = country_parts(codes, cursor(release)[0])
     return [dict(r) for part in parts for r in part.theme_scores if theme is None or r["theme"] == theme]
 
 
@@ -191,8 +199,8 @@ def kept_principle_scores(codes: list[str], release: str | None = None) -> list[
     code, or the principle once with country None."""
     release_id = cursor(release)[0]
     by_principle: dict[object, list[Row]] = {}
-    for code in sorted(set(codes)):
-        for r in _country_part(release_id, code).principle_scores:
+    for part in country_parts(sorted(set(codes)), release_id):
+        for r in part.principle_scores:
             by_principle.setdefault(r["principle"], []).append(r)
     return [dict(r) for empty in _principles(release_id) for r in by_principle.get(empty["principle"], [empty])]
 
@@ -208,7 +216,7 @@ def kept_series(codes: list[str], theme: str | None = None, release: str | None 
     """series(), assembled from the countries' kept parts, in the query's order (scored first, indicator, country,
     year)."""
     release_id = cursor(release)[0]
-    rows = [r for c in dict.fromkeys(codes) for r in _country_part(release_id, c).series
+    rows = [r for part in country_parts(codes, release_id) for r in part.series
             if (theme is None or r["theme"] == theme) and (r["scored"] or not scored_only)]  # fmt: skip
     rows.sort(key=lambda r: (not r["scored"], r["indicator_id"], r["country"], r["year"]))
     return [dict(r) for r in rows]

@@ -27,7 +27,7 @@ def by(*keys: str):
 def test_the_kept_parts_assemble_the_queries_answers(release_id: str, codes: list[str]) -> None:
     from dashboard.queries import compare as q
 
-    q._country_part.cache_clear()  # type: ignore[attr-defined]
+    q._PARTS.clear()
     for theme in THEMES:
         # the scorecard and theme scores come in no order of their own (the page sorts them): compared as sets
         key = by("indicator_id", "country")
@@ -73,8 +73,8 @@ def _clear_compare_memos() -> None:
     from dashboard.pages import compare
     from dashboard.queries import compare as q
 
-    for kept in (q._country_part, view._country_rows, heat_cell, compare.layout, first_view._drawn,
-                 first_view._layout_json):  # fmt: skip
+    q._PARTS.clear()
+    for kept in (view._country_rows, heat_cell, compare.layout, first_view._drawn, first_view._layout_json):
         kept.cache_clear()  # type: ignore[attr-defined, union-attr]
 
 
