@@ -1,8 +1,10 @@
 """Server time of each page's main layout function and callbacks, at real scale and on a synthetic release 50x
 larger, and the ratio of each to the raw DuckDB queries it wraps (what the app adds on top of the engine).
 
-Server time = the page function plus the JSON encoding Dash sends (`dash._utils.to_json`), in this process, through
-the same kept-open read-only connection the app uses. Arguments cycle over many countries, indicators, views and
+Server time = the page function plus the JSON encoding the app sends (`dash._utils.to_json`; for the layout of a
+page Dash's layout carries, the profile and the compare, dashboard/first_view.py's `layout_to_json`, which writes the
+same bytes and is what serves their `/_dash-layout`), in this process, through the same kept-open read-only
+connection the app uses. Arguments cycle over many countries, indicators, views and
 pairs, so per-country queries run every time while the per-release memos the app keeps (view frames, status frames,
 release-wide tables) work as they do in production; the first call after a release opens is reported apart. The
 raw query of a case is the SQL of its queries module (same text, same parameters), fetched as Arrow, run right after
@@ -144,6 +146,8 @@ def cases(countries: list[str], pairs: list[tuple[str, str]]) -> list[Case]:
              lambda i: country_raw(i + 7)),
         Case("compare", "layout", lambda i: compare.layout(countries=",".join(trio(i)), theme=THEMES[i % 5]),
              compare_raw),
+        Case("compare", "layout (countries not kept)", lambda i: _cold_compare(compare, trio(i), THEMES[i % 5]),
+             compare_raw),
         Case("compare", "update_view", lambda i: compare.update_view(trio(i + 1), None, THEMES[(i + 1) % 5] or "all",
                                                                      None), lambda i: compare_raw(i + 1)),
         Case("indicator", "layout", lambda i: indicator.layout(indicator_id=ind(i)), latest_raw),
@@ -163,6 +167,30 @@ def cases(countries: list[str], pairs: list[tuple[str, str]]) -> list[Case]:
     return built
 
 
+def _cold_compare(compare: Any, codes: list[str], theme: str | None) -> Any:
+    """A compare built with nothing kept, as the first compare of its countries after a publish: the kept pieces
+    (dashboard/queries/compare.py `_PARTS`, the page's worded rows, the heat-map cells) are given empty memos
+    for this call only (so the other cases keep theirs) and the layout is built anew."""
+    from dashboard.components import heatmap
+    from dashboard.memo import memo, per_release_in_language
+    from dashboard.pages import _compare_view as view
+    from dashboard.queries import compare as q
+    from warehouse.memo import Kept
+
+    fresh = [(view, "_country_rows", per_release_in_language), (heatmap, "heat_cell", memo(8192, by_language=True))]
+    kept = [getattr(module, name) for module, name, _ in fresh]
+    parts = q._PARTS
+    for (module, name, empty), fn in zip(fresh, kept, strict=True):
+        setattr(module, name, empty(fn.__wrapped__))
+    q._PARTS = Kept(q.KEPT_COUNTRIES)
+    try:
+        return getattr(compare.layout, "__wrapped__", compare.layout)(countries=",".join(codes), theme=theme)
+    finally:
+        for (module, name, _), fn in zip(fresh, kept, strict=True):
+            setattr(module, name, fn)
+        q._PARTS = parts
+
+
 def _uncached(module: Any, call: Callable[[int], Any]) -> Callable[[int], Any]:
     """`call` with the module's layout swapped for the function under the memo, for that one call."""
 
@@ -175,6 +203,16 @@ def _uncached(module: Any, call: Callable[[int], Any]) -> Callable[[int], Any]:
             module.layout = kept
 
     return run
+
+
+def encoder(case: Case) -> Callable[[Any], str]:
+    """The JSON encoding the app sends for a case: its layout JSON for a page Dash's layout carries (drawn on the
+    server: dashboard/first_view.py PAGES), else Dash's own (page callbacks, other callbacks)."""
+    from dash._utils import to_json
+
+    from dashboard.first_view import PAGES, layout_to_json
+
+    return layout_to_json if case.name.startswith("layout") and f"dashboard.pages.{case.page}" in PAGES else to_json
 
 
 def run_raw(queries: list[tuple[str, str, Any]]) -> None:
@@ -197,12 +235,11 @@ def run_raw(queries: list[tuple[str, str, Any]]) -> None:
 
 def measure(label: str, rounds: int, countries: list[str], pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """Every case once per round, each followed by its raw queries; first calls reported apart."""
-    from dash._utils import to_json
-
     all_cases = cases(countries, pairs)
     first: dict[str, float] = {}
     for case in all_cases:  # the first call of each case opens the release and fills release-wide memos
         started = time.perf_counter()
+        to_json = encoder(case)
         to_json(case.call(0))
         first[f"{case.page}.{case.name}"] = round(1000 * (time.perf_counter() - started), 1)
     server: dict[str, list[float]] = {f"{c.page}.{c.name}": [] for c in all_cases}
@@ -212,7 +249,7 @@ def measure(label: str, rounds: int, countries: list[str], pairs: list[tuple[str
     raw: dict[str, list[float]] = {k: [] for k in server}
     for i in range(1, rounds + 1):
         for case in all_cases:
-            key = f"{case.page}.{case.name}"
+            key, to_json = f"{case.page}.{case.name}", encoder(case)
             if case.uncached is not None:
                 started, cpu_started = time.perf_counter(), time.process_time()
                 to_json(case.uncached(i))
