@@ -16,11 +16,13 @@ publish, a steward's validation, anything else. They are counted in `/proc`, wit
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 PROC = Path("/proc")
 SAMPLE_S = 0.1  # how often the sampler reads /proc
 WINDOW_S = 0.3  # the others' CPU is averaged over this long
@@ -69,7 +71,8 @@ def ticks_of(pids: set[int]) -> int:
 class QuietCpu:
     """`with QuietCpu() as quiet: quiet.wait()` blocks while other processes use the CPU. A thread samples /proc
     every SAMPLE_S; `wait` trusts only a fresh sample, so when that thread is starved (it runs at the job's idle
-    priority, and others are busy), `wait` waits too. `held_s` is the time callers spent waiting, all together."""
+    priority, and others are busy), `wait` waits too. `held_s` is the time callers spent waiting, summed over them
+    (two printers waiting one second each: 2 s)."""
 
     def __init__(self, share: float = QUIET_SHARE, root: int | None = None) -> None:
         self.limit_cores = share * (os.cpu_count() or 1)
@@ -107,6 +110,12 @@ class QuietCpu:
             self.held_s += time.monotonic() - started
 
     def _sample(self) -> None:
+        try:
+            self._sample_until_stopped()
+        except Exception:  # the job then runs without waiting, as off Linux: said in its log, not hidden
+            log.exception("CPU sampling stopped: the job no longer waits for quiet CPU")
+
+    def _sample_until_stopped(self) -> None:
         tick = os.sysconf("SC_CLK_TCK")
         history: list[tuple[float, int, int]] = []
         tree, tree_at = tree_of(self.root), time.monotonic()
