@@ -169,15 +169,16 @@ def cases(countries: list[str], pairs: list[tuple[str, str]]) -> list[Case]:
 
 def _cold_compare(compare: Any, codes: list[str], theme: str | None) -> Any:
     """A compare built with nothing kept, as the first compare of its countries after a publish: the kept pieces
-    (dashboard/queries/compare.py `_PARTS`, the page's worded rows, the heat-map cells) are given empty memos
+    (dashboard/queries/compare.py `_PARTS`, the page's worded rows and heat-map cells) are given empty memos
     for this call only (so the other cases keep theirs) and the layout is built anew."""
     from dashboard.components import heatmap
-    from dashboard.memo import memo, per_release_in_language
+    from dashboard.memo import memo
     from dashboard.pages import _compare_view as view
     from dashboard.queries import compare as q
     from warehouse.memo import Kept
 
-    fresh = [(view, "_country_rows", per_release_in_language), (heatmap, "heat_cell", memo(8192, by_language=True))]
+    fresh = [(view, "_country_rows", memo(1024, by_language=True)), (heatmap, "heat_cell", memo(8192, by_language=True)),
+             (view, "_aggregate_cell_of", memo(4096, by_language=True))]  # fmt: skip
     kept = [getattr(module, name) for module, name, _ in fresh]
     parts = q._PARTS
     for (module, name, empty), fn in zip(fresh, kept, strict=True):

@@ -29,7 +29,7 @@ from dashboard.i18n import (
     unit_text,
 )
 from dashboard.i18n.names import names
-from dashboard.memo import per_release_in_language
+from dashboard.memo import memo
 from dashboard.pages._compare_selection import Selection, group_label
 from dashboard.queries import compare as q
 from indicators.aggregate import QUINTILES, rank_band
@@ -184,17 +184,17 @@ def in_display_order(rows: Sequence[Row], order: Mapping[str, int], codes: Seque
                                        position.get(r["country"], len(position))))  # fmt: skip
 
 
-@per_release_in_language
-def _country_rows(code: str, release: str | None = None) -> tuple[Row, ...]:
+@memo(1024, by_language=True)
+def _country_rows(release_id: str, code: str) -> tuple[Row, ...]:
     """One country's scorecard rows (every theme) with the words shown, kept per release and language: a compare of
     a new set of countries assembles its table and heat map from these instead of querying and wording again.
     Shared: never changed (table_rows hands out copies)."""
-    return tuple(with_words(q.country_part(code, release).scorecard, q.categories(release), release))
+    return tuple(with_words(q.country_part(code, release_id).scorecard, q.categories(release_id), release_id))
 
 
-@per_release_in_language
-def _theme_order(release: str | None = None) -> dict[str, int]:
-    return theme_order(q.themes(release))
+@memo(8)
+def _theme_order(release_id: str) -> dict[str, int]:
+    return theme_order(q.themes(release_id))
 
 
 class _Words:
@@ -286,10 +286,17 @@ def _cell(row: Mapping[str, object]) -> HeatCell:
 
 
 def _aggregate_cell(r: Mapping[str, object]) -> HeatCell:
-    coverage = t("compare.coverage", pct=percent(float(r["coverage"])))  # type: ignore[arg-type]
-    if _present(r["score"]) and r["level"] != "no_data":
-        return HeatCell(str(r["level"]), f"{float(r['score']):.0f}/100", None, coverage)  # type: ignore[arg-type]
-    return HeatCell("no_data", "", None, t("compare.needs", coverage=coverage, pct=percent(0.8)))
+    return _aggregate_cell_of(r["score"], r["level"], r["coverage"])
+
+
+@memo(4096, by_language=True)
+def _aggregate_cell_of(score: object, level: object, coverage: object) -> HeatCell:
+    """A theme's or principle's cell, kept per score, level, coverage and language (its words take a locale's
+    percent format)."""
+    covered = t("compare.coverage", pct=percent(float(coverage)))  # type: ignore[arg-type]
+    if _present(score) and level != "no_data":
+        return HeatCell(str(level), f"{float(score):.0f}/100", None, covered)  # type: ignore[arg-type]
+    return HeatCell("no_data", "", None, t("compare.needs", coverage=covered, pct=percent(0.8)))
 
 
 def messages(selection: Selection, ref: q.Reference) -> list[html.P]:
@@ -335,10 +342,10 @@ def table_rows(selection: Selection, release: str | None) -> list[Row]:
     scorecard, assembled from each country's kept rows (a copy of each)."""
     if not selection.members:
         return []
-    theme = selection.theme
-    q.country_parts(list(selection.members), q.release_id(release))  # the countries not kept yet read together
-    rows = [r for c in selection.members for r in _country_rows(c, release) if theme is None or r["theme"] == theme]
-    return [dict(r) for r in in_display_order(rows, _theme_order(release), selection.members)]
+    theme, release_id = selection.theme, q.kept_release(release)
+    q.country_parts(list(selection.members), release_id)  # the countries not kept yet read together
+    rows = [r for c in selection.members for r in _country_rows(release_id, c) if theme is None or r["theme"] == theme]
+    return [dict(r) for r in in_display_order(rows, _theme_order(release_id), selection.members)]
 
 
 def table_frame(selection: Selection, release: str | None) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from indicators.groups import KINDS, NamedGroup, named_groups
-from warehouse.connection import cursor
+from warehouse.connection import cursor, pinned_release
 from warehouse.memo import Kept, memo
 
 Row = dict[str, Any]
@@ -161,8 +161,15 @@ class CountryPart(NamedTuple):
 _PARTS = Kept(KEPT_COUNTRIES)  # (release id, code) -> CountryPart: the project's one memo store
 
 
+def kept_release(release: str | None = None) -> str:
+    """The concrete id of `release`: as given, else the one pinned by `reading()` (a page's layout), else the
+    current one. No cursor is opened for an id already known (each costs file checks and a new DuckDB cursor); the
+    parts of an id are only ever read through a cursor that checked it."""
+    return release or pinned_release() or cursor(None)[0]
+
+
 def country_part(code: str, release: str | None = None) -> CountryPart:
-    return country_parts([code], cursor(release)[0])[0]
+    return country_parts([code], kept_release(release))[0]
 
 
 def country_parts(codes: list[str], release_id: str) -> list[CountryPart]:
@@ -184,20 +191,20 @@ def country_parts(codes: list[str], release_id: str) -> list[CountryPart]:
 
 def kept_scorecard(codes: list[str], theme: str | None = None, release: str | None = None) -> list[Row]:
     """scorecard(), assembled from the countries' kept parts (rows in the countries' order)."""
-    parts = country_parts(codes, cursor(release)[0])
+    parts = country_parts(codes, kept_release(release))
     return [dict(r) for part in parts for r in part.scorecard if theme is None or r["theme"] == theme]
 
 
 def kept_theme_scores(codes: list[str], theme: str | None = None, release: str | None = None) -> list[Row]:
     """theme_scores(), assembled from the countries' kept parts."""
-    parts = country_parts(codes, cursor(release)[0])
+    parts = country_parts(codes, kept_release(release))
     return [dict(r) for part in parts for r in part.theme_scores if theme is None or r["theme"] == theme]
 
 
 def kept_principle_scores(codes: list[str], release: str | None = None) -> list[Row]:
     """principle_scores(), assembled from the countries' kept parts: per principle in order, the countries' rows by
     code, or the principle once with country None."""
-    release_id = cursor(release)[0]
+    release_id = kept_release(release)
     by_principle: dict[object, list[Row]] = {}
     for part in country_parts(sorted(set(codes)), release_id):
         for r in part.principle_scores:
@@ -215,7 +222,7 @@ def kept_series(codes: list[str], theme: str | None = None, release: str | None 
                 scored_only: bool = False) -> list[Row]:  # fmt: skip
     """series(), assembled from the countries' kept parts, in the query's order (scored first, indicator, country,
     year)."""
-    release_id = cursor(release)[0]
+    release_id = kept_release(release)
     rows = [r for part in country_parts(codes, release_id) for r in part.series
             if (theme is None or r["theme"] == theme) and (r["scored"] or not scored_only)]  # fmt: skip
     rows.sort(key=lambda r: (not r["scored"], r["indicator_id"], r["country"], r["year"]))

@@ -74,7 +74,8 @@ def _clear_compare_memos() -> None:
     from dashboard.queries import compare as q
 
     q._PARTS.clear()
-    for kept in (view._country_rows, heat_cell, compare.layout, first_view._drawn, first_view._layout_json):
+    for kept in (view._country_rows, view._aggregate_cell_of, heat_cell, compare.layout, first_view._drawn,
+                 first_view._layout_json):  # fmt: skip
         kept.cache_clear()  # type: ignore[attr-defined, union-attr]
 
 
