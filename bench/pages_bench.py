@@ -178,7 +178,7 @@ def _cold_compare(compare: Any, codes: list[str], theme: str | None) -> Any:
     from warehouse.memo import Kept
 
     fresh = [(view, "_country_rows", memo(1024, by_language=True)), (heatmap, "heat_cell", memo(8192, by_language=True)),
-             (view, "_aggregate_cell_of", memo(4096, by_language=True))]  # fmt: skip
+             (view, "_aggregate_cell_of", memo(4096, by_language=True)), (q, "_context_series", memo(q.KEPT_COUNTRIES))]  # fmt: skip
     kept = [getattr(module, name) for module, name, _ in fresh]
     parts = q._PARTS
     for (module, name, empty), fn in zip(fresh, kept, strict=True):

@@ -155,7 +155,7 @@ class CountryPart(NamedTuple):
     scorecard: tuple[Row, ...]
     theme_scores: tuple[Row, ...]
     principle_scores: tuple[Row, ...]  # only the principles the country has an aggregate for
-    series: tuple[Row, ...]  # every continuous indicator, scored and context, in the query's order
+    series: tuple[Row, ...]  # every scored continuous indicator, in the query's order (context ones: _context_series)
 
 
 _PARTS = Kept(KEPT_COUNTRIES)  # (release id, code) -> CountryPart: the project's one memo store
@@ -180,7 +180,7 @@ def country_parts(codes: list[str], release_id: str) -> list[CountryPart]:
     missing = [code for code, part in found.items() if part is None]
     if missing:
         card, scores = scorecard(missing, None, release_id), theme_scores(missing, None, release_id)
-        principles, points = principle_scores(missing, release_id), series(missing, None, release_id, scored_only=False)
+        principles, points = principle_scores(missing, release_id), series(missing, None, release_id, scored_only=True)
         for code in missing:
             part = CountryPart(*(tuple(r for r in rows if r["country"] == code)
                                  for rows in (card, scores, principles, points)))  # fmt: skip
@@ -223,10 +223,25 @@ def kept_series(codes: list[str], theme: str | None = None, release: str | None 
     """series(), assembled from the countries' kept parts, in the query's order (scored first, indicator, country,
     year)."""
     release_id = kept_release(release)
-    rows = [r for part in country_parts(codes, release_id) for r in part.series
-            if (theme is None or r["theme"] == theme) and (r["scored"] or not scored_only)]  # fmt: skip
+    rows = [r for part in country_parts(codes, release_id) for r in part.series if theme is None or r["theme"] == theme]
+    if not scored_only:
+        rows += [r for c in dict.fromkeys(codes) for r in _context_series(release_id, c)
+                 if theme is None or r["theme"] == theme]  # fmt: skip
     rows.sort(key=lambda r: (not r["scored"], r["indicator_id"], r["country"], r["year"]))
     return [dict(r) for r in rows]
+
+
+# The context indicators' series: asked for only when a theme is chosen (the charts of all themes draw scored
+# indicators only), and at 50x scale more than half of the series query's time; kept per country apart.
+_CONTEXT_SERIES_SQL = _SERIES_SQL.replace("AND (i.scored OR NOT $scored_only)", "AND NOT i.scored")
+
+
+@memo(KEPT_COUNTRIES)
+def _context_series(release_id: str, code: str) -> tuple[Row, ...]:
+    _, cur = cursor(release_id)
+    rows = _rows(cur.execute(_CONTEXT_SERIES_SQL, {"countries": [code], "theme": None}))
+    name = _reference(release_id).names.get(code)
+    return tuple({**row, "name": name} for row in rows)
 
 
 def themes(release: str | None = None) -> pd.DataFrame:
