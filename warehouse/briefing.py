@@ -117,6 +117,15 @@ def _wait_for_job(release_id: str, iso3: str, lang: str, target: Path) -> bool:
     return False
 
 
+def wished(release_id: str) -> bool:
+    """Is a request waiting for a briefing of the release (without taking its wish)?"""
+    try:
+        with os.scandir(folder(release_id) / WANTED) as marks:
+            return any(True for _ in marks)
+    except FileNotFoundError:
+        return False
+
+
 def wanted(release_id: str) -> list[tuple[str, str]]:
     """(ISO3, lang) that requests are waiting for, oldest first; their markers removed."""
     marks = folder(release_id) / WANTED

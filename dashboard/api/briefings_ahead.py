@@ -228,13 +228,14 @@ def _next(release_id: str, parent: int | None, state: dict[str, Any]) -> tuple[s
 
 def _work(release_id: str, parent: int | None, state: dict[str, Any]) -> None:
     """One printer's loop: wait until other processes leave the CPU quiet (quiet_cpu.py says why idle priority is
-    not enough), take the next briefing, render it; a stuck or dead Chromium is replaced."""
+    not enough) or a request waits for a briefing, take the next briefing, render it; a stuck or dead Chromium is
+    replaced."""
     from warehouse.briefing_print import PdfPrinter
 
     renderer = Renderer(release_id, PdfPrinter().__enter__(), state["shared"])
     try:
-        while True:
-            state["quiet"].wait()
+        while True:  # a briefing a reader is waiting for is printed at once: that reader is who the wait is for
+            state["quiet"].wait(unless=lambda: briefing.wished(release_id))
             if (item := _next(release_id, parent, state)) is None:
                 break
             iso3, lang = item

@@ -20,6 +20,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -102,13 +103,15 @@ class QuietCpu:
         fresh = time.monotonic() - self.sampled_at < 2 * SAMPLE_S
         return fresh and self.others_cores < self.limit_cores
 
-    def wait(self, max_s: float = MAX_HOLD_S) -> None:
-        """Return once the others are quiet, or after `max_s`; at once when no sampler runs."""
+    def wait(self, max_s: float | None = None, unless: Callable[[], bool] = lambda: False) -> None:
+        """Return once the others are quiet, after `max_s` (default MAX_HOLD_S), or as soon as `unless()` holds
+        (asked every SAMPLE_S); at once when no sampler runs."""
         if not self._thread.is_alive():
             return
+        max_s = MAX_HOLD_S if max_s is None else max_s
         started = time.monotonic()
         with self._changed:
-            while not self.quiet() and not self._stop.is_set() and time.monotonic() - started < max_s:
+            while not (self.quiet() or self._stop.is_set() or time.monotonic() - started >= max_s or unless()):
                 self._changed.wait(SAMPLE_S)
             self.held_s += time.monotonic() - started
 
