@@ -178,18 +178,19 @@ def _cold_compare(compare: Any, codes: list[str], theme: str | None) -> Any:
     from warehouse.memo import Kept
 
     fresh = [(view, "_country_rows", memo(1024, by_language=True)), (heatmap, "heat_cell", memo(8192, by_language=True)),
-             (view, "_aggregate_cell_of", memo(4096, by_language=True)), (q, "_context_series", memo(q.KEPT_COUNTRIES))]  # fmt: skip
+             (view, "_aggregate_cell_of", memo(4096, by_language=True))]  # fmt: skip
     kept = [getattr(module, name) for module, name, _ in fresh]
     parts = q._PARTS
     for (module, name, empty), fn in zip(fresh, kept, strict=True):
         setattr(module, name, empty(fn.__wrapped__))
-    q._PARTS = Kept(q.KEPT_COUNTRIES)
+    context = q._CONTEXT
+    q._PARTS, q._CONTEXT = Kept(q.KEPT_COUNTRIES), Kept(q.KEPT_COUNTRIES)
     try:
         return getattr(compare.layout, "__wrapped__", compare.layout)(countries=",".join(codes), theme=theme)
     finally:
         for (module, name, _), fn in zip(fresh, kept, strict=True):
             setattr(module, name, fn)
-        q._PARTS = parts
+        q._PARTS, q._CONTEXT = parts, context
 
 
 def _uncached(module: Any, call: Callable[[int], Any]) -> Callable[[int], Any]:

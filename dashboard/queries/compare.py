@@ -155,7 +155,7 @@ class CountryPart(NamedTuple):
     scorecard: tuple[Row, ...]
     theme_scores: tuple[Row, ...]
     principle_scores: tuple[Row, ...]  # only the principles the country has an aggregate for
-    series: tuple[Row, ...]  # every scored continuous indicator, in the query's order (context ones: _context_series)
+    series: tuple[Row, ...]  # every scored continuous indicator, in the query's order (context ones: context_series)
 
 
 _PARTS = Kept(KEPT_COUNTRIES)  # (release id, code) -> CountryPart: the project's one memo store
@@ -225,8 +225,7 @@ def kept_series(codes: list[str], theme: str | None = None, release: str | None 
     release_id = kept_release(release)
     rows = [r for part in country_parts(codes, release_id) for r in part.series if theme is None or r["theme"] == theme]
     if not scored_only:
-        rows += [r for c in dict.fromkeys(codes) for r in _context_series(release_id, c)
-                 if theme is None or r["theme"] == theme]  # fmt: skip
+        rows += [r for part in context_series(codes, release_id) for r in part if theme is None or r["theme"] == theme]
     rows.sort(key=lambda r: (not r["scored"], r["indicator_id"], r["country"], r["year"]))
     return [dict(r) for r in rows]
 
@@ -236,12 +235,23 @@ def kept_series(codes: list[str], theme: str | None = None, release: str | None 
 _CONTEXT_SERIES_SQL = _SERIES_SQL.replace("AND (i.scored OR NOT $scored_only)", "AND NOT i.scored")
 
 
-@memo(KEPT_COUNTRIES)
-def _context_series(release_id: str, code: str) -> tuple[Row, ...]:
-    _, cur = cursor(release_id)
-    rows = _rows(cur.execute(_CONTEXT_SERIES_SQL, {"countries": [code], "theme": None}))
-    name = _reference(release_id).names.get(code)
-    return tuple({**row, "name": name} for row in rows)
+_CONTEXT = Kept(KEPT_COUNTRIES)  # (release id, code) -> the country's context series rows
+
+
+def context_series(codes: list[str], release_id: str) -> list[tuple[Row, ...]]:
+    """The context indicators' series of the countries (each once, in order), every theme; those not kept yet read
+    together in one query (its cost is the scan of the observations, whatever the number of countries)."""
+    wanted = list(dict.fromkeys(codes))
+    found = {code: _CONTEXT.get((release_id, code)) for code in wanted}
+    missing = [code for code, rows in found.items() if rows is None]
+    if missing:
+        _, cur = cursor(release_id)
+        rows = _rows(cur.execute(_CONTEXT_SERIES_SQL, {"countries": missing, "theme": None}))
+        names_ = _reference(release_id).names
+        for code in missing:
+            found[code] = tuple({**r, "name": names_.get(code)} for r in rows if r["country"] == code)
+            _CONTEXT.put((release_id, code), found[code])
+    return [found[code] for code in wanted]  # type: ignore[misc]
 
 
 def themes(release: str | None = None) -> pd.DataFrame:

@@ -28,7 +28,7 @@ def test_the_kept_parts_assemble_the_queries_answers(release_id: str, codes: lis
     from dashboard.queries import compare as q
 
     q._PARTS.clear()
-    q._context_series.cache_clear()  # type: ignore[attr-defined]
+    q._CONTEXT.clear()
     for theme in THEMES:
         # the scorecard and theme scores come in no order of their own (the page sorts them): compared as sets
         key = by("indicator_id", "country")
@@ -75,7 +75,7 @@ def _clear_compare_memos() -> None:
     from dashboard.queries import compare as q
 
     q._PARTS.clear()
-    q._context_series.cache_clear()  # type: ignore[attr-defined]
+    q._CONTEXT.clear()
     for kept in (view._country_rows, view._aggregate_cell_of, heat_cell, compare.layout, first_view._drawn,
                  first_view._layout_json):  # fmt: skip
         kept.cache_clear()  # type: ignore[attr-defined, union-attr]
