@@ -343,7 +343,7 @@ def table_rows(selection: Selection, release: str | None) -> list[Row]:
     if not selection.members:
         return []
     theme, release_id = selection.theme, q.kept_release(release)
-    q.country_parts(list(selection.members), release_id)  # the countries not kept yet read together
+    q.country_parts(list(selection.members), release_id, theme is not None)  # those not kept yet read together
     rows = [r for c in selection.members for r in _country_rows(release_id, c) if theme is None or r["theme"] == theme]
     return [dict(r) for r in in_display_order(rows, _theme_order(release_id), selection.members)]
 

@@ -172,15 +172,21 @@ def country_part(code: str, release: str | None = None) -> CountryPart:
     return country_parts([code], kept_release(release))[0]
 
 
-def country_parts(codes: list[str], release_id: str) -> list[CountryPart]:
+def country_parts(codes: list[str], release_id: str, with_context: bool = False) -> list[CountryPart]:
     """The parts of the countries (each once, in order): those not kept yet read together, four queries for all of
-    them (a compare of new countries costs the queries it cost before its parts were kept)."""
+    them (a compare of new countries costs the queries it cost before its parts were kept). `with_context` (a
+    theme is chosen: its charts draw context series too): their context series are read in the same scan of the
+    observations and kept too."""
     wanted = list(dict.fromkeys(codes))
     found = {code: _PARTS.get((release_id, code)) for code in wanted}
     missing = [code for code, part in found.items() if part is None]
     if missing:
         card, scores = scorecard(missing, None, release_id), theme_scores(missing, None, release_id)
-        principles, points = principle_scores(missing, release_id), series(missing, None, release_id, scored_only=True)
+        context = with_context and any(_CONTEXT.get((release_id, code)) is None for code in missing)
+        principles, points = principle_scores(missing, release_id), series(missing, None, release_id, not context)
+        if context:
+            _keep_context(missing, release_id, [r for r in points if not r["scored"]])
+            points = [r for r in points if r["scored"]]
         for code in missing:
             part = CountryPart(*(tuple(r for r in rows if r["country"] == code)
                                  for rows in (card, scores, principles, points)))  # fmt: skip
@@ -248,10 +254,15 @@ def context_series(codes: list[str], release_id: str) -> list[tuple[Row, ...]]:
         _, cur = cursor(release_id)
         rows = _rows(cur.execute(_CONTEXT_SERIES_SQL, {"countries": missing, "theme": None}))
         names_ = _reference(release_id).names
-        for code in missing:
-            found[code] = tuple({**r, "name": names_.get(code)} for r in rows if r["country"] == code)
-            _CONTEXT.put((release_id, code), found[code])
+        _keep_context(missing, release_id, [{**r, "name": names_.get(r["country"])} for r in rows])
+        found.update({code: _CONTEXT.get((release_id, code)) for code in missing})
     return [found[code] for code in wanted]  # type: ignore[misc]
+
+
+def _keep_context(codes: list[str], release_id: str, rows: list[Row]) -> None:
+    """Keep each country's context series rows (named as series() names them)."""
+    for code in codes:
+        _CONTEXT.put((release_id, code), tuple(r for r in rows if r["country"] == code))
 
 
 def themes(release: str | None = None) -> pd.DataFrame:
