@@ -168,25 +168,24 @@ def kept_release(release: str | None = None) -> str:
     return release or pinned_release() or cursor(None)[0]
 
 
+def all_kept(codes: list[str], release_id: str) -> bool:
+    """Are the parts of all these countries kept?"""
+    return all(_PARTS.get((release_id, code)) is not None for code in codes)
+
+
 def country_part(code: str, release: str | None = None) -> CountryPart:
     return country_parts([code], kept_release(release))[0]
 
 
-def country_parts(codes: list[str], release_id: str, with_context: bool = False) -> list[CountryPart]:
+def country_parts(codes: list[str], release_id: str) -> list[CountryPart]:
     """The parts of the countries (each once, in order): those not kept yet read together, four queries for all of
-    them (a compare of new countries costs the queries it cost before its parts were kept). `with_context` (a
-    theme is chosen: its charts draw context series too): their context series are read in the same scan of the
-    observations and kept too."""
+    them (a compare of new countries costs the queries it cost before its parts were kept)."""
     wanted = list(dict.fromkeys(codes))
     found = {code: _PARTS.get((release_id, code)) for code in wanted}
     missing = [code for code, part in found.items() if part is None]
     if missing:
         card, scores = scorecard(missing, None, release_id), theme_scores(missing, None, release_id)
-        context = with_context and any(_CONTEXT.get((release_id, code)) is None for code in missing)
-        principles, points = principle_scores(missing, release_id), series(missing, None, release_id, not context)
-        if context:
-            _keep_context(missing, release_id, [r for r in points if not r["scored"]])
-            points = [r for r in points if r["scored"]]
+        principles, points = principle_scores(missing, release_id), series(missing, None, release_id, True)
         for code in missing:
             part = CountryPart(*(tuple(r for r in rows if r["country"] == code)
                                  for rows in (card, scores, principles, points)))  # fmt: skip
