@@ -8,7 +8,8 @@ costs the pages a lot. In the load bench, with both workers busy, the job runnin
 An idle-priority memory streamer made a busy Python loop 20-60% slower here.
 
 The job therefore waits between briefings until the others' CPU has been low for a moment. A briefing already
-printing finishes (~0.3 s). Each reader's burst stops the job within a sampling period.
+printing finishes (~0.3 s). Quiet means quiet in every tenth of a second of the last second, so a reader's burst
+holds the job from its next briefing on.
 
 "The others" = every process on the host but this one and its children (the job's Chromium): the web workers, a
 publish, a steward's validation, anything else. They are counted in `/proc`, without polling any of them.
@@ -26,7 +27,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 PROC = Path("/proc")
 SAMPLE_S = 0.1  # how often the sampler reads /proc
-WINDOW_S = 0.3  # the others' CPU is averaged over this long
+WINDOW_S = 1.0  # quiet: under the limit in every sample of the last second (a reader's burst ends the quiet)
 QUIET_SHARE = 0.15  # quiet: the others use less than this share of the host's cores (0.3 of a core on 2 cores)
 # On a host that is never quiet, one briefing every MAX_HOLD_S still goes through (~1% of its time): the briefings
 # get done at last, and a test suite or a busy neighbour never holds the job for ever.
@@ -132,11 +133,11 @@ class QuietCpu:
             history.append((now, busy_ticks() or 0, ticks_of(tree)))
             while now - history[0][0] > WINDOW_S + SAMPLE_S / 2:
                 history.pop(0)
-            first, last = history[0], history[-1]
-            if now - first[0] >= WINDOW_S - SAMPLE_S / 2:
-                others = (last[1] - first[1]) - (last[2] - first[2])
+            if now - history[0][0] >= WINDOW_S - SAMPLE_S / 2:
+                steps = zip(history, history[1:], strict=False)
+                busiest = max(((b[1] - a[1]) - (b[2] - a[2])) / tick / (b[0] - a[0]) for a, b in steps)
                 with self._changed:
-                    self.others_cores = max(0.0, others / tick / (now - first[0]))
+                    self.others_cores = max(0.0, busiest)
                     self.sampled_at = now
                     self._changed.notify_all()
             self._stop.wait(SAMPLE_S)
