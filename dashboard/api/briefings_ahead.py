@@ -178,10 +178,15 @@ class Renderer:
             return self._shared.facts
 
 
+def orphaned(parent: int | None) -> bool:
+    """The app process that started the job has ended (cheap enough to ask every tenth of a second while held)."""
+    return parent is not None and os.getppid() != parent
+
+
 def still_wanted(release_id: str, parent: int | None) -> str | None:
     """Why the job should stop now (None: carry on): its release is no longer the one served, its folder is gone
     (the release pruned, a test's data removed), or the app process that started it has ended."""
-    if parent is not None and os.getppid() != parent:
+    if orphaned(parent):
         return "the app process that started it has ended"
     if not (data_dir() / "briefings" / release_id).is_dir():
         return "its folder is gone"
@@ -235,7 +240,7 @@ def _work(release_id: str, parent: int | None, state: dict[str, Any]) -> None:
     renderer = Renderer(release_id, PdfPrinter().__enter__(), state["shared"])
     try:
         while True:  # a briefing a reader is waiting for is printed at once: that reader is who the wait is for
-            state["quiet"].wait(unless=lambda: briefing.wished(release_id))
+            state["quiet"].wait(unless=lambda: briefing.wished(release_id) or orphaned(parent))
             if (item := _next(release_id, parent, state)) is None:
                 break
             iso3, lang = item

@@ -115,19 +115,12 @@ def test_the_job_and_its_chromium_run_only_on_idle_cpu(tmp_path):
     script = f"""
 import json, os, pathlib
 from dashboard.api.briefings_ahead import lowest_priority
+from dashboard.api.quiet_cpu import tree_of
 from warehouse.briefing_print import PdfPrinter
 said = lowest_priority()
 with PdfPrinter() as printer:
     printer.print(pathlib.Path({str(page)!r}), pathlib.Path({str(tmp_path / "page.pdf")!r}))
-    parents = {{}}
-    for proc in pathlib.Path("/proc").iterdir():
-        try:
-            parents[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (ValueError, OSError):
-            pass
-    tree = {{printer._process.pid}}
-    for _ in range(4):
-        tree |= {{pid for pid, parent in parents.items() if parent in tree}}
+    tree = tree_of(printer._process.pid)
     def policies_of(pid):  # a Chromium helper process or thread may end while it is read: it is then not counted
         try:
             tasks = list(pathlib.Path(f"/proc/{{pid}}/task").iterdir())

@@ -3,6 +3,7 @@ while others use the CPU (dashboard/api/quiet_cpu.py). Its own processes (its Ch
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -26,6 +27,12 @@ def _outside_burner(seconds: float, pid_file: Path) -> int:
     return int(pid_file.read_text())
 
 
+def _ticks(pid: int) -> int:
+    from dashboard.api.quiet_cpu import processes
+
+    return processes()[pid][1]
+
+
 def _until(condition, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -37,18 +44,18 @@ def _until(condition, timeout: float = 10.0) -> bool:
 
 def test_a_process_outside_the_job_is_counted_as_others(tmp_path):
     """What another process burns is in `others_cores` (the host's other load may add to it, never take from it)."""
-    from dashboard.api.quiet_cpu import QuietCpu, ticks_of
+    from dashboard.api.quiet_cpu import QuietCpu
 
     with QuietCpu() as quiet:
         assert _until(lambda: quiet.sampled_at > 0), "the sampler runs"
         pid = _outside_burner(30, tmp_path / "burner.pid")
         try:
             time.sleep(0.6)  # the sampler's windows full of the burner
-            before, seen = ticks_of({pid}), []
+            before, seen = _ticks(pid), []
             for _ in range(10):
                 time.sleep(0.3)
                 seen.append(quiet.others_cores)
-            burnt = (ticks_of({pid}) - before) / os.sysconf("SC_CLK_TCK") / 3.0
+            burnt = (_ticks(pid) - before) / os.sysconf("SC_CLK_TCK") / 3.0
         finally:
             os.kill(pid, signal.SIGKILL)
     assert burnt > 0.2, f"the burner ran: {burnt:.2f} cores"
@@ -69,21 +76,55 @@ def test_wait_holds_while_others_are_above_the_limit_and_lets_go_when_they_are_n
     assert quiet.held_s >= 1.0
 
 
-def test_the_jobs_own_processes_are_its_tree_and_their_cpu_is_counted_as_its_own():
-    """A child and a grandchild (as Chromium's browser and renderer) are in the tree; their CPU is counted in it."""
-    from dashboard.api.quiet_cpu import ticks_of, tree_of
+def test_the_jobs_own_processes_are_its_tree_and_not_counted_as_others():
+    """A child and a grandchild (as Chromium's browser and renderer) are in the tree; their CPU is not the others'
+    (counted with the same readings when the tree is another's)."""
+    from dashboard.api.quiet_cpu import OthersCpu, tree_of
 
     child = subprocess.Popen(["bash", "-c", f"{sys.executable} -c '{BURN.format(seconds=1.5)}' & wait"])
     try:
         assert _until(lambda: len(tree_of(child.pid)) == 2), "the shell and the Python it started"
         tree = tree_of(os.getpid())
         assert child.pid in tree and tree_of(child.pid) <= tree
-        before = ticks_of(tree)
+        burner = max(tree_of(child.pid) - {child.pid})
+        ours, nobodys = OthersCpu(os.getpid()), OthersCpu(-1)
+        ours.deltas(), nobodys.deltas()
         time.sleep(1.0)
-        spent = (ticks_of(tree) - before) / os.sysconf("SC_CLK_TCK")
-        assert spent > 0.3, f"the grandchild's burning is the tree's: {spent:.2f} s of CPU in 1 s"
+        assert burner not in ours.deltas(), "the grandchild's burning is the job's own"
+        burnt = nobodys.deltas()[burner] / os.sysconf("SC_CLK_TCK")
+        assert burnt > 0.3, f"and the others' when the tree is another's: {burnt:.2f} s of CPU in 1 s"
     finally:
         child.wait(timeout=10)
+
+
+def test_a_process_that_leaves_the_tree_is_counted_as_others_only_from_then(tmp_path):
+    """A burner whose parent (in the tree) exits belongs to init from then on: counted as the others' from the
+    previous reading, not for all the CPU it spent while it was the job's (a Chromium helper whose parent ended)."""
+    from dashboard.api.quiet_cpu import OthersCpu, tree_of
+
+    pid_file = tmp_path / "burner.pid"
+    (tmp_path / "burn.py").write_text(BURN.format(seconds=4), encoding="utf-8")
+    script = f"{sys.executable} {tmp_path / 'burn.py'} & echo $! > {pid_file}; read -r _"  # exits when told
+    shell = subprocess.Popen(["bash", "-c", script], stdin=subprocess.PIPE)
+    try:
+        assert _until(lambda: pid_file.exists() and pid_file.read_text().strip().isdigit())
+        burner = int(pid_file.read_text())
+        others = OthersCpu(os.getpid())
+        time.sleep(0.7)  # the burner's past, spent in the tree
+        before = _ticks(burner)
+        others.deltas()
+        assert burner in tree_of(os.getpid())
+        shell.communicate(b"\n", timeout=10)  # the shell exits: the burner now belongs to init
+        assert _until(lambda: burner not in tree_of(os.getpid()))
+        time.sleep(0.3)
+        counted = others.deltas()[burner]
+        after = _ticks(burner)
+        assert before >= 0.3 * os.sysconf("SC_CLK_TCK"), "it had a past in the tree"
+        assert 0 < counted <= after - before, (counted, before, after)
+    finally:
+        shell.kill()
+        with contextlib.suppress(ProcessLookupError, NameError):
+            os.kill(burner, signal.SIGKILL)
 
 
 def test_the_job_waits_between_briefings_on_a_host_that_is_not_quiet_and_says_so(release_id, monkeypatch):
@@ -147,3 +188,19 @@ def test_a_briefing_a_reader_waits_for_is_printed_at_once_while_the_job_is_held(
             _until(briefing.path_of(release_id, iso3, lang, "pdf").exists, timeout=30)
         job.join(timeout=60)
     assert not job.is_alive() and done[0]["written"] == 6 and done[0]["failed"] == []
+
+
+def test_a_held_job_whose_app_has_ended_stops_at_once(release_id, monkeypatch):
+    """Held for a minute at a time, the job still notices within a tenth of a second that the app process that
+    started it is gone (it is then another's child), and stops without printing."""
+    from dashboard.api import briefings_ahead, quiet_cpu
+
+    monkeypatch.setattr(quiet_cpu, "QUIET_SHARE", -1.0)
+    monkeypatch.setattr(quiet_cpu, "MAX_HOLD_S", 60.0)
+    monkeypatch.setattr(briefings_ahead, "countries", lambda _release: ["GUY"])
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    started = time.monotonic()
+    done = briefings_ahead.run(release_id, parent=gone.pid, workers=1)
+    assert time.monotonic() - started < 10
+    assert done["written"] == 0 and done["stopped"] == "the app process that started it has ended", done
