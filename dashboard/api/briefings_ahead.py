@@ -237,26 +237,29 @@ def _work(release_id: str, parent: int | None, state: dict[str, Any]) -> None:
     replaced."""
     from warehouse.briefing_print import PdfPrinter
 
-    renderer = Renderer(release_id, PdfPrinter().__enter__(), state["shared"])
+    renderer = Renderer(release_id, None, state["shared"])
     try:
         while True:  # a briefing a reader is waiting for is printed at once: that reader is who the wait is for
             state["quiet"].wait(unless=lambda: briefing.wished(release_id) or orphaned(parent))
             if (item := _next(release_id, parent, state)) is None:
                 break
+            if renderer.printer is None:  # started only now: a Chromium's start is a burst, and a publish is busy
+                renderer.printer = PdfPrinter().__enter__()
             iso3, lang = item
             try:
                 written = renderer.render(iso3, lang)
             except briefing.BriefingError as error:  # Chromium stuck or gone: a fresh one for the next briefing
                 written = _failed(state, f"{iso3}.{lang}: {error}")
                 renderer.printer.__exit__()
-                renderer.printer = PdfPrinter().__enter__()
+                renderer.printer = None
             except Exception as error:  # one briefing's bug must not stop the others (a request renders it later)
                 log.exception("briefing %s.%s not rendered ahead", iso3, lang)
                 written = _failed(state, f"{iso3}.{lang}: {error!r}"[:300])
             with state["lock"]:
                 state["written"] += written
     finally:
-        renderer.printer.__exit__()
+        if renderer.printer is not None:
+            renderer.printer.__exit__()
 
 
 def _failed(state: dict[str, Any], what: str) -> int:

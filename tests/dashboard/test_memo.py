@@ -4,6 +4,8 @@ keeps a layout per release, language and URL (never stale: a release never chang
 from __future__ import annotations
 
 import importlib
+import threading
+import time
 
 import dash
 import pytest
@@ -51,6 +53,37 @@ def test_the_memo_is_bounded_and_keyed_by_every_argument() -> None:
     double(2)  # three keys kept in a memo of two: the oldest (1, total) goes
     double(1)
     assert calls == [(1, "total"), (1, "female"), (2, "total"), (1, "total")]
+
+
+def test_a_result_asked_for_by_many_threads_at_once_is_worked_out_once() -> None:
+    """After a publish, a worker's threads all ask for the new release's shared pieces: one works each out, the
+    others wait for it; a failure is not kept, and the next asker tries again."""
+    calls: list[int] = []
+    started = threading.Event()
+
+    @memo(4)
+    def slow(x: int) -> int:
+        calls.append(x)
+        started.set()
+        time.sleep(0.3)
+        if x < 0:
+            raise ValueError(x)
+        return 2 * x
+
+    threads = [threading.Thread(target=lambda: answers.append(slow(5))) for _ in range(6)]
+    answers: list[int] = []
+    threads[0].start()
+    started.wait(5)
+    for thread in threads[1:]:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert answers == [10] * 6 and calls == [5]
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            slow(-1)
+    assert calls == [5, -1, -1]
+    assert slow(6) == 12 and calls == [5, -1, -1, 6], "another key is not held by the one before"
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, None), ("", None), ("MEX", "MEX"), (["MEX", "PHL"], "MEX"),
