@@ -45,7 +45,7 @@ from warehouse import releases
 from warehouse.connection import NoReleaseError, cursor, serving_warning
 from warehouse.country_search import release_names
 from warehouse.read import release_info
-from warehouse.scorecard import NoScorecard, read_scorecard
+from warehouse.scorecard import NoScorecard, kept_scorecard
 from warehouse.scorecard_words import with_words
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ def scorecard_body(release_id: str, code: str) -> dict[str, object]:
     the read model runs dozens of queries, the largest cost among readers' requests (bench.soak's access log)."""
     cur = cursor(release_id)[1]
     country = q.country(cur, code)
-    card = with_words(read_scorecard(cur, code, release_id))
+    card = with_words(kept_scorecard(code, release_id))
     return {
         "country": country,
         "status_year": card["status_year"],

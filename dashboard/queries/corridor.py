@@ -17,7 +17,7 @@ from dashboard.queries.country import CountryRef, Record, ReleaseTables, records
 from indicators.flags import flag_value
 from warehouse.connection import cursor
 from warehouse.memo import memo
-from warehouse.scorecard import NoScorecard, read_scorecard
+from warehouse.scorecard import NoScorecard, kept_scorecard
 
 STOCK_INDICATOR = "migrant_stock_corridor"
 REMITTANCE_INDICATOR = "remittance_flow_corridor"
@@ -138,7 +138,7 @@ def scorecard(tables: ReleaseTables, cur: duckdb.DuckDBPyConnection, iso3: str) 
 @memo(CARDS_KEPT)
 def _card(release_id: str, iso3: str) -> dict[str, Any]:
     try:
-        return read_scorecard(cursor(release_id)[1], iso3, release_id)
+        return kept_scorecard(iso3, release_id)
     except NoScorecard as none:
         return {"no_scorecard": none.reason, "country": none.country}
 

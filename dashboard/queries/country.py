@@ -19,7 +19,7 @@ import pandas as pd
 from warehouse.connection import cursor
 from warehouse.memo import memo
 from warehouse.read import release_info
-from warehouse.scorecard import country_row, no_scorecard_reason, read_scorecard
+from warehouse.scorecard import country_row, kept_scorecard, no_scorecard_reason
 
 _INDICATORS_SQL = """
 SELECT i.indicator_id, i.theme, i.title, i.unit, i.type, i.direction, i.headline_sex, i.caveat, i.principles,
@@ -201,7 +201,7 @@ def profile(iso3: str, release: str | None = None) -> Profile | None:
         series=headline_series(cur.execute(_SERIES_SQL, params).fetchall(), tables.indicators, scores),
         aggregates=aggregates,
         events=records(cur, _EVENTS_SQL, params),
-        card=read_scorecard(cur, iso3, tables.release_id),
+        card=kept_scorecard(iso3, tables.release_id),
     )
 
 

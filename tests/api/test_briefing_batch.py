@@ -23,6 +23,30 @@ def test_scorecards_read_together_are_the_ones_read_one_by_one(release_id):
                 read_scorecard(cur, iso3, release_id)
 
 
+def test_the_kept_scorecard_is_the_one_read_by_its_own_queries(release_id):
+    """Every area: the card the pages and the API make from the release's kept rows is read_scorecard's (its own
+    per-area queries); an area without one says why, an unknown code is not found."""
+    from warehouse.connection import cursor
+    from warehouse.scorecard import NoScorecard, kept_scorecard, read_scorecard
+
+    _, cur = cursor(release_id)
+    codes = [row[0] for row in cur.execute("SELECT iso3 FROM countries ORDER BY iso3").fetchall()]
+    kinds = set()
+    for iso3 in codes:
+        try:
+            card = read_scorecard(cur, iso3, release_id)
+        except NoScorecard as expected:
+            with pytest.raises(NoScorecard) as kept:
+                kept_scorecard(iso3, release_id)
+            assert kept.value.reason == expected.reason and kept.value.country == expected.country
+            continue
+        assert kept_scorecard(iso3, release_id) == card, iso3
+        kinds.add((card["country"]["area_kind"], card["country"]["income_group"] is None))
+    assert len(kinds) >= 3, f"countries, territories, areas without an income group among them: {kinds}"
+    with pytest.raises(LookupError):
+        kept_scorecard("XXX", release_id)
+
+
 @pytest.mark.parametrize("lang", ["en", "es", "fr"])
 def test_facts_read_together_render_the_same_briefing(release_id, lang):
     """Every country: the same Facts as facts() (scorecard, sources, the series against the region's median, the
