@@ -121,7 +121,8 @@ def project_path(value: str) -> Path:
 
 def data_dir() -> Path:
     path = project_path(setting("LMM_DATA_DIR"))
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():  # one stat: a reader asks several times a request, and mkdir's "exists" error costs more
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

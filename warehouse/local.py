@@ -33,7 +33,8 @@ CURRENT = "current"
 
 def releases_dir() -> Path:
     path = data_dir() / "releases"
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():  # as data_dir(): one stat per call, mkdir only when missing
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
