@@ -140,7 +140,7 @@ def read_scorecards(cur: duckdb.DuckDBPyConnection, codes: list[str], release_id
 def kept_scorecard(iso3: str, release_id: str) -> Card:
     """read_scorecard's card made from the release's rows kept in this process (read once per release, four
     queries for all areas; ~1 ms a card rather than ~14 ms of queries): the pages' and the API's read path."""
-    rows = _kept_rows(release_id)
+    rows = kept_rows(release_id)
     country = rows.countries.get(iso3)
     if country is None:
         raise LookupError(f"no area with code {iso3!r} in release {release_id}")
@@ -197,12 +197,15 @@ def _spans(table: pa.Table) -> dict[str, tuple[int, int]]:
 
 
 def _slice(table: pa.Table, spans: dict[str, tuple[int, int]], iso3: str) -> list[dict[str, Any]]:
+    """The area's rows as dicts, without the `country` column (the area asked for)."""
     start, stop = spans.get(iso3, (0, 0))
-    return [{k: plain(v) for k, v in row.items()} for row in table.slice(start, stop - start).to_pylist()]
+    rows = table.slice(start, stop - start).drop_columns(["country"]).to_pylist()
+    return [{k: plain(v) for k, v in row.items()} for row in rows]
 
 
 @memo(2)
-def _kept_rows(release_id: str) -> AreaRows:
+def kept_rows(release_id: str) -> AreaRows:
+    """Every area's scorecard rows of a release, read once per process (the profile reads its scores from them too)."""
     cur = cursor(release_id)[1]
     return AreaRows.read(cur, [iso3 for (iso3,) in cur.execute("SELECT iso3 FROM countries").fetchall()])
 

@@ -1,5 +1,6 @@
-"""SQL of the country profile: one query per section (scores, series, aggregates, timeline) for one country of
-one release, through the kept-open read-only connection; small frames out, parameters only.
+"""SQL of the country profile: one query per section (series, timeline) for one country of one release, through
+the kept-open read-only connection; small frames out, parameters only. Its scores and theme and principle
+aggregates are sliced from the release's rows the scorecards are made of (warehouse/scorecard.py `kept_rows`).
 
 The release-wide tables every profile needs (indicator facts, category labels, peer statistics, principles,
 themes, sources, country groups) are read once per process and release: a release file never changes once
@@ -19,7 +20,7 @@ import pandas as pd
 from warehouse.connection import cursor
 from warehouse.memo import memo
 from warehouse.read import release_info
-from warehouse.scorecard import country_row, kept_scorecard, no_scorecard_reason
+from warehouse.scorecard import country_row, kept_rows, kept_scorecard, no_scorecard_reason
 
 _INDICATORS_SQL = """
 SELECT i.indicator_id, i.theme, i.title, i.unit, i.type, i.direction, i.headline_sex, i.caveat, i.principles,
@@ -52,21 +53,12 @@ QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.partner_country ORDER 
 ORDER BY o.indicator_id, o.partner_country
 """
 UNSCORED = ("uninhabited", "historical")
-_SCORES_SQL = """
-SELECT indicator_id, value, value_label, year, out_of_date, score, level, trend, changed_year, source_id, flags
-FROM indicator_scores WHERE country = $iso3
-"""
+SCORE_FIELDS = ("indicator_id", "value", "value_label", "year", "out_of_date", "score", "level", "trend",
+                "changed_year", "source_id", "flags")  # fmt: skip
 # Every national series of the country (a few hundred rows); the page keeps each indicator's headline sex.
 _SERIES_SQL = """
 SELECT indicator_id, year, sex, value, source_id FROM observations
 WHERE country = $iso3 AND partner_country = '' AND value IS NOT NULL
-"""
-_AGGREGATES_SQL = """
-SELECT 'theme' AS kind, theme AS key, score, level, coverage, n_with_data, n_mapped FROM theme_scores
-WHERE country = $iso3
-UNION ALL
-SELECT 'principle', CAST(principle AS VARCHAR), score, level, coverage, n_with_data, n_mapped FROM principle_scores
-WHERE country = $iso3
 """
 # Ratifications (dated events) and dual-citizenship reforms of one country.
 _EVENTS_SQL = """
@@ -192,8 +184,8 @@ def profile(iso3: str, release: str | None = None) -> Profile | None:
     if ref is None or ref.is_aggregate or ref.area_kind in UNSCORED:
         return None
     params = {"iso3": iso3}
-    scores = {r["indicator_id"]: r for r in records(cur, _SCORES_SQL, params)}
-    aggregates = {(r["kind"], r["key"]): r for r in records(cur, _AGGREGATES_SQL, params)}
+    scores = scores_of(tables.release_id, iso3)
+    aggregates = kept_rows(tables.release_id).area_aggregates(iso3)
     return Profile(
         tables=tables,
         country=ref,
@@ -224,6 +216,13 @@ def historical_areas(iso3: str, release: str | None = None) -> list[tuple[Countr
         if ref.area_kind == "historical" and iso3 in (ref.successors or "").split(","):
             out.append((ref, records(cur, _HISTORICAL_SQL, {"iso3": ref.iso3})))
     return out
+
+
+def scores_of(release_id: str, iso3: str) -> dict[str, Record]:
+    """indicator -> the area's row of indicator_scores (SCORE_FIELDS), from the rows kept per release for every
+    area's scorecard."""
+    rows = kept_rows(release_id).area_scores(iso3)
+    return {r["indicator_id"]: {k: r[k] for k in SCORE_FIELDS} for r in rows}
 
 
 def tiles(tables: ReleaseTables, ref: CountryRef, scores: dict[str, Record]) -> list[Record]:

@@ -299,3 +299,29 @@ def test_release_in_the_url_is_kept(page, release_id: str) -> None:
     assert find(cited, "country-state").data["release"] == release_id
     missing = page.layout(iso3="MEX", release="r19990101T000000000Z")
     assert "Release not available" in text(missing)
+
+
+def test_the_profiles_scores_and_aggregates_are_the_release_tables_rows(release_id: str) -> None:
+    """Every area with a profile: its scores and theme/principle aggregates (sliced from the rows kept per release)
+    are its rows of indicator_scores, theme_scores and principle_scores, read here by SQL of their own."""
+    _, cur = cursor(release_id)
+    fields = ", ".join(q.SCORE_FIELDS)
+    checked = 0
+    for (iso3,) in cur.execute("SELECT iso3 FROM countries ORDER BY iso3").fetchall():
+        found = q.profile(iso3, release_id)
+        if found is None:
+            continue
+        result = cur.execute(f"SELECT {fields} FROM indicator_scores WHERE country = ?", [iso3])
+        expected = {row[0]: dict(zip(q.SCORE_FIELDS, row, strict=True)) for row in result.fetchall()}
+        assert q.scores_of(release_id, iso3) == expected, iso3
+        result = cur.execute(
+            "SELECT 'theme', theme, score, level, coverage, n_with_data, n_mapped FROM theme_scores WHERE country = $c "
+            "UNION ALL SELECT 'principle', CAST(principle AS VARCHAR), score, level, coverage, n_with_data, n_mapped "
+            "FROM principle_scores WHERE country = $c",
+            {"c": iso3},
+        )
+        names = ("kind", "key", "score", "level", "coverage", "n_with_data", "n_mapped")
+        aggregates = {(r[0], r[1]): dict(zip(names, r, strict=True)) for r in result.fetchall()}
+        assert found.aggregates == aggregates, iso3
+        checked += 1
+    assert checked > 150
