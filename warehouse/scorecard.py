@@ -154,7 +154,7 @@ def kept_scorecard(iso3: str, release_id: str) -> Card:
 class AreaRows:
     """What scorecards are made of, for many areas, as read by the _ALL_ queries: the areas' rows; the peer medians
     by group; each area's scores and theme and principle aggregates, as Arrow tables sorted by area with each
-    area's span (~2 MB for the bundled seed, where as dicts they took ~40 MB)."""
+    area's span (~4 MB for the bundled seed, where as dicts they took ~40 MB)."""
 
     countries: dict[str, dict[str, Any]]
     peers: dict[tuple[str, str | None], list[dict[str, Any]]]
@@ -164,15 +164,20 @@ class AreaRows:
     aggregate_spans: dict[str, tuple[int, int]]
 
     @classmethod
-    def read(cls, cur: duckdb.DuckDBPyConnection, codes: list[str]) -> AreaRows:
-        wanted = sorted(set(codes))
+    def read(cls, cur: duckdb.DuckDBPyConnection, codes: list[str] | None = None) -> AreaRows:
+        """The rows of the areas of `codes` (None: every area of the release)."""
+        countries = {c["iso3"]: c for c in records(cur, "SELECT * FROM countries", {})}
+        if codes is not None:
+            asked = set(codes)
+            countries = {iso3: c for iso3, c in countries.items() if iso3 in asked}
+        wanted = sorted(countries)
         peers: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
         for row in records(cur, _ALL_PEERS_SQL, {}):
             peers.setdefault((row["group_kind"], row["group"]), []).append(row)
         scores = cur.execute(_ALL_SCORES_SQL, {"codes": wanted}).to_arrow_table()
         aggregates = cur.execute(_ALL_AGGREGATES_SQL + " ORDER BY country", {"codes": wanted}).to_arrow_table()
         return cls(
-            countries={c["iso3"]: c for c in records(cur, "SELECT * FROM countries", {}) if c["iso3"] in set(wanted)},
+            countries=countries,
             peers=peers,
             scores=scores,
             score_spans=_spans(scores),
@@ -203,11 +208,10 @@ def _slice(table: pa.Table, spans: dict[str, tuple[int, int]], iso3: str) -> lis
     return [{k: plain(v) for k, v in row.items()} for row in rows]
 
 
-@memo(2)
+@memo(4)  # as many releases as the pages' other release-wide tables (dashboard/queries/country.py)
 def kept_rows(release_id: str) -> AreaRows:
     """Every area's scorecard rows of a release, read once per process (the profile reads its scores from them too)."""
-    cur = cursor(release_id)[1]
-    return AreaRows.read(cur, [iso3 for (iso3,) in cur.execute("SELECT iso3 FROM countries").fetchall()])
+    return AreaRows.read(cursor(release_id)[1])
 
 
 def _card_of(rows: AreaRows, country: dict[str, Any], release_id: str) -> Card:

@@ -40,7 +40,8 @@ MAX_HOLD_S = 30.0
 
 
 def processes() -> dict[int, tuple[int, int]]:
-    """Every process on the host: pid -> (parent pid, CPU ticks it has spent, all its threads); {} off Linux."""
+    """Every process on the host: pid -> (parent pid, CPU ticks spent by all its threads, user and system); {} off
+    Linux."""
     found = {}
     try:
         names = os.listdir(PROC)

@@ -165,10 +165,10 @@ def _formatted(value: float | int, fractions: tuple[int, int], locale: str, grou
     try:
         return _decimal_text(Decimal(str(value)), fractions, _symbols(locale), grouping)
     except ArithmeticError:
-        return babel_formatted(value, fractions, locale, grouping)
+        return _babel_formatted(value, fractions, locale, grouping)
 
 
-def babel_formatted(value: float | int, fractions: tuple[int, int], locale: str, grouping: bool) -> str:
+def _babel_formatted(value: float | int, fractions: tuple[int, int], locale: str, grouping: bool) -> str:
     from babel.numbers import format_decimal
 
     least, most = fractions

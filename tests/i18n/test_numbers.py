@@ -5,6 +5,7 @@ drawn with a fixed seed: every magnitude, both signs, zeros, halves at the round
 from __future__ import annotations
 
 import random
+import zlib
 
 import pytest
 from babel.numbers import format_decimal
@@ -32,7 +33,7 @@ def test_numbers_are_written_as_babel_writes_them(lang: str, decimals: int | Non
         pattern = "#,##0.###" if grouping else "0.###"
     else:
         pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
-    for value in _values(seed=hash((lang, decimals, grouping)) % 1000):
+    for value in _values(seed=zlib.crc32(f"{lang} {decimals} {grouping}".encode())):  # fixed: hash() of a str is not
         expected = format_decimal(value, format=pattern, locale=lang, group_separator=grouping)
         if not any(digit in "123456789" for digit in expected):  # rounds to zero: "0", never Babel's "-0"
             expected = expected.lstrip("-")
