@@ -2,9 +2,10 @@
 the app under gunicorn on loopback), the bytes the page downloads and whether they are compressed; the same bytes
 for every other page, against the size of all observations (no page may ship them all).
 
-"Fully drawn": the scorecard's tiles are in the page, every sparkline has its image drawn (each `.sparkline` holds an
-`img.spark-graph` that is `complete` with a decoded picture, `naturalWidth > 0`), the legal-events section is there
-and every image in it is drawn, in the copy of the page the reader sees: the first view the server draws into the
+"Fully drawn": the scorecard's tiles are in the page, every sparkline has its picture drawn (each `.sparkline` holds
+a `.spark-graph` with a width on the page: an `<img>` that is `complete` with a decoded picture, `naturalWidth > 0`,
+or the same SVG written into the page, drawn with it, as the server's first view writes it), the legal-events section
+is there and every picture in it is drawn, in the copy of the page the reader sees: the first view the server draws into the
 HTML (dashboard/first_view.py, `#lmm-first-view`, shown until Dash has drawn its own copy; Dash's loading
 placeholder and requests are behind it, unseen), or else Dash's copy, with no Dash component loading
 (`[data-dash-is-loading]`, `._dash-loading`) and no request to the app in flight. "Live", printed beside it: Dash
@@ -66,10 +67,12 @@ DRAWN_JS = (
   const tiles = root.querySelectorAll('#country-scorecard .tile');
   const sparks = root.querySelectorAll('#country-scorecard .sparkline');
   const isDrawn = (img) => img.complete && img.naturalWidth > 0;
-  const drawn = [...sparks].filter((s) => { const img = s.querySelector('img.spark-graph'); return img && isDrawn(img); });
+  const shown = (picture) => picture && picture.getBoundingClientRect().width > 0
+                             && (picture.tagName.toLowerCase() === 'svg' || isDrawn(picture));
+  const drawn = [...sparks].filter((s) => shown(s.querySelector('.spark-graph')));
   const events = root.querySelector('#country-events');
   if (tiles.length > 0 && sparks.length > 0 && drawn.length === sparks.length && idle && events
-      && [...events.querySelectorAll('img')].every(isDrawn)) {
+      && [...events.querySelectorAll('img, svg.timeline-svg')].every(shown)) {
     return {ms: performance.now(), tiles: tiles.length, sparklines: sparks.length, server_drawn: first !== null};
   }
   return null;

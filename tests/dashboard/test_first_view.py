@@ -22,6 +22,22 @@ def test_html_components_become_their_elements_with_classes_styles_and_ids() -> 
     )
 
 
+def test_an_svg_image_is_written_into_the_page_as_its_svg_with_its_class_label_and_id() -> None:
+    from dashboard.components.svg import data_uri
+
+    svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 160 48'><polyline points='3,42 154,6'/></svg>"
+    image = html.Img(id="spark", src=data_uri(svg), alt='Rate "x" <1 %', className="spark-graph", width=160)
+    assert to_html(image) == (
+        '<svg id="spark" class="spark-graph" role="img" aria-label="Rate &quot;x&quot; &lt;1 %" '
+        "xmlns='http://www.w3.org/2000/svg' viewBox='0 0 160 48'><polyline points='3,42 154,6'/></svg>"
+    )
+    assert to_html(image, keep_ids=False).startswith('<svg class="spark-graph" role="img"')
+    assert to_html(image, id_name="data-lmm-id").startswith('<svg data-lmm-id="spark" class=')
+    scripted = html.Img(src=data_uri("<svg><script>alert(1)</script></svg>"), alt="a")
+    assert to_html(scripted).startswith("<img ")  # never written into the page: it stays an image
+    assert to_html(html.Img(src="/assets/logo.png", alt="logo")) == '<img alt="logo" src="/assets/logo.png">'
+
+
 def test_text_and_attributes_are_escaped() -> None:
     tree = html.P(['<script>alert(1)</script> & "x"'], className='a" onload="x')
     assert to_html(tree) == '<p class="a&quot; onload=&quot;x">&lt;script&gt;alert(1)&lt;/script&gt; &amp; "x"</p>'
@@ -112,7 +128,9 @@ def test_the_profile_is_in_its_html_before_dash_starts(client) -> None:
     view = _first_view(page)
     assert 'id="country-scorecard"' in view and 'id="country-events"' in view
     assert len(re.findall(r'<article[^>]*class="tile tile-', view)) >= 40  # every tile of the scorecard
-    assert view.count('class="spark-graph"') >= 10 and "Mexico" in view
+    assert view.count('<svg class="spark-graph" role="img" aria-label="') >= 10 and "Mexico" in view
+    assert "data:image/svg+xml" not in view  # each <img> of SVG was a document of its own for the browser
+    assert '<svg id="country-timeline-graph" class="timeline-svg"' in view
     assert "<script" not in view
     assert 'id="country-csv"' not in view and 'id="country-print"' not in view  # the buttons wait for Dash
     assert page.index('id="lmm-first-view"') < page.index('<script type="text/lmm-after-paint" src=')
