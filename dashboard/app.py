@@ -29,8 +29,8 @@ SERVER_EXTENSIONS = ["dashboard.api.routes", "dashboard.steward.routes", "dashbo
                      "dashboard.delivery"]  # fmt: skip
 
 
-# Dash's scripts are fetched while the page is parsed and run once it is (defer), so the browser paints the page
-# drawn on the server (dashboard/first_view.py) without waiting for 1.4 MB of JavaScript to run; Dash starts then.
+# On a page without a first view drawn on the server, Dash's scripts are fetched while the page is parsed and run
+# once it is (defer); on a page with one, they are fetched and run once it is painted (scripts_after_first_paint).
 RENDERER = "var renderer = new DashRenderer();"
 DEFERRED_RENDERER = (
     'document.addEventListener("DOMContentLoaded", function () { window.renderer = new DashRenderer(); });'
@@ -47,8 +47,7 @@ class MonitorDash(dash.Dash):
         kwargs["app_entry"] = drawn + kwargs.get("app_entry", "")  # the page drawn before Dash starts
         kwargs["metas"] = kwargs.get("metas", "") + chart_preloads()
         if drawn and RENDERER in kwargs.get("renderer", ""):  # Dash runs once the drawn page is painted
-            preloads, kwargs["scripts"], kwargs["renderer"] = scripts_after_first_paint(kwargs.get("scripts", ""))
-            kwargs["metas"] += preloads
+            kwargs["scripts"], kwargs["renderer"] = scripts_after_first_paint(kwargs.get("scripts", ""))
         else:
             kwargs["scripts"] = kwargs.get("scripts", "").replace("<script src=", "<script defer src=")
             kwargs["renderer"] = kwargs.get("renderer", "").replace(RENDERER, DEFERRED_RENDERER)
