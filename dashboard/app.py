@@ -48,6 +48,8 @@ class MonitorDash(dash.Dash):
         kwargs["metas"] = kwargs.get("metas", "") + chart_preloads()
         if drawn and RENDERER in kwargs.get("renderer", ""):  # Dash runs once the drawn page is painted
             kwargs["scripts"], kwargs["renderer"] = scripts_after_first_paint(kwargs.get("scripts", ""))
+            kwargs["css"] = delivery.inline_stylesheets(kwargs.get("css", ""), self.config.requests_pathname_prefix,
+                                                        Path(self.config.assets_folder))  # fmt: skip
         else:
             kwargs["scripts"] = kwargs.get("scripts", "").replace("<script src=", "<script defer src=")
             kwargs["renderer"] = kwargs.get("renderer", "").replace(RENDERER, DEFERRED_RENDERER)

@@ -10,7 +10,10 @@ kept: every other response (pages, callbacks, the API) is compressed as before."
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
+from pathlib import Path
 
 from flask import Flask, Request, Response, request
 
@@ -50,6 +53,28 @@ def long_lived_assets(response: Response) -> Response:
     if request.path.startswith("/assets/") and request.args.get("m") and response.status_code == 200:
         response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     return response
+
+
+def inline_stylesheets(css: str, prefix: str, assets: Path) -> str:
+    """Dash's `<link rel="stylesheet">` tags of the app's own assets as `<style>` elements holding the files: for a
+    page drawn on the server, whose first paint would otherwise wait for 9 stylesheets queued with the JavaScript
+    on the browser's 6 connections (0.24 s of a cold load here). A file that cannot be held inline stays a link."""
+    pattern = re.compile(rf'<link rel="stylesheet" href="{re.escape(prefix)}assets/([\w./-]+\.css)\?m=[\d.]+">')
+
+    def inline(link: re.Match[str]) -> str:
+        path = assets / link.group(1)
+        text = _stylesheet_text(path, path.stat().st_mtime) if path.is_file() else None
+        return link.group(0) if text is None else f"<style>{text}</style>"
+
+    return pattern.sub(inline, css)
+
+
+@functools.lru_cache(maxsize=64)
+def _stylesheet_text(path: Path, mtime: float) -> str | None:
+    """The stylesheet's text (read again when the file changes: `mtime` is part of the key), or None if it could
+    end the `<style>` element early."""
+    text = path.read_text(encoding="utf-8")
+    return None if "</" in text else text
 
 
 def register(server: Flask) -> None:

@@ -4,6 +4,7 @@ profile and the compare carrying their page before Dash starts, in the reader's 
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 
@@ -136,6 +137,34 @@ def test_the_profile_is_in_its_html_before_dash_starts(client) -> None:
     assert page.index('id="lmm-first-view"') < page.index('<script type="text/lmm-after-paint" src=')
     assert "<script defer src=" not in page and "window.renderer = new DashRenderer()" in page  # run after paint
     assert 'rel="preload" as="script"' not in page  # nothing fetched beside the first paint: Dash comes after it
+
+
+def test_a_drawn_page_carries_the_app_s_stylesheets_in_its_html(client) -> None:
+    from dashboard.app import HERE
+
+    page = client.get("/country/GHA").get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/assets/' not in page  # its first paint waits for no request
+    for sheet in sorted((HERE / "assets").glob("*.css")):
+        assert f"<style>{sheet.read_text(encoding='utf-8')}</style>" in page, sheet.name
+    assert page.index("<style>") < page.index('id="lmm-first-view"')
+
+
+def test_a_stylesheet_that_could_end_its_style_element_stays_a_link(tmp_path) -> None:
+    from dashboard.delivery import inline_stylesheets
+
+    (tmp_path / "plain.css").write_text("p { color: #123; }", encoding="utf-8")
+    (tmp_path / "odd.css").write_text("p::after { content: '</style><script>'; }", encoding="utf-8")
+    links = ('<link rel="stylesheet" href="/app/assets/plain.css?m=1.5">'
+             '<link rel="stylesheet" href="/app/assets/odd.css?m=2">'
+             '<link rel="stylesheet" href="/app/assets/gone.css?m=3">'
+             '<link rel="stylesheet" href="https://cdn.example/x.css">')  # fmt: skip
+    assert inline_stylesheets(links, "/app/", tmp_path) == (
+        '<style>p { color: #123; }</style><link rel="stylesheet" href="/app/assets/odd.css?m=2">'
+        '<link rel="stylesheet" href="/app/assets/gone.css?m=3"><link rel="stylesheet" href="https://cdn.example/x.css">'
+    )
+    (tmp_path / "plain.css").write_text("p { color: #456; }", encoding="utf-8")
+    os.utime(tmp_path / "plain.css", (10, 10))  # a changed file is read again
+    assert inline_stylesheets(links, "/app/", tmp_path).startswith("<style>p { color: #456; }</style>")
 
 
 def test_dash_s_scripts_run_after_the_first_view_is_painted_and_in_their_order() -> None:
