@@ -22,6 +22,10 @@ LANES = ("ratifications", "reforms")  # lane names: timeline.lane.*
 LANE_COLOURS = {"ratifications": "#0B4F8A", "reforms": "#B3480B"}
 WIDTH, LANE_HEIGHT = 700, 60  # the SVG's box; it scales with the column's width
 GRID, MUTED, INK = "#e5e5e5", "#444444", "#1a1a1a"
+# An event's label: its baseline's offset from the lane (first above, first below, second above, second below), the
+# width of a character at 11 px (a little over Liberation Sans's widest capitals) and the room kept between labels.
+LABEL_ROWS = (-11, 20, -23, 32)
+LABEL_CHAR_WIDTH, LABEL_GAP = 7.0, 4.0
 
 
 def short_name(indicator_id: str) -> str:
@@ -100,12 +104,27 @@ def timeline_svg(events: Sequence[Mapping[str, Any]]) -> tuple[str, int, int]:
         y = scale(i, -0.7, len(lanes) - 0.3, height - bottom, top)
         parts.append(f"<path d='M{left} {y:.1f}H{WIDTH - right}' stroke='{GRID}'/>")
         parts.append(_text(left - 10, y + 4, words, 12, f"fill='{MUTED}' text-anchor='end'"))
-        for k, event in enumerate(rows):
-            x = x_of(event_year(event))
+        placed = label_rows([(x_of(event_year(e)), short_name(e["indicator_id"])) for e in rows])
+        for x, words, row in placed:
             parts.append(f"<path d='M{x:.1f} {y - 7:.1f}l7 7-7 7-7-7z' fill='{LANE_COLOURS[name]}'/>")
-            parts.append(_text(x, y - 11 if k % 2 == 0 else y + 20, short_name(event["indicator_id"]), 11,
-                               f"fill='{INK}'"))  # fmt: skip
+            parts.append(_text(x, y + LABEL_ROWS[row], words, 11, f"fill='{INK}'"))
     return "".join([*parts, "</svg>"]), WIDTH, height
+
+
+def label_rows(labels: Sequence[tuple[float, str]]) -> list[tuple[float, str, int]]:
+    """(x, words, row in LABEL_ROWS) for each label centred at x, in the order given: from left to right,
+    alternately above and below the lane, but a label that would overlap the last one in its row takes the next
+    free row (events of one year, such as two covenants ratified together, had their names printed on top of each
+    other); when every row is taken, the row whose last label ends first."""
+    ends = [-math.inf] * len(LABEL_ROWS)
+    rows = [0] * len(labels)
+    for k, i in enumerate(sorted(range(len(labels)), key=lambda i: labels[i][0])):
+        x, words = labels[i]
+        half = LABEL_CHAR_WIDTH * len(words) / 2
+        order = (0, 1, 2, 3) if k % 2 == 0 else (1, 0, 3, 2)
+        rows[i] = next((r for r in order if ends[r] + LABEL_GAP <= x - half), min(order, key=lambda r: ends[r]))
+        ends[rows[i]] = x + half
+    return [(x, words, row) for (x, words), row in zip(labels, rows, strict=True)]
 
 
 def timeline(events: Sequence[Mapping[str, Any]], titles: Mapping[str, str], id_prefix: str) -> html.Div:

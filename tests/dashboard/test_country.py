@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import itertools
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
@@ -242,6 +243,29 @@ def test_timeline_image_places_every_event(page, mex: q.Profile) -> None:
     assert len(diamonds) == len(mex.events)
     assert labels["1950"] < labels["C100"] < labels["1960"]  # ratified 1952-08-23
     assert labels["1980"] < labels["CEDAW"] < labels["1990"]  # 1981
+
+
+def test_timeline_labels_of_one_year_take_rows_of_their_own() -> None:
+    from dashboard.components.timeline import LABEL_CHAR_WIDTH, label_rows
+
+    apart = label_rows([(100.0, "C100"), (300.0, "C111"), (500.0, "CEDAW"), (650.0, "ICCPR")])
+    assert [row for *_, row in apart] == [0, 1, 0, 1]  # far apart: above, below, above, below as before
+    together = label_rows([(600.0, "ICESCR"), (600.0, "ICCPR"), (601.0, "ICRMW"), (200.0, "C100")])
+    assert [row for *_, row in together] == [1, 0, 3, 0]  # in the order given; C100, first from the left, above
+    crowded = label_rows([(400.0, "C97")] * 5)
+    assert sorted(row for *_, row in crowded) == [0, 0, 1, 2, 3]  # five in one spot: four rows, then the first
+    for placed in (apart, together):
+        for (x1, w1, r1), (x2, w2, r2) in itertools.combinations(placed, 2):
+            assert r1 != r2 or abs(x1 - x2) >= LABEL_CHAR_WIDTH * (len(w1) + len(w2)) / 2
+
+
+def test_the_timeline_of_a_country_with_three_treaties_in_one_year_prints_each_name_apart(page) -> None:
+    svg = svg_of(find(page.layout(iso3="GHA"), "country-timeline-graph"))
+    names = [(float(el.attrib["x"]), float(el.attrib["y"]), el.text) for el in svg.iter(f"{SVG}text")
+             if el.attrib.get("font-size") == "11"]  # fmt: skip
+    assert {"ICCPR", "ICESCR", "ICRMW"} <= {words for *_, words in names}
+    same_year = [(x, y) for x, y, words in names if words in ("ICCPR", "ICESCR", "ICRMW")]
+    assert len({y for _, y in same_year}) == 3  # ratified in 2000: three rows, not one name over another
 
 
 def test_context_indicators_have_no_colour(mex: q.Profile) -> None:
