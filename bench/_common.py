@@ -124,9 +124,11 @@ class Server:
 
 
 @contextmanager
-def gunicorn(data_dir: Path, extra: list[str] | None = None, env: dict[str, str] | None = None) -> Iterator[Server]:
+def gunicorn(data_dir: Path, extra: list[str] | None = None, env: dict[str, str] | None = None,
+             root: Path = ROOT) -> Iterator[Server]:  # fmt: skip
     """The real app (dashboard.wsgi:server) under gunicorn on 127.0.0.1 and a free port, with the Procfile's options
-    (and `extra`, which win); stopped on exit."""
+    (and `extra`, which win); stopped on exit. `root`: the checkout whose code is served (another commit's worktree
+    for a side-by-side comparison)."""
     port = free_port()
     options = procfile_options()
     for i in range(0, len(extra or []), 2):
@@ -137,7 +139,9 @@ def gunicorn(data_dir: Path, extra: list[str] | None = None, env: dict[str, str]
     cmd = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind", f"127.0.0.1:{port}", *options,
            *(extra or [])]  # fmt: skip
     full_env = dict(os.environ, LMM_DATA_DIR=str(data_dir), **(env or {}))
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if root != ROOT:
+        full_env["PYTHONPATH"] = str(root)
+    proc = subprocess.Popen(cmd, cwd=root, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(url + "/api/v1/health", proc)
