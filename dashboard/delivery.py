@@ -62,8 +62,9 @@ def inline_stylesheets(css: str, prefix: str, assets: Path) -> str:
     pattern = re.compile(rf'<link rel="stylesheet" href="{re.escape(prefix)}assets/([\w./-]+\.css)\?m=[\d.]+">')
 
     def inline(link: re.Match[str]) -> str:
-        path = assets / link.group(1)
-        text = _stylesheet_text(path, path.stat().st_mtime) if path.is_file() else None
+        path = (assets / link.group(1)).resolve()
+        inside = path.is_relative_to(assets.resolve()) and path.is_file()
+        text = _stylesheet_text(path, path.stat().st_mtime) if inside else None
         return link.group(0) if text is None else f"<style>{text}</style>"
 
     return pattern.sub(inline, css)

@@ -149,22 +149,23 @@ def test_a_drawn_page_carries_the_app_s_stylesheets_in_its_html(client) -> None:
     assert page.index("<style>") < page.index('id="lmm-first-view"')
 
 
-def test_a_stylesheet_that_could_end_its_style_element_stays_a_link(tmp_path) -> None:
+def test_a_stylesheet_that_could_end_its_element_is_missing_or_outside_the_assets_stays_a_link(tmp_path) -> None:
     from dashboard.delivery import inline_stylesheets
 
-    (tmp_path / "plain.css").write_text("p { color: #123; }", encoding="utf-8")
-    (tmp_path / "odd.css").write_text("p::after { content: '</style><script>'; }", encoding="utf-8")
-    links = ('<link rel="stylesheet" href="/app/assets/plain.css?m=1.5">'
-             '<link rel="stylesheet" href="/app/assets/odd.css?m=2">'
-             '<link rel="stylesheet" href="/app/assets/gone.css?m=3">'
-             '<link rel="stylesheet" href="https://cdn.example/x.css">')  # fmt: skip
-    assert inline_stylesheets(links, "/app/", tmp_path) == (
-        '<style>p { color: #123; }</style><link rel="stylesheet" href="/app/assets/odd.css?m=2">'
-        '<link rel="stylesheet" href="/app/assets/gone.css?m=3"><link rel="stylesheet" href="https://cdn.example/x.css">'
-    )
-    (tmp_path / "plain.css").write_text("p { color: #456; }", encoding="utf-8")
-    os.utime(tmp_path / "plain.css", (10, 10))  # a changed file is read again
-    assert inline_stylesheets(links, "/app/", tmp_path).startswith("<style>p { color: #456; }</style>")
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "plain.css").write_text("p { color: #123; }", encoding="utf-8")
+    (assets / "odd.css").write_text("p::after { content: '</style><script>'; }", encoding="utf-8")
+    (tmp_path / "outside.css").write_text("p { color: red; }", encoding="utf-8")
+    kept = ('<link rel="stylesheet" href="/app/assets/odd.css?m=2">'
+            '<link rel="stylesheet" href="/app/assets/gone.css?m=3">'
+            '<link rel="stylesheet" href="/app/assets/../outside.css?m=4">'
+            '<link rel="stylesheet" href="https://cdn.example/x.css">')  # fmt: skip
+    links = '<link rel="stylesheet" href="/app/assets/plain.css?m=1.5">' + kept
+    assert inline_stylesheets(links, "/app/", assets) == "<style>p { color: #123; }</style>" + kept
+    (assets / "plain.css").write_text("p { color: #456; }", encoding="utf-8")
+    os.utime(assets / "plain.css", (10, 10))  # a changed file is read again
+    assert inline_stylesheets(links, "/app/", assets) == "<style>p { color: #456; }</style>" + kept
 
 
 def test_dash_s_scripts_run_after_the_first_view_is_painted_and_in_their_order() -> None:
