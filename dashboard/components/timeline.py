@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -26,6 +26,7 @@ GRID, MUTED, INK = "#e5e5e5", "#444444", "#1a1a1a"
 # width of a character at 11 px (a little over Liberation Sans's widest capitals) and the room kept between labels.
 LABEL_ROWS = (-11, 20, -23, 32)
 LABEL_CHAR_WIDTH, LABEL_GAP = 7.0, 4.0
+DIAMOND_WIDTH, MAX_NAMED = 14.0, 3  # more events than MAX_NAMED whose diamonds overlap get one label for all
 
 
 def short_name(indicator_id: str) -> str:
@@ -104,11 +105,27 @@ def timeline_svg(events: Sequence[Mapping[str, Any]]) -> tuple[str, int, int]:
         y = scale(i, -0.7, len(lanes) - 0.3, height - bottom, top)
         parts.append(f"<path d='M{left} {y:.1f}H{WIDTH - right}' stroke='{GRID}'/>")
         parts.append(_text(left - 10, y + 4, words, 12, f"fill='{MUTED}' text-anchor='end'"))
-        placed = label_rows([(x_of(event_year(e)), short_name(e["indicator_id"])) for e in rows])
-        for x, words, row in placed:
-            parts.append(f"<path d='M{x:.1f} {y - 7:.1f}l7 7-7 7-7-7z' fill='{LANE_COLOURS[name]}'/>")
+        xs = [x_of(event_year(e)) for e in rows]
+        parts += [f"<path d='M{x:.1f} {y - 7:.1f}l7 7-7 7-7-7z' fill='{LANE_COLOURS[name]}'/>" for x in xs]
+        named = [(x, short_name(e["indicator_id"])) for x, e in zip(xs, rows, strict=True)]
+        for x, words, row in label_rows(clustered(named, lambda n, lane=name: t(f"timeline.cluster.{lane}", n=n))):
             parts.append(_text(x, y + LABEL_ROWS[row], words, 11, f"fill='{INK}'"))
     return "".join([*parts, "</svg>"]), WIDTH, height
+
+
+def clustered(labels: Sequence[tuple[float, str]], count_words: Callable[[int], str]) -> list[tuple[float, str]]:
+    """The labels, but where more than MAX_NAMED events are drawn at one spot (diamonds overlapping: a successor
+    state's nine ratifications on one day) one label `count_words(n)` at their middle instead of their names, which
+    no row rule can keep apart; the list beside the chart names each."""
+    out: list[tuple[float, str]] = []
+    group: list[tuple[float, str]] = []
+    for label in [*sorted(labels, key=lambda label: label[0]), (math.inf, "")]:
+        if group and label[0] - group[-1][0] >= DIAMOND_WIDTH:
+            middle = (group[0][0] + group[-1][0]) / 2
+            out += group if len(group) <= MAX_NAMED else [(middle, count_words(len(group)))]
+            group = []
+        group.append(label)
+    return out
 
 
 def label_rows(labels: Sequence[tuple[float, str]]) -> list[tuple[float, str, int]]:

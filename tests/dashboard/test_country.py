@@ -268,6 +268,27 @@ def test_the_timeline_of_a_country_with_three_treaties_in_one_year_prints_each_n
     assert len({y for _, y in same_year}) == 3  # ratified in 2000: three rows, not one name over another
 
 
+def test_more_than_three_events_at_one_spot_get_one_label_that_counts_them() -> None:
+    from dashboard.components.timeline import clustered
+
+    def words(n: int) -> str:
+        return f"{n} ratifications"
+
+    three = [(300.0, "ICCPR"), (300.0, "ICESCR"), (305.0, "ICRMW"), (500.0, "C100")]
+    assert clustered(three, words) == three  # three can be named, each on its row
+    nine = [(100.0 + i, f"C{i}") for i in range(9)] + [(400.0, "C177")]
+    assert clustered(nine, words) == [(104.0, "9 ratifications"), (400.0, "C177")]
+
+
+def test_a_successor_state_s_ratifications_of_one_day_are_counted_not_printed_over_each_other(page) -> None:
+    svg = svg_of(find(page.layout(iso3="BIH"), "country-timeline-graph"))
+    names = [el.text for el in svg.iter(f"{SVG}text") if el.attrib.get("font-size") == "11"]
+    assert "9 ratifications" in names  # 1993: C097, C100, C102, C111, C143, C156, CEDAW, ICCPR, ICESCR
+    assert "ICRMW" in names and "C100" not in names
+    diamonds = [el for el in svg.iter(f"{SVG}path") if el.attrib["d"].endswith("z")]
+    assert len(diamonds) == 15  # every event still has its diamond
+
+
 def test_context_indicators_have_no_colour(mex: q.Profile) -> None:
     row = row_of(mex, "migrant_stock")
     assert t.status_key(row) is None and t.level_words(row) == "Context: not scored" and t.trend_text(row) == ""
