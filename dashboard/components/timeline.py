@@ -108,9 +108,13 @@ def timeline_svg(events: Sequence[Mapping[str, Any]]) -> tuple[str, int, int]:
         xs = [x_of(event_year(e)) for e in rows]
         parts += [f"<path d='M{x:.1f} {y - 7:.1f}l7 7-7 7-7-7z' fill='{LANE_COLOURS[name]}'/>" for x in xs]
         named = [(x, short_name(e["indicator_id"])) for x, e in zip(xs, rows, strict=True)]
-        for x, words, row in label_rows(clustered(named, lambda n, lane=name: t(f"timeline.cluster.{lane}", n=n))):
+        for x, words, row in label_rows(clustered(named, functools.partial(_count_words, name))):
             parts.append(_text(x, y + LABEL_ROWS[row], words, 11, f"fill='{INK}'"))
     return "".join([*parts, "</svg>"]), WIDTH, height
+
+
+def _count_words(lane_name: str, n: int) -> str:
+    return t(f"timeline.cluster.{lane_name}", n=n)
 
 
 def clustered(labels: Sequence[tuple[float, str]], count_words: Callable[[int], str]) -> list[tuple[float, str]]:
