@@ -27,6 +27,7 @@ The job ends by writing `.complete.json` (count, seconds) in the release's folde
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -117,19 +118,32 @@ def countries(release_id: str) -> list[str]:
     return [row["iso3"] for row in rows if no_scorecard_reason(row) is None]
 
 
-def queue(release_id: str, codes: list[str]) -> Iterator[tuple[str, str]]:
+class Queue:
     """(country, language) in turn, each once: whatever requests are waiting for first (looked for before every
     briefing, so a request waits for at most the ones being printed), then every country in English, then in
-    Spanish, then in French (two printers at once work on different countries: a country's lock is not shared)."""
-    done: set[tuple[str, str]] = set()
-    for item in ((iso3, lang) for lang in LANGS for iso3 in codes):
-        for wish in briefing.wanted(release_id):
-            if wish[0] in codes and wish[1] in LANGS and wish not in done:
-                done.add(wish)
-                yield wish
-        if item not in done:
-            done.add(item)
-            yield item
+    Spanish, then in French (two printers at once work on different countries: a country's lock is not shared).
+    `taken` says when every one has been handed out, so a printer held for quiet CPU stops at once when the last
+    ones went to readers' requests (it used to wait out a whole hold to find the queue empty)."""
+
+    def __init__(self, release_id: str, codes: list[str]) -> None:
+        self.release_id, self.codes = release_id, set(codes)
+        self.done: set[tuple[str, str]] = set()
+        self.order = ((iso3, lang) for lang in LANGS for iso3 in codes)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return self
+
+    def __next__(self) -> tuple[str, str]:
+        wishes = (w for w in briefing.wanted(self.release_id) if w[0] in self.codes and w[1] in LANGS)
+        for item in itertools.chain(wishes, self.order):
+            if item not in self.done:
+                self.done.add(item)
+                return item
+        raise StopIteration
+
+    @property
+    def taken(self) -> bool:
+        return len(self.done) == len(self.codes) * len(LANGS)
 
 
 class Shared:
@@ -209,7 +223,7 @@ def run(release_id: str, parent: int | None = None, workers: int | None = None) 
     started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.perf_counter()
     codes = countries(release_id)
     with QuietCpu() as quiet:
-        state: dict[str, Any] = {"items": queue(release_id, codes), "lock": threading.Lock(), "written": 0,
+        state: dict[str, Any] = {"items": Queue(release_id, codes), "lock": threading.Lock(), "written": 0,
                                  "failed": [], "stopped": None, "shared": Shared(), "quiet": quiet}  # fmt: skip
         threads = [threading.Thread(target=_work, args=(release_id, parent, state), name=f"briefings-printer-{n}")
                    for n in range(workers or printers())]  # fmt: skip
@@ -240,7 +254,7 @@ def _work(release_id: str, parent: int | None, state: dict[str, Any]) -> None:
     renderer = Renderer(release_id, None, state["shared"])
     try:
         while True:  # a briefing a reader is waiting for is printed at once: that reader is who the wait is for
-            state["quiet"].wait(unless=lambda: briefing.wished(release_id) or orphaned(parent))
+            state["quiet"].wait(unless=lambda: briefing.wished(release_id) or orphaned(parent) or state["items"].taken)
             if (item := _next(release_id, parent, state)) is None:
                 break
             if renderer.printer is None:  # started only now: a Chromium's start is a burst, and a publish is busy

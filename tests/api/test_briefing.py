@@ -139,7 +139,7 @@ def test_the_job_renders_every_country_ahead(client, release_id, data_dir, monke
     monkeypatch.setattr("dashboard.api.quiet_cpu.QUIET_SHARE", float("inf"))  # never held (test_quiet_cpu.py)
     (briefing.folder(release_id) / briefing.WANTED).mkdir(exist_ok=True)
     (briefing.folder(release_id) / briefing.WANTED / "PCN.fr").touch()
-    assert list(briefings_ahead.queue(release_id, codes))[:3] == [("PCN", "fr"), ("MEX", "en"), ("PRI", "en")]
+    assert list(briefings_ahead.Queue(release_id, codes))[:3] == [("PCN", "fr"), ("MEX", "en"), ("PRI", "en")]
     on_disk = sum(briefing.path_of(release_id, c, lang, "pdf").exists() for c in codes for lang in ("en", "es", "fr"))
     with briefing.job_lock(release_id) as ours:
         assert ours and briefing.job_running(release_id)
