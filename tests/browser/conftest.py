@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -57,3 +58,14 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def pick_the_match_by_keyboard(page, option: str) -> None:
+    """Arrow down to the first option of an open, filtered Dash dropdown and press Enter.
+
+    Waits until the list has been filtered, with `option` first: the option is also in the unfiltered list, and
+    on a loaded machine the arrow reached the list's old first option, which the filter then removed.
+    """
+    expect(page.get_by_role("option").first).to_have_text(option)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, pick_the_match_by_keyboard
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
@@ -184,9 +184,7 @@ def test_choose_a_country_from_the_home_search_by_keyboard(tab) -> None:
     tab.keyboard.press("Enter")  # opens the list; the search box has the focus
     tab.locator(".dash-dropdown-search").wait_for()
     keys(tab, "Mexico")
-    tab.get_by_role("option", name="Mexico (MEX)", exact=True).wait_for()
-    tab.keyboard.press("ArrowDown")
-    tab.keyboard.press("Enter")
+    pick_the_match_by_keyboard(tab, "Mexico (MEX)")
     tab.wait_for_url(re.compile(r"/country/MEX\?lang=en$"))  # the language chosen in the URL goes along
     tab.locator("#country-scorecard .tile").first.wait_for()
 
@@ -200,9 +198,7 @@ def test_compare_by_keyboard(tab) -> None:
     tab.keyboard.press("Enter")
     tab.locator(".dash-dropdown-search").wait_for()
     keys(tab, "Germany")
-    tab.get_by_role("option", name="Germany (DEU)", exact=True).wait_for()
-    tab.keyboard.press("ArrowDown")
-    tab.keyboard.press("Enter")
+    pick_the_match_by_keyboard(tab, "Germany (DEU)")
     tab.keyboard.press("Escape")
     tab.locator("#compare-heatmap-table thead th", has_text="Germany").wait_for()
     assert_focus_visible(tab_to(tab, "#compare-theme input"))

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lmm.config import seed_dir
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import pick_the_match_by_keyboard, screenshot
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +25,7 @@ def choose(page, dropdown: str, typed: str, option: str) -> None:
     """Open a Dash dropdown, type into its search box and pick the option (as a keyboard user would)."""
     page.locator(dropdown).click()
     page.locator(".dash-dropdown-search").fill(typed)
-    page.get_by_role("option", name=option, exact=True).wait_for()
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
+    pick_the_match_by_keyboard(page, option)
 
 
 def test_map_legend_and_country_search(page) -> None:
