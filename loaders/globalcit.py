@@ -18,6 +18,7 @@ GLOBALCIT's last coded year, and every such difference must be named in the read
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import datetime
 from pathlib import Path
@@ -136,8 +137,7 @@ def _reform_events(frame: pd.DataFrame) -> pd.DataFrame:
     coded = frame[~frame.dualcit_comb.map(is_missing)].sort_values(["iso3", "year"])
     previous = coded.groupby("iso3").dualcit_comb.shift()
     changes = coded[previous.notna() & (previous != coded.dualcit_comb)]
-    before = previous[changes.index].map(DUALCIT)
-    notes = "from " + before + " to " + changes.dualcit_comb.map(DUALCIT)
+    notes = [reform_note(b, a) for b, a in zip(previous[changes.index], changes.dualcit_comb, strict=True)]
     return pd.DataFrame({
         "indicator_id": "dual_citizenship_acceptance", "country": changes.iso3, "partner_country": NO_PARTNER,
         "event_date": None, "year": changes.year.astype("Int64"), "status": "reform", "note": notes,
@@ -145,9 +145,41 @@ def _reform_events(frame: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)  # fmt: skip
 
 
+def reform_note(before: str, after: str) -> str:
+    """A change of dualcit_comb in words: reform_note("2", "3") -> "from immigrants only to full acceptance"."""
+    return f"from {DUALCIT[before]} to {DUALCIT[after]}"
+
+
+def later_reform_note(law: str, date: str, before: str, after: str) -> str:
+    """A reform the author records after the last coded year, its L05 categories (codes) before and after."""
+    return (f"{law}, in force {date}: loss on acquiring another citizenship (L05) from {L05.get(before, before)} "
+            f"to {L05.get(after, after)} "
+            f"(recorded by the dataset's author, {AUTHOR_TABLE.split('/')[-1]}; not yet coded by GLOBALCIT)")  # fmt: skip
+
+
+_LATER_NOTE = re.compile(r"(?P<law>.+), in force (?P<date>\d{4}-\d{2}-\d{2}): loss on acquiring another citizenship")
+
+
+def read_reform_note(note: str) -> dict[str, str] | None:
+    """The parts of a note this loader wrote (the notes are data in English; a page in another language says the
+    same from these parts): {"before", "after"} codes, with "law" and "date" for a later reform; None for any other
+    note (a steward's, say)."""
+    for before, after in itertools.permutations(DUALCIT, 2):
+        if note == reform_note(before, after):
+            return {"before": before, "after": after}
+    found = _LATER_NOTE.match(note)
+    if found is None:
+        return None
+    law, date = found["law"], found["date"]
+    for before, after in itertools.permutations(L05, 2):
+        if note == later_reform_note(law, date, before, after):
+            return {"before": before, "after": after, "law": law, "date": date}
+    return None
+
+
 def later_reforms(raw_dir: Path, frame: pd.DataFrame) -> pd.DataFrame:
     """The reforms the author's 2026 package records after GLOBALCIT's last coded year: iso3, date, law, year (the
-    last coded year it supersedes), before and after (L05 labels)."""
+    last coded year it supersedes), before and after (L05 codes)."""
     readme = " ".join((raw_dir / AUTHOR_README).read_text(encoding="utf-8").split())
     table = pd.read_csv(raw_dir / AUTHOR_TABLE, dtype=str, keep_default_na=False)
     require_columns(table, ["iso3", "country", "l05_cat"], raw_dir / AUTHOR_TABLE, row=1)
@@ -166,7 +198,7 @@ def later_reforms(raw_dir: Path, frame: pd.DataFrame) -> pd.DataFrame:
         if when.year < int(row.year):
             raise LoaderError(raw_dir / AUTHOR_README, f"{name}: a reform after GLOBALCIT's last coded year {row.year}")
         rows.append({"iso3": row.iso3, "date": when.isoformat(), "law": match["law"].strip(), "year": int(row.year),
-                     "before": L05[row.L05_cat], "after": L05.get(row.l05_cat, row.l05_cat)})  # fmt: skip
+                     "before": row.L05_cat, "after": row.l05_cat})  # fmt: skip
     return pd.DataFrame(rows, columns=["iso3", "date", "law", "year", "before", "after"])
 
 
@@ -181,9 +213,7 @@ def _mark_later_changes(observations: pd.DataFrame, later: pd.DataFrame) -> pd.D
 
 
 def _later_reform_events(later: pd.DataFrame) -> pd.DataFrame:
-    notes = [f"{r.law}, in force {r.date}: loss on acquiring another citizenship (L05) from {r.before} to {r.after} "
-             f"(recorded by the dataset's author, {AUTHOR_TABLE.split('/')[-1]}; not yet coded by GLOBALCIT)"
-             for r in later.itertuples()]  # fmt: skip
+    notes = [later_reform_note(r.law, r.date, r.before, r.after) for r in later.itertuples()]
     return pd.DataFrame({
         "indicator_id": "dual_citizenship_emigrants", "country": later.iso3, "partner_country": NO_PARTNER,
         "event_date": later.date, "year": pd.to_datetime(later.date).dt.year.astype("Int64"), "status": "reform",

@@ -15,9 +15,12 @@ from dash import html
 
 from dashboard.components.svg import FONT, data_uri, scale
 from dashboard.components.tile import status_words, with_attrs
-from dashboard.i18n import date, ind_text, t
+from dashboard.i18n import DEFAULT, catalogue, category_text, date, ind_text, t
+from indicators.levels import find_category
+from indicators.registry import load_registry
+from loaders.globalcit import read_reform_note
 
-REFORM_INDICATORS = {"dual_citizenship_acceptance"}
+REFORM = "reform"  # the status of a dual-citizenship reform; every other status is a step of a ratification
 LANES = ("ratifications", "reforms")  # lane names: timeline.lane.*
 LANE_COLOURS = {"ratifications": "#0B4F8A", "reforms": "#B3480B"}
 WIDTH, LANE_HEIGHT = 700, 60  # the SVG's box; it scales with the column's width
@@ -29,26 +32,49 @@ LABEL_CHAR_WIDTH, LABEL_GAP = 7.0, 4.0
 DIAMOND_WIDTH, MAX_NAMED = 14.0, 3  # more events than MAX_NAMED whose diamonds overlap get one label for all
 
 
-def short_name(indicator_id: str) -> str:
-    """ilo_c100 -> "C100"; un_cedaw -> "CEDAW"; dual_citizenship_acceptance -> "Dual citizenship"."""
+def short_name(event: Mapping[str, Any]) -> str:
+    """ilo_c100 -> "C100"; un_cedaw -> "CEDAW"; a reform (of either GLOBALCIT indicator) -> "Dual citizenship"."""
+    indicator_id = str(event["indicator_id"])
+    if event["status"] == REFORM:
+        return t("timeline.dual_short")
+    if f"timeline.short.{indicator_id}" in catalogue(DEFAULT):  # ICCPR is PIDCP in Spanish and French
+        return t(f"timeline.short.{indicator_id}")
     if indicator_id.startswith("ilo_"):
         return indicator_id[4:].upper()
-    if indicator_id.startswith("un_"):
-        return indicator_id[3:].upper()
-    return t("timeline.dual_short") if indicator_id in REFORM_INDICATORS else indicator_id
+    return indicator_id[3:].upper() if indicator_id.startswith("un_") else indicator_id
 
 
 def lane(event: Mapping[str, Any]) -> str:
-    return LANES[1] if event["indicator_id"] in REFORM_INDICATORS else LANES[0]
+    return LANES[1] if event["status"] == REFORM else LANES[0]
 
 
 def event_words(event: Mapping[str, Any], titles: Mapping[str, str]) -> str:
     """ "ILO Equal Remuneration Convention, 1951 (No. 100): ratified, in force"; reforms say what changed."""
     title = ind_text(event["indicator_id"], "title", titles.get(event["indicator_id"], event["indicator_id"]))
-    if event["indicator_id"] in REFORM_INDICATORS:
-        return t("timeline.reform", note=event.get("note") or t("timeline.rules_changed"))
+    if event["status"] == REFORM:
+        return t("timeline.reform", note=reform_words(str(event["indicator_id"]), event.get("note")))
     status = status_words(str(event["status"]))
     return f"{title}: {status[0].lower()}{status[1:]}"
+
+
+def reform_words(indicator_id: str, note: Any) -> str:
+    """What a reform changed, in the reader's language when the note is one GLOBALCIT's loader wrote (its codes
+    before and after, named by the indicator's categories); any other note as it was given."""
+    if not note:
+        return t("timeline.rules_changed")
+    parts = read_reform_note(str(note))
+    if parts is None:
+        return str(note)
+    before, after = (_category_words(indicator_id, parts[side]) for side in ("before", "after"))
+    if "law" not in parts:
+        return t("timeline.reform_change", before=before, after=after)
+    return t("timeline.later_reform", law=parts["law"], date=date(parts["date"]), before=before, after=after)
+
+
+def _category_words(indicator_id: str, code: str) -> str:
+    ind = load_registry().indicators.get(indicator_id)
+    found = find_category(code, ind) if ind else None
+    return category_text(indicator_id, code, found.label) if found else code
 
 
 def when(event: Mapping[str, Any]) -> str:
@@ -107,8 +133,9 @@ def timeline_svg(events: Sequence[Mapping[str, Any]]) -> tuple[str, int, int]:
         parts.append(_text(left - 10, y + 4, words, 12, f"fill='{MUTED}' text-anchor='end'"))
         xs = [x_of(event_year(e)) for e in rows]
         parts += [f"<path d='M{x:.1f} {y - 7:.1f}l7 7-7 7-7-7z' fill='{LANE_COLOURS[name]}'/>" for x in xs]
-        named = [(x, short_name(e["indicator_id"])) for x, e in zip(xs, rows, strict=True)]
-        for x, words, row in label_rows(clustered(named, functools.partial(_count_words, name))):
+        named = [(x, short_name(e)) for x, e in zip(xs, rows, strict=True)]
+        shown = within(clustered(named, functools.partial(_count_words, name)), left, WIDTH)
+        for x, words, row in label_rows(shown):
             parts.append(_text(x, y + LABEL_ROWS[row], words, 11, f"fill='{INK}'"))
     return "".join([*parts, "</svg>"]), WIDTH, height
 
@@ -129,6 +156,16 @@ def clustered(labels: Sequence[tuple[float, str]], count_words: Callable[[int], 
             out += group if len(group) <= MAX_NAMED else [(middle, count_words(len(group)))]
             group = []
         group.append(label)
+    return out
+
+
+def within(labels: Sequence[tuple[float, str]], start: float, end: float) -> list[tuple[float, str]]:
+    """The labels, each moved in as far as it would run past `start` or `end` centred on its event (a reform of this
+    year, at the right edge, had its name cut off)."""
+    out = []
+    for x, words in labels:
+        half = LABEL_CHAR_WIDTH * len(words) / 2
+        out.append((min(max(x, start + half), end - half), words))
     return out
 
 

@@ -289,6 +289,59 @@ def test_a_successor_state_s_ratifications_of_one_day_are_counted_not_printed_ov
     assert len(diamonds) == 15  # every event still has its diamond
 
 
+def test_a_label_at_the_chart_s_edge_is_moved_in_not_cut_off() -> None:
+    from dashboard.components.timeline import LABEL_CHAR_WIDTH, within
+
+    shown = within([(695.0, "Double nationalité"), (92.0, "C100"), (400.0, "CEDAW")], 90.0, 700.0)
+    assert shown[2] == (400.0, "CEDAW")  # room on both sides: centred on its event
+    for x, words in shown:
+        half = LABEL_CHAR_WIDTH * len(words) / 2
+        assert 90.0 <= x - half and x + half <= 700.0
+    assert shown[0][0] < 695.0 and shown[1][0] > 92.0
+
+
+def reform_texts(svg: ElementTree.Element) -> list[str]:
+    return [el.text or "" for el in svg.iter(f"{SVG}text")]
+
+
+def test_a_reform_after_globalcit_s_coding_is_in_the_reforms_lane_in_the_reader_s_language(page) -> None:
+    """Germany's StARModG (in force 2024-06-27) is an event of the L05 indicator: a dual-citizenship reform, said in
+    Spanish from the categories' translations, never "dual_citizenship_emigrants" among the ratifications."""
+    from dashboard.i18n import use_lang
+    from indicators import i18n
+
+    with use_lang("es"):
+        layout = page.layout(iso3="DEU")
+    svg = svg_of(find(layout, "country-timeline-graph"))
+    texts = reform_texts(svg)
+    assert "Reformas de la doble nacionalidad" in texts and "Doble nacionalidad" in texts
+    assert not [words for words in texts if "dual_citizenship" in words]
+    reform = next(el for el in svg.iter(f"{SVG}path") if el.attrib.get("fill") == "#B3480B")  # the reforms' colour
+    assert reform.attrib["d"].endswith("z")
+    listed = text(find(layout, "country-events"))
+    before = i18n.category("es", "dual_citizenship_emigrants", "2")  # GLOBALCIT's L05 for 2024: lost, with exceptions
+    after = i18n.category("es", "dual_citizenship_emigrants", "0")  # the author's 2026 table: kept
+    assert before and after and f"de «{before}» a «{after}»" in listed
+    assert "en vigor desde el 27 jun 2024" in listed and "StARModG" in listed
+    assert "loss on acquiring" not in listed and ": reform" not in listed
+
+
+@pytest.mark.parametrize(("lang", "gone", "shown"), [("es", "ICCPR", "PIDCP"), ("fr", "ICESCR", "PIDESC")])
+def test_a_coded_reform_and_the_covenants_are_named_in_the_reader_s_language(page, lang, gone, shown) -> None:
+    """The Philippines accepted dual citizenship fully in 2004 (GLOBALCIT: immigrants only in 2003)."""
+    from dashboard.i18n import use_lang
+    from indicators import i18n
+
+    with use_lang(lang):
+        layout = page.layout(iso3="PHL")
+    texts = reform_texts(svg_of(find(layout, "country-timeline-graph")))
+    assert shown in texts and gone not in texts
+    listed = text(find(layout, "country-events"))
+    before, after = (i18n.category(lang, "dual_citizenship_acceptance", code) for code in ("2", "3"))
+    assert before and after and before in listed and after in listed
+    assert "immigrants only" not in listed and "full acceptance" not in listed
+
+
 def test_context_indicators_have_no_colour(mex: q.Profile) -> None:
     row = row_of(mex, "migrant_stock")
     assert t.status_key(row) is None and t.level_words(row) == "Context: not scored" and t.trend_text(row) == ""

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from loaders import globalcit
-from loaders.base import LoaderError
+from loaders.base import LoaderError, is_missing
 from loaders.reference import load_countries
 
 
@@ -154,6 +154,26 @@ def test_later_reforms(result, original):
         "from lost (4" in dated.note["UKR"] and "to lost except where the law names exceptions (5" in dated.note["UKR"]
     )
     assert list(dated.year) == [2024, 2026]
+
+
+def test_every_reform_note_reads_back_as_the_codes_of_the_file(raw_dir: Path, result, original):
+    """A page in Spanish or French says what a reform changed from the codes in its note: each note the loader
+    writes gives back the file's codes (the combined code of the year before and of the reform's year; Germany's
+    and Ukraine's L05 categories, GLOBALCIT's last coded one and the author's 2026 one)."""
+    with open(raw_dir / globalcit.AUTHOR_TABLE, newline="", encoding="utf-8") as handle:
+        author = {row["iso3"]: row["l05_cat"] for row in csv.DictReader(handle)}
+    for event in result.events.itertuples():
+        parts = globalcit.read_reform_note(event.note)
+        assert parts is not None, event.note
+        if event.indicator_id == "dual_citizenship_acceptance":
+            earlier = max(y for (c, y), row in original.items() if c == event.country and y < event.year
+                          and not is_missing(row["dualcit_comb"]))  # fmt: skip
+            assert parts == {"before": original[(event.country, earlier)]["dualcit_comb"],
+                             "after": original[(event.country, event.year)]["dualcit_comb"]}  # fmt: skip
+        else:
+            assert parts["before"] == original[(event.country, 2024)]["L05_cat"] != parts["after"]
+            assert (parts["after"], parts["date"]) == (author[event.country], LATER[event.country])
+    assert globalcit.read_reform_note("Constitutional amendment allows dual citizenship") is None  # a steward's note
 
 
 def copy_raw(raw_dir: Path, tmp_path: Path) -> Path:
