@@ -4,6 +4,7 @@ image's alt text and beside it; the SVG is only the picture."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -23,6 +24,12 @@ def scale(value: float, lo: float, hi: float, start: float, end: float) -> float
     if hi == lo:
         return (start + end) / 2
     return start + (value - lo) * (end - start) / (hi - lo)
+
+
+def year_ticks(lo: float, hi: float) -> list[int]:
+    """Round years between lo and hi, at most 8 of them (every 1, 2, 5, 10, 20, 50 or 100 years)."""
+    step = next((s for s in (1, 2, 5, 10, 20, 50) if (hi - lo) / s <= 8), 100)
+    return list(range(math.ceil(lo / step) * step, math.floor(hi) + 1, step))
 
 
 def spark_coords(points: Sequence[tuple[int, float]]) -> list[tuple[float, float]]:

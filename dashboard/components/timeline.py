@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from dash import html
 
-from dashboard.components.svg import FONT, data_uri, scale
+from dashboard.components.svg import FONT, data_uri, scale, year_ticks
 from dashboard.components.tile import status_words, with_attrs
 from dashboard.i18n import DEFAULT, catalogue, category_text, date, ind_text, t
 from indicators.levels import find_category
@@ -94,12 +94,6 @@ def event_year(event: Mapping[str, Any]) -> float:
         day = dt.date.fromisoformat(str(event["event_date"])[:10])
         return day.year + (day.timetuple().tm_yday - 1) / 366
     return int(event["year"]) + 0.5
-
-
-def year_ticks(lo: float, hi: float) -> list[int]:
-    """Round years between lo and hi, at most 8 of them (every 1, 2, 5, 10, 20, 50 or 100 years)."""
-    step = next((s for s in (1, 2, 5, 10, 20, 50) if (hi - lo) / s <= 8), 100)
-    return list(range(math.ceil(lo / step) * step, math.floor(hi) + 1, step))
 
 
 def _text(x: float, y: float, words: str, size: int, extra: str = "") -> str:

@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from dashboard.components.levels import level_badge
 from dashboard.components.map import aria
+from dashboard.components.svg import year_ticks
 from dashboard.i18n import (
     category_text,
     dropdown_labels,
@@ -124,13 +125,18 @@ def heading(ind: Indicator, release: str | None = None) -> html.Div:
     )
 
 
+def year_marks(first: int, last: int) -> list[int]:
+    """The years labelled under the year slider: the first, the last and round years between (at most 8, the
+    timeline's rule), none closer to either end than 8% of the span. Every 5 years over 1890-2025 printed 28
+    labels over each other on a 380 px slider."""
+    room = 0.08 * (last - first)
+    between = [y for y in year_ticks(first, last) if min(y - first, last - y) >= max(room, 1)]
+    return sorted({first, *between, last})
+
+
 def controls(ind: Indicator, years: q.YearRange, year: int, sexes: list[str], sex: str, countries: list[str],
              release: str | None) -> html.Div:  # fmt: skip
-    step = 5 if years.last - years.first > 20 else 1
-    ticks = [years.first, *range(-(-years.first // step) * step, years.last + 1, step), years.last]
-    marks = {
-        y: str(y) for y in ticks if y == years.first or y == years.last or min(y - years.first, years.last - y) >= 2
-    }
+    marks = {y: str(y) for y in year_marks(years.first, years.last)}
     sex_note = "" if len(sexes) > 1 else t("indicator.only_series")
     return html.Div(
         [

@@ -3,6 +3,7 @@ the CSV download, and the friendly page for an unknown id."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -67,6 +68,23 @@ def test_typed_year_moves_the_slider_and_the_url(page) -> None:
     typed.press("Enter")
     page.wait_for_selector("#indicator-year-message:has-text('from 1990 to')")
     assert typed.input_value() == "2015"
+
+
+@pytest.mark.parametrize(("indicator", "width"), [("female_lfpr_longrun", 1280), ("ilo_c100", 1280), ("ilo_c100", 390)])
+def test_the_year_slider_s_labels_stand_apart_over_a_long_span(page, indicator: str, width: int) -> None:
+    """OWID's series start in 1890 and the C100 list in 1952: every 5 years printed the labels over each other
+    (on a phone, a slider a third as wide, every other round year is left out)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/indicator/{indicator}?lang=fr")
+    marks = page.locator("#indicator-year-slider .dash-slider-mark")
+    marks.first.wait_for()
+    boxes = sorted((box["x"], box["x"] + box["width"], text) for m in marks.all()
+                   if (box := m.bounding_box()) and (text := m.inner_text()))  # fmt: skip
+    assert len(boxes) >= 4
+    for (_, right, _), (left, _, _) in itertools.pairwise(boxes):
+        assert left - right >= 4, boxes
+    help_text = page.locator("#indicator-year-help").inner_text()  # "... une année de 1890 à 2025 ..."
+    assert re.search(rf"{boxes[0][2]}\D+{boxes[-1][2]}", help_text), (boxes, help_text)
 
 
 def test_event_indicator_shows_statuses_and_completeness(page) -> None:
