@@ -23,8 +23,9 @@ def flag_words(flags: str | None, skip: tuple[str, ...] = ()) -> list[str]:
     """A value's flags in words, one sentence each ("Third-party copy: not verified against the publisher's
     file"); keys in `skip` are left out (said once elsewhere)."""
     out = []
-    for key, value in parse_flags(flags).items():
-        if key in skip:
+    parsed = parse_flags(flags)
+    for key, value in parsed.items():
+        if key in skip or (key == "nature" and "estimate" in parsed):  # the estimate's sentence says what nature=e says
             continue
         if key in WORDED:
             out.append(t(f"corridor.flag.{key}"))

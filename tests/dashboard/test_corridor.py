@@ -125,6 +125,8 @@ def test_destination_outside_iab_has_its_2021_figure_and_says_which_iab_covers(p
 def test_npl_qat_latest_stock_and_remittances_both_ways(page) -> None:
     layout = page.layout(origin="NPL", dest="QAT")
     assert text(find(layout, "corridor-latest-value")) == "253,940"
+    latest = text(find(layout, "corridor-latest-section"))  # KNOMAD's nature=e is said by its estimate's sentence
+    assert "KNOMAD/World Bank staff estimates from UN DESA" in latest and "nature" not in latest
     received = text(find(layout, "corridor-remittance-NPL"))
     assert received.startswith("Received in Nepal from Qatar 1,098.6 2021")
     assert THIRD_PARTY in received and "Model estimate: KNOMAD model (Ratha and Shaw 2007)" in received

@@ -89,6 +89,7 @@ def test_remittance_ranking_and_destination_role(explorer, release_id: str) -> N
     assert next(c for c in walk(first) if getattr(c, "href", None)).href == "/corridor/IND/QAT"
     yemen = next(r for r in find(layout, "corridors-by-stock").children[2].children if "(YEM)" in text(r))
     assert "no data" in text(yemen)  # no remittance estimate for Qatar -> Yemen: no data, never 0
+    assert "KNOMAD/World Bank staff estimates" in text(first) and "nature" not in text(first)  # said once, in words
 
 
 def test_show_all_and_the_url_callback(explorer) -> None:
