@@ -130,7 +130,8 @@ def cases(countries: list[str], pairs: list[tuple[str, str]]) -> list[Case]:
 
     def framework_raw(_i: int):
         names = ("_PRINCIPLES_SQL", "_GUIDELINES_SQL", "_MAPPED_SQL", "_THEMES_SQL", "_REGIONS_SQL", "_METHODOLOGY_SQL")
-        coverage = ("framework", "_COVERAGE_SQL", {"region": None, "not_measured": []})
+        coverage: tuple[str, str, dict[str, object] | None] = (
+            "framework", "_COVERAGE_SQL", {"region": None, "not_measured": []})  # fmt: skip
         return [("framework", n, None) for n in names] + [coverage]
 
     def sources_raw(_i: int):

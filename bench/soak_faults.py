@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote
 
 import duckdb
@@ -591,7 +592,8 @@ def hostile_steward(soak: Soak, tally: Tally) -> None:
     picked = [names[(2 * tally.attempts + i) % len(names)] for i in range(2)]
     results = at_once(*(lambda name=name, who=who: _hostile_file(soak, name, who)
                         for name, who in zip(picked, ("mex", "phl"), strict=True)))  # fmt: skip
-    for name, (problem, figures) in zip(picked, results, strict=True):  # type: ignore[misc]
+    answers = cast("list[tuple[str | None, str]]", results)
+    for name, (problem, figures) in zip(picked, answers, strict=True):
         tally.attempts += 1
         tally.details.append(figures)
         if problem:

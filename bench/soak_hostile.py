@@ -132,6 +132,14 @@ def far_cell_xlsx() -> bytes:
     return workbook(with_sheet(sheet))
 
 
+def _row_of_cells(cells: list[tuple[str, str]], r: int) -> str:
+    return (
+        f'<row r="{r}">'
+        + "".join(f'<c r="{col}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for col, v in cells)
+        + "</row>"
+    )
+
+
 def _sheet_of_rows(rows: int, row_xml: Callable[[int], str]) -> bytes:
     head = "".join(
         f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{n}</t></is></c>' for i, n in enumerate(HEADER.split(","))
@@ -203,9 +211,7 @@ def sheets_xlsx(sheets: list[tuple[str, str]], hidden_value: str = "PHL") -> byt
     for i in range(1, len(sheets) + 1):
         country = "MEX" if i == 1 else hidden_value
         cells = [("A", "tertiary_women_emigration_rate"), ("B", country), ("D", "2024"), ("F", "7.5"), ("I", "src")]
-        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_of_rows(
-            1, lambda r, c=cells: f'<row r="{r}">' + "".join(
-                f'<c r="{col}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for col, v in c) + "</row>")  # fmt: skip
+        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_of_rows(1, functools.partial(_row_of_cells, cells))
     return workbook(parts)
 
 
