@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/ (git-ignored) so a person can look at them.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,3 +70,13 @@ def pick_the_match_by_keyboard(page, option: str) -> None:
     expect(page.get_by_role("option").first).to_have_text(option)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
+
+
+def click_the_option(page, typed: str, option: str) -> None:
+    """Click `option` in an open Dash dropdown once the list holds only options with `typed` in them.
+
+    Options are drawn by position: clicked while the unfiltered list was still shown, the node that held `option`
+    could hold another option when the click landed."""
+    options = page.get_by_role("option")
+    expect(options.filter(has_not_text=re.compile(re.escape(typed), re.IGNORECASE))).to_have_count(0)
+    options.and_(page.get_by_role("option", name=option, exact=True)).click()

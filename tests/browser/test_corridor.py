@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import click_the_option, screenshot
 
 
 def test_mex_usa_chart_and_table_row(page) -> None:
@@ -29,7 +29,7 @@ def test_dropdown_and_swap_update_the_url(page) -> None:
     page.locator("#corridor-stock-table").wait_for()
     page.locator("#corridor-dest").click()
     page.get_by_placeholder("Search").fill("Canada")
-    page.get_by_role("option", name="Canada (CAN)").click()
+    click_the_option(page, "Canada", "Canada (CAN)")
     page.wait_for_url(re.compile(r"/corridor/MEX/CAN$"))
     page.locator("h1", has_text="Canada (CAN)").wait_for()
     page.locator("#corridor-swap").click()

@@ -14,7 +14,7 @@ import requests
 from playwright.sync_api import expect
 
 from stewards.practice_template import PRACTICE_COLUMNS
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import click_the_option, screenshot
 from tests.browser.steward_pages import sign_in
 
 PASSWORD = "a practice browser-test password"
@@ -32,7 +32,7 @@ SEEDED = (
 def choose(page, dropdown: str, typed: str, option: str) -> None:
     page.locator(dropdown).click()
     page.locator(".dash-dropdown-search").fill(typed)
-    page.locator(".dash-dropdown-options").get_by_text(option, exact=True).click()  # (option or radio roles)
+    click_the_option(page, typed, option)
 
 
 def test_list_filter_and_open_a_practice(page) -> None:
