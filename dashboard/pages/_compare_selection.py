@@ -28,7 +28,7 @@ class Selection:
     group: q.Group | None
     theme: str | None  # None = every theme
     unknown: tuple[str, ...] = ()  # codes that are not countries of this release
-    aggregates: tuple[str, ...] = ()  # codes of aggregates (not countries)
+    aggregates: tuple[str, ...] = ()  # codes with no scorecard: aggregates, uninhabited and historical areas
     problems: tuple[str, ...] = ()  # other things in the URL that were set aside, in words
     default: bool = False  # nothing asked: the default trio is shown
 
@@ -78,7 +78,8 @@ def _sort_codes(codes: Iterable[str], ref: q.Reference) -> tuple[list[str], list
     aggregates: list[str] = []
     unknown: list[str] = []
     for code in codes:
-        (known if code in ref.names else aggregates if code in ref.aggregates else unknown).append(code)
+        no_card = code in ref.aggregates or code in ref.unscored
+        (known if code in ref.names else aggregates if no_card else unknown).append(code)
     return known, aggregates, unknown
 
 

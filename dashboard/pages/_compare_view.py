@@ -28,7 +28,7 @@ from dashboard.i18n import (
     theme_text,
     unit_text,
 )
-from dashboard.i18n.names import names
+from dashboard.i18n.names import country_name, names
 from dashboard.memo import memo
 from dashboard.pages._compare_selection import Selection, group_label
 from dashboard.queries import compare as q
@@ -299,12 +299,20 @@ def _aggregate_cell_of(score: object, level: object, coverage: object) -> HeatCe
     return HeatCell("no_data", "", None, t("compare.needs", coverage=covered, pct=percent(0.8)))
 
 
+def no_scorecard(code: str, ref: q.Reference) -> str:
+    """Why a code asked for has no column: an aggregate, an area without permanent population or a historical one."""
+    if code in ref.aggregates:
+        return t("compare.msg.aggregate", code=code, name=ref.aggregates[code])
+    english, kind = ref.unscored[code]
+    return t(f"compare.msg.{kind}", code=code, name=country_name(code, english))
+
+
 def messages(selection: Selection, ref: q.Reference) -> list[html.P]:
     """What the reader should know about the selection: warnings (things set aside) first, then notes."""
     warnings = []
     if selection.unknown:
         warnings.append(t("compare.msg.unknown", codes=", ".join(selection.unknown)))
-    warnings += [t("compare.msg.aggregate", code=c, name=ref.aggregates[c]) for c in selection.aggregates]
+    warnings += [no_scorecard(c, ref) for c in selection.aggregates]
     warnings += list(selection.problems)
     notes: list[Any] = []
     if selection.default:

@@ -5,20 +5,21 @@ series for small multiples. The page resolves a URL against them and puts them i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
 
 from indicators.groups import KINDS, NamedGroup, named_groups
+from indicators.release import UNSCORED_KINDS as UNSCORED
 from warehouse.connection import cursor, pinned_release
 from warehouse.memo import Kept, memo
 
 Row = dict[str, Any]
 
 _COUNTRIES_SQL = """
-SELECT iso3, name, un_region, un_subregion, income_group, is_aggregate
+SELECT iso3, name, un_region, un_subregion, income_group, is_aggregate, area_kind
 FROM countries ORDER BY name
 """
 
@@ -314,6 +315,7 @@ class Reference:
     names: dict[str, str]  # iso3 -> English name, countries only
     aggregates: dict[str, str]  # iso3 -> name of regions, income groups, World
     groups: dict[str, Group]  # casefolded name -> built-in group
+    unscored: dict[str, tuple[str, str]] = field(default_factory=dict)  # iso3 -> (English name, area kind)
 
 
 def reference(release: str | None = None) -> Reference:
@@ -325,7 +327,10 @@ def reference(release: str | None = None) -> Reference:
 def _reference(release_id: str) -> Reference:
     frame = countries(release_id)
     is_agg = frame["is_aggregate"].fillna(False).astype(bool)
-    own = frame[~is_agg]
+    # Uninhabited and historical areas have no scorecard (their profiles say why): no column, and no group member
+    # (UN Europe counted the USSR and Yugoslavia among its 58 "countries").
+    unscored = frame[~is_agg & frame["area_kind"].isin(UNSCORED)]
+    own = frame[~is_agg & ~frame["area_kind"].isin(UNSCORED)]
     groups: dict[str, Group] = {}
     for kind in GROUP_KINDS:
         for name, members in own.dropna(subset=[kind]).groupby(kind, sort=True)["iso3"]:  # members by name
@@ -336,4 +341,5 @@ def _reference(release_id: str) -> Reference:
         kept = tuple(m for m in named.members if m in names)
         left = tuple(m for m in named.members if m not in names)
         groups[named.slug] = Group(named.kind, named.slug, kept, named, left)
-    return Reference(names, dict(zip(aggregates["iso3"], aggregates["name"], strict=True)), groups)
+    return Reference(names, dict(zip(aggregates["iso3"], aggregates["name"], strict=True)), groups,
+                     {r.iso3: (r.name, r.area_kind) for r in unscored.itertuples()})  # fmt: skip

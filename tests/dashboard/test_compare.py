@@ -155,6 +155,33 @@ def test_unknown_codes_are_named_and_the_rest_shown(cmp):
     assert find(view, "compare-countries").value == ["MEX"]  # type: ignore[union-attr]
 
 
+def test_areas_without_a_scorecard_get_no_column_and_are_said_why(cmp, ref, release_id: str):
+    """Antarctica (no permanent population) and the USSR (historical) have no scorecard, as their profiles say: a
+    column of "no data" was a statement about governments that do not exist. They are named, not shown."""
+    from dashboard.i18n import use_lang
+
+    with use_lang("es"):
+        view = cmp.layout(countries="ATA,MEX,SUN,HMD")
+    messages = " ".join(texts(find(view, "compare-messages")))
+    assert "Antártida (ATA) no tiene población permanente" in messages and "(HMD) no tiene población" in messages
+    assert "(SUN) es una zona histórica" in messages
+    assert find(view, "compare-countries").value == ["MEX"]  # type: ignore[union-attr]
+    options = {o["value"] for o in find(view, "compare-countries").options}  # type: ignore[union-attr]
+    assert "MEX" in options and not {"ATA", "SUN", "YUG", "HMD"} & options
+
+
+def test_a_region_s_members_are_the_areas_with_a_scorecard(ref, release_id: str):
+    from warehouse.connection import cursor
+
+    _, cur = cursor()
+    europe = {code for (code,) in cur.execute("SELECT iso3 FROM countries WHERE un_region = 'Europe'").fetchall()}
+    assert {"SUN", "YUG", "CSK", "DDR", "SCG", "DEU", "UKR"} <= europe  # the reference table holds the old states
+    members = set(ref.groups["europe"].members)
+    assert "DEU" in members and "UKR" in members and not {"SUN", "YUG", "CSK", "DDR", "SCG"} & members
+    assert len(members) == len(europe) - 5
+    assert not {"HMD", "UMI"} & set(ref.groups["oceania"].members)  # uninhabited
+
+
 def test_default_trio_with_a_note(cmp):
     view = cmp.layout()
     assert find(view, "compare-countries").value == TRIO  # type: ignore[union-attr]
