@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dashboard.i18n import percent, t
+from dashboard.i18n import missing_text, percent, t
 from warehouse.scorecard_words import with_words
 
 
@@ -35,7 +35,7 @@ def card_words(card: dict[str, Any], lang: str) -> dict[str, Any]:
     for group in [*card["themes"], *card["principles"]]:
         group["text"] = _page_group_text(group, card)
         for item in group["missing"]:
-            item["text"] = f"{titles.get(item['indicator_id'], item['title'])}: {_missing_words(item)}"
+            item["text"] = f"{titles.get(item['indicator_id'], item['title'])}: {missing_text(item)}"
         submit = [titles.get(i, i) for i in group.get("steward_could_submit") or []]
         group["steward_text"] = t("scorecard.steward", items="; ".join(submit)) if submit else None
     return card
@@ -77,9 +77,3 @@ def _page_group_text(group: Mapping[str, Any], card: Mapping[str, Any]) -> str:
     if group["status"] == "not_measured" and group.get("would_measure"):
         words += f" {t('scorecard.would_measure')} {group['would_measure']}"
     return words
-
-
-def _missing_words(item: Mapping[str, Any]) -> str:
-    """Why an index indicator has no current score (the page's `missing.*` keys)."""
-    return t(f"missing.{item['reason']}", year=item.get("year") or "-", since=item.get("since") or "-",
-             label=item.get("category_label") or "-")  # fmt: skip

@@ -20,7 +20,7 @@ from dash import dcc, html
 
 from dashboard.components.downloads import graph_config
 from dashboard.components.levels import legend, style_of
-from dashboard.i18n import number, t
+from dashboard.i18n import number, t, unit_text
 from indicators.levels import COLOURED, STATUS_LABELS
 
 MAP_COLUMNS = ("iso3", "name", "level", "value_text")
@@ -246,7 +246,8 @@ def unit_in_header(frame: pd.DataFrame, columns: list, value_id: str = "value", 
     units = frame[unit_id].dropna().unique() if unit_id in frame.columns else []
     if len(units) != 1:
         return columns
-    return [replace(c, name=f"{c.name} ({units[0]})") if c.id == value_id else c for c in columns if c.id != unit_id]
+    unit = unit_text(str(units[0]))
+    return [replace(c, name=f"{c.name} ({unit})") if c.id == value_id else c for c in columns if c.id != unit_id]
 
 
 def whole_years(frame: pd.DataFrame, names: tuple[str, ...] = ()) -> pd.DataFrame:

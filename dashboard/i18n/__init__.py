@@ -335,6 +335,14 @@ def framework_text(field: str, english: Any) -> Any:
     return _registry("framework", field, None, english)
 
 
+def missing_text(item: Mapping[str, Any]) -> str:
+    """Why an index indicator has no current score (a scorecard's `missing` item), in words: the `missing.*` keys,
+    a date as the language writes it."""
+    since = item.get("since")
+    return t(f"missing.{item['reason']}", year=item.get("year") or "-", since=date(str(since)) if since else "-",
+             label=item.get("category_label") or "-")  # fmt: skip
+
+
 def category_text(indicator_id: object, code: str, english: str) -> str:
     """A category's label (by indicator and code) in the reader's language."""
     lang = current_lang()

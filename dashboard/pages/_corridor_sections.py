@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard.components.levels import level_badge
 from dashboard.components.provenance import provenance_badge
-from dashboard.i18n import href, ind_text, percent, principle_text, t
+from dashboard.i18n import href, ind_text, missing_text, percent, principle_text, t
 from dashboard.i18n.names import country_name
 from dashboard.pages._corridor_common import flag_words, joined, millions, persons, successor_links
 from dashboard.queries.corridor import KNOMAD_SOURCE, PRINCIPLES, Corridor, principles
@@ -156,11 +156,6 @@ def _principle_cell(card: Mapping[str, Any], number: int) -> html.Td:
         return html.Td(level_badge(group["level"], t("country.score", score=f"{group['score']:.0f}")))
     words = t(f"scorecard.status.{group['status']}", n=group.get("n_with_data") or 0, of=group.get("n_mapped") or 0,
               needed=percent(card["coverage_threshold"]), minimum=card["min_indicators"])  # fmt: skip
-    items = [html.Li(f"{ind_text(m['indicator_id'], 'title', m['title'])}: {_missing_words(m)}")
+    items = [html.Li(f"{ind_text(m['indicator_id'], 'title', m['title'])}: {missing_text(m)}")
              for m in group["missing"]]  # fmt: skip
     return html.Td([html.P(words, className="missing-status"), *([html.Ul(items)] if items else [])])
-
-
-def _missing_words(item: Mapping[str, Any]) -> str:
-    return t(f"missing.{item['reason']}", year=item.get("year") or "-", since=item.get("since") or "-",
-             label=item.get("category_label") or "-")  # fmt: skip

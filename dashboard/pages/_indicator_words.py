@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.components.provenance import value_flags
-from dashboard.i18n import group_text, t, unit_text
+from dashboard.i18n import group_text, missing_text, t, unit_text
 from dashboard.i18n.names import localise, localise_sorted
 from dashboard.memo import per_release_in_language
 from dashboard.pages._status_words import FRAME_COLUMNS, category_labels, value_text
@@ -52,7 +52,8 @@ def note(level: str, year: object, ind: Indicator, asked: int, reformed_on: str 
     if level == "no_data" and (year is None or pd.isna(year)):  # type: ignore[call-overload]
         return t("indicator.note.none_up_to", year=asked)
     if level == "out_of_date" and reformed_on:
-        return t("missing.superseded", since=reformed_on, year=int(year)).capitalize()  # type: ignore[call-overload]
+        words = missing_text({"reason": "superseded", "since": reformed_on, "year": int(year)})  # type: ignore[call-overload]
+        return words[:1].upper() + words[1:]
     if level == "out_of_date":
         return t("indicator.note.out_of_date", year=int(year), window=ind.recency_window, asked=asked)  # type: ignore[call-overload]
     if level == "not_known":

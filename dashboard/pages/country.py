@@ -30,6 +30,7 @@ from dashboard.i18n import (
     group_text,
     href,
     ind_text,
+    missing_text,
     parts,
     percent,
     principle_text,
@@ -442,7 +443,7 @@ def explanation(prof: Profile, group: Mapping[str, Any] | None, section: str) ->
     if status == "not_measured" and group.get("would_measure"):
         would = principle_text(group["principle"], "would_measure", group["would_measure"])
         out.append(html.P([html.Strong(t("scorecard.would_measure")), " ", would], className="missing-would"))
-    items = [html.Li(f"{titles.get(m['indicator_id'], m['title'])}: {missing_words(m)}") for m in group["missing"]]
+    items = [html.Li(f"{titles.get(m['indicator_id'], m['title'])}: {missing_text(m)}") for m in group["missing"]]
     if items:
         out.append(html.Ul(items, className="missing-list", id=f"missing-{section}"))
     submit = [titles.get(i, i) for i in group.get("steward_could_submit") or []]
@@ -450,16 +451,6 @@ def explanation(prof: Profile, group: Mapping[str, Any] | None, section: str) ->
         out.append(html.P([t("scorecard.steward", items="; ".join(submit)), " ",
                            dcc.Link(t("scorecard.steward_link"), href=href("/steward"))], className="missing-steward"))  # fmt: skip
     return [html.Div(out, className="missing-explained")]
-
-
-def missing_words(item: Mapping[str, Any]) -> str:
-    reason = item["reason"]
-    return t(
-        f"missing.{reason}",
-        year=item.get("year") or "-",
-        since=item.get("since") or "-",
-        label=item.get("category_label") or "-",
-    )
 
 
 def scorecard_frame(prof: Profile, group: str) -> pd.DataFrame:

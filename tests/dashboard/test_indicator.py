@@ -114,7 +114,7 @@ def test_a_value_a_later_reform_replaced_is_out_of_date_with_the_reform_named(re
     )
     with use_lang("fr"):
         french = words.status_frame(ind("dual_citizenship_acceptance"), 2025).set_index("iso3")
-    assert "2024-06-27" in french.loc["DEU", "note"] and french.loc["DEU", "note"] != germany["note"]
+    assert "depuis le 27 juin 2024" in french.loc["DEU", "note"]  # the date as French writes it
     before = q.status_frame(ind("dual_citizenship_acceptance"), 2023).set_index("iso3")
     assert before.loc["DEU", "level"] != "out_of_date"  # before the reform the coded law was Germany's law
 
@@ -159,6 +159,13 @@ def test_year_callback_outputs_map_and_table(page, seed) -> None:
     assert "MEX" in locations and "WLD" not in locations
     assert "2020" in caption and "2020" in text
     assert "Value (%)" in [c["name"] for c in columns]
+
+
+def test_the_value_column_names_its_unit_in_the_reader_s_language(page) -> None:
+    with use_lang("es"):
+        tree = page.layout(indicator_id="dual_citizenship_emigrants", tab="table")
+    names = [c["name"] for c in find_component(tree, "indicator-table").columns]
+    assert "Valor (categoría 0-6)" in names and not [n for n in names if "category" in n]
 
 
 def test_layout_reads_year_sex_countries_and_tab(page) -> None:
