@@ -317,6 +317,11 @@ def theme_text(theme_id: object, field: str, english: Any) -> Any:
     return _registry("themes", theme_id, field, english)
 
 
+def source_text(source_id: object, field: str, english: Any) -> Any:
+    """A source's note in the reader's language (its title, publisher and citation stay as published)."""
+    return _registry("sources", source_id, field, english)
+
+
 def area_text(numeral: object, english: Any) -> Any:
     return _registry("areas", numeral, "title", english)
 

@@ -14,7 +14,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.components.downloads import csv_download
-from dashboard.i18n import current_lang, date, href, ind_text, number, t, use_lang
+from dashboard.i18n import current_lang, date, href, ind_text, number, source_text, t, use_lang
 from dashboard.memo import memo
 from dashboard.pages._query import one, pinned_layout, view_release
 from dashboard.queries import source_list as q
@@ -114,7 +114,7 @@ def source_section(p: q.SourceParts) -> html.Section:
         ),
         (t("sources.fact.dates"), "; ".join(_date(d) for d in dates) if dates else t("sources.dates_not_stated")),
         (t("sources.fact.in_release"), _usage_text(p) or _no_values(p)),
-        (t("col.note"), _text(row["note"])),
+        (t("col.note"), source_text(p.sid, "note", _text(row["note"]))),
     ]
     items = [part for label, value in facts if value for part in (html.Dt(label), html.Dd(value))]
     return html.Section(

@@ -1,5 +1,6 @@
 """Translations of the registry's texts (indicator titles, definitions, caveats, category labels and units; areas,
-principles and their gists, guidelines, themes; the framework note and the methodology notes) as data:
+principles and their gists, guidelines, themes; the framework note, the methodology notes and the sources' notes) as
+data:
 `<lang>.yaml` beside this file, keyed by indicator id, principle number, area numeral and theme id.
 
 English stays in the registry (indicators/registry/*.yaml, indicators/framework.yaml); a text with no translation
@@ -25,6 +26,7 @@ SECTIONS = {
     "themes": ("title", "description", "caveat"),
     "framework": ("title", "note"),
     "methodology_notes": (),
+    "sources": ("note",),  # titles, publishers and citations stay as published
 }
 
 

@@ -41,6 +41,17 @@ def test_every_source_has_a_section_with_its_licence(src, sources):
         assert (src.LICENCE_WARNING in words) == (not row.licence_verified)
 
 
+def test_a_source_s_note_is_in_the_reader_s_language(src):
+    """The caveat a reader must not miss (a partial list: absent is not known, never not ratified) in Spanish; the
+    source's title stays as published."""
+    from dashboard.i18n import use_lang
+
+    with use_lang("es"):
+        words = " ".join(texts(find(src.layout(), "ilo_normlex")))
+    assert "Un país ausente del archivo es «desconocido», no «no ratificado»" in words
+    assert "ILO ratifications of C097" in words and "A country absent" not in words
+
+
 def test_summary_links_to_the_anchors(src, sources):
     summary = find(src.layout(), "sources-summary")
     rows = summary.children[2].children  # type: ignore[union-attr]

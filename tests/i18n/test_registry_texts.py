@@ -1,6 +1,7 @@
 """The registry's texts in Spanish and French (indicators/i18n/<lang>.yaml): every English title, definition,
-caveat, category label and unit; every principle, area, guideline and theme; the framework note and the
-methodology notes. English stays in the registry; a text added there without its translations fails here."""
+caveat, category label and unit; every principle, area, guideline and theme; the framework note, the methodology
+notes and the sources' notes. English stays in the registry; a text added there without its translations fails
+here."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def missing(lang: str) -> list[tuple[str, ...]]:
     notes = [*dict(registry.extra.get("methodology_notes") or {}), "entry_into_force", "trend_rule"]  # type: ignore[call-overload]
     gaps += [("note", n) for n in notes if not i18n.text(lang, "methodology_notes", n)]
     gaps += [("framework", f) for f in ("title", "note") if not i18n.text(lang, "framework", f)]
+    gaps += [("source", s.id) for s in registry.sources.values() if s.note and not i18n.text(lang, "sources", s.id, "note")]  # fmt: skip
     return gaps
 
 
@@ -44,6 +46,7 @@ def test_no_translation_for_something_the_registry_does_not_have(lang: str) -> N
     assert set(texts["indicators"]) <= set(registry.indicators), "translations of indicators no longer registered"
     assert set(texts["principles"]) == {str(n) for n in registry.principles}
     assert set(texts["themes"]) == set(registry.themes) and set(texts["areas"]) == set(registry.areas)
+    assert set(texts["sources"]) <= set(registry.sources), "translations of sources no longer registered"
     for ind_id, entry in texts["indicators"].items():
         codes = {c.code for c in registry.indicators[ind_id].categories}
         if codes:  # an indicator shown with its publisher's labels (no table) may translate those by code
