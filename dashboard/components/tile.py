@@ -18,7 +18,8 @@ from dashboard.components.svg import SPARK_HEIGHT, SPARK_WIDTH, data_uri, spark_
 from dashboard.i18n import category_text, group_text, href, ind_text, number, percent, t, unit_text
 from dashboard.memo import memo
 from indicators.flags import flag_value
-from indicators.levels import format_code
+from indicators.levels import find_category, format_code
+from indicators.registry import load_registry
 from indicators.trend import NOT_AVAILABLE, TREND_ICONS
 
 # Event statuses in words (status.<code>), for event indicators whose registry has no category table.
@@ -75,6 +76,14 @@ def category_words(row: Mapping[str, Any]) -> str:
         return status_words(str(code or ""))
     english = str(label or row.get("value_label"))
     return category_text(row.get("indicator_id"), str(code), english)
+
+
+def table_label(indicator_id: str, code: str) -> str | None:
+    """The label of a code in an indicator's category table, in the reader's language; None when the table has no
+    such code (a loader's own labels, such as GLOBALCIT's "emigrants only", are not the table's)."""
+    ind = load_registry().indicators.get(indicator_id)
+    found = find_category(code, ind) if ind else None
+    return category_text(indicator_id, found.code, found.label) if found else None
 
 
 def is_context(row: Mapping[str, Any]) -> bool:

@@ -14,10 +14,8 @@ from xml.sax.saxutils import escape
 from dash import html
 
 from dashboard.components.svg import FONT, data_uri, scale, year_ticks
-from dashboard.components.tile import status_words, with_attrs
-from dashboard.i18n import DEFAULT, catalogue, category_text, date, ind_text, t
-from indicators.levels import find_category
-from indicators.registry import load_registry
+from dashboard.components.tile import status_words, table_label, with_attrs
+from dashboard.i18n import DEFAULT, catalogue, date, ind_text, t
 from loaders.globalcit import read_reform_note
 
 REFORM = "reform"  # the status of a dual-citizenship reform; every other status is a step of a ratification
@@ -65,16 +63,10 @@ def reform_words(indicator_id: str, note: Any) -> str:
     parts = read_reform_note(str(note))
     if parts is None:
         return str(note)
-    before, after = (_category_words(indicator_id, parts[side]) for side in ("before", "after"))
+    before, after = (table_label(indicator_id, parts[side]) or parts[side] for side in ("before", "after"))
     if "law" not in parts:
         return t("timeline.reform_change", before=before, after=after)
     return t("timeline.later_reform", law=parts["law"], date=date(parts["date"]), before=before, after=after)
-
-
-def _category_words(indicator_id: str, code: str) -> str:
-    ind = load_registry().indicators.get(indicator_id)
-    found = find_category(code, ind) if ind else None
-    return category_text(indicator_id, code, found.label) if found else code
 
 
 def when(event: Mapping[str, Any]) -> str:

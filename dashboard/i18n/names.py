@@ -1,5 +1,6 @@
-"""Country names in the reader's language: CLDR's names (Babel) by the release's ISO2 codes; English (the release's
-own names) for English readers, for aggregates and for the few codes CLDR has no name for."""
+"""Country names in the reader's language: CLDR's names (Babel) by the release's ISO2 codes, and the registry's
+translations (indicators/i18n) of the areas it cannot name (no ISO2 code); English (the release's own names) for
+English readers and for aggregates."""
 
 from __future__ import annotations
 
@@ -38,7 +39,17 @@ def names(release: str | None = None) -> dict[str, str]:
     except NoReleaseError:
         return {}
     territories = _territories(lang)
-    return {iso3: territories[iso2] for iso3, iso2 in _iso2(release_id).items() if iso2 in territories}
+    found = {iso3: territories[iso2] for iso3, iso2 in _iso2(release_id).items() if iso2 in territories}
+    return _uncovered(lang) | found
+
+
+@lru_cache(maxsize=4)
+def _uncovered(lang: str) -> dict[str, str]:
+    """The areas CLDR cannot name (no ISO2 code: historical areas, the Channel Islands, Kosovo), named in the
+    registry's translations (indicators/i18n)."""
+    from indicators import i18n
+
+    return {str(k): str(v) for k, v in i18n.texts(lang).get("areas_without_cldr_name", {}).items()}
 
 
 def country_name(iso3: str, english: str, release: str | None = None) -> str:

@@ -19,6 +19,8 @@ from dashboard.components.tile import (
     csv_row,
     format_number,
     history_link,
+    missing,
+    table_label,
     tile,
     tile_body,
     with_attrs,
@@ -45,6 +47,7 @@ from dashboard.pages._query import one, pinned_layout
 from dashboard.queries import indicator as q_indicator
 from dashboard.queries.country import CountryRef, Profile, historical_areas, lookup, no_scorecard, profile
 from dashboard.queries.sexes import Pair, women_and_men
+from indicators.levels import format_code
 from warehouse.practices import of_country
 from warehouse.releases import ReleaseError
 
@@ -123,12 +126,21 @@ def historical_table(values: Sequence[Mapping[str, Any]]) -> html.Table:
         html.Tr([
             html.Td(ind_text(v["indicator_id"], "title", v["title"]) + (f" → {v['partner_country']}"
                                                                           if v.get("partner_country") else "")),
-            html.Td(v["value_label"] if v.get("value_label") else f"{v['value']:,.4g} {v.get('unit') or ''}".strip()),
+            html.Td(_historical_value(v)),
             html.Td(str(v["year"])), html.Td(v["source_id"]),
         ])
         for v in values
     ]  # fmt: skip
     return html.Table([html.Thead(head), html.Tbody(rows)], className="data-table historical-values")
+
+
+def _historical_value(v: Mapping[str, Any]) -> str:
+    """A category by its table's label in the reader's language (GLOBALCIT's code 1: "Accepted for emigrants
+    only"), else the publisher's label; a number with its unit."""
+    if not v.get("value_label"):
+        return f"{v['value']:,.4g} {v.get('unit') or ''}".strip()
+    code = str(v["value_label"]) if missing(v.get("value")) else format_code(v["value"])
+    return table_label(str(v["indicator_id"]), code) or str(v["value_label"])
 
 
 def unknown_page(code: str, matches: list[CountryRef]) -> html.Div:

@@ -342,6 +342,26 @@ def test_a_coded_reform_and_the_covenants_are_named_in_the_reader_s_language(pag
     assert "immigrants only" not in listed and "full acceptance" not in listed
 
 
+def test_a_historical_area_s_values_are_named_by_the_category_table_in_the_reader_s_language(page) -> None:
+    """The USSR's 1992 GLOBALCIT codes (dualcit_comb 1, L05 0) by the registry's labels, translated, as every other
+    categorical value is; its name in French too (CLDR has none for SUN)."""
+    from dashboard.i18n import use_lang
+    from indicators import i18n
+
+    with use_lang("fr"):
+        layout = page.layout(iso3="SUN")
+    table = text(next(c for c in walk(layout) if getattr(c, "className", None) == "data-table historical-values"))
+    assert f"{i18n.category('fr', 'dual_citizenship_acceptance', '1')} 1992" in table
+    assert f"{i18n.category('fr', 'dual_citizenship_emigrants', '0')} 1992" in table
+    assert "emigrants only" not in table and "URSS (Union soviétique) (SUN)" in text(layout)
+    english = text(
+        next(
+            c for c in walk(page.layout(iso3="SUN")) if getattr(c, "className", None) == "data-table historical-values"
+        )
+    )
+    assert "Accepted for emigrants only" in english
+
+
 def test_context_indicators_have_no_colour(mex: q.Profile) -> None:
     row = row_of(mex, "migrant_stock")
     assert t.status_key(row) is None and t.level_words(row) == "Context: not scored" and t.trend_text(row) == ""

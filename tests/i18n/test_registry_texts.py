@@ -63,6 +63,23 @@ def test_every_region_and_income_group_of_the_release_has_a_name(release_id: str
         assert not [g for g in groups if not i18n.group(lang, g)], f"{lang}: regions or income groups without a name"
 
 
+def test_every_area_of_the_release_has_a_name_in_each_language(release_id: str) -> None:
+    """CLDR names areas by ISO2; the release has none for the USSR, Yugoslavia, Czechoslovakia, the GDR, Serbia and
+    Montenegro, the Channel Islands and Kosovo, which the registry's translations name."""
+    from dashboard.i18n import use_lang
+    from dashboard.i18n.names import names
+    from warehouse.connection import cursor
+
+    _, cur = cursor(release_id)
+    areas = {code for (code,) in cur.execute("SELECT iso3 FROM countries WHERE NOT is_aggregate").fetchall()}
+    for lang in LANGS:
+        with use_lang(lang):
+            named = names(release_id)
+        assert areas <= set(named), f"{lang}: areas without a name {sorted(areas - set(named))}"
+    with use_lang("fr"):
+        assert names(release_id)["SUN"] == "URSS (Union soviétique)" and names(release_id)["DEU"] == "Allemagne"
+
+
 def test_the_pages_show_the_translation() -> None:
     from dashboard.i18n import category_text, ind_text, principle_text, use_lang
 
