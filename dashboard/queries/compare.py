@@ -5,7 +5,7 @@ series for small multiples. The page resolves a URL against them and puts them i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import duckdb
@@ -315,7 +315,7 @@ class Reference:
     names: dict[str, str]  # iso3 -> English name, countries only
     aggregates: dict[str, str]  # iso3 -> name of regions, income groups, World
     groups: dict[str, Group]  # casefolded name -> built-in group
-    unscored: dict[str, tuple[str, str]] = field(default_factory=dict)  # iso3 -> (English name, area kind)
+    unscored: dict[str, tuple[str, str]]  # iso3 -> (English name, area kind): uninhabited and historical areas
 
 
 def reference(release: str | None = None) -> Reference:
@@ -329,8 +329,8 @@ def _reference(release_id: str) -> Reference:
     is_agg = frame["is_aggregate"].fillna(False).astype(bool)
     # Uninhabited and historical areas have no scorecard (their profiles say why): no column, and no group member
     # (UN Europe counted the USSR and Yugoslavia among its 58 "countries").
-    unscored = frame[~is_agg & frame["area_kind"].isin(UNSCORED)]
-    own = frame[~is_agg & ~frame["area_kind"].isin(UNSCORED)]
+    no_card = frame["area_kind"].isin(UNSCORED)
+    unscored, own = frame[~is_agg & no_card], frame[~is_agg & ~no_card]
     groups: dict[str, Group] = {}
     for kind in GROUP_KINDS:
         for name, members in own.dropna(subset=[kind]).groupby(kind, sort=True)["iso3"]:  # members by name

@@ -1,7 +1,7 @@
 """Translations of the registry's texts (indicator titles, definitions, caveats, category labels and units; areas,
-principles and their gists, guidelines, themes; the framework note, the methodology notes and the sources' notes) as
-data:
-`<lang>.yaml` beside this file, keyed by indicator id, principle number, area numeral and theme id.
+principles and their gists, guidelines, themes; the framework note, the methodology notes and the sources' notes;
+the names of the areas CLDR cannot name) as data: `<lang>.yaml` beside this file, keyed by indicator id, principle
+number, area numeral, theme id, source id and ISO3 code.
 
 English stays in the registry (indicators/registry/*.yaml, indicators/framework.yaml); a text with no translation
 is shown in English. tests/i18n checks that every English text has its translation in each language.
